@@ -1,0 +1,236 @@
+package cases
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// The SQL behind cases: small helpers that compose inside one transaction
+// (or run on the reader pool), in the order a service method calls them.
+
+type caseRow struct {
+	ID            int64          `db:"id"`
+	Number        string         `db:"number"`
+	Title         string         `db:"title"`
+	Category      string         `db:"category"`
+	Source        string         `db:"source"`
+	Summary       string         `db:"summary"`
+	Claims        string         `db:"claims"`
+	Town          string         `db:"town"`
+	AmountFen     sql.NullInt64  `db:"amount_fen"`
+	PeopleCount   int            `db:"people_count"`
+	Status        string         `db:"status"`
+	Desk          sql.NullString `db:"desk"`
+	DeadlineAt    sql.NullTime   `db:"deadline_at"`
+	DeadlineRule  string         `db:"deadline_rule"`
+	QueryCodeSalt string         `db:"query_code_salt"`
+	QueryCodeHash string         `db:"query_code_hash"`
+	RepeatVisit   bool           `db:"repeat_visit"`
+	VisitCount    int            `db:"visit_count"`
+	Outcome       string         `db:"outcome"`
+	Version       int64          `db:"version"`
+	CreatedBy     int64          `db:"created_by"`
+	CreatedAt     time.Time      `db:"created_at"`
+	UpdatedAt     time.Time      `db:"updated_at"`
+	ClosedAt      sql.NullTime   `db:"closed_at"`
+}
+
+func (r *caseRow) toCase() *Case {
+	c := &Case{
+		ID: r.ID, Number: r.Number, Title: r.Title, Category: r.Category, Source: r.Source,
+		Summary: r.Summary, Claims: r.Claims, Town: r.Town, PeopleCount: r.PeopleCount,
+		Status: Status(r.Status), Desk: r.Desk.String, RepeatVisit: r.RepeatVisit,
+		Visits: r.VisitCount, Outcome: r.Outcome, Version: r.Version, CreatedBy: r.CreatedBy,
+		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CoDesks: []string{},
+	}
+	if r.AmountFen.Valid {
+		yuan := float64(r.AmountFen.Int64) / 100
+		c.Amount = &yuan
+	}
+	if r.DeadlineAt.Valid {
+		c.Deadline = &Deadline{Due: r.DeadlineAt.Time.UTC(), Rule: r.DeadlineRule}
+	}
+	if r.ClosedAt.Valid {
+		t := r.ClosedAt.Time.UTC()
+		c.ClosedAt = &t
+	}
+	return c
+}
+
+// findCaseRow loads the bare row; the query-code columns stay inside cases.
+func findCaseRow(ctx context.Context, q querier, number string) (*caseRow, error) {
+	var row caseRow
+	err := q.GetContext(ctx, &row, q.Rebind(`SELECT * FROM cases WHERE number = ?`), number)
+	if isNoRows(err) {
+		return nil, ErrCaseNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch case %s: %w", number, err)
+	}
+	return &row, nil
+}
+
+// findCase loads a case with its co-desks, parties and the desks that acted
+// on it before (needed for the read rule).
+func findCase(ctx context.Context, q querier, number string) (*Case, error) {
+	row, err := findCaseRow(ctx, q, number)
+	if err != nil {
+		return nil, err
+	}
+	c := row.toCase()
+	if err := q.SelectContext(ctx, &c.CoDesks,
+		q.Rebind(`SELECT desk FROM case_co_desks WHERE case_id = ? ORDER BY invited_at, desk`), c.ID); err != nil {
+		return nil, fmt.Errorf("store: unable to fetch co-desks: %w", err)
+	}
+	if err := q.SelectContext(ctx, &c.previousDesk,
+		q.Rebind(`SELECT DISTINCT desk FROM events WHERE case_id = ? AND desk <> ''`), c.ID); err != nil {
+		return nil, fmt.Errorf("store: unable to fetch case desks: %w", err)
+	}
+	if c.Parties, err = findParties(ctx, q, c.ID); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) {
+	var rows []struct {
+		Role       string         `db:"role"`
+		Kind       string         `db:"kind"`
+		PersonID   int64          `db:"person_id"`
+		Name       string         `db:"name"`
+		IDNumber   sql.NullString `db:"id_number"`
+		CreditCode sql.NullString `db:"credit_code"`
+		Phone      string         `db:"phone"`
+	}
+	err := q.SelectContext(ctx, &rows, q.Rebind(`
+		SELECT cp.role, p.kind, p.id AS person_id, p.name, p.id_number, p.credit_code, p.phone
+		FROM case_parties cp JOIN persons p ON p.id = cp.person_id
+		WHERE cp.case_id = ? ORDER BY cp.position`), caseID)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to fetch parties: %w", err)
+	}
+	parties := make([]Party, len(rows))
+	for i, r := range rows {
+		parties[i] = Party{Role: r.Role, Kind: r.Kind, PersonID: r.PersonID, Name: r.Name,
+			IDNumber: r.IDNumber.String, CreditCode: r.CreditCode.String, Phone: r.Phone}
+	}
+	return parties, nil
+}
+
+// saveCaseState writes what a transition may change, guarded by the version
+// the transition read, so no two transitions can both apply to one version.
+func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now time.Time) error {
+	var deadlineAt any
+	rule := ""
+	if after.Deadline != nil {
+		deadlineAt, rule = after.Deadline.Due, after.Deadline.Rule
+	}
+	var closedAt any
+	if after.ClosedAt != nil {
+		closedAt = *after.ClosedAt
+	}
+	res, err := tx.ExecContext(ctx, tx.Rebind(`
+		UPDATE cases SET status = ?, desk = ?, deadline_at = ?, deadline_rule = ?, repeat_visit = ?,
+			visit_count = ?, outcome = ?, closed_at = ?, version = version + 1, updated_at = ?
+		WHERE id = ? AND version = ?`),
+		after.Status, nullString(after.Desk), deadlineAt, rule, after.RepeatVisit,
+		after.Visits, after.Outcome, closedAt, now, after.ID, before.Version)
+	if err != nil {
+		return fmt.Errorf("store: unable to update case: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return ErrStaleVersion
+	}
+	for _, d := range after.CoDesks {
+		if !slices.Contains(before.CoDesks, d) {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(
+				`INSERT INTO case_co_desks (case_id, desk, invited_at) VALUES (?, ?, ?)`), after.ID, d, now); err != nil {
+				return fmt.Errorf("store: unable to add co-desk: %w", err)
+			}
+		}
+	}
+	for _, d := range before.CoDesks {
+		if !slices.Contains(after.CoDesks, d) {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(
+				`DELETE FROM case_co_desks WHERE case_id = ? AND desk = ?`), after.ID, d); err != nil {
+				return fmt.Errorf("store: unable to remove co-desk: %w", err)
+			}
+		}
+	}
+	after.Version = before.Version + 1
+	after.UpdatedAt = now
+	return nil
+}
+
+// appendEvent is the only writer of history.
+func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
+	err := tx.GetContext(ctx, &e.Seq, tx.Rebind(`
+		INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
+		e.CaseID, e.At, e.Kind, e.Desk, e.ActorID, e.ActorName, e.ActorRole, e.Body, e.Visibility, string(e.Data))
+	if err != nil {
+		return fmt.Errorf("store: unable to append event: %w", err)
+	}
+	return nil
+}
+
+func findEvents(ctx context.Context, q querier, caseID int64) ([]Event, error) {
+	var events []Event
+	if err := q.SelectContext(ctx, &events, q.Rebind(`
+		SELECT seq, case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data
+		FROM events WHERE case_id = ? ORDER BY seq`), caseID); err != nil {
+		return nil, fmt.Errorf("store: unable to fetch timeline: %w", err)
+	}
+	for i := range events {
+		events[i].At = events[i].At.UTC()
+	}
+	return events, nil
+}
+
+func findDesks(ctx context.Context, q querier) ([]Desk, error) {
+	var desks []Desk
+	if err := q.SelectContext(ctx, &desks,
+		`SELECT code, name, sort_order, active FROM desks ORDER BY sort_order, code`); err != nil {
+		return nil, fmt.Errorf("store: unable to fetch desks: %w", err)
+	}
+	return desks, nil
+}
+
+func deskLookup(desks []Desk) func(string) (Desk, bool) {
+	return func(code string) (Desk, bool) {
+		for _, d := range desks {
+			if d.Code == code {
+				return d, true
+			}
+		}
+		return Desk{}, false
+	}
+}
+
+// nextCaseNumber allocates the next number of the year inside the intake
+// transaction, so numbers are gapless unless an intake rolls back.
+func nextCaseNumber(ctx context.Context, tx *sqlx.Tx, year int) (string, error) {
+	var seq int64
+	err := tx.GetContext(ctx, &seq, tx.Rebind(
+		`UPDATE case_counters SET last_seq = last_seq + 1 WHERE year = ? RETURNING last_seq`), year)
+	if isNoRows(err) {
+		seq = 1
+		_, err = tx.ExecContext(ctx, tx.Rebind(`INSERT INTO case_counters (year, last_seq) VALUES (?, 1)`), year)
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: unable to allocate case number: %w", err)
+	}
+	return FormatCaseNumber(year, seq), nil
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,319 @@
+package cases
+
+import (
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx/types"
+)
+
+// This file holds every rule of a case's life: which actions exist, who may
+// take them, from which statuses, what they change and which event they
+// append. The service applies them; nothing else decides.
+
+// ActionRequest is what a staff member asks to do with a case. Each action
+// reads only the fields it documents.
+type ActionRequest struct {
+	Action     string `json:"-"`
+	Version    *int64 `json:"version"`
+	Desk       string `json:"desk"`
+	Note       string `json:"note"`
+	Reason     string `json:"reason"`
+	Body       string `json:"body"`
+	Visibility string `json:"visibility"`
+	Outcome    string `json:"outcome"`
+	Summary    string `json:"summary"`
+}
+
+// Length limits, in characters, for what people type.
+const (
+	MaxTitle   = 100
+	MaxName    = 100
+	MaxTown    = 50
+	MaxSummary = 5000
+	MaxClaims  = 2000
+	MaxNote    = 5000
+	MaxReason  = 1000
+	MaxParties = 30
+)
+
+// ActionInfo describes an action for the meta endpoint and the UI.
+type ActionInfo struct {
+	Name   string   `json:"name"`
+	Label  string   `json:"label"`
+	From   []Status `json:"from"` // empty: any status
+	Who    string   `json:"who"`
+	Fields []string `json:"fields"`
+}
+
+type transition struct {
+	ActionInfo
+	allowed func(a Actor, c *Case) bool
+	// apply checks the request against the case and changes c in place; the
+	// event it returns is appended in the same transaction.
+	apply func(c *Case, r ActionRequest, env *applyEnv) (*Event, error)
+}
+
+// applyEnv is what a transition may consult besides the case.
+type applyEnv struct {
+	now  time.Time
+	desk func(code string) (Desk, bool)
+}
+
+func holdingDeskHandler(a Actor, c *Case) bool {
+	return a.Role == RoleHandler && a.Desk != "" && a.Desk == c.Desk
+}
+
+var transitions = []transition{
+	{
+		ActionInfo: ActionInfo{Name: "route", Label: "分流", From: []Status{StatusRegistered},
+			Who: "intake, leader", Fields: []string{"desk", "note"}},
+		allowed: func(a Actor, c *Case) bool { return a.Role == RoleIntake || a.Role == RoleLeader },
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			d, err := targetDesk(r.Desk, env)
+			if err != nil {
+				return nil, err
+			}
+			if err := maxLen("note", r.Note, MaxNote); err != nil {
+				return nil, err
+			}
+			c.Status, c.Desk = StatusRouted, d.Code
+			return newEvent(EventRoute, r.Note, map[string]string{"to_desk": d.Code}), nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "accept", Label: "签收", From: []Status{StatusRouted},
+			Who: "handler of the receiving desk"},
+		allowed: holdingDeskHandler,
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			c.Status = StatusInProgress
+			return newEvent(EventAccept, "", nil), nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "return", Label: "退回", From: []Status{StatusRouted},
+			Who: "handler of the receiving desk (back to intake)", Fields: []string{"reason"}},
+		allowed: holdingDeskHandler,
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			if err := required("reason", r.Reason, MaxReason, "退回理由"); err != nil {
+				return nil, err
+			}
+			from := c.Desk
+			c.Status, c.Desk = StatusRegistered, ""
+			return newEvent(EventReturn, r.Reason, map[string]string{"from_desk": from}), nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "transfer", Label: "移交", From: []Status{StatusRouted, StatusInProgress},
+			Who: "handler of the holding desk", Fields: []string{"desk", "reason"}},
+		allowed: holdingDeskHandler,
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			d, err := targetDesk(r.Desk, env)
+			if err != nil {
+				return nil, err
+			}
+			if d.Code == c.Desk {
+				return nil, invalid("desk", "same_desk", "案件已在本窗口，不能移交给自己")
+			}
+			if err := required("reason", r.Reason, MaxReason, "移交理由"); err != nil {
+				return nil, err
+			}
+			from := c.Desk
+			c.Status, c.Desk = StatusRouted, d.Code
+			// The new holder is no longer a guest of its own case.
+			c.CoDesks = slices.DeleteFunc(c.CoDesks, func(x string) bool { return x == d.Code })
+			return newEvent(EventTransfer, r.Reason, map[string]string{"from_desk": from, "to_desk": d.Code}), nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "invite", Label: "邀请联合调处", From: []Status{StatusInProgress},
+			Who: "handler of the holding desk", Fields: []string{"desk", "note"}},
+		allowed: holdingDeskHandler,
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			d, err := targetDesk(r.Desk, env)
+			if err != nil {
+				return nil, err
+			}
+			if d.Code == c.Desk || slices.Contains(c.CoDesks, d.Code) {
+				return nil, invalid("desk", "already_handling", "该窗口已在办理本案")
+			}
+			if err := maxLen("note", r.Note, MaxNote); err != nil {
+				return nil, err
+			}
+			c.CoDesks = append(c.CoDesks, d.Code)
+			return newEvent(EventInvite, r.Note, map[string]string{"co_desk": d.Code}), nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "notes", Label: "记录", Who: "anyone who can see the case",
+			Fields: []string{"body", "visibility"}},
+		allowed: func(a Actor, c *Case) bool { return canSee(a, c) },
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			if err := required("body", r.Body, MaxNote, "记录内容"); err != nil {
+				return nil, err
+			}
+			vis := r.Visibility
+			if vis == "" {
+				vis = VisibilityInternal
+			}
+			if vis != VisibilityInternal && vis != VisibilityPublic {
+				return nil, invalid("visibility", "invalid_visibility", "可见范围只能是 internal（内部）或 public（群众可见）")
+			}
+			e := newEvent(EventNote, r.Body, nil)
+			e.Visibility = vis
+			return e, nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "visits", Label: "来访登记", Who: "intake, handler — the citizen came in person",
+			Fields: []string{"note"}},
+		allowed: func(a Actor, c *Case) bool {
+			return (a.Role == RoleIntake || a.Role == RoleHandler) && canSee(a, c)
+		},
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			if err := maxLen("note", r.Note, MaxNote); err != nil {
+				return nil, err
+			}
+			c.Visits++
+			c.RepeatVisit = true
+			return newEvent(EventVisit, r.Note, nil), nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "close", Label: "办结", From: []Status{StatusInProgress},
+			Who: "handler of the holding desk", Fields: []string{"outcome", "summary"}},
+		allowed: holdingDeskHandler,
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			if err := required("outcome", r.Outcome, MaxReason, "办理结果"); err != nil {
+				return nil, err
+			}
+			if err := maxLen("summary", r.Summary, MaxNote); err != nil {
+				return nil, err
+			}
+			c.Status, c.Outcome = StatusClosed, strings.TrimSpace(r.Outcome)
+			at := env.now
+			c.ClosedAt = &at
+			return newEvent(EventClose, r.Summary, map[string]string{"outcome": c.Outcome}), nil
+		},
+	},
+}
+
+// Actions lists every action a staff member can take on a case.
+func Actions() []ActionInfo {
+	out := make([]ActionInfo, len(transitions))
+	for i, t := range transitions {
+		out[i] = t.ActionInfo
+	}
+	return out
+}
+
+func findTransition(name string) (*transition, bool) {
+	for i := range transitions {
+		if transitions[i].Name == name {
+			return &transitions[i], true
+		}
+	}
+	return nil, false
+}
+
+// applyAction runs one action against c (a copy the caller may discard),
+// checking in the order a user can act on: stale version first, then
+// permission, status, and finally the request's own fields.
+func applyAction(a Actor, c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+	t, ok := findTransition(r.Action)
+	if !ok {
+		return nil, invalid("action", "unknown_action", fmt.Sprintf("未知的操作“%s”", r.Action))
+	}
+	if r.Version != nil && *r.Version != c.Version {
+		return nil, ErrStaleVersion
+	}
+	if !t.allowed(a, c) {
+		return nil, forbidden(fmt.Sprintf("您无权对本案执行“%s”", t.Label))
+	}
+	if len(t.From) > 0 && !slices.Contains(t.From, c.Status) {
+		return nil, &Error{Kind: KindConflict, Code: "invalid_transition",
+			Message: fmt.Sprintf("案件当前状态为“%s”，不能%s", StatusLabel(c.Status), t.Label)}
+	}
+	e, err := t.apply(c, r, env)
+	if err != nil {
+		return nil, err
+	}
+	c.Deadline = deadlineFor(c.Status, c.Desk, env.now)
+	if e.Visibility == "" {
+		e.Visibility = VisibilityPublic
+	}
+	return e, nil
+}
+
+// canSee is the read rule: intake and leaders see every case (the window
+// must find repeat visitors, leaders supervise); a handler sees what their
+// desk holds, co-handles, held before, or registered. Admins manage
+// accounts, not cases, and see none.
+func canSee(a Actor, c *Case) bool {
+	switch a.Role {
+	case RoleIntake, RoleLeader:
+		return true
+	case RoleHandler:
+		return a.Desk != "" && (c.Desk == a.Desk || slices.Contains(c.CoDesks, a.Desk) ||
+			slices.Contains(c.previousDesk, a.Desk) || c.CreatedBy == a.UserID)
+	}
+	return false
+}
+
+var statusLabels = map[Status]string{
+	StatusRegistered: "已登记待分流",
+	StatusRouted:     "待签收",
+	StatusInProgress: "办理中",
+	StatusClosed:     "已办结",
+}
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{StatusRegistered, StatusRouted, StatusInProgress, StatusClosed}
+
+// StatusLabel is the status as the counter says it.
+func StatusLabel(s Status) string {
+	if l, ok := statusLabels[s]; ok {
+		return l
+	}
+	return string(s)
+}
+
+func targetDesk(code string, env *applyEnv) (Desk, error) {
+	if strings.TrimSpace(code) == "" {
+		return Desk{}, invalid("desk", "required", "请选择窗口")
+	}
+	d, ok := env.desk(code)
+	if !ok || !d.Active {
+		return Desk{}, invalid("desk", "unknown_desk", fmt.Sprintf("没有代码为“%s”的窗口", code))
+	}
+	return d, nil
+}
+
+func required(field, v string, max int, label string) error {
+	if strings.TrimSpace(v) == "" {
+		return invalid(field, "required", "请填写"+label)
+	}
+	return maxLen(field, v, max)
+}
+
+func maxLen(field, v string, max int) error {
+	if utf8.RuneCountInString(v) > max {
+		return invalid(field, "too_long", fmt.Sprintf("内容过长，最多%d字", max))
+	}
+	if !utf8.ValidString(v) {
+		return invalid(field, "invalid_text", "内容含有无效字符")
+	}
+	return nil
+}
+
+func newEvent(kind, body string, data map[string]string) *Event {
+	raw := types.JSONText("{}")
+	if len(data) > 0 {
+		raw, _ = json.Marshal(data)
+	}
+	return &Event{Kind: kind, Body: strings.TrimSpace(body), Data: raw}
+}

@@ -1,0 +1,180 @@
+// Package cases is the domain of yidi: desks, categories, persons and
+// parties, cases, their lifecycle and the append-only event log, with the
+// SQL store and the service that applies each change in one transaction.
+package cases
+
+import (
+	"time"
+
+	"github.com/jmoiron/sqlx/types"
+)
+
+// Role is what a staff account may do; see lifecycle.go for the rules.
+type Role string
+
+const (
+	RoleAdmin   Role = "admin"   // manages users, desks and categories
+	RoleIntake  Role = "intake"  // 窗口受理员: registers and routes cases
+	RoleHandler Role = "handler" // a desk's staff; always belongs to one desk
+	RoleLeader  Role = "leader"  // reads everything, supervises
+)
+
+// Roles lists every role, in the order the UI offers them.
+var Roles = []Role{RoleAdmin, RoleIntake, RoleHandler, RoleLeader}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool {
+	for _, x := range Roles {
+		if r == x {
+			return true
+		}
+	}
+	return false
+}
+
+// Actor is the signed-in user on whose behalf a service method runs.
+type Actor struct {
+	UserID   int64  `json:"id"`
+	Username string `json:"username"`
+	Name     string `json:"name"`
+	Role     Role   `json:"role"`
+	Desk     string `json:"desk,omitempty"`
+}
+
+// Desk is a window in the centre that can hold a case.
+type Desk struct {
+	Code   string `db:"code" json:"code"`
+	Name   string `db:"name" json:"name"`
+	Order  int    `db:"sort_order" json:"-"`
+	Active bool   `db:"active" json:"active"`
+}
+
+// Category is a kind of dispute.
+type Category struct {
+	Code   string `db:"code" json:"code"`
+	Name   string `db:"name" json:"name"`
+	Order  int    `db:"sort_order" json:"-"`
+	Active bool   `db:"active" json:"active"`
+}
+
+// Status of a case; the transitions between them live in lifecycle.go.
+type Status string
+
+const (
+	StatusRegistered Status = "registered" // 已登记待分流
+	StatusRouted     Status = "routed"     // 待签收
+	StatusInProgress Status = "in_progress"
+	StatusClosed     Status = "closed"
+)
+
+// Party roles in a case.
+const (
+	PartyApplicant  = "applicant"   // 申请人
+	PartyRespondent = "respondent"  // 被申请人
+	PartyThird      = "third_party" // 第三人
+)
+
+// Person kinds: a natural person or an organisation.
+const (
+	PersonIndividual   = "person"
+	PersonOrganisation = "org"
+)
+
+// Party is one person's part in one case. ID numbers and phones leave the
+// service masked; only the store sees them whole.
+type Party struct {
+	Role       string `json:"role"`
+	Kind       string `json:"kind"`
+	PersonID   int64  `json:"person_id"`
+	Name       string `json:"name"`
+	IDNumber   string `json:"id_number,omitempty"`
+	CreditCode string `json:"credit_code,omitempty"`
+	Phone      string `json:"phone,omitempty"`
+}
+
+// Case is the current state of a case, as every desk sees it.
+type Case struct {
+	ID           int64      `json:"-"`
+	Number       string     `json:"number"`
+	Title        string     `json:"title"`
+	Category     string     `json:"category"`
+	Source       string     `json:"source"`
+	Summary      string     `json:"summary"`
+	Claims       string     `json:"claims"`
+	Town         string     `json:"town"`
+	Amount       *float64   `json:"amount"`
+	PeopleCount  int        `json:"people_count"`
+	Status       Status     `json:"status"`
+	Desk         string     `json:"desk"`
+	CoDesks      []string   `json:"co_desks"`
+	Deadline     *Deadline  `json:"deadline"`
+	RepeatVisit  bool       `json:"repeat_visit"`
+	Visits       int        `json:"visits"`
+	Outcome      string     `json:"outcome,omitempty"`
+	Version      int64      `json:"version"`
+	Parties      []Party    `json:"parties"`
+	CreatedBy    int64      `json:"-"`
+	CreatedAt    time.Time  `json:"created_at"`
+	UpdatedAt    time.Time  `json:"updated_at"`
+	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+	previousDesk []string   // desks that held or co-handled it before, for read access
+}
+
+// Deadline is the time limit of the case's current stage and the rule behind it.
+type Deadline struct {
+	Due  time.Time `json:"due"`
+	Rule string    `json:"rule"`
+}
+
+// Event is one entry of the append-only timeline.
+type Event struct {
+	Seq        int64           `db:"seq" json:"seq"`
+	CaseID     int64           `db:"case_id" json:"-"`
+	At         time.Time       `db:"at" json:"at"`
+	Kind       string          `db:"kind" json:"kind"`
+	Desk       string          `db:"desk" json:"desk"`
+	DeskName   string          `db:"-" json:"desk_name"`
+	ActorID    *int64          `db:"actor_id" json:"-"`
+	ActorName  string          `db:"actor_name" json:"actor"`
+	ActorRole  string          `db:"actor_role" json:"actor_role"`
+	Body       string          `db:"body" json:"body"`
+	Visibility string          `db:"visibility" json:"visibility"`
+	Data       types.JSONText  `db:"data" json:"data"`
+}
+
+// Event kinds; one per action plus intake.
+const (
+	EventIntake   = "intake"
+	EventRoute    = "route"
+	EventAccept   = "accept"
+	EventReturn   = "return"
+	EventTransfer = "transfer"
+	EventNote     = "note"
+	EventVisit    = "visit"
+	EventInvite   = "invite"
+	EventClose    = "close"
+)
+
+// Visibility of an event: internal entries never reach the citizen.
+const (
+	VisibilityInternal = "internal"
+	VisibilityPublic   = "public"
+)
+
+// Warning accompanies a successful intake that the officer must notice.
+type Warning struct {
+	Code    string   `json:"code"`
+	Message string   `json:"message"`
+	Cases   []string `json:"cases"`
+}
+
+// Sources a case can come from.
+var Sources = map[string]string{
+	"walk_in":  "来访",
+	"phone":    "来电",
+	"letter":   "来信",
+	"online":   "网上",
+	"hotline":  "12345热线",
+	"grid":     "网格上报",
+	"referral": "部门转办",
+}

@@ -1,0 +1,131 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+)
+
+// PublicView is what a citizen sees with the case number and query code:
+// no staff names, no other party's details, no internal notes.
+type PublicView struct {
+	Number     string        `json:"number"`
+	Title      string        `json:"title"`
+	Status     Status        `json:"status"`
+	StatusText string        `json:"status_text"`
+	Desk       string        `json:"desk"`
+	DeskName   string        `json:"desk_name"`
+	Deadline   *Deadline     `json:"deadline"`
+	Events     []PublicEvent `json:"events"`
+}
+
+// PublicEvent is one step of the case told in words for the citizen; the
+// staff's own wording is shown only for notes marked public.
+type PublicEvent struct {
+	At   time.Time `json:"at"`
+	Kind string    `json:"kind"`
+	Desk string    `json:"desk"`
+	Text string    `json:"text"`
+}
+
+// ErrPublicNotFound is the one answer for an unknown number and a wrong code.
+var ErrPublicNotFound = &Error{Kind: KindNotFound, Code: "not_found", Message: "案件编号或查询码不正确，请核对回执后重试"}
+
+// dummySalt keeps the unknown-number path doing the same hashing work.
+var dummySalt = newSalt()
+
+// PublicStatus answers the citizen's view of a case after checking the code.
+func (s *Service) PublicStatus(ctx context.Context, number, code string) (*PublicView, error) {
+	row, err := findCaseRow(ctx, s.store.r, NormalizeCaseNumber(number))
+	if err != nil && ErrorOf(err) != ErrCaseNotFound {
+		return nil, err
+	}
+	if row == nil {
+		queryCodeMatches(dummySalt, "", code)
+		return nil, ErrPublicNotFound
+	}
+	if !queryCodeMatches(row.QueryCodeSalt, row.QueryCodeHash, code) {
+		return nil, ErrPublicNotFound
+	}
+	desks, err := findDesks(ctx, s.store.r)
+	if err != nil {
+		return nil, err
+	}
+	name := deskNamer(desks)
+	c := row.toCase()
+	events, err := findEvents(ctx, s.store.r, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	v := &PublicView{Number: c.Number, Title: c.Title, Status: c.Status, Desk: c.Desk,
+		DeskName: name(c.Desk), Deadline: c.Deadline, Events: []PublicEvent{}}
+	v.StatusText = publicStatusText(c, name)
+	for _, e := range events {
+		if text, ok := publicEventText(e, name); ok {
+			v.Events = append(v.Events, PublicEvent{At: e.At, Kind: e.Kind, Desk: name(e.Desk), Text: text})
+		}
+	}
+	return v, nil
+}
+
+func deskNamer(desks []Desk) func(string) string {
+	lookup := deskLookup(desks)
+	return func(code string) string {
+		if code == "" {
+			return "受理窗口"
+		}
+		if d, ok := lookup(code); ok {
+			return d.Name
+		}
+		return code
+	}
+}
+
+func publicStatusText(c *Case, deskName func(string) string) string {
+	switch c.Status {
+	case StatusRegistered:
+		return "已受理，正在安排办理窗口"
+	case StatusRouted:
+		return "已受理，已转交" + deskName(c.Desk) + "窗口，等待签收"
+	case StatusInProgress:
+		return "已受理，正在由" + deskName(c.Desk) + "窗口办理"
+	case StatusClosed:
+		return "已办结"
+	}
+	return StatusLabel(c.Status)
+}
+
+func publicEventText(e Event, deskName func(string) string) (string, bool) {
+	var data map[string]string
+	_ = json.Unmarshal(e.Data, &data)
+	switch e.Kind {
+	case EventIntake:
+		return "您反映的纠纷已登记受理", true
+	case EventRoute:
+		return "已分流至" + deskName(data["to_desk"]) + "窗口办理", true
+	case EventAccept:
+		return deskName(e.Desk) + "窗口已签收，正在办理", true
+	case EventReturn:
+		return "退回受理窗口重新安排办理窗口", true
+	case EventTransfer:
+		return "已移交至" + deskName(data["to_desk"]) + "窗口办理", true
+	case EventInvite:
+		return deskName(data["co_desk"]) + "窗口参与联合调处", true
+	case EventVisit:
+		return "您来访反映情况，已登记", true
+	case EventNote:
+		return e.Body, e.Visibility == VisibilityPublic
+	case EventClose:
+		return "已办结：" + data["outcome"], true
+	}
+	return "", false
+}
+
+// DeskNames maps desk codes to names for timelines; "" is the intake window.
+func (s *Service) DeskNames(ctx context.Context) (func(string) string, error) {
+	desks, err := s.Desks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return deskNamer(desks), nil
+}

@@ -1,0 +1,211 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Service applies the use cases of yidi; each method that changes anything
+// runs in one transaction that updates the case row and appends one event.
+type Service struct {
+	store *Store
+	now   func() time.Time
+
+	mu        sync.Mutex
+	listeners []func()
+}
+
+// NewService wraps an open store.
+func NewService(store *Store) *Service {
+	return &Service{store: store, now: time.Now}
+}
+
+// SetClock replaces the clock (tests, demo data dated in the past).
+func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// OnCommit registers fn to run after every committed change, e.g. to wake
+// the search indexer. fn must not block.
+func (s *Service) OnCommit(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listeners = append(s.listeners, fn)
+}
+
+func (s *Service) committed() {
+	s.mu.Lock()
+	fns := slices.Clone(s.listeners)
+	s.mu.Unlock()
+	for _, fn := range fns {
+		fn()
+	}
+}
+
+// Do applies one action to a case and answers the updated case.
+func (s *Service) Do(ctx context.Context, a Actor, number string, r ActionRequest) (*Case, error) {
+	number = NormalizeCaseNumber(number)
+	now := s.now().UTC()
+	var after *Case
+	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
+		before, err := findCase(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		if !canSee(a, before) {
+			return ErrCaseNotFound
+		}
+		desks, err := findDesks(ctx, tx)
+		if err != nil {
+			return err
+		}
+		after = before.clone()
+		e, err := applyAction(a, after, r, &applyEnv{now: now, desk: deskLookup(desks)})
+		if err != nil {
+			return err
+		}
+		if err := saveCaseState(ctx, tx, before, after, now); err != nil {
+			return err
+		}
+		return s.appendActorEvent(ctx, tx, a, after.ID, e, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.committed()
+	return maskCase(after), nil
+}
+
+func (s *Service) appendActorEvent(ctx context.Context, tx *sqlx.Tx, a Actor, caseID int64, e *Event, now time.Time) error {
+	e.CaseID, e.At = caseID, now
+	e.ActorName, e.ActorRole = a.Name, string(a.Role)
+	if a.UserID != 0 {
+		id := a.UserID
+		e.ActorID = &id
+	}
+	// Handlers act for their desk; the window and leaders act for the centre.
+	if a.Role == RoleHandler {
+		e.Desk = a.Desk
+	}
+	return appendEvent(ctx, tx, e)
+}
+
+// Case answers one case as the actor may see it.
+func (s *Service) Case(ctx context.Context, a Actor, number string) (*Case, error) {
+	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(a, c) {
+		return nil, ErrCaseNotFound
+	}
+	return maskCase(c), nil
+}
+
+// Timeline answers every event of a case, oldest first, across every desk.
+func (s *Service) Timeline(ctx context.Context, a Actor, number string) ([]Event, error) {
+	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(a, c) {
+		return nil, ErrCaseNotFound
+	}
+	events, err := findEvents(ctx, s.store.r, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	name, err := s.DeskNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for i := range events {
+		events[i].DeskName = name(events[i].Desk)
+	}
+	return events, nil
+}
+
+// Desks lists every desk, active or not.
+func (s *Service) Desks(ctx context.Context) ([]Desk, error) {
+	return findDesks(ctx, s.store.r)
+}
+
+// Categories lists every category of dispute.
+func (s *Service) Categories(ctx context.Context) ([]Category, error) {
+	var cats []Category
+	if err := s.store.r.SelectContext(ctx, &cats,
+		`SELECT code, name, sort_order, active FROM categories ORDER BY sort_order, code`); err != nil {
+		return nil, fmt.Errorf("store: unable to fetch categories: %w", err)
+	}
+	return cats, nil
+}
+
+// AddDesk lets an admin open a further desk (劳动仲裁, 法律援助, …).
+func (s *Service) AddDesk(ctx context.Context, a Actor, d Desk) (*Desk, error) {
+	if a.Role != RoleAdmin {
+		return nil, forbidden("只有管理员可以增加窗口")
+	}
+	if !validCode(d.Code) {
+		return nil, invalid("code", "invalid_code", "窗口代码应为2-32位小写英文字母、数字或下划线，以字母开头")
+	}
+	if err := required("name", d.Name, 30, "窗口名称"); err != nil {
+		return nil, err
+	}
+	d.Active = true
+	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM desks WHERE code = ?`), d.Code); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &Error{Kind: KindConflict, Code: "desk_exists", Message: "该窗口代码已存在", Field: "code"}
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(
+			`INSERT INTO desks (code, name, sort_order, active, created_at) VALUES (?, ?, ?, ?, ?)`),
+			d.Code, d.Name, 100, true, s.now().UTC())
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+func validCode(s string) bool {
+	if len(s) < 2 || len(s) > 32 || s[0] < 'a' || s[0] > 'z' {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '_') {
+			return false
+		}
+	}
+	return true
+}
+
+func (c *Case) clone() *Case {
+	cp := *c
+	cp.CoDesks = slices.Clone(c.CoDesks)
+	cp.Parties = slices.Clone(c.Parties)
+	if c.Deadline != nil {
+		d := *c.Deadline
+		cp.Deadline = &d
+	}
+	return &cp
+}
+
+// maskCase is what leaves the service: ID numbers and phones masked.
+func maskCase(c *Case) *Case {
+	out := c.clone()
+	for i := range out.Parties {
+		p := &out.Parties[i]
+		if p.Kind == PersonIndividual {
+			p.IDNumber = MaskIDNumber(p.IDNumber)
+			p.Phone = MaskPhone(p.Phone)
+		}
+	}
+	return out
+}

@@ -1,0 +1,162 @@
+package cases
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/jmoiron/sqlx"
+	_ "github.com/mattn/go-sqlite3" // the embedded default database
+	"github.com/pressly/goose/v3"
+
+	"yidi/migrations"
+)
+
+// Store is the SQLite database behind the service: one writer connection
+// whose transactions begin IMMEDIATE (so a read-then-write never fails with
+// SQLITE_BUSY half-way), and a pool of readers that WAL lets run alongside.
+type Store struct {
+	w      *sqlx.DB
+	r      *sqlx.DB
+	dir    string
+	secret []byte // seals idempotency replays; lives beside, not in, the database
+}
+
+// DBFile is the database's name inside the data folder.
+const DBFile = "yidi.db"
+
+const dsnOptions = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL"
+
+// Open opens (creating if needed) the database in dir and brings its schema
+// up to date.
+func Open(ctx context.Context, dir string) (*Store, error) {
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return nil, fmt.Errorf("store: unable to create data folder: %w", err)
+	}
+	path := filepath.Join(dir, DBFile)
+	w, err := sqlx.Open("sqlite3", "file:"+path+"?"+dsnOptions+"&_txlock=immediate")
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to open database: %w", err)
+	}
+	w.SetMaxOpenConns(1)
+	w.SetConnMaxIdleTime(0)
+	r, err := sqlx.Open("sqlite3", "file:"+path+"?"+dsnOptions)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("store: unable to open database: %w", err)
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	s := &Store{w: w, r: r, dir: dir}
+	if err := w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
+	}
+	if s.secret, err = loadSecret(filepath.Join(dir, "secret.key")); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if _, err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Migrate applies every migration not yet applied and returns their names.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.w.DB, migrations.FS)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read migrations: %w", err)
+	}
+	results, err := p.Up(ctx)
+	var applied []string
+	for _, r := range results {
+		applied = append(applied, r.Source.Path)
+	}
+	if err != nil {
+		return applied, fmt.Errorf("store: migration failed: %w", err)
+	}
+	for _, name := range applied {
+		slog.Info("migration applied", "file", name)
+	}
+	return applied, nil
+}
+
+// Close closes both pools; the WAL is checkpointed by the last close.
+func (s *Store) Close() error {
+	return errors.Join(s.r.Close(), s.w.Close())
+}
+
+// Dir is the data folder.
+func (s *Store) Dir() string { return s.dir }
+
+// Backup writes a consistent copy of the live database to path.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("store: %s already exists", path)
+	}
+	// VACUUM INTO reads one snapshot, so writers may go on meanwhile.
+	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return fmt.Errorf("store: backup failed: %w", err)
+	}
+	return nil
+}
+
+// write runs fn in one write transaction and commits it when fn succeeds.
+func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	tx, err := s.w.BeginTxx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: unable to begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: unable to commit: %w", err)
+	}
+	return nil
+}
+
+func loadSecret(path string) ([]byte, error) {
+	b, err := os.ReadFile(path)
+	if err == nil {
+		key, err := hex.DecodeString(strings.TrimSpace(string(b)))
+		if err != nil || len(key) != 32 {
+			return nil, fmt.Errorf("store: %s is damaged; delete it to make a new one (pending idempotent replays lose their query code)", path)
+		}
+		return key, nil
+	}
+	if !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("store: unable to read %s: %w", path, err)
+	}
+	key := make([]byte, 32)
+	if _, err := rand.Read(key); err != nil {
+		return nil, err
+	}
+	if err := os.WriteFile(path, []byte(hex.EncodeToString(key)+"\n"), 0o600); err != nil {
+		return nil, fmt.Errorf("store: unable to write %s: %w", path, err)
+	}
+	return key, nil
+}
+
+// querier is what the read helpers need: a transaction or the reader pool.
+type querier interface {
+	sqlx.QueryerContext
+	GetContext(ctx context.Context, dest any, query string, args ...any) error
+	SelectContext(ctx context.Context, dest any, query string, args ...any) error
+	Rebind(query string) string
+}
+
+var _ querier = (*sqlx.Tx)(nil)
+var _ querier = (*sqlx.DB)(nil)
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,160 @@
+package views_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/crypto/bcrypt"
+
+	"yidi/cases"
+	"yidi/views"
+)
+
+// testServer is a real app over a real SQLite file in a temp dir, with one
+// signed-in user per role and desk.
+type testServer struct {
+	t      *testing.T
+	app    *fiber.App
+	svc    *cases.Service
+	store  *cases.Store
+	tokens map[string]string // "admin", "intake", "leader", "mediation", "petition", "litigation", "governance"
+}
+
+func newTestServer(t *testing.T, opts ...views.Options) *testServer {
+	t.Helper()
+	cases.PasswordCost = bcrypt.MinCost
+	ctx := context.Background()
+	store, err := cases.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc := cases.NewService(store)
+	var o views.Options
+	if len(opts) > 0 {
+		o = opts[0]
+	}
+	ts := &testServer{t: t, app: views.New(svc, o), svc: svc, store: store, tokens: map[string]string{}}
+	users := []cases.UserInput{
+		{Username: "admin", Role: cases.RoleAdmin, Name: "管理员"},
+		{Username: "intake", Role: cases.RoleIntake, Name: "王窗口"},
+		{Username: "leader", Role: cases.RoleLeader, Name: "陈主任"},
+		{Username: "mediation", Role: cases.RoleHandler, Desk: "mediation", Name: "李调解"},
+		{Username: "petition", Role: cases.RoleHandler, Desk: "petition", Name: "赵信访"},
+		{Username: "litigation", Role: cases.RoleHandler, Desk: "litigation", Name: "孙法官"},
+		{Username: "governance", Role: cases.RoleHandler, Desk: "governance", Name: "周综治"},
+	}
+	for _, u := range users {
+		u.Password = "password-" + u.Username
+		if _, err := svc.CreateUser(ctx, u); err != nil {
+			t.Fatal(err)
+		}
+		status, body := ts.call("POST", "/api/v1/auth/token", "", map[string]string{"username": u.Username, "password": u.Password})
+		if status != 200 {
+			t.Fatalf("login %s: %d %v", u.Username, status, body)
+		}
+		ts.tokens[u.Username] = body["token"].(string)
+	}
+	return ts
+}
+
+// call sends a JSON request as the user whose token key is given ("" for
+// none) and decodes the JSON answer.
+func (ts *testServer) call(method, path, user string, body any, headers ...string) (int, map[string]any) {
+	ts.t.Helper()
+	resp := ts.raw(method, path, user, body, headers...)
+	defer resp.Body.Close()
+	raw, _ := io.ReadAll(resp.Body)
+	var out map[string]any
+	if len(raw) > 0 {
+		if err := json.Unmarshal(raw, &out); err != nil {
+			ts.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
+		}
+	}
+	return resp.StatusCode, out
+}
+
+func (ts *testServer) raw(method, path, user string, body any, headers ...string) *http.Response {
+	ts.t.Helper()
+	var rd io.Reader
+	switch b := body.(type) {
+	case nil:
+	case string:
+		rd = bytes.NewBufferString(b)
+	default:
+		buf, _ := json.Marshal(b)
+		rd = bytes.NewReader(buf)
+	}
+	req := httptest.NewRequest(method, path, rd)
+	req.Header.Set("Content-Type", "application/json")
+	if user != "" {
+		req.Header.Set("Authorization", "Bearer "+ts.tokens[user])
+	}
+	for i := 0; i+1 < len(headers); i += 2 {
+		req.Header.Set(headers[i], headers[i+1])
+	}
+	resp, err := ts.app.Test(req, -1)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return resp
+}
+
+// sampleIntake is a realistic intake body; mutate the copy it returns.
+func sampleIntake() map[string]any {
+	return map[string]any{
+		"title":        "拖欠工资纠纷",
+		"category":     "labor",
+		"source":       "walk_in",
+		"summary":      "申请人于2026年3月至8月在被申请人承建的城关镇安置房工地从事木工，工资共计12000元至今未付。",
+		"claims":       "请求被申请人支付拖欠工资12000元。",
+		"town":         "城关镇",
+		"amount":       12000,
+		"people_count": 1,
+		"parties": []map[string]any{
+			{"role": "applicant", "name": "张三", "id_number": "11010519491231002X", "phone": "13800000000"},
+			{"role": "respondent", "name": "某某建筑公司"},
+		},
+	}
+}
+
+// intake registers sampleIntake (or body) as the intake officer and returns the answer.
+func (ts *testServer) intake(body map[string]any) map[string]any {
+	ts.t.Helper()
+	if body == nil {
+		body = sampleIntake()
+	}
+	status, out := ts.call("POST", "/api/v1/cases", "intake", body)
+	if status != 201 {
+		ts.t.Fatalf("intake: %d %v", status, out)
+	}
+	return out
+}
+
+// act posts one action and fails the test unless the status is want.
+func (ts *testServer) act(user, number, action string, body map[string]any, want int) map[string]any {
+	ts.t.Helper()
+	status, out := ts.call("POST", "/api/v1/cases/"+number+"/"+action, user, body)
+	if status != want {
+		ts.t.Fatalf("%s %s by %s: got %d %v, want %d", action, number, user, status, out, want)
+	}
+	return out
+}
+
+func errorCode(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	code, _ := e["code"].(string)
+	return code
+}
+
+func errorField(body map[string]any) string {
+	e, _ := body["error"].(map[string]any)
+	f, _ := e["field"].(string)
+	return f
+}

@@ -1,0 +1,147 @@
+// Package views is the web layer: the JSON API of api.md, the public status
+// lookup and (later) the staff pages. Handlers parse, call one cases method,
+// and render; the rules live in cases.
+package views
+
+import (
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"yidi/cases"
+)
+
+// Options tune the server; the zero value is what production uses.
+type Options struct {
+	// PublicFailures is how many wrong number/code pairs one address may try
+	// per PublicWindow before it gets 429.
+	PublicFailures int
+	PublicWindow   time.Duration
+	// LoginFailures per LoginWindow for one username from one address.
+	LoginFailures int
+	LoginWindow   time.Duration
+	// BodyLimit caps a request body in bytes.
+	BodyLimit int
+}
+
+func (o *Options) defaults() {
+	if o.PublicFailures == 0 {
+		o.PublicFailures = 10
+	}
+	if o.PublicWindow == 0 {
+		o.PublicWindow = 15 * time.Minute
+	}
+	if o.LoginFailures == 0 {
+		o.LoginFailures = 5
+	}
+	if o.LoginWindow == 0 {
+		o.LoginWindow = 5 * time.Minute
+	}
+	if o.BodyLimit == 0 {
+		o.BodyLimit = 1 << 20
+	}
+}
+
+type server struct {
+	svc           *cases.Service
+	publicLimiter *failureLimiter
+	loginLimiter  *failureLimiter
+}
+
+// New builds the fiber app with every route.
+func New(svc *cases.Service, opts Options) *fiber.App {
+	opts.defaults()
+	s := &server{
+		svc:           svc,
+		publicLimiter: newFailureLimiter(opts.PublicFailures, opts.PublicWindow),
+		loginLimiter:  newFailureLimiter(opts.LoginFailures, opts.LoginWindow),
+	}
+	app := fiber.New(fiber.Config{
+		AppName:               "yidi",
+		BodyLimit:             opts.BodyLimit,
+		ErrorHandler:          errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+	})
+	app.Use(recover.New())
+	app.Use(requestid.New())
+
+	app.Get("/", s.home)
+	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+
+	api := app.Group("/api/v1")
+	api.Post("/auth/token", s.createToken)
+	api.Get("/meta", s.meta)
+	api.Get("/openapi.json", openAPIDocument)
+	api.Get("/public/status", s.publicStatus)
+
+	staff := api.Group("", s.requireToken)
+	staff.Post("/cases", s.intake)
+	staff.Get("/cases/:number", s.getCase)
+	staff.Get("/cases/:number/timeline", s.timeline)
+	staff.Post("/cases/:number/:action", s.caseAction)
+	staff.Post("/desks", s.addDesk)
+	staff.Post("/users", s.addUser)
+
+	app.Use(func(c *fiber.Ctx) error {
+		return &cases.Error{Kind: cases.KindNotFound, Code: "route_not_found", Message: "没有这个地址：" + c.Method() + " " + c.Path()}
+	})
+	return app
+}
+
+// errorHandler is the one place errors become HTTP answers, always in
+// api.md's shape. Internal faults are logged and shown only as "internal".
+func errorHandler(c *fiber.Ctx, err error) error {
+	if e := cases.ErrorOf(err); e != nil {
+		return writeError(c, statusOf(e.Kind), e.Code, e.Message, e.Field)
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case fiber.StatusRequestEntityTooLarge:
+			return writeError(c, fe.Code, "too_large", "请求内容过大", "")
+		case fiber.StatusNotFound:
+			return writeError(c, fe.Code, "route_not_found", "没有这个地址", "")
+		case fiber.StatusMethodNotAllowed:
+			return writeError(c, fe.Code, "method_not_allowed", "不支持该请求方法", "")
+		}
+		if fe.Code < 500 {
+			return writeError(c, fe.Code, "bad_request", "请求有误："+fe.Message, "")
+		}
+	}
+	slog.Error("internal error", "method", c.Method(), "path", c.Path(),
+		"request_id", c.Locals(requestid.ConfigDefault.ContextKey), "err", err)
+	return writeError(c, fiber.StatusInternalServerError, "internal", "服务器内部错误，请稍后重试或联系管理员", "")
+}
+
+func writeError(c *fiber.Ctx, status int, code, message, field string) error {
+	body := fiber.Map{"code": code, "message": message}
+	if field != "" {
+		body["field"] = field
+	}
+	return c.Status(status).JSON(fiber.Map{"error": body})
+}
+
+func statusOf(k cases.Kind) int {
+	switch k {
+	case cases.KindInvalid:
+		return fiber.StatusBadRequest
+	case cases.KindNotFound:
+		return fiber.StatusNotFound
+	case cases.KindConflict:
+		return fiber.StatusConflict
+	case cases.KindForbidden:
+		return fiber.StatusForbidden
+	case cases.KindUnauthorized:
+		return fiber.StatusUnauthorized
+	case cases.KindTooMany:
+		return fiber.StatusTooManyRequests
+	}
+	return fiber.StatusInternalServerError
+}
