@@ -193,8 +193,9 @@ func (in *IntakeInput) fingerprint() string {
 // parties and the intake event, all in one transaction. With an idempotency
 // key, a retry of the same request answers the first result instead.
 func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey string) (*IntakeResult, error) {
+	// Leaders register too: 领导接访日, when they receive visitors themselves.
 	if a.Role != RoleIntake && a.Role != RoleHandler && a.Role != RoleLeader {
-		return nil, forbidden("只有受理窗口和各窗口工作人员可以登记案件")
+		return nil, forbidden("只有受理窗口、各窗口工作人员和领导可以登记案件")
 	}
 	if utf8.RuneCountInString(idemKey) > 200 {
 		return nil, invalid("Idempotency-Key", "too_long", "Idempotency-Key 最长200字符")
@@ -241,6 +242,10 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 		if err != nil {
 			return nil, err
 		}
+		if j := slices.Index(personIDs[:i], id); j >= 0 {
+			return nil, invalid(fmt.Sprintf("parties[%d]", i), "duplicate_party",
+				fmt.Sprintf("第%d名当事人与第%d名是同一人/单位，请勿重复登记", i+1, j+1))
+		}
 		personIDs[i] = id
 	}
 	warnings, err := repeatVisitorWarnings(ctx, tx, in.Parties, personIDs)
@@ -281,7 +286,7 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 		data["repeat_of"] = strings.Join(warnings[0].Cases, ",")
 	}
 	e := newEvent(EventIntake, "", data)
-	e.Visibility = VisibilityPublic
+	e.Visibility = VisibilityInternal
 	if err := s.appendActorEvent(ctx, tx, a, caseID, e, now); err != nil {
 		return nil, err
 	}
@@ -293,8 +298,9 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 }
 
 // resolvePerson finds the person or organisation a party names, or records
-// a new one. Only an ID number or credit code identifies someone for sure;
-// without one every intake records a new person.
+// a new one. An ID number or credit code identifies someone for sure, an
+// organisation's name nearly so; a person without an ID number is recorded
+// anew each time (repeat visits still match by phone).
 func resolvePerson(ctx context.Context, tx *sqlx.Tx, p *PartyInput, field string, now time.Time) (int64, error) {
 	var key, col string
 	switch {
@@ -302,6 +308,18 @@ func resolvePerson(ctx context.Context, tx *sqlx.Tx, p *PartyInput, field string
 		key, col = p.IDNumber, "id_number"
 	case p.CreditCode != "":
 		key, col = p.CreditCode, "credit_code"
+	case p.Kind == PersonOrganisation:
+		// An organisation without its code is still the same organisation by
+		// its registered name; people's names are not unique.
+		var id int64
+		err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM persons WHERE kind = ? AND name = ? ORDER BY id LIMIT 1`),
+			PersonOrganisation, p.Name)
+		if err == nil {
+			return id, nil
+		}
+		if !isNoRows(err) {
+			return 0, fmt.Errorf("store: unable to look up organisation: %w", err)
+		}
 	}
 	if key != "" {
 		var found struct {
@@ -338,9 +356,9 @@ func resolvePerson(ctx context.Context, tx *sqlx.Tx, p *PartyInput, field string
 	return id, nil
 }
 
-// repeatVisitorWarnings finds open cases of the same applicants, matched by
-// person (so by ID number) or by phone: the repeat visits this reform
-// exists to end.
+// repeatVisitorWarnings finds open cases in which the same applicants, matched
+// by person (so by ID number) or by phone, already applied: the repeat visits
+// this reform exists to end. Having been a respondent is not a visit.
 func repeatVisitorWarnings(ctx context.Context, tx *sqlx.Tx, parties []PartyInput, personIDs []int64) ([]Warning, error) {
 	var ids []int64
 	var phones []string
@@ -360,8 +378,8 @@ func repeatVisitorWarnings(ctx context.Context, tx *sqlx.Tx, parties []PartyInpu
 		SELECT DISTINCT c.number FROM cases c
 		JOIN case_parties cp ON cp.case_id = c.id
 		JOIN persons p ON p.id = cp.person_id
-		WHERE c.status <> ? AND (p.id IN (?) OR p.phone IN (?))
-		ORDER BY c.number`, StatusClosed, ids, append(phones, "\x00"))
+		WHERE c.status <> ? AND cp.role = ? AND (p.id IN (?) OR p.phone IN (?))
+		ORDER BY c.number`, StatusClosed, PartyApplicant, ids, append(phones, "\x00"))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to build repeat-visitor query: %w", err)
 	}

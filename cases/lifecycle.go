@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx/types"
@@ -104,6 +105,8 @@ var transitions = []transition{
 			}
 			from := c.Desk
 			c.Status, c.Desk = StatusRegistered, ""
+			// The window routes it afresh; whoever holds it next decides on joint handling.
+			c.CoDesks = []string{}
 			return newEvent(EventReturn, r.Reason, map[string]string{"from_desk": from}), nil
 		},
 	},
@@ -207,6 +210,9 @@ func Actions() []ActionInfo {
 	out := make([]ActionInfo, len(transitions))
 	for i, t := range transitions {
 		out[i] = t.ActionInfo
+		// Lists, never null, for clients in typed languages.
+		out[i].From = append([]Status{}, t.From...)
+		out[i].Fields = append([]string{}, t.Fields...)
 	}
 	return out
 }
@@ -243,8 +249,11 @@ func applyAction(a Actor, c *Case, r ActionRequest, env *applyEnv) (*Event, erro
 		return nil, err
 	}
 	c.Deadline = deadlineFor(c.Status, c.Desk, env.now)
+	// Visibility is about the body: staff wording (route notes, reasons,
+	// visit notes, closing summaries) stays internal unless a note is marked
+	// public. The citizen's timeline tells every step in its own words.
 	if e.Visibility == "" {
-		e.Visibility = VisibilityPublic
+		e.Visibility = VisibilityInternal
 	}
 	return e, nil
 }
@@ -304,10 +313,16 @@ func maxLen(field, v string, max int) error {
 	if utf8.RuneCountInString(v) > max {
 		return invalid(field, "too_long", fmt.Sprintf("内容过长，最多%d字", max))
 	}
-	if !utf8.ValidString(v) {
+	if !utf8.ValidString(v) || strings.ContainsFunc(v, isControl) {
 		return invalid(field, "invalid_text", "内容含有无效字符")
 	}
 	return nil
+}
+
+// isControl is true for invisible control characters; line breaks and tabs
+// are what people type into long texts and stay allowed.
+func isControl(r rune) bool {
+	return r != '\n' && r != '\r' && r != '\t' && unicode.IsControl(r)
 }
 
 func newEvent(kind, body string, data map[string]string) *Event {

@@ -128,18 +128,18 @@ type Deadline struct {
 
 // Event is one entry of the append-only timeline.
 type Event struct {
-	Seq        int64           `db:"seq" json:"seq"`
-	CaseID     int64           `db:"case_id" json:"-"`
-	At         time.Time       `db:"at" json:"at"`
-	Kind       string          `db:"kind" json:"kind"`
-	Desk       string          `db:"desk" json:"desk"`
-	DeskName   string          `db:"-" json:"desk_name"`
-	ActorID    *int64          `db:"actor_id" json:"-"`
-	ActorName  string          `db:"actor_name" json:"actor"`
-	ActorRole  string          `db:"actor_role" json:"actor_role"`
-	Body       string          `db:"body" json:"body"`
-	Visibility string          `db:"visibility" json:"visibility"`
-	Data       types.JSONText  `db:"data" json:"data"`
+	Seq        int64          `db:"seq" json:"seq"`
+	CaseID     int64          `db:"case_id" json:"-"`
+	At         time.Time      `db:"at" json:"at"`
+	Kind       string         `db:"kind" json:"kind"`
+	Desk       string         `db:"desk" json:"desk"`
+	DeskName   string         `db:"-" json:"desk_name"`
+	ActorID    *int64         `db:"actor_id" json:"-"`
+	ActorName  string         `db:"actor_name" json:"actor"`
+	ActorRole  string         `db:"actor_role" json:"actor_role"`
+	Body       string         `db:"body" json:"body"`
+	Visibility string         `db:"visibility" json:"visibility"`
+	Data       types.JSONText `db:"data" json:"data"`
 }
 
 // Event kinds; one per action plus intake.
@@ -155,7 +155,8 @@ const (
 	EventClose    = "close"
 )
 
-// Visibility of an event: internal entries never reach the citizen.
+// Visibility of an event's body: only a public note's text reaches the
+// citizen; the public timeline narrates the other steps itself (public.go).
 const (
 	VisibilityInternal = "internal"
 	VisibilityPublic   = "public"

@@ -22,10 +22,11 @@ type PublicView struct {
 // PublicEvent is one step of the case told in words for the citizen; the
 // staff's own wording is shown only for notes marked public.
 type PublicEvent struct {
-	At   time.Time `json:"at"`
-	Kind string    `json:"kind"`
-	Desk string    `json:"desk"`
-	Text string    `json:"text"`
+	At       time.Time `json:"at"`
+	Kind     string    `json:"kind"`
+	Desk     string    `json:"desk"`
+	DeskName string    `json:"desk_name"`
+	Text     string    `json:"text"`
 }
 
 // ErrPublicNotFound is the one answer for an unknown number and a wrong code.
@@ -62,7 +63,7 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 	v.StatusText = publicStatusText(c, name)
 	for _, e := range events {
 		if text, ok := publicEventText(e, name); ok {
-			v.Events = append(v.Events, PublicEvent{At: e.At, Kind: e.Kind, Desk: name(e.Desk), Text: text})
+			v.Events = append(v.Events, PublicEvent{At: e.At, Kind: e.Kind, Desk: e.Desk, DeskName: name(e.Desk), Text: text})
 		}
 	}
 	return v, nil

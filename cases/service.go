@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -148,6 +149,7 @@ func (s *Service) AddDesk(ctx context.Context, a Actor, d Desk) (*Desk, error) {
 	if a.Role != RoleAdmin {
 		return nil, forbidden("只有管理员可以增加窗口")
 	}
+	d.Code, d.Name = strings.TrimSpace(d.Code), strings.TrimSpace(d.Name)
 	if !validCode(d.Code) {
 		return nil, invalid("code", "invalid_code", "窗口代码应为2-32位小写英文字母、数字或下划线，以字母开头")
 	}

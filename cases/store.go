@@ -27,6 +27,8 @@ type Store struct {
 	r      *sqlx.DB
 	dir    string
 	secret []byte // seals idempotency replays; lives beside, not in, the database
+
+	applied []string // migrations this Open applied
 }
 
 // DBFile is the database's name inside the data folder.
@@ -63,7 +65,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
-	if _, err := s.Migrate(ctx); err != nil {
+	if s.applied, err = s.Migrate(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
@@ -89,6 +91,9 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 	}
 	return applied, nil
 }
+
+// Applied lists the migrations that Open applied.
+func (s *Store) Applied() []string { return s.applied }
 
 // Close closes both pools; the WAL is checkpointed by the last close.
 func (s *Store) Close() error {

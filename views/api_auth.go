@@ -18,12 +18,12 @@ func actorOf(c *fiber.Ctx) cases.Actor {
 
 // requireToken admits API calls that carry a valid bearer token.
 func (s *server) requireToken(c *fiber.Ctx) error {
+	// The scheme is case-insensitive (RFC 7235).
 	auth := c.Get(fiber.HeaderAuthorization)
-	token, ok := strings.CutPrefix(auth, "Bearer ")
-	if !ok {
+	if len(auth) < 7 || !strings.EqualFold(auth[:7], "Bearer ") {
 		return cases.ErrTokenInvalid
 	}
-	a, err := s.svc.ActorForToken(c.UserContext(), strings.TrimSpace(token))
+	a, err := s.svc.ActorForToken(c.UserContext(), strings.TrimSpace(auth[7:]))
 	if err != nil {
 		return err
 	}

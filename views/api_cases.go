@@ -16,7 +16,7 @@ type intakeAnswer struct {
 
 func (s *server) intake(c *fiber.Ctx) error {
 	var in cases.IntakeInput
-	if err := decodeJSON(c, &in); err != nil {
+	if err := decodeIntake(c, &in); err != nil {
 		return err
 	}
 	res, err := s.svc.Intake(c.UserContext(), actorOf(c), in, strings.Clone(c.Get("Idempotency-Key")))

@@ -16,7 +16,11 @@ import (
 // decodeJSON reads the body strictly into v: a wrong type, an unknown field
 // or broken JSON is a 400 that names the field. An empty body is {}.
 func decodeJSON(c *fiber.Ctx, v any) error {
-	body := bytes.TrimSpace(c.Body())
+	return decodeStrict(c.Body(), v)
+}
+
+func decodeStrict(body []byte, v any) error {
+	body = bytes.TrimSpace(body)
 	if len(body) == 0 {
 		return nil
 	}
@@ -64,4 +68,31 @@ func jsonTypeName(kind string) string {
 		return "对象"
 	}
 	return kind
+}
+
+// decodeIntake is decodeJSON for an intake body, with errors inside a party
+// named by its index (parties[1].id_number), as validation names them.
+func decodeIntake(c *fiber.Ctx, in *cases.IntakeInput) error {
+	err := decodeJSON(c, in)
+	e := cases.ErrorOf(err)
+	if e == nil || (!strings.HasPrefix(e.Field, "parties.") && e.Code != "unknown_field") {
+		return err
+	}
+	var probe struct {
+		Parties []json.RawMessage `json:"parties"`
+	}
+	if json.Unmarshal(c.Body(), &probe) != nil {
+		return err
+	}
+	for i, raw := range probe.Parties {
+		var p cases.PartyInput
+		if pe := cases.ErrorOf(decodeStrict(raw, &p)); pe != nil {
+			pe.Field = fmt.Sprintf("parties[%d].%s", i, strings.TrimPrefix(pe.Field, "parties."))
+			if pe.Code == "unknown_field" {
+				pe.Message = fmt.Sprintf("当事人中不认识的字段“%s”", pe.Field)
+			}
+			return pe
+		}
+	}
+	return err
 }

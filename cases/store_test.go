@@ -1,0 +1,96 @@
+package cases_test
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+
+	"github.com/jmoiron/sqlx"
+
+	"yidi/cases"
+)
+
+func TestMigrationsApplyOnceAndAreRecorded(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	s, err := cases.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := s.Applied()
+	if len(first) < 2 || first[0] != "00001_case_core.sql" {
+		t.Fatalf("first open applied %v", first)
+	}
+	s.Close()
+
+	s, err = cases.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if again := s.Applied(); len(again) != 0 {
+		t.Fatalf("second open applied %v again", again)
+	}
+	db := sqlx.MustOpen("sqlite3", filepath.Join(dir, cases.DBFile))
+	defer db.Close()
+	var recorded int
+	if err := db.Get(&recorded, `SELECT COUNT(*) FROM goose_db_version WHERE version_id > 0`); err != nil {
+		t.Fatal(err)
+	}
+	if recorded != len(first) {
+		t.Fatalf("%d migrations recorded, %d applied", recorded, len(first))
+	}
+	svc := cases.NewService(s)
+	desks, err := svc.Desks(ctx)
+	if err != nil || len(desks) != 4 {
+		t.Fatalf("seeded desks: %v %v", desks, err)
+	}
+	cats, err := svc.Categories(ctx)
+	if err != nil || len(cats) != 13 {
+		t.Fatalf("seeded categories: %d %v", len(cats), err)
+	}
+}
+
+func TestStoreRunsInWALMode(t *testing.T) {
+	dir := t.TempDir()
+	s, err := cases.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	db := sqlx.MustOpen("sqlite3", filepath.Join(dir, cases.DBFile))
+	defer db.Close()
+	var mode string
+	db.Get(&mode, `PRAGMA journal_mode`)
+	if mode != "wal" {
+		t.Fatalf("journal_mode %q, want wal", mode)
+	}
+}
+
+func TestBackupIsAConsistentCopy(t *testing.T) {
+	ctx := context.Background()
+	s, err := cases.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	svc := cases.NewService(s)
+	if _, err := svc.CreateUser(ctx, cases.UserInput{Username: "boss", Password: "password1", Role: cases.RoleLeader}); err != nil {
+		t.Fatal(err)
+	}
+	copyDir := t.TempDir()
+	if err := s.Backup(ctx, filepath.Join(copyDir, cases.DBFile)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(ctx, filepath.Join(copyDir, cases.DBFile)); err == nil {
+		t.Fatal("backup overwrote an existing file")
+	}
+	c, err := cases.Open(ctx, copyDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if n, _ := cases.NewService(c).UserCount(ctx); n != 1 {
+		t.Fatalf("copy has %d users, want 1", n)
+	}
+}

@@ -1,0 +1,589 @@
+package views_test
+
+// These tests keep openapi.json honest: every route the app registers is in
+// it, nothing in it is stale, its schemas name exactly the JSON fields the Go
+// types produce and accept, and the answers of a real lifecycle conform to it.
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"net/http/httptest"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+)
+
+func loadOpenAPI(t *testing.T) map[string]any {
+	t.Helper()
+	raw, err := os.ReadFile("openapi.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(raw, &doc); err != nil {
+		t.Fatalf("openapi.json is not valid JSON: %v", err)
+	}
+	return doc
+}
+
+// dig walks the document by keys, failing the test when one is missing.
+func dig(t *testing.T, v any, keys ...string) any {
+	t.Helper()
+	for i, k := range keys {
+		m, ok := v.(map[string]any)
+		if !ok || m[k] == nil {
+			t.Fatalf("openapi.json has no %s", strings.Join(keys[:i+1], "."))
+		}
+		v = m[k]
+	}
+	return v
+}
+
+var httpMethods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
+
+// documentedOperations lists "METHOD /path" for every operation in the document.
+func documentedOperations(doc map[string]any) map[string]bool {
+	ops := map[string]bool{}
+	paths, _ := doc["paths"].(map[string]any)
+	for path, item := range paths {
+		item, _ := item.(map[string]any)
+		for _, m := range httpMethods {
+			if _, ok := item[m]; ok {
+				ops[strings.ToUpper(m)+" "+path] = true
+			}
+		}
+	}
+	return ops
+}
+
+var fiberParam = regexp.MustCompile(`:([A-Za-z0-9_]+)\??`)
+
+// registeredOperations lists "METHOD /path" for every route of the app, in
+// OpenAPI's spelling ({number} for :number). HEAD is fiber's automatic twin
+// of each GET, and middleware (USE) is not an address of its own.
+func registeredOperations(app *fiber.App) map[string]bool {
+	ops := map[string]bool{}
+	for _, r := range app.GetRoutes(true) {
+		if r.Method == fiber.MethodHead || r.Method == "USE" {
+			continue
+		}
+		ops[r.Method+" "+fiberParam.ReplaceAllString(r.Path, "{$1}")] = true
+	}
+	return ops
+}
+
+// missingFrom lists what want has and have lacks, sorted.
+func missingFrom(want, have map[string]bool) []string {
+	var out []string
+	for op := range want {
+		if !have[op] {
+			out = append(out, op)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+func TestOpenAPIDocumentIsOpenAPI3WithResolvableRefs(t *testing.T) {
+	doc := loadOpenAPI(t)
+	if v, _ := doc["openapi"].(string); !strings.HasPrefix(v, "3.") {
+		t.Fatalf("openapi = %q, want 3.x", v)
+	}
+	if title, _ := dig(t, doc, "info", "title").(string); title == "" {
+		t.Fatal("info.title is empty")
+	}
+	dig(t, doc, "components", "securitySchemes", "bearerAuth")
+	if len(documentedOperations(doc)) == 0 {
+		t.Fatal("the document describes no operation")
+	}
+	// Every $ref must point at something that exists.
+	var walk func(v any, at string)
+	walk = func(v any, at string) {
+		switch v := v.(type) {
+		case map[string]any:
+			if r, ok := v["$ref"].(string); ok {
+				if _, err := resolveRef(doc, r); err != nil {
+					t.Errorf("%s: %v", at, err)
+				}
+			}
+			for k, x := range v {
+				walk(x, at+"."+k)
+			}
+		case []any:
+			for i, x := range v {
+				walk(x, fmt.Sprintf("%s[%d]", at, i))
+			}
+		}
+	}
+	walk(doc, "$")
+}
+
+func TestEveryRegisteredRouteIsDocumented(t *testing.T) {
+	ts := newTestServer(t)
+	doc := loadOpenAPI(t)
+	registered := registeredOperations(ts.app)
+	// Guard the guard: if fiber stopped listing routes, the check below would
+	// pass on nothing.
+	for _, op := range []string{"GET /", "GET /healthz", "POST /api/v1/cases", "POST /api/v1/cases/{number}/{action}"} {
+		if !registered[op] {
+			t.Fatalf("app.GetRoutes does not list %q; the route comparison cannot be trusted: %v", op, registered)
+		}
+	}
+	documented := documentedOperations(doc)
+	if missing := missingFrom(registered, documented); len(missing) > 0 {
+		t.Errorf("routes registered in server.go but missing from openapi.json:\n  %s", strings.Join(missing, "\n  "))
+	}
+	// And the comparison does catch a route the document forgets.
+	delete(documented, "POST /api/v1/users")
+	if missing := missingFrom(registered, documented); !slices.Contains(missing, "POST /api/v1/users") {
+		t.Errorf("removing POST /api/v1/users from the document went unnoticed: %v", missing)
+	}
+}
+
+func TestEveryDocumentedOperationIsARegisteredRoute(t *testing.T) {
+	ts := newTestServer(t)
+	registered := registeredOperations(ts.app)
+	documented := documentedOperations(loadOpenAPI(t))
+	if stale := missingFrom(documented, registered); len(stale) > 0 {
+		t.Errorf("openapi.json documents operations the server does not have:\n  %s", strings.Join(stale, "\n  "))
+	}
+	documented["DELETE /api/v1/cases/{number}"] = true
+	if stale := missingFrom(documented, registered); !slices.Contains(stale, "DELETE /api/v1/cases/{number}") {
+		t.Errorf("a stale operation went unnoticed: %v", stale)
+	}
+}
+
+func TestDocumentedActionsAreTheLifecycleActions(t *testing.T) {
+	doc := loadOpenAPI(t)
+	var want []string
+	for _, a := range cases.Actions() {
+		want = append(want, a.Name)
+	}
+	param := dig(t, doc, "components", "parameters", "Action").(map[string]any)
+	var enum []string
+	for _, v := range dig(t, param, "schema", "enum").([]any) {
+		enum = append(enum, v.(string))
+	}
+	if !slices.Equal(enum, want) {
+		t.Errorf("action enum = %v, cases.Actions() = %v", enum, want)
+	}
+	// Each action has an example body in the action operation.
+	examples := dig(t, doc, "paths", "/api/v1/cases/{number}/{action}", "post", "requestBody",
+		"content", "application/json", "examples").(map[string]any)
+	var names []string
+	for k := range examples {
+		names = append(names, k)
+	}
+	sorted := slices.Clone(want)
+	sort.Strings(sorted)
+	sort.Strings(names)
+	if !slices.Equal(names, sorted) {
+		t.Errorf("action examples = %v, want one per action %v", names, sorted)
+	}
+	// Joint handling is our addition to api.md and must say so.
+	desc := dig(t, doc, "paths", "/api/v1/cases/{number}/{action}", "post", "description").(string)
+	for _, a := range want {
+		if !strings.Contains(desc, "`"+a+"`") {
+			t.Errorf("the action operation's description does not document %q", a)
+		}
+	}
+	if !strings.Contains(desc, "联合调处") || !strings.Contains(param["description"].(string), "联合调处") {
+		t.Error("the invite action is not described as joint handling (联合调处)")
+	}
+}
+
+func TestOpenAPIIsServedAsJSONWithoutSignIn(t *testing.T) {
+	ts := newTestServer(t)
+	resp, err := ts.app.Test(httptest.NewRequest("GET", "/api/v1/openapi.json", nil), -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d: %s", resp.StatusCode, body)
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		t.Errorf("Content-Type = %q, want application/json", ct)
+	}
+	file, _ := os.ReadFile("openapi.json")
+	if string(body) != string(file) {
+		t.Error("the served document differs from views/openapi.json")
+	}
+}
+
+// jsonFields lists the JSON names of t's fields and which of them are always
+// present (no omitempty).
+func jsonFields(t reflect.Type) (all, always []string) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		if !f.IsExported() {
+			continue
+		}
+		tag := f.Tag.Get("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		all = append(all, name)
+		if !strings.Contains(opts, "omitempty") {
+			always = append(always, name)
+		}
+	}
+	sort.Strings(all)
+	sort.Strings(always)
+	return all, always
+}
+
+func schemaFields(t *testing.T, doc map[string]any, name string) (props, required []string) {
+	t.Helper()
+	s := dig(t, doc, "components", "schemas", name).(map[string]any)
+	for k := range dig(t, s, "properties").(map[string]any) {
+		props = append(props, k)
+	}
+	if r, ok := s["required"].([]any); ok {
+		for _, x := range r {
+			required = append(required, x.(string))
+		}
+	}
+	sort.Strings(props)
+	sort.Strings(required)
+	return props, required
+}
+
+func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
+	doc := loadOpenAPI(t)
+	// Answers: the properties are the JSON fields and "required" is every
+	// field the server always sends.
+	answers := map[string]any{
+		"Case": cases.Case{}, "Party": cases.Party{}, "Deadline": cases.Deadline{}, "Event": cases.Event{},
+		"Warning": cases.Warning{}, "PublicView": cases.PublicView{}, "PublicEvent": cases.PublicEvent{},
+		"ActionInfo": cases.ActionInfo{}, "User": cases.Actor{}, "Desk": cases.Desk{}, "Category": cases.Category{},
+	}
+	for name, v := range answers {
+		all, always := jsonFields(reflect.TypeOf(v))
+		props, required := schemaFields(t, doc, name)
+		if !slices.Equal(props, all) {
+			t.Errorf("schema %s has properties %v; the Go type sends %v", name, props, all)
+		}
+		if !slices.Equal(required, always) {
+			t.Errorf("schema %s requires %v; the Go type always sends %v", name, required, always)
+		}
+	}
+	// Request bodies are decoded strictly, so the properties must be exactly
+	// what the decoder accepts.
+	bodies := map[string]any{
+		"IntakeInput": cases.IntakeInput{}, "PartyInput": cases.PartyInput{}, "ActionRequest": cases.ActionRequest{},
+		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
+	}
+	for name, v := range bodies {
+		all, _ := jsonFields(reflect.TypeOf(v))
+		props, _ := schemaFields(t, doc, name)
+		if !slices.Equal(props, all) {
+			t.Errorf("schema %s has properties %v; the server accepts %v", name, props, all)
+		}
+	}
+	// Length limits come from the consts of cases/lifecycle.go.
+	limits := []struct {
+		schema, prop string
+		max          int
+	}{
+		{"IntakeInput", "title", cases.MaxTitle}, {"IntakeInput", "summary", cases.MaxSummary},
+		{"IntakeInput", "claims", cases.MaxClaims}, {"IntakeInput", "town", cases.MaxTown},
+		{"PartyInput", "name", cases.MaxName}, {"ActionRequest", "note", cases.MaxNote},
+		{"ActionRequest", "reason", cases.MaxReason}, {"ActionRequest", "body", cases.MaxNote},
+		{"ActionRequest", "outcome", cases.MaxReason}, {"ActionRequest", "summary", cases.MaxNote},
+	}
+	for _, l := range limits {
+		got := dig(t, doc, "components", "schemas", l.schema, "properties", l.prop, "maxLength").(float64)
+		if int(got) != l.max {
+			t.Errorf("%s.%s maxLength = %v, cases says %d", l.schema, l.prop, got, l.max)
+		}
+	}
+	if got := dig(t, doc, "components", "schemas", "IntakeInput", "properties", "parties", "maxItems").(float64); int(got) != cases.MaxParties {
+		t.Errorf("IntakeInput.parties maxItems = %v, cases says %d", got, cases.MaxParties)
+	}
+	var sources []string
+	for _, s := range dig(t, doc, "components", "schemas", "IntakeInput", "properties", "source", "enum").([]any) {
+		sources = append(sources, s.(string))
+	}
+	var want []string
+	for s := range cases.Sources {
+		want = append(want, s)
+	}
+	sort.Strings(sources)
+	sort.Strings(want)
+	if !slices.Equal(sources, want) {
+		t.Errorf("IntakeInput.source enum = %v, cases.Sources = %v", sources, want)
+	}
+}
+
+func resolveRef(doc map[string]any, ref string) (map[string]any, error) {
+	p, ok := strings.CutPrefix(ref, "#/")
+	if !ok {
+		return nil, fmt.Errorf("non-local $ref %q", ref)
+	}
+	var v any = doc
+	for _, k := range strings.Split(p, "/") {
+		m, _ := v.(map[string]any)
+		if v = m[k]; v == nil {
+			return nil, fmt.Errorf("$ref %q points at nothing", ref)
+		}
+	}
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("$ref %q is not an object", ref)
+	}
+	return m, nil
+}
+
+// conforms checks value against an OpenAPI 3.0 schema: types, nullability,
+// required and undeclared properties, enums and patterns. It knows just the
+// keywords openapi.json uses, and reports every problem with its path.
+func conforms(doc map[string]any, schema map[string]any, value any, at string) []string {
+	if r, ok := schema["$ref"].(string); ok {
+		s, err := resolveRef(doc, r)
+		if err != nil {
+			return []string{at + ": " + err.Error()}
+		}
+		return conforms(doc, s, value, at)
+	}
+	if value == nil {
+		if schema["nullable"] == true {
+			return nil
+		}
+		return []string{at + ": null, but the schema is not nullable"}
+	}
+	if parts, ok := schema["allOf"].([]any); ok {
+		// allOf here is either "this ref, nullable" or "Case plus more":
+		// merge the parts into one object schema.
+		merged := map[string]any{}
+		props := map[string]any{}
+		var required []any
+		for _, p := range parts {
+			s := p.(map[string]any)
+			if r, ok := s["$ref"].(string); ok {
+				var err error
+				if s, err = resolveRef(doc, r); err != nil {
+					return []string{at + ": " + err.Error()}
+				}
+			}
+			for k, v := range s {
+				merged[k] = v
+			}
+			if ps, ok := s["properties"].(map[string]any); ok {
+				for k, v := range ps {
+					props[k] = v
+				}
+			}
+			if rs, ok := s["required"].([]any); ok {
+				required = append(required, rs...)
+			}
+		}
+		if len(props) > 0 {
+			merged["properties"], merged["required"] = props, required
+		}
+		return conforms(doc, merged, value, at)
+	}
+	var errs []string
+	if enum, ok := schema["enum"].([]any); ok && !slices.Contains(enum, value) {
+		errs = append(errs, fmt.Sprintf("%s: %v is not one of %v", at, value, enum))
+	}
+	switch schema["type"] {
+	case "object":
+		obj, ok := value.(map[string]any)
+		if !ok {
+			return append(errs, fmt.Sprintf("%s: %T, want an object", at, value))
+		}
+		props, _ := schema["properties"].(map[string]any)
+		for _, r := range asSlice(schema["required"]) {
+			if _, ok := obj[r.(string)]; !ok {
+				errs = append(errs, fmt.Sprintf("%s: required %q is missing", at, r))
+			}
+		}
+		extra, _ := schema["additionalProperties"].(map[string]any)
+		for k, v := range obj {
+			if ps, ok := props[k].(map[string]any); ok {
+				errs = append(errs, conforms(doc, ps, v, at+"."+k)...)
+			} else if extra != nil {
+				errs = append(errs, conforms(doc, extra, v, at+"."+k)...)
+			} else if props != nil {
+				errs = append(errs, fmt.Sprintf("%s: %q is not in the schema", at, k))
+			}
+		}
+	case "array":
+		arr, ok := value.([]any)
+		if !ok {
+			return append(errs, fmt.Sprintf("%s: %T, want an array", at, value))
+		}
+		items, _ := schema["items"].(map[string]any)
+		for i, v := range arr {
+			errs = append(errs, conforms(doc, items, v, fmt.Sprintf("%s[%d]", at, i))...)
+		}
+	case "string":
+		s, ok := value.(string)
+		if !ok {
+			return append(errs, fmt.Sprintf("%s: %T, want a string", at, value))
+		}
+		if p, ok := schema["pattern"].(string); ok && !regexp.MustCompile(p).MatchString(s) {
+			errs = append(errs, fmt.Sprintf("%s: %q does not match %s", at, s, p))
+		}
+	case "integer":
+		if n, ok := value.(float64); !ok || n != math.Trunc(n) {
+			errs = append(errs, fmt.Sprintf("%s: %v, want an integer", at, value))
+		}
+	case "number":
+		if _, ok := value.(float64); !ok {
+			errs = append(errs, fmt.Sprintf("%s: %T, want a number", at, value))
+		}
+	case "boolean":
+		if _, ok := value.(bool); !ok {
+			errs = append(errs, fmt.Sprintf("%s: %T, want a boolean", at, value))
+		}
+	}
+	return errs
+}
+
+func asSlice(v any) []any {
+	s, _ := v.([]any)
+	return s
+}
+
+// checkAnswer asserts that body conforms to the JSON schema the document
+// gives for this operation and status.
+func checkAnswer(t *testing.T, doc map[string]any, method, path string, status int, body map[string]any) {
+	t.Helper()
+	schema := dig(t, doc, "paths", path, strings.ToLower(method), "responses", fmt.Sprint(status))
+	if r, ok := schema.(map[string]any)["$ref"].(string); ok {
+		var err error
+		if schema, err = resolveRef(doc, r); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := dig(t, schema, "content", "application/json", "schema").(map[string]any)
+	// Round-trip through JSON so that nested values are plain maps and slices.
+	raw, _ := json.Marshal(body)
+	var v any
+	_ = json.Unmarshal(raw, &v)
+	for _, e := range conforms(doc, s, v, fmt.Sprintf("%s %s %d", method, path, status)) {
+		t.Error(e)
+	}
+}
+
+// callDocumented sends a request, fails unless it answers want, and checks
+// the answer against the document's schema for docPath.
+func (ts *testServer) callDocumented(doc map[string]any, method, docPath, url, user string, body any, want int) map[string]any {
+	ts.t.Helper()
+	status, out := ts.call(method, url, user, body)
+	if status != want {
+		ts.t.Fatalf("%s %s as %q: %d %v, want %d", method, url, user, status, out, want)
+	}
+	checkAnswer(ts.t, doc, method, docPath, status, out)
+	return out
+}
+
+// docExample returns the example body the document gives for an action.
+func docExample(t *testing.T, doc map[string]any, action string) map[string]any {
+	t.Helper()
+	return dig(t, doc, "paths", "/api/v1/cases/{number}/{action}", "post", "requestBody",
+		"content", "application/json", "examples", action, "value").(map[string]any)
+}
+
+func TestDocumentedExamplesWorkAndAnswersConformToTheSchemas(t *testing.T) {
+	ts := newTestServer(t)
+	doc := loadOpenAPI(t)
+	example := func(path string) any {
+		return dig(t, doc, "paths", path, "post", "requestBody", "content", "application/json", "example")
+	}
+
+	ts.callDocumented(doc, "POST", "/api/v1/auth/token", "/api/v1/auth/token", "",
+		map[string]string{"username": "leader", "password": "password-leader"}, 200)
+	ts.callDocumented(doc, "POST", "/api/v1/auth/token", "/api/v1/auth/token", "",
+		map[string]string{"username": "leader", "password": "wrong"}, 401)
+	ts.callDocumented(doc, "GET", "/api/v1/meta", "/api/v1/meta", "", nil, 200)
+
+	// The documented intake example registers a case; registering it again
+	// is a repeat visit, and replaying with the same key is idempotent.
+	intake := example("/api/v1/cases")
+	first := ts.callDocumented(doc, "POST", "/api/v1/cases", "/api/v1/cases", "intake", intake, 201)
+	resp := ts.raw("POST", "/api/v1/cases", "intake", intake, "Idempotency-Key", "doc-example-1")
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var second map[string]any
+	_ = json.Unmarshal(raw, &second)
+	if resp.StatusCode != 201 {
+		t.Fatalf("second intake: %d %s", resp.StatusCode, raw)
+	}
+	checkAnswer(t, doc, "POST", "/api/v1/cases", resp.StatusCode, second)
+	if w, _ := second["warnings"].([]any); len(w) == 0 {
+		t.Errorf("a second intake for the same applicant carries no repeat_visitor warning: %v", second)
+	}
+	resp = ts.raw("POST", "/api/v1/cases", "intake", intake, "Idempotency-Key", "doc-example-1")
+	resp.Body.Close()
+	dig(t, doc, "paths", "/api/v1/cases", "post", "responses", "201", "headers", "Idempotent-Replayed")
+	if got := resp.Header.Get("Idempotent-Replayed"); resp.StatusCode != 201 || got != "true" {
+		t.Errorf("replayed intake: %d, Idempotent-Replayed %q", resp.StatusCode, got)
+	}
+	changed := sampleIntake()
+	changed["title"] = "另一起纠纷"
+	resp = ts.raw("POST", "/api/v1/cases", "intake", changed, "Idempotency-Key", "doc-example-1")
+	raw, _ = io.ReadAll(resp.Body)
+	resp.Body.Close()
+	var reused map[string]any
+	_ = json.Unmarshal(raw, &reused)
+	if resp.StatusCode != 409 {
+		t.Fatalf("same key, different body: %d %s", resp.StatusCode, raw)
+	}
+	checkAnswer(t, doc, "POST", "/api/v1/cases", resp.StatusCode, reused)
+
+	// Every documented action example, in an order the lifecycle allows,
+	// answers a case that conforms.
+	const actionPath = "/api/v1/cases/{number}/{action}"
+	n := first["number"].(string)
+	steps := []struct{ user, action string }{
+		{"intake", "route"}, {"mediation", "return"}, {"intake", "route"}, {"mediation", "accept"},
+		{"mediation", "invite"}, {"petition", "notes"}, {"intake", "visits"}, {"mediation", "transfer"},
+		{"litigation", "accept"}, {"litigation", "close"},
+	}
+	for _, s := range steps {
+		body := dig(t, doc, "paths", actionPath, "post", "requestBody", "content", "application/json", "examples", s.action, "value")
+		ts.callDocumented(doc, "POST", actionPath, "/api/v1/cases/"+n+"/"+s.action, s.user, body, 200)
+	}
+	ts.callDocumented(doc, "POST", actionPath, "/api/v1/cases/"+n+"/accept", "litigation", map[string]any{}, 409)
+	ts.callDocumented(doc, "POST", actionPath, "/api/v1/cases/"+n+"/notes", "litigation", map[string]any{"body": "x", "version": 1}, 409)
+	ts.callDocumented(doc, "POST", actionPath, "/api/v1/cases/"+n+"/frob", "litigation", map[string]any{}, 400)
+	ts.callDocumented(doc, "POST", actionPath, "/api/v1/cases/"+n+"/visits", "leader", map[string]any{}, 403)
+	ts.callDocumented(doc, "POST", actionPath, "/api/v1/cases/"+n+"/notes", "admin", map[string]any{"body": "x"}, 404)
+
+	ts.callDocumented(doc, "GET", "/api/v1/cases/{number}", "/api/v1/cases/"+n, "leader", nil, 200)
+	ts.callDocumented(doc, "GET", "/api/v1/cases/{number}", "/api/v1/cases/YD-2026-99999", "leader", nil, 404)
+	ts.callDocumented(doc, "GET", "/api/v1/cases/{number}", "/api/v1/cases/"+n, "", nil, 401)
+	tl := ts.callDocumented(doc, "GET", "/api/v1/cases/{number}/timeline", "/api/v1/cases/"+n+"/timeline", "leader", nil, 200)
+	if events, _ := tl["events"].([]any); len(events) != 1+len(steps) {
+		t.Errorf("timeline has %d events, want %d", len(events), 1+len(steps))
+	}
+
+	code := first["query_code"].(string)
+	ts.callDocumented(doc, "GET", "/api/v1/public/status", "/api/v1/public/status?number="+n+"&code="+code, "", nil, 200)
+	ts.callDocumented(doc, "GET", "/api/v1/public/status", "/api/v1/public/status?number="+n+"&code=AAAAA-AAAAA", "", nil, 404)
+
+	ts.callDocumented(doc, "POST", "/api/v1/desks", "/api/v1/desks", "admin", example("/api/v1/desks"), 201)
+	ts.callDocumented(doc, "POST", "/api/v1/desks", "/api/v1/desks", "admin", example("/api/v1/desks"), 409)
+	ts.callDocumented(doc, "POST", "/api/v1/desks", "/api/v1/desks", "leader", example("/api/v1/desks"), 403)
+	ts.callDocumented(doc, "POST", "/api/v1/users", "/api/v1/users", "admin", example("/api/v1/users"), 201)
+	ts.callDocumented(doc, "POST", "/api/v1/users", "/api/v1/users", "admin", example("/api/v1/users"), 409)
+	ts.callDocumented(doc, "POST", "/api/v1/users", "/api/v1/users", "admin", map[string]any{"username": "x", "password": "p"}, 400)
+}
