@@ -1,0 +1,248 @@
+// Command yidi runs a county dispute-resolution centre: the web server, its
+// database migrations and the administrative commands of api.md.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"yidi/cases"
+	"yidi/views"
+)
+
+const usage = `yidi — 矛盾纠纷调处化解中心案件管理（“最多跑一地”）
+
+Usage:
+  yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--demo]
+  yidi migrate [--data DIR]
+  yidi user add --username NAME --password PW --role ROLE [--desk DESK_CODE] [--name 显示名] [--data DIR]
+  yidi backup  --to FILE [--data DIR]
+
+--data also comes from YIDI_DATA, --addr from YIDI_ADDR.
+Roles: admin, intake, handler (with --desk), leader.
+Desks: petition 信访, mediation 人民调解, litigation 诉讼服务, governance 综治 (more are added by an admin).
+`
+
+func main() {
+	slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, nil)))
+	if err := run(context.Background(), os.Args[1:], os.Stdout); err != nil {
+		var ue usageError
+		if errors.As(err, &ue) {
+			fmt.Fprintln(os.Stderr, "yidi:", err)
+			fmt.Fprint(os.Stderr, usage)
+			os.Exit(2)
+		}
+		fmt.Fprintln(os.Stderr, "yidi:", describe(err))
+		os.Exit(1)
+	}
+}
+
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
+
+// describe prefers the domain's own message, which names the bad field.
+func describe(err error) string {
+	if e := cases.ErrorOf(err); e != nil {
+		if e.Field != "" {
+			return fmt.Sprintf("%s（%s）", e.Message, e.Field)
+		}
+		return e.Message
+	}
+	return err.Error()
+}
+
+func run(ctx context.Context, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return usageError("no command given")
+	}
+	switch args[0] {
+	case "serve":
+		return serve(ctx, args[1:], out)
+	case "migrate":
+		return migrate(ctx, args[1:], out)
+	case "user":
+		if len(args) < 2 || args[1] != "add" {
+			return usageError("user takes the subcommand add")
+		}
+		return userAdd(ctx, args[2:], out)
+	case "backup":
+		return backup(ctx, args[1:], out)
+	case "help", "-h", "--help":
+		fmt.Fprint(out, usage)
+		return nil
+	}
+	return usageError(fmt.Sprintf("unknown command %q", args[0]))
+}
+
+func envOr(key, fallback string) string {
+	if v := os.Getenv(key); v != "" {
+		return v
+	}
+	return fallback
+}
+
+func newFlags(name string) (*flag.FlagSet, *string) {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	data := fs.String("data", envOr("YIDI_DATA", "./data"), "data folder")
+	return fs, data
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return usageError(err.Error())
+	}
+	if fs.NArg() > 0 {
+		return usageError(fmt.Sprintf("unexpected argument %q", fs.Arg(0)))
+	}
+	return nil
+}
+
+func serve(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("serve")
+	addr := fs.String("addr", envOr("YIDI_ADDR", "127.0.0.1:8080"), "listen address")
+	db := fs.String("db", "sqlite", "database: sqlite (embedded) or postgres")
+	fs.String("dsn", "", "database DSN (postgres)")
+	demo := fs.Bool("demo", false, "seed demo users and ~60 demo cases into an empty database")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *db != "sqlite" {
+		return fmt.Errorf("--db %s: only the embedded sqlite database is available in this version", *db)
+	}
+	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+
+	store, err := cases.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc := cases.NewService(store)
+	if *demo {
+		if err := seedDemo(ctx, svc, out); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	if n, err := svc.UserCount(ctx); err == nil && n == 0 {
+		fmt.Fprintf(out, "数据库中还没有用户。创建第一个管理员：\n  yidi user add --data %s --username admin --password '至少8位密码' --role admin --name 管理员\n", *data)
+	}
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("unable to listen on %s: %w", *addr, err)
+	}
+	app := views.New(svc, views.Options{})
+	go forgetSealedCodes(ctx, svc)
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	fmt.Fprintf(out, "yidi 已启动：http://%s/ （数据目录 %s）\n", ln.Addr(), *data)
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	// In-flight requests finish; then the deferred store.Close checkpoints the WAL.
+	slog.Info("shutting down")
+	if err := app.ShutdownWithTimeout(15 * time.Second); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	return <-served
+}
+
+// forgetSealedCodes keeps idempotency replays from holding query codes past their window.
+func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
+	tick := time.NewTicker(time.Hour)
+	defer tick.Stop()
+	for {
+		if err := svc.ForgetSealedCodes(ctx); err != nil && ctx.Err() == nil {
+			slog.Error("forgetting sealed query codes", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func migrate(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("migrate")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	// Open applies what is pending; a second run finds nothing to do.
+	store, err := cases.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if applied := store.Applied(); len(applied) > 0 {
+		fmt.Fprintf(out, "已执行迁移：%s\n", strings.Join(applied, ", "))
+	}
+	fmt.Fprintf(out, "数据库已是最新结构（%s）\n", *data)
+	return nil
+}
+
+func userAdd(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("user add")
+	var in cases.UserInput
+	var role string
+	fs.StringVar(&in.Username, "username", "", "login name")
+	fs.StringVar(&in.Password, "password", "", "password (at least 8 characters)")
+	fs.StringVar(&role, "role", "", "admin, intake, handler or leader")
+	fs.StringVar(&in.Desk, "desk", "", "desk code (handlers only)")
+	fs.StringVar(&in.Name, "name", "", "display name")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	in.Role = cases.Role(role)
+	store, err := cases.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	u, err := cases.NewService(store).CreateUser(ctx, in)
+	if err != nil {
+		return err
+	}
+	desk := ""
+	if u.Desk != "" {
+		desk = "，窗口 " + u.Desk
+	}
+	fmt.Fprintf(out, "已创建用户 %s（%s，角色 %s%s）\n", u.Username, u.Name, u.Role, desk)
+	return nil
+}
+
+func backup(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("backup")
+	to := fs.String("to", "", "file to write the copy to")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *to == "" {
+		return usageError("backup needs --to FILE")
+	}
+	store, err := cases.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := store.Backup(ctx, *to); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "已备份到 %s\n", *to)
+	return nil
+}
