@@ -260,7 +260,10 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 	deadline := deadlineFor(StatusRegistered, "", now)
 	var amountFen any
 	if in.Amount != nil {
-		amountFen = int64(math.Round(*in.Amount * 100))
+		fen := int64(math.Round(*in.Amount * 100))
+		amountFen = fen
+		yuan := float64(fen) / 100 // what is stored: whole fen
+		in.Amount = &yuan
 	}
 	var caseID int64
 	err = tx.GetContext(ctx, &caseID, tx.Rebind(`
@@ -290,9 +293,14 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 	if err := s.appendActorEvent(ctx, tx, a, caseID, e, now); err != nil {
 		return nil, err
 	}
-	c, err := findCase(ctx, tx, number)
-	if err != nil {
-		return nil, err
+	// The case as just written; reading it back would double the work.
+	c := &Case{ID: caseID, Number: number, Title: in.Title, Category: in.Category, Source: in.Source,
+		Summary: in.Summary, Claims: in.Claims, Town: in.Town, Amount: in.Amount, PeopleCount: in.PeopleCount,
+		Status: StatusRegistered, CoDesks: []string{}, Deadline: deadline, RepeatVisit: len(warnings) > 0,
+		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties))}
+	for i, p := range in.Parties {
+		c.Parties[i] = Party{Role: p.Role, Kind: p.Kind, PersonID: personIDs[i], Name: p.Name,
+			IDNumber: p.IDNumber, CreditCode: p.CreditCode, Phone: p.Phone}
 	}
 	return &IntakeResult{Case: c, QueryCode: code, Warnings: warnings}, nil
 }

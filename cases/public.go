@@ -48,11 +48,10 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 	if !queryCodeMatches(row.QueryCodeSalt, row.QueryCodeHash, code) {
 		return nil, ErrPublicNotFound
 	}
-	desks, err := findDesks(ctx, s.store.r)
+	name, err := s.DeskNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	name := deskNamer(desks)
 	c := row.toCase()
 	events, err := findEvents(ctx, s.store.r, c.ID)
 	if err != nil {

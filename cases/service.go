@@ -19,6 +19,8 @@ type Service struct {
 
 	mu        sync.Mutex
 	listeners []func()
+	desks     []Desk     // cached: read on every action, changed by admins rarely
+	cats      []Category // cached likewise
 }
 
 // NewService wraps an open store.
@@ -59,7 +61,7 @@ func (s *Service) Do(ctx context.Context, a Actor, number string, r ActionReques
 		if !canSee(a, before) {
 			return ErrCaseNotFound
 		}
-		desks, err := findDesks(ctx, tx)
+		desks, err := s.Desks(ctx)
 		if err != nil {
 			return err
 		}
@@ -131,16 +133,38 @@ func (s *Service) Timeline(ctx context.Context, a Actor, number string) ([]Event
 
 // Desks lists every desk, active or not.
 func (s *Service) Desks(ctx context.Context) ([]Desk, error) {
-	return findDesks(ctx, s.store.r)
+	s.mu.Lock()
+	cached := s.desks
+	s.mu.Unlock()
+	if cached != nil {
+		return cached, nil
+	}
+	desks, err := findDesks(ctx, s.store.r)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	s.desks = desks
+	s.mu.Unlock()
+	return desks, nil
 }
 
 // Categories lists every category of dispute.
 func (s *Service) Categories(ctx context.Context) ([]Category, error) {
+	s.mu.Lock()
+	cached := s.cats
+	s.mu.Unlock()
+	if cached != nil {
+		return cached, nil
+	}
 	var cats []Category
 	if err := s.store.r.SelectContext(ctx, &cats,
 		`SELECT code, name, sort_order, active FROM categories ORDER BY sort_order, code`); err != nil {
 		return nil, fmt.Errorf("store: unable to fetch categories: %w", err)
 	}
+	s.mu.Lock()
+	s.cats = cats
+	s.mu.Unlock()
 	return cats, nil
 }
 
@@ -173,6 +197,9 @@ func (s *Service) AddDesk(ctx context.Context, a Actor, d Desk) (*Desk, error) {
 	if err != nil {
 		return nil, err
 	}
+	s.mu.Lock()
+	s.desks = nil
+	s.mu.Unlock()
 	return &d, nil
 }
 

@@ -1,0 +1,193 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// SearchDoc is everything the search index knows of one case: its fields,
+// its parties unmasked (staff search by ID number and phone; the index never
+// shows them), every timeline text, and what the read rule needs.
+type SearchDoc struct {
+	ID        int64
+	Number    string
+	Title     string
+	Category  string
+	Source    string
+	Summary   string
+	Claims    string
+	Town      string
+	Status    Status
+	Desk      string
+	CoDesks   []string
+	PastDesks []string // desks that acted on it
+	CreatedBy int64
+	CreatedAt time.Time
+	Parties   []Party
+	Notes     []string // the bodies of its events, oldest first
+}
+
+// Viewable reports whether a may see the case, by the same rule as Case.
+func (d *SearchDoc) Viewable(a Actor) bool {
+	return canSee(a, &Case{Desk: d.Desk, CoDesks: d.CoDesks, previousDesk: d.PastDesks, CreatedBy: d.CreatedBy})
+}
+
+// LastEventSeq is the newest event's sequence number (0 with no events).
+func (s *Service) LastEventSeq(ctx context.Context) (int64, error) {
+	var seq *int64
+	if err := s.store.r.GetContext(ctx, &seq, `SELECT MAX(seq) FROM events`); err != nil {
+		return 0, fmt.Errorf("store: unable to read the last event: %w", err)
+	}
+	if seq == nil {
+		return 0, nil
+	}
+	return *seq, nil
+}
+
+// ChangedSince answers the cases touched by up to limit events after seq,
+// as they are now, and the last seq it covered: the search index follows
+// the event log with it. One writer commits events in seq order, so a
+// reader never sees a later seq without every earlier one.
+func (s *Service) ChangedSince(ctx context.Context, seq int64, limit int) ([]SearchDoc, int64, error) {
+	var rows []struct {
+		Seq    int64 `db:"seq"`
+		CaseID int64 `db:"case_id"`
+	}
+	r := s.store.r
+	if err := r.SelectContext(ctx, &rows, r.Rebind(
+		`SELECT seq, case_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?`), seq, limit); err != nil {
+		return nil, seq, fmt.Errorf("store: unable to read events: %w", err)
+	}
+	if len(rows) == 0 {
+		return nil, seq, nil
+	}
+	seen := map[int64]bool{}
+	var ids []int64
+	for _, row := range rows {
+		if !seen[row.CaseID] {
+			seen[row.CaseID] = true
+			ids = append(ids, row.CaseID)
+		}
+	}
+	docs, err := loadSearchDocs(ctx, r, ids)
+	return docs, rows[len(rows)-1].Seq, err
+}
+
+// AllCases answers up to limit cases with an id above afterID, in id order:
+// a full rebuild of the index pages through them.
+func (s *Service) AllCases(ctx context.Context, afterID int64, limit int) ([]SearchDoc, error) {
+	var ids []int64
+	r := s.store.r
+	if err := r.SelectContext(ctx, &ids, r.Rebind(`SELECT id FROM cases WHERE id > ? ORDER BY id LIMIT ?`), afterID, limit); err != nil {
+		return nil, fmt.Errorf("store: unable to list cases: %w", err)
+	}
+	return loadSearchDocs(ctx, r, ids)
+}
+
+// SearchDocs answers the documents of the given case numbers (for hits).
+func (s *Service) SearchDocs(ctx context.Context, numbers []string) (map[string]*SearchDoc, error) {
+	out := map[string]*SearchDoc{}
+	if len(numbers) == 0 {
+		return out, nil
+	}
+	r := s.store.r
+	q, args, err := sqlx.In(`SELECT id FROM cases WHERE number IN (?)`, numbers)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	if err := r.SelectContext(ctx, &ids, r.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: unable to find cases: %w", err)
+	}
+	docs, err := loadSearchDocs(ctx, r, ids)
+	for i := range docs {
+		out[docs[i].Number] = &docs[i]
+	}
+	return out, err
+}
+
+// loadSearchDocs reads many cases in four queries, whatever their number.
+func loadSearchDocs(ctx context.Context, q querier, ids []int64) ([]SearchDoc, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in := func(query string) (string, []any) {
+		s, args, err := sqlx.In(query, ids)
+		if err != nil {
+			panic(err) // only for an empty list, excluded above
+		}
+		return q.Rebind(s), args
+	}
+	var rows []caseRow
+	query, args := in(`SELECT * FROM cases WHERE id IN (?) ORDER BY id`)
+	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
+		return nil, fmt.Errorf("store: unable to load cases: %w", err)
+	}
+	docs := make([]SearchDoc, len(rows))
+	byID := make(map[int64]*SearchDoc, len(rows))
+	for i, row := range rows {
+		docs[i] = SearchDoc{ID: row.ID, Number: row.Number, Title: row.Title, Category: row.Category,
+			Source: row.Source, Summary: row.Summary, Claims: row.Claims, Town: row.Town,
+			Status: Status(row.Status), Desk: row.Desk.String, CreatedBy: row.CreatedBy, CreatedAt: row.CreatedAt.UTC()}
+		byID[row.ID] = &docs[i]
+	}
+	var parties []struct {
+		CaseID     int64   `db:"case_id"`
+		Role       string  `db:"role"`
+		Kind       string  `db:"kind"`
+		PersonID   int64   `db:"person_id"`
+		Name       string  `db:"name"`
+		IDNumber   *string `db:"id_number"`
+		CreditCode *string `db:"credit_code"`
+		Phone      string  `db:"phone"`
+	}
+	query, args = in(`SELECT cp.case_id, cp.role, p.kind, p.id AS person_id, p.name, p.id_number, p.credit_code, p.phone
+		FROM case_parties cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id IN (?) ORDER BY cp.case_id, cp.position`)
+	if err := q.SelectContext(ctx, &parties, query, args...); err != nil {
+		return nil, fmt.Errorf("store: unable to load parties: %w", err)
+	}
+	for _, p := range parties {
+		party := Party{Role: p.Role, Kind: p.Kind, PersonID: p.PersonID, Name: p.Name, Phone: p.Phone}
+		if p.IDNumber != nil {
+			party.IDNumber = *p.IDNumber
+		}
+		if p.CreditCode != nil {
+			party.CreditCode = *p.CreditCode
+		}
+		byID[p.CaseID].Parties = append(byID[p.CaseID].Parties, party)
+	}
+	var events []struct {
+		CaseID int64  `db:"case_id"`
+		Desk   string `db:"desk"`
+		Body   string `db:"body"`
+	}
+	query, args = in(`SELECT case_id, desk, body FROM events WHERE case_id IN (?) ORDER BY seq`)
+	if err := q.SelectContext(ctx, &events, query, args...); err != nil {
+		return nil, fmt.Errorf("store: unable to load events: %w", err)
+	}
+	for _, e := range events {
+		d := byID[e.CaseID]
+		if e.Body != "" {
+			d.Notes = append(d.Notes, e.Body)
+		}
+		if e.Desk != "" && !slices.Contains(d.PastDesks, e.Desk) {
+			d.PastDesks = append(d.PastDesks, e.Desk)
+		}
+	}
+	var coDesks []struct {
+		CaseID int64  `db:"case_id"`
+		Desk   string `db:"desk"`
+	}
+	query, args = in(`SELECT case_id, desk FROM case_co_desks WHERE case_id IN (?)`)
+	if err := q.SelectContext(ctx, &coDesks, query, args...); err != nil {
+		return nil, fmt.Errorf("store: unable to load co-desks: %w", err)
+	}
+	for _, c := range coDesks {
+		byID[c.CaseID].CoDesks = append(byID[c.CaseID].CoDesks, c.Desk)
+	}
+	return docs, nil
+}
