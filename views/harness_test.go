@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
+	"yidi/search"
 	"yidi/views"
 )
 
@@ -23,6 +24,7 @@ type testServer struct {
 	app    *fiber.App
 	svc    *cases.Service
 	store  *cases.Store
+	index  *search.Index
 	tokens map[string]string // "admin", "intake", "leader", "mediation", "petition", "litigation", "governance"
 }
 
@@ -30,17 +32,29 @@ func newTestServer(t *testing.T, opts ...views.Options) *testServer {
 	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	store, err := cases.Open(ctx, t.TempDir())
+	dir := t.TempDir()
+	store, err := cases.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
 	svc := cases.NewService(store)
+	index, err := search.Open(dir + "/index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { index.Close() })
+	groups, err := svc.SynonymGroups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	index.SetSynonyms(groups)
 	var o views.Options
 	if len(opts) > 0 {
 		o = opts[0]
 	}
-	ts := &testServer{t: t, app: views.New(svc, o), svc: svc, store: store, tokens: map[string]string{}}
+	o.Index = index
+	ts := &testServer{t: t, app: views.New(svc, o), svc: svc, store: store, index: index, tokens: map[string]string{}}
 	users := []cases.UserInput{
 		{Username: "admin", Role: cases.RoleAdmin, Name: "管理员"},
 		{Username: "intake", Role: cases.RoleIntake, Name: "王窗口"},
@@ -62,6 +76,15 @@ func newTestServer(t *testing.T, opts ...views.Options) *testServer {
 		ts.tokens[u.Username] = body["token"].(string)
 	}
 	return ts
+}
+
+// catchUp brings the search index up to date, as the follower does after
+// each commit in a running server.
+func (ts *testServer) catchUp() {
+	ts.t.Helper()
+	if _, err := ts.index.CatchUp(context.Background(), ts.svc); err != nil {
+		ts.t.Fatal(err)
+	}
 }
 
 // call sends a JSON request as the user whose token key is given ("" for

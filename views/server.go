@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"yidi/cases"
+	"yidi/search"
 )
 
 // Options tune the server; the zero value is what production uses.
@@ -26,6 +27,8 @@ type Options struct {
 	LoginWindow   time.Duration
 	// BodyLimit caps a request body in bytes.
 	BodyLimit int
+	// Index serves search and related cases; nil answers search_unavailable.
+	Index *search.Index
 }
 
 func (o *Options) defaults() {
@@ -48,6 +51,7 @@ func (o *Options) defaults() {
 
 type server struct {
 	svc           *cases.Service
+	index         *search.Index
 	publicLimiter *failureLimiter
 	loginLimiter  *failureLimiter
 }
@@ -57,12 +61,16 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	opts.defaults()
 	s := &server{
 		svc:           svc,
+		index:         opts.Index,
 		publicLimiter: newFailureLimiter(opts.PublicFailures, opts.PublicWindow),
 		loginLimiter:  newFailureLimiter(opts.LoginFailures, opts.LoginWindow),
 	}
 	app := fiber.New(fiber.Config{
-		AppName:               "yidi",
-		BodyLimit:             opts.BodyLimit,
+		AppName:   "yidi",
+		BodyLimit: opts.BodyLimit,
+		// Room for a long search pasted into the address (10,000 characters
+		// of Chinese is 90 KB encoded), so it gets a clear 400, not a reset.
+		ReadBufferSize:        128 << 10,
 		ErrorHandler:          errorHandler,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
@@ -85,6 +93,11 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	// unknown address is a 404 rather than a 401.
 	auth := s.requireToken
 	api.Post("/cases", auth, s.intake)
+	api.Post("/cases/check", auth, s.checkIntake)
+	api.Get("/cases/:number/related", auth, s.related)
+	api.Get("/search", auth, s.search)
+	api.Get("/synonyms", auth, s.synonyms)
+	api.Put("/synonyms", auth, s.setSynonyms)
 	api.Get("/cases/:number", auth, s.getCase)
 	api.Get("/cases/:number/timeline", auth, s.timeline)
 	api.Post("/cases/:number/:action", auth, s.caseAction)

@@ -1,0 +1,311 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+
+	"yidi/cases"
+)
+
+// Index is the bleve index of cases in a folder of its own.
+type Index struct {
+	dir string
+	idx bleve.Index
+
+	mu       sync.RWMutex
+	synonyms map[string][]string
+}
+
+const (
+	lastSeqKey        = "last_seq"
+	mappingVersionKey = "mapping_version"
+	batchSize         = 500
+)
+
+// kvConfig: the index is rebuilt from the database after any crash, so
+// per-batch fsync buys nothing (unsafe_batch); the bolt timeout stops a
+// second process from waiting forever on the lock.
+func kvConfig() map[string]any {
+	return map[string]any{"unsafe_batch": true, "bolt_timeout": "2s"}
+}
+
+// Open opens the index in dir, creating it if missing. An index that does
+// not open (torn by a crash) or was built with another mapping is moved
+// aside and created empty; the caller's catch-up then fills it.
+func Open(dir string) (*Index, error) {
+	idx, err := bleve.OpenUsing(dir, kvConfig())
+	if err == nil {
+		v, verr := idx.GetInternal([]byte(mappingVersionKey))
+		if verr == nil && string(v) == mappingVersion {
+			return &Index{dir: dir, idx: idx}, nil
+		}
+		idx.Close()
+		err = fmt.Errorf("mapping version %q, want %q", v, mappingVersion)
+	}
+	if errors.Is(err, bleve.ErrorIndexMetaMissing) || errors.Is(err, bleve.ErrorIndexPathDoesNotExist) {
+		if _, statErr := os.Stat(dir); errors.Is(statErr, os.ErrNotExist) {
+			return create(dir)
+		}
+	}
+	if strings.Contains(err.Error(), "timeout") {
+		return nil, fmt.Errorf("search: the index %s is in use by another yidi process", dir)
+	}
+	aside := fmt.Sprintf("%s.broken-%s", dir, time.Now().Format("20060102-150405"))
+	slog.Warn("search index unusable; rebuilding it from the event log", "dir", dir, "err", err, "moved_to", aside)
+	if err := os.Rename(dir, aside); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("search: unable to move the broken index aside: %w", err)
+	}
+	return create(dir)
+}
+
+func create(dir string) (*Index, error) {
+	m, err := newMapping()
+	if err != nil {
+		return nil, fmt.Errorf("search: bad mapping: %w", err)
+	}
+	if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
+		return nil, err
+	}
+	idx, err := bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, kvConfig())
+	if err != nil {
+		return nil, fmt.Errorf("search: unable to create index: %w", err)
+	}
+	if err := idx.SetInternal([]byte(mappingVersionKey), []byte(mappingVersion)); err != nil {
+		idx.Close()
+		return nil, err
+	}
+	return &Index{dir: dir, idx: idx}, nil
+}
+
+// Close closes the index.
+func (ix *Index) Close() error { return ix.idx.Close() }
+
+// LastSeq is the last event sequence number whose changes the index holds.
+func (ix *Index) LastSeq() int64 {
+	v, err := ix.idx.GetInternal([]byte(lastSeqKey))
+	if err != nil || len(v) == 0 {
+		return 0
+	}
+	n, _ := strconv.ParseInt(string(v), 10, 64)
+	return n
+}
+
+// DocCount is the number of cases in the index.
+func (ix *Index) DocCount() uint64 {
+	n, _ := ix.idx.DocCount()
+	return n
+}
+
+// put indexes docs and records seq in the same batch, so the high-water mark
+// never runs ahead of what is indexed.
+func (ix *Index) put(docs []cases.SearchDoc, seq int64) error {
+	b := ix.idx.NewBatch()
+	for i := range docs {
+		if err := b.Index(docs[i].Number, toDocument(&docs[i])); err != nil {
+			return fmt.Errorf("search: unable to index %s: %w", docs[i].Number, err)
+		}
+	}
+	if seq > 0 {
+		b.SetInternal([]byte(lastSeqKey), []byte(strconv.FormatInt(seq, 10)))
+	}
+	if err := ix.idx.Batch(b); err != nil {
+		return fmt.Errorf("search: unable to write batch: %w", err)
+	}
+	return nil
+}
+
+// toDocument flattens a case into the fields of mapping.go.
+func toDocument(d *cases.SearchDoc) map[string]any {
+	var names, phones, tails, ids []string
+	var partyText strings.Builder
+	for _, p := range d.Parties {
+		names = append(names, p.Name)
+		partyText.WriteString(p.Name)
+		partyText.WriteString(" ")
+		if p.Phone != "" {
+			phones = append(phones, p.Phone)
+			if len(p.Phone) >= 4 {
+				tails = append(tails, p.Phone[len(p.Phone)-4:])
+			}
+		}
+		if p.IDNumber != "" {
+			ids = append(ids, p.IDNumber)
+		}
+		if p.CreditCode != "" {
+			ids = append(ids, p.CreditCode)
+		}
+	}
+	viewers := []string{"user:" + strconv.FormatInt(d.CreatedBy, 10)}
+	for _, desk := range append(append([]string{d.Desk}, d.CoDesks...), d.PastDesks...) {
+		if desk != "" {
+			viewers = append(viewers, "desk:"+desk)
+		}
+	}
+	numberTail := d.Number
+	if i := strings.LastIndexByte(d.Number, '-'); i >= 0 {
+		numberTail = d.Number[i+1:]
+	}
+	return map[string]any{
+		fNumber:     d.Number,
+		fNumberTail: numberTail,
+		fTitle:      d.Title,
+		fText:       d.Summary + "\n" + d.Claims,
+		fParties:    partyText.String(),
+		fNames:      names,
+		fNotes:      strings.Join(d.Notes, "\n"),
+		fTown:       d.Town,
+		fPhone:      phones,
+		fPhoneTail:  tails,
+		fIDNumber:   ids,
+		fCategory:   d.Category,
+		fDesk:       d.Desk,
+		fStatus:     string(d.Status),
+		fMonth:      d.CreatedAt.In(chinaTime).Format("2006-01"),
+		fCreated:    d.CreatedAt,
+		fViewers:    viewers,
+	}
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// Feed is what the index follows: the case service.
+type Feed interface {
+	ChangedSince(ctx context.Context, seq int64, limit int) ([]cases.SearchDoc, int64, error)
+	AllCases(ctx context.Context, afterID int64, limit int) ([]cases.SearchDoc, error)
+	LastEventSeq(ctx context.Context) (int64, error)
+}
+
+// CatchUp indexes every change after the index's last sequence number and
+// answers how many cases it (re)indexed.
+func (ix *Index) CatchUp(ctx context.Context, feed Feed) (int, error) {
+	total := 0
+	for {
+		seq := ix.LastSeq()
+		docs, last, err := feed.ChangedSince(ctx, seq, batchSize)
+		if err != nil {
+			return total, err
+		}
+		if last == seq {
+			return total, nil
+		}
+		if err := ix.put(docs, last); err != nil {
+			return total, err
+		}
+		total += len(docs)
+	}
+}
+
+// Follower keeps an index in step with the event log in the background.
+// Wake is called after each commit and never blocks the committer.
+type Follower struct {
+	ix   *Index
+	feed Feed
+	wake chan struct{}
+	done chan struct{}
+}
+
+// Follow starts catching up and then follows until ctx ends; Stop waits for
+// the last batch.
+func (ix *Index) Follow(ctx context.Context, feed Feed) *Follower {
+	f := &Follower{ix: ix, feed: feed, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go f.run(ctx)
+	return f
+}
+
+// Wake tells the follower that something was committed.
+func (f *Follower) Wake() {
+	select {
+	case f.wake <- struct{}{}:
+	default: // a wake-up is already pending: it will see this commit too
+	}
+}
+
+// Done is closed when the follower has stopped.
+func (f *Follower) Done() <-chan struct{} { return f.done }
+
+func (f *Follower) run(ctx context.Context) {
+	defer close(f.done)
+	// A periodic pass covers commits made by other processes (yidi import).
+	tick := time.NewTicker(5 * time.Second)
+	defer tick.Stop()
+	for {
+		if n, err := f.ix.CatchUp(ctx, f.feed); err != nil && ctx.Err() == nil {
+			slog.Error("search: indexing failed; retrying", "err", err)
+		} else if n > 1000 {
+			slog.Info("search: caught up", "cases", n, "last_seq", f.ix.LastSeq())
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-f.wake:
+		case <-tick.C:
+		}
+	}
+}
+
+// Rebuild fills a fresh index in dir from every case, reporting progress,
+// and then replaces the old one. Events committed meanwhile are replayed by
+// the next catch-up, since the new index starts from the sequence number
+// read before the first case.
+func Rebuild(ctx context.Context, feed Feed, dir string, progress func(done int)) error {
+	fresh := dir + ".rebuild"
+	if err := os.RemoveAll(fresh); err != nil {
+		return err
+	}
+	ix, err := create(fresh)
+	if err != nil {
+		return err
+	}
+	seq, err := feed.LastEventSeq(ctx)
+	if err != nil {
+		ix.Close()
+		return err
+	}
+	done := 0
+	var after int64
+	for {
+		docs, err := feed.AllCases(ctx, after, batchSize)
+		if err != nil {
+			ix.Close()
+			return err
+		}
+		if len(docs) == 0 {
+			break
+		}
+		if err := ix.put(docs, 0); err != nil {
+			ix.Close()
+			return err
+		}
+		after = docs[len(docs)-1].ID
+		done += len(docs)
+		if progress != nil {
+			progress(done)
+		}
+	}
+	if err := ix.put(nil, seq); err != nil {
+		ix.Close()
+		return err
+	}
+	if err := ix.Close(); err != nil {
+		return err
+	}
+	old := dir + ".old"
+	os.RemoveAll(old)
+	if err := os.Rename(dir, old); err != nil && !errors.Is(err, os.ErrNotExist) {
+		return fmt.Errorf("search: unable to replace the index (is yidi serve running?): %w", err)
+	}
+	if err := os.Rename(fresh, dir); err != nil {
+		return err
+	}
+	return os.RemoveAll(old)
+}

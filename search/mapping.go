@@ -1,0 +1,107 @@
+// Package search is the full-text index of cases: a bleve index that follows
+// the event log by sequence number, with analysis made for Chinese, exact
+// fields for numbers, facets, highlights and related-case detection.
+//
+// The index is a disposable projection: it holds no stored text (hits are
+// highlighted from the database) and is rebuilt whenever it cannot be opened
+// or its mapping version changes.
+package search
+
+import (
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// mappingVersion changes whenever the mapping or the document shape does;
+// an index built with another version is rebuilt at start.
+const mappingVersion = "3"
+
+// chineseAnalyzer indexes CJK text as overlapping bigrams plus single
+// characters (so a surname or 房 alone still matches), after folding
+// full-width forms and case. Latin words and numbers stay whole tokens.
+const chineseAnalyzer = "zh_bigram"
+
+const bigramWithUnigrams = "cjk_bigram_unigram"
+
+// Field names of the index document.
+const (
+	fNumber     = "number"      // YD-2026-00042, exact
+	fNumberTail = "number_tail" // 00042, exact: what people read off a receipt
+	fTitle      = "title"
+	fText       = "text"    // summary and claims
+	fParties    = "parties" // party names, analysed: 张 finds 张三
+	fNames      = "names"   // party names, exact
+	fNotes      = "notes"   // every timeline text
+	fTown       = "town"
+	fPhone      = "phone"
+	fPhoneTail  = "phone_tail"
+	fIDNumber   = "id_number"
+	fCategory   = "category"
+	fDesk       = "desk"
+	fStatus     = "status"
+	fMonth      = "month"
+	fCreated    = "created"
+	fViewers    = "viewers" // desk:mediation, user:12 — who besides intake and leaders may see it
+)
+
+func newMapping() (mapping.IndexMapping, error) {
+	im := bleve.NewIndexMapping()
+	if err := im.AddCustomTokenFilter(bigramWithUnigrams, map[string]any{
+		"type":           cjk.BigramName,
+		"output_unigram": true,
+	}); err != nil {
+		return nil, err
+	}
+	if err := im.AddCustomAnalyzer(chineseAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{cjk.WidthName, lowercase.Name, bigramWithUnigrams},
+	}); err != nil {
+		return nil, err
+	}
+
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = chineseAnalyzer
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	exact := func(facet bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = facet
+		return f
+	}
+	doc := bleve.NewDocumentStaticMapping()
+	for _, name := range []string{fTitle, fText, fParties, fNotes} {
+		doc.AddFieldMappingsAt(name, text())
+	}
+	for _, name := range []string{fNumber, fNumberTail, fNames, fPhone, fPhoneTail, fIDNumber, fViewers} {
+		doc.AddFieldMappingsAt(name, exact(false))
+	}
+	for _, name := range []string{fTown, fCategory, fDesk, fStatus, fMonth} {
+		doc.AddFieldMappingsAt(name, exact(true))
+	}
+	created := bleve.NewDateTimeFieldMapping()
+	created.Store = false
+	created.IncludeInAll = false
+	doc.AddFieldMappingsAt(fCreated, created)
+
+	im.DefaultMapping = doc
+	im.DefaultAnalyzer = chineseAnalyzer
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
+	return im, nil
+}

@@ -1,0 +1,320 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search/query"
+
+	"yidi/cases"
+)
+
+// Query is one staff search.
+type Query struct {
+	Text     string
+	Category string
+	Desk     string
+	Status   string
+	Town     string
+	Month    string
+	From, To time.Time // on the intake date; zero means open
+	Page     int       // from 1
+	PerPage  int
+}
+
+// Limits on what a search may ask.
+const (
+	MaxQueryRunes = 200
+	MaxTerms      = 12
+	MaxPerPage    = 100
+	MaxPage       = 500
+)
+
+// Result is one page of hits with the facets of the whole result.
+type Result struct {
+	Total  uint64             `json:"total"`
+	Page   int                `json:"page"`
+	Hits   []Hit              `json:"hits"`
+	Facets map[string][]Facet `json:"facets"`
+}
+
+// Hit is one case found. Highlights are HTML: text escaped, matches in <mark>.
+type Hit struct {
+	Number     string   `json:"number"`
+	Title      string   `json:"title"`
+	Status     string   `json:"status"`
+	Desk       string   `json:"desk"`
+	Score      float64  `json:"score"`
+	Highlights []string `json:"highlights"`
+}
+
+// Facet is one value of a facet and how many hits have it.
+type Facet struct {
+	Value string `json:"value"`
+	Count int    `json:"count"`
+}
+
+var facetFields = []string{fCategory, fDesk, fStatus, fTown, fMonth}
+
+func invalidQuery(field, msg string) error {
+	return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_query", Message: msg, Field: field}
+}
+
+// Search runs q for viewer: only cases the viewer may see are counted,
+// faceted or returned.
+func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs DocSource) (*Result, error) {
+	if utf8.RuneCountInString(q.Text) > MaxQueryRunes {
+		return nil, invalidQuery("q", fmt.Sprintf("搜索内容过长，最多%d字", MaxQueryRunes))
+	}
+	if q.PerPage == 0 {
+		q.PerPage = 20
+	}
+	if q.Page == 0 {
+		q.Page = 1
+	}
+	if q.PerPage < 1 || q.PerPage > MaxPerPage {
+		return nil, invalidQuery("per_page", fmt.Sprintf("每页条数应在1至%d之间", MaxPerPage))
+	}
+	if q.Page < 1 || q.Page > MaxPage {
+		return nil, invalidQuery("page", fmt.Sprintf("页码应在1至%d之间", MaxPage))
+	}
+	terms := splitTerms(q.Text)
+	if len(terms) > MaxTerms {
+		return nil, invalidQuery("q", fmt.Sprintf("关键词过多，最多%d个", MaxTerms))
+	}
+	var must []query.Query
+	textQuery := ix.textQuery(terms)
+	if strings.TrimSpace(q.Text) != "" && textQuery == nil {
+		// Only punctuation or symbols: nothing to look for.
+		return &Result{Page: q.Page, Hits: []Hit{}, Facets: map[string][]Facet{}}, nil
+	}
+	if textQuery != nil {
+		must = append(must, textQuery)
+	}
+	filters, err := filterQueries(q)
+	if err != nil {
+		return nil, err
+	}
+	must = append(must, filters...)
+	perm, ok := permissionQuery(viewer)
+	if !ok {
+		return &Result{Page: q.Page, Hits: []Hit{}, Facets: map[string][]Facet{}}, nil
+	}
+	if perm != nil {
+		must = append(must, perm)
+	}
+	var root query.Query = bleve.NewMatchAllQuery()
+	if len(must) > 0 {
+		root = bleve.NewConjunctionQuery(must...)
+	}
+	req := bleve.NewSearchRequestOptions(root, q.PerPage, (q.Page-1)*q.PerPage, false)
+	if textQuery == nil {
+		req.SortBy([]string{"-" + fCreated, "-_id"})
+	} else {
+		req.SortBy([]string{"-_score", "-" + fCreated})
+	}
+	for _, f := range facetFields {
+		req.AddFacet(f, bleve.NewFacetRequest(f, 50))
+	}
+	res, err := ix.idx.SearchInContext(ctx, req)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	out := &Result{Total: res.Total, Page: q.Page, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string][]Facet{}}
+	for name, fr := range res.Facets {
+		list := []Facet{}
+		if fr.Terms != nil {
+			for _, t := range fr.Terms.Terms() {
+				list = append(list, Facet{Value: t.Term, Count: t.Count})
+			}
+		}
+		out.Facets[name] = list
+	}
+	numbers := make([]string, len(res.Hits))
+	for i, h := range res.Hits {
+		numbers[i] = h.ID
+	}
+	found, err := docs.SearchDocs(ctx, numbers)
+	if err != nil {
+		return nil, err
+	}
+	whole, bigrams := ix.markTerms(terms)
+	for _, h := range res.Hits {
+		d, ok := found[h.ID]
+		if !ok || !d.Viewable(viewer) {
+			continue // deleted or changed since indexed: the next catch-up fixes the index
+		}
+		out.Hits = append(out.Hits, Hit{Number: d.Number, Title: d.Title, Status: string(d.Status), Desk: d.Desk,
+			Score: h.Score, Highlights: highlight(d, whole, bigrams)})
+	}
+	return out, nil
+}
+
+// DocSource loads the current text of hits, for highlights and a final
+// permission check against the database rather than the index.
+type DocSource interface {
+	SearchDocs(ctx context.Context, numbers []string) (map[string]*cases.SearchDoc, error)
+}
+
+// splitTerms splits what was typed on white space and drops what cannot be
+// searched (lone punctuation, quotes, operators, emoji).
+func splitTerms(text string) []string {
+	var terms []string
+	for _, f := range strings.Fields(text) {
+		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
+		if f != "" {
+			terms = append(terms, f)
+		}
+	}
+	return terms
+}
+
+var (
+	caseNumberPattern = regexp.MustCompile(`^(?i)YD-\d{4}-\d{1,7}$`)
+	digitsPattern     = regexp.MustCompile(`^\d+$`)
+	idNumberPattern   = regexp.MustCompile(`^(?i)\d{17}[\dX]$|^[0-9A-HJ-NPQRTUWXY]{18}$`)
+)
+
+// textQuery is one clause per typed term, all required. Each clause is a
+// disjunction: exact fields first (case number, phone and its tail, ID
+// number, a party's full name, the town) boosted far above the analysed
+// text fields, and the term's synonyms beside it.
+func (ix *Index) textQuery(terms []string) query.Query {
+	var clauses []query.Query
+	for _, t := range terms {
+		var any []query.Query
+		exact := func(field, value string, boost float64) {
+			q := bleve.NewTermQuery(value)
+			q.SetField(field)
+			q.SetBoost(boost)
+			any = append(any, q)
+		}
+		upper := strings.ToUpper(t)
+		switch {
+		case caseNumberPattern.MatchString(t):
+			exact(fNumber, upper, 50)
+		case idNumberPattern.MatchString(t):
+			exact(fIDNumber, upper, 50)
+		case digitsPattern.MatchString(t):
+			exact(fPhone, t, 40)
+			exact(fPhoneTail, t, 20)
+			exact(fNumberTail, t, 20)
+			if len(t) < 5 {
+				exact(fNumberTail, fmt.Sprintf("%05s", t), 20)
+			}
+		}
+		exact(fNames, t, 20)
+		exact(fTown, t, 10)
+		for _, variant := range ix.expand(t) {
+			any = append(any, analysedClauses(variant)...)
+		}
+		clauses = append(clauses, bleve.NewDisjunctionQuery(any...))
+	}
+	if len(clauses) == 0 {
+		return nil
+	}
+	if len(clauses) == 1 {
+		return clauses[0]
+	}
+	return bleve.NewConjunctionQuery(clauses...)
+}
+
+// analysedClauses match a term in every text field, the title weighing
+// most. Strictly, every bigram of the term must occur (a near-phrase without
+// position data). Loosely, for a Chinese term of four or more characters,
+// one bigram may be missing: people type two words run together (楼上漏水)
+// whose joining bigram (上漏) is in no text. Strict matches score higher.
+func analysedClauses(term string) []query.Query {
+	fields := []struct {
+		name  string
+		boost float64
+	}{{fTitle, 3}, {fParties, 2}, {fText, 1}, {fNotes, 1}}
+	grams := hanBigrams(term)
+	out := make([]query.Query, 0, 2*len(fields))
+	for _, f := range fields {
+		m := bleve.NewMatchQuery(term)
+		m.SetField(f.name)
+		m.SetOperator(query.MatchQueryOperatorAnd)
+		m.SetBoost(2 * f.boost)
+		out = append(out, m)
+		if len(grams) >= 3 {
+			var some []query.Query
+			for _, g := range grams {
+				t := bleve.NewTermQuery(g)
+				t.SetField(f.name)
+				some = append(some, t)
+			}
+			d := bleve.NewDisjunctionQuery(some...)
+			d.SetMin(float64(len(grams) - 1))
+			d.SetBoost(f.boost)
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// hanBigrams answers the term's character bigrams as the analyzer makes
+// them, or nil unless the term is Chinese characters only.
+func hanBigrams(term string) []string {
+	r := []rune(term)
+	for _, c := range r {
+		if !unicode.Is(unicode.Han, c) {
+			return nil
+		}
+	}
+	var out []string
+	for i := 0; i+1 < len(r); i++ {
+		out = append(out, string(r[i:i+2]))
+	}
+	return out
+}
+
+func filterQueries(q Query) ([]query.Query, error) {
+	var out []query.Query
+	for field, value := range map[string]string{fCategory: q.Category, fDesk: q.Desk, fStatus: q.Status, fTown: q.Town, fMonth: q.Month} {
+		if value == "" {
+			continue
+		}
+		t := bleve.NewTermQuery(value)
+		t.SetField(field)
+		out = append(out, t)
+	}
+	if !q.From.IsZero() || !q.To.IsZero() {
+		if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+			return nil, invalidQuery("to", "结束日期不能早于开始日期")
+		}
+		inclusive := true
+		r := bleve.NewDateRangeInclusiveQuery(q.From, q.To, &inclusive, &inclusive)
+		r.SetField(fCreated)
+		out = append(out, r)
+	}
+	// Deterministic order keeps query plans (and tests) stable.
+	sort.Slice(out, func(i, j int) bool { return fmt.Sprint(out[i]) < fmt.Sprint(out[j]) })
+	return out, nil
+}
+
+// permissionQuery mirrors cases' read rule: intake and leaders see all, a
+// handler what their desk holds, co-handles or held, or what they
+// registered; anyone else nothing (ok false).
+func permissionQuery(a cases.Actor) (query.Query, bool) {
+	switch a.Role {
+	case cases.RoleIntake, cases.RoleLeader:
+		return nil, true
+	case cases.RoleHandler:
+		desk := bleve.NewTermQuery("desk:" + a.Desk)
+		desk.SetField(fViewers)
+		desk.SetBoost(0)
+		user := bleve.NewTermQuery(fmt.Sprintf("user:%d", a.UserID))
+		user.SetField(fViewers)
+		user.SetBoost(0)
+		return bleve.NewDisjunctionQuery(desk, user), true
+	}
+	return nil, false
+}

@@ -1,0 +1,271 @@
+package search_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"yidi/cases"
+	"yidi/search"
+)
+
+type world struct {
+	t      *testing.T
+	ctx    context.Context
+	svc    *cases.Service
+	ix     *search.Index
+	actors map[string]cases.Actor
+}
+
+func newWorld(t *testing.T) *world {
+	t.Helper()
+	cases.PasswordCost = bcrypt.MinCost
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := cases.Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	ix, err := search.Open(dir + "/index")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ix.Close() })
+	w := &world{t: t, ctx: ctx, svc: cases.NewService(store), ix: ix, actors: map[string]cases.Actor{}}
+	for _, u := range []cases.UserInput{
+		{Username: "intake", Role: cases.RoleIntake, Name: "王窗口"},
+		{Username: "leader", Role: cases.RoleLeader},
+		{Username: "admin", Role: cases.RoleAdmin},
+		{Username: "mediation", Role: cases.RoleHandler, Desk: "mediation", Name: "李调解"},
+		{Username: "petition", Role: cases.RoleHandler, Desk: "petition"},
+	} {
+		u.Password = "password-1"
+		a, err := w.svc.CreateUser(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.actors[u.Username] = *a
+	}
+	groups, err := w.svc.SynonymGroups(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.SetSynonyms(groups)
+	return w
+}
+
+func (w *world) intake(title, category, town, summary string, parties ...cases.PartyInput) string {
+	w.t.Helper()
+	res, err := w.svc.Intake(w.ctx, w.actors["intake"], cases.IntakeInput{
+		Title: title, Category: category, Town: town, Summary: summary, Parties: parties}, "")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	return res.Case.Number
+}
+
+func (w *world) catchUp() {
+	w.t.Helper()
+	if _, err := w.ix.CatchUp(w.ctx, w.svc); err != nil {
+		w.t.Fatal(err)
+	}
+}
+
+func (w *world) search(user string, q search.Query) *search.Result {
+	w.t.Helper()
+	res, err := w.ix.Search(w.ctx, w.actors[user], q, w.svc)
+	if err != nil {
+		w.t.Fatalf("search %q as %s: %v", q.Text, user, err)
+	}
+	return res
+}
+
+func numbers(res *search.Result) []string {
+	var out []string
+	for _, h := range res.Hits {
+		out = append(out, h.Number)
+	}
+	return out
+}
+
+func applicant(name, id, phone string) cases.PartyInput {
+	return cases.PartyInput{Role: cases.PartyApplicant, Name: name, IDNumber: id, Phone: phone}
+}
+
+func respondent(name string) cases.PartyInput {
+	return cases.PartyInput{Role: cases.PartyRespondent, Name: name}
+}
+
+// three realistic cases that share little but the centre.
+func (w *world) seed() (wage, leak, dowry string) {
+	wage = w.intake("拖欠工资纠纷", "labor", "长安镇",
+		"申请人在被申请人承建的安置房工地做木工，2026年3月至8月的工资共计12000元至今未付，多次讨要无果。",
+		applicant("张建国", "11010519491231002X", "13857312345"), respondent("海宁某某建筑有限公司"))
+	leak = w.intake("楼上卫生间漏水", "neighbour", "硖石街道",
+		"申请人家中卫生间天花板持续渗水发霉，系楼上602室卫生间防水层破损所致，对方拖延不修。",
+		applicant("李秀英", "", "13900001111"), respondent("毛建伟"))
+	dowry = w.intake("婚约财产纠纷", "marriage_family", "许村镇",
+		"双方经人介绍订婚，申请人按当地习俗给付彩礼八万八千元，后女方提出解除婚约，申请人要求返还彩礼。",
+		applicant("周小军", "", "13611112222"), respondent("陈某某"))
+	w.catchUp()
+	return
+}
+
+func TestStaffFindCasesByWhatTheyHeard(t *testing.T) {
+	w := newWorld(t)
+	wage, leak, dowry := w.seed()
+	for _, c := range []struct {
+		q    string
+		want string
+	}{
+		{"欠薪", wage},      // a synonym of 拖欠工资 / 工资…未付
+		{"工资", wage},      // a word in the summary
+		{"楼上漏水", leak},    // words apart in the text: 楼上 … 漏水 via 渗水 synonym
+		{"彩礼", dowry},     // a word
+		{"张建国", wage},     // a party's full name
+		{"张", wage},       // a surname alone
+		{"2345", wage},    // a phone's tail
+		{"13900001111", leak},
+		{"11010519491231002X", wage},
+		{strings.ToLower(wage), wage}, // a case number as typed
+		{wage[len(wage)-5:], wage},    // its tail off the receipt
+		{"硖石街道", leak},
+		{"木工 长安镇", wage}, // two terms, both required
+	} {
+		res := w.search("intake", search.Query{Text: c.q})
+		got := numbers(res)
+		if len(got) == 0 || got[0] != c.want {
+			t.Errorf("%q: got %v, want %s first", c.q, got, c.want)
+		}
+	}
+	if got := numbers(w.search("intake", search.Query{Text: "木工 硖石街道"})); len(got) != 0 {
+		t.Errorf("two terms from different cases matched %v", got)
+	}
+}
+
+func TestSearchIsFilteredByWhatTheViewerMaySee(t *testing.T) {
+	w := newWorld(t)
+	wage, _, _ := w.seed()
+	if _, err := w.svc.Do(w.ctx, w.actors["intake"], wage, cases.ActionRequest{Action: "route", Desk: "mediation"}); err != nil {
+		t.Fatal(err)
+	}
+	w.catchUp()
+	if got := numbers(w.search("mediation", search.Query{Text: "工资"})); len(got) != 1 || got[0] != wage {
+		t.Fatalf("the mediation desk holds %s but found %v", wage, got)
+	}
+	if res := w.search("petition", search.Query{Text: "工资"}); res.Total != 0 || len(res.Hits) != 0 {
+		t.Fatalf("petition may not see %s, found %d %v", wage, res.Total, numbers(res))
+	}
+	if res := w.search("admin", search.Query{Text: "工资"}); len(res.Hits) != 0 {
+		t.Fatalf("admin sees no cases, found %v", numbers(res))
+	}
+	if res := w.search("leader", search.Query{}); res.Total != 3 {
+		t.Fatalf("the leader lists all 3 cases with an empty query, got %d", res.Total)
+	}
+}
+
+func TestTimelineTextIsSearchableAndHighlighted(t *testing.T) {
+	w := newWorld(t)
+	_, leak, _ := w.seed()
+	if _, err := w.svc.Do(w.ctx, w.actors["intake"], leak, cases.ActionRequest{Action: "route", Desk: "mediation"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.svc.Do(w.ctx, w.actors["mediation"], leak, cases.ActionRequest{Action: "notes", Body: "已约物业<script>经理</script>周三到现场查看防水层"}); err != nil {
+		t.Fatal(err)
+	}
+	w.catchUp()
+	res := w.search("mediation", search.Query{Text: "物业经理"})
+	if len(res.Hits) != 1 || res.Hits[0].Number != leak {
+		t.Fatalf("a note's words found %v", numbers(res))
+	}
+	res = w.search("mediation", search.Query{Text: "防水层"})
+	joined := strings.Join(res.Hits[0].Highlights, " ")
+	if !strings.Contains(joined, "<mark>防水层</mark>") {
+		t.Fatalf("highlights do not mark the match: %q", joined)
+	}
+	if strings.Contains(joined, "script>") || !strings.Contains(joined, "&lt;/script&gt;") {
+		t.Fatalf("highlights are not escaped: %q", joined)
+	}
+}
+
+func TestFiltersAndFacets(t *testing.T) {
+	w := newWorld(t)
+	wage, _, _ := w.seed()
+	res := w.search("leader", search.Query{Category: "labor"})
+	if got := numbers(res); len(got) != 1 || got[0] != wage {
+		t.Fatalf("category filter: %v", got)
+	}
+	res = w.search("leader", search.Query{})
+	if fs := res.Facets["category"]; len(fs) != 3 {
+		t.Fatalf("category facet: %v", fs)
+	}
+	if fs := res.Facets["status"]; len(fs) != 1 || fs[0].Value != "registered" || fs[0].Count != 3 {
+		t.Fatalf("status facet: %v", fs)
+	}
+	today := time.Now()
+	res = w.search("leader", search.Query{From: today.Add(24 * time.Hour)})
+	if res.Total != 0 {
+		t.Fatalf("from tomorrow found %d", res.Total)
+	}
+}
+
+func TestBadQueriesGetAClearErrorOrNothing(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	for _, q := range []string{"!!!", "“”", "\"", "*", "😀", "'; DROP TABLE cases; --", "((("} {
+		res, err := w.ix.Search(w.ctx, w.actors["intake"], search.Query{Text: q}, w.svc)
+		if err != nil {
+			if e := cases.ErrorOf(err); e == nil || e.Kind != cases.KindInvalid {
+				t.Errorf("%q: %v", q, err)
+			}
+			continue
+		}
+		if q != "'; DROP TABLE cases; --" && len(res.Hits) != 0 {
+			t.Errorf("%q matched %v", q, numbers(res))
+		}
+	}
+	for _, q := range []search.Query{
+		{Text: strings.Repeat("欠", 10000)},
+		{Page: -1}, {Page: 1 << 30}, {PerPage: 1000},
+		{Text: strings.Repeat("a ", 50)},
+	} {
+		_, err := w.ix.Search(w.ctx, w.actors["intake"], q, w.svc)
+		if e := cases.ErrorOf(err); e == nil || e.Kind != cases.KindInvalid {
+			t.Errorf("%+.40v: want a clear invalid error, got %v", q, err)
+		}
+	}
+}
+
+func TestACorruptIndexIsRebuiltNotFatal(t *testing.T) {
+	w := newWorld(t)
+	wage, _, _ := w.seed()
+	dir := t.TempDir() + "/index"
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ix.Close()
+	// Tear the index: its metadata replaced by garbage.
+	if err := writeFile(dir+"/index_meta.json", "{not json"); err != nil {
+		t.Fatal(err)
+	}
+	ix, err = search.Open(dir)
+	if err != nil {
+		t.Fatalf("a torn index must be rebuilt, got %v", err)
+	}
+	defer ix.Close()
+	if ix.LastSeq() != 0 {
+		t.Fatalf("rebuilt index starts at seq %d", ix.LastSeq())
+	}
+	if _, err := ix.CatchUp(w.ctx, w.svc); err != nil {
+		t.Fatal(err)
+	}
+	res, err := ix.Search(w.ctx, w.actors["intake"], search.Query{Text: "木工"}, w.svc)
+	if err != nil || len(res.Hits) != 1 || res.Hits[0].Number != wage {
+		t.Fatalf("after rebuild: %v %v", err, res)
+	}
+}
