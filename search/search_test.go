@@ -122,13 +122,13 @@ func TestStaffFindCasesByWhatTheyHeard(t *testing.T) {
 		q    string
 		want string
 	}{
-		{"欠薪", wage},      // a synonym of 拖欠工资 / 工资…未付
-		{"工资", wage},      // a word in the summary
-		{"楼上漏水", leak},    // words apart in the text: 楼上 … 漏水 via 渗水 synonym
-		{"彩礼", dowry},     // a word
-		{"张建国", wage},     // a party's full name
-		{"张", wage},       // a surname alone
-		{"2345", wage},    // a phone's tail
+		{"欠薪", wage},   // a synonym of 拖欠工资 / 工资…未付
+		{"工资", wage},   // a word in the summary
+		{"楼上漏水", leak}, // words apart in the text: 楼上 … 漏水 via 渗水 synonym
+		{"彩礼", dowry},  // a word
+		{"张建国", wage},  // a party's full name
+		{"张", wage},    // a surname alone
+		{"2345", wage}, // a phone's tail
 		{"13900001111", leak},
 		{"11010519491231002X", wage},
 		{strings.ToLower(wage), wage}, // a case number as typed

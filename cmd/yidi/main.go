@@ -12,11 +12,13 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"syscall"
 	"time"
 
 	"yidi/cases"
+	"yidi/search"
 	"yidi/views"
 )
 
@@ -27,6 +29,7 @@ Usage:
   yidi migrate [--data DIR]
   yidi user add --username NAME --password PW --role ROLE [--desk DESK_CODE] [--name 显示名] [--data DIR]
   yidi backup  --to FILE [--data DIR]
+  yidi reindex [--data DIR]          rebuild the search index from the database (server stopped)
 
 --data also comes from YIDI_DATA, --addr from YIDI_ADDR.
 Roles: admin, intake, handler (with --desk), leader.
@@ -78,6 +81,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return userAdd(ctx, args[2:], out)
 	case "backup":
 		return backup(ctx, args[1:], out)
+	case "reindex":
+		return reindex(ctx, args[1:], out)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -139,11 +144,22 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 		fmt.Fprintf(out, "数据库中还没有用户。创建第一个管理员：\n  yidi user add --data %s --username admin --password '至少8位密码' --role admin --name 管理员\n", *data)
 	}
 
+	index, err := openIndex(ctx, svc, *data)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	// The follower indexes in the background; intakes only wake it.
+	followCtx, stopFollowing := context.WithCancel(context.Background())
+	follower := index.Follow(followCtx, svc)
+	svc.OnCommit(follower.Wake)
+
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
+		stopFollowing()
 		return fmt.Errorf("unable to listen on %s: %w", *addr, err)
 	}
-	app := views.New(svc, views.Options{})
+	app := views.New(svc, views.Options{Index: index})
 	go forgetSealedCodes(ctx, svc)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
@@ -151,15 +167,67 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 
 	select {
 	case err := <-served:
+		stopFollowing()
+		<-follower.Done()
 		return err
 	case <-ctx.Done():
 	}
-	// In-flight requests finish; then the deferred store.Close checkpoints the WAL.
+	// Order matters: in-flight requests finish, the indexer drains, then the
+	// deferred closes run: the index, and the database (checkpointing the WAL).
 	slog.Info("shutting down")
-	if err := app.ShutdownWithTimeout(15 * time.Second); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := app.ShutdownWithTimeout(15 * time.Second)
+	stopFollowing()
+	<-follower.Done()
+	if shutdownErr != nil {
+		return fmt.Errorf("shutdown: %w", shutdownErr)
 	}
 	return <-served
+}
+
+// openIndex opens (or rebuilds) the search index beside the database and
+// loads the synonym list; the follower then catches up in the background.
+func openIndex(ctx context.Context, svc *cases.Service, data string) (*search.Index, error) {
+	index, err := search.Open(filepath.Join(data, "index"))
+	if err != nil {
+		return nil, err
+	}
+	groups, err := svc.SynonymGroups(ctx)
+	if err != nil {
+		index.Close()
+		return nil, err
+	}
+	index.SetSynonyms(groups)
+	return index, nil
+}
+
+func reindex(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("reindex")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	store, err := cases.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc := cases.NewService(store)
+	total, err := svc.CaseCount(ctx)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(out, total, "重建索引")
+	start, last := time.Now(), 0
+	err = search.Rebuild(ctx, svc, filepath.Join(*data, "index"), func(done int) {
+		bar.Add(done - last)
+		last = done
+	})
+	bar.Finish()
+	if err != nil {
+		return err
+	}
+	secs := time.Since(start).Seconds()
+	fmt.Fprintf(out, "已重建索引：%d 件案件，用时 %.1f 秒（%.0f 件/秒）\n", total, secs, float64(total)/max(secs, 0.001))
+	return nil
 }
 
 // forgetSealedCodes keeps idempotency replays from holding query codes past their window.
