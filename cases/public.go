@@ -3,6 +3,8 @@ package cases
 import (
 	"context"
 	"encoding/json"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -35,9 +37,60 @@ var ErrPublicNotFound = &Error{Kind: KindNotFound, Code: "not_found", Message: "
 // dummySalt keeps the unknown-number path doing the same hashing work.
 var dummySalt = newSalt()
 
+// publicEntry is a cached public view with what checks the code for it.
+type publicEntry struct {
+	salt, hash string
+	view       *PublicView
+	at         time.Time
+}
+
+// A citizen reloads the status page; the centre's reform is judged on how
+// fast it answers. Views are cached per case, dropped by every action on
+// the case and after publicCacheTTL (another process may have acted).
+const (
+	publicCacheTTL  = 10 * time.Second
+	publicCacheSize = 20000
+)
+
+type publicCache struct {
+	mu      sync.Mutex
+	entries map[string]publicEntry
+}
+
+func (c *publicCache) get(number string, now time.Time) (publicEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[number]
+	return e, ok && now.Sub(e.at) < publicCacheTTL
+}
+
+func (c *publicCache) put(number string, e publicEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil || len(c.entries) >= publicCacheSize {
+		c.entries = map[string]publicEntry{}
+	}
+	c.entries[strings.Clone(number)] = e
+}
+
+func (c *publicCache) drop(number string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.entries, number)
+}
+
 // PublicStatus answers the citizen's view of a case after checking the code.
 func (s *Service) PublicStatus(ctx context.Context, number, code string) (*PublicView, error) {
-	row, err := findCaseRow(ctx, s.store.r, NormalizeCaseNumber(number))
+	number = NormalizeCaseNumber(number)
+	now := time.Now()
+	if e, ok := s.public.get(number, now); ok {
+		if !queryCodeMatches(e.salt, e.hash, code) {
+			return nil, ErrPublicNotFound
+		}
+		v := *e.view
+		return &v, nil
+	}
+	row, err := findCaseRow(ctx, s.store.r, number)
 	if err != nil && ErrorOf(err) != ErrCaseNotFound {
 		return nil, err
 	}
@@ -65,7 +118,9 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 			v.Events = append(v.Events, PublicEvent{At: e.At, Kind: e.Kind, Desk: e.Desk, DeskName: name(e.Desk), Text: text})
 		}
 	}
-	return v, nil
+	s.public.put(number, publicEntry{salt: row.QueryCodeSalt, hash: row.QueryCodeHash, view: v, at: now})
+	cp := *v
+	return &cp, nil
 }
 
 func deskNamer(desks []Desk) func(string) string {

@@ -21,6 +21,7 @@ type Service struct {
 	listeners []func()
 	desks     []Desk     // cached: read on every action, changed by admins rarely
 	cats      []Category // cached likewise
+	public    publicCache
 }
 
 // NewService wraps an open store.
@@ -78,6 +79,7 @@ func (s *Service) Do(ctx context.Context, a Actor, number string, r ActionReques
 	if err != nil {
 		return nil, err
 	}
+	s.public.drop(number)
 	s.committed()
 	return maskCase(after), nil
 }

@@ -66,7 +66,10 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		loginLimiter:  newFailureLimiter(opts.LoginFailures, opts.LoginWindow),
 	}
 	app := fiber.New(fiber.Config{
-		AppName:   "yidi",
+		AppName: "yidi",
+		// Strings from a request stay valid after the handler: the service
+		// keeps some (cache keys, limiter keys, what the indexer reads).
+		Immutable: true,
 		BodyLimit: opts.BodyLimit,
 		// Room for a long search pasted into the address (10,000 characters
 		// of Chinese is 90 KB encoded), so it gets a clear 400, not a reset.
