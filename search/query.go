@@ -223,6 +223,13 @@ func (ix *Index) textQuery(terms []string) query.Query {
 	if len(clauses) == 1 {
 		return clauses[0]
 	}
+	if len(clauses) >= 3 {
+		// Three or more words: a case missing one still shows, below those
+		// that have them all.
+		d := bleve.NewDisjunctionQuery(clauses...)
+		d.SetMin(float64(len(clauses) - 1))
+		return d
+	}
 	return bleve.NewConjunctionQuery(clauses...)
 }
 
@@ -244,6 +251,15 @@ func analysedClauses(term string) []query.Query {
 		m.SetOperator(query.MatchQueryOperatorAnd)
 		m.SetBoost(2 * f.boost)
 		out = append(out, m)
+		if len(grams) == 2 {
+			// Three characters whose words are split in the text (被狗咬 in
+			// 被…狗咬伤): every character present, a weak clue.
+			m := bleve.NewMatchQuery(strings.Join(strings.Split(term, ""), " "))
+			m.SetField(f.name)
+			m.SetOperator(query.MatchQueryOperatorAnd)
+			m.SetBoost(f.boost / 4)
+			out = append(out, m)
+		}
 		if len(grams) >= 3 {
 			var some []query.Query
 			for _, g := range grams {

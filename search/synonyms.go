@@ -41,11 +41,14 @@ func (ix *Index) expand(term string) []string {
 	for _, other := range ix.synonyms[term] {
 		add(other)
 	}
-	// A longer phrase containing a known term (工资没发放 holds 工资没发).
-	for member, others := range ix.synonyms {
-		if member != term && len([]rune(member)) >= 2 && strings.Contains(term, member) {
-			for _, o := range others {
-				add(strings.Replace(term, member, o, 1))
+	// A longer phrase holding known terms (拐卖小孩 holds 拐卖 and 小孩):
+	// replace each, and combine the replacements, up to maxVariants.
+	for i := 0; i < len(out) && len(out) < maxVariants; i++ {
+		for member, others := range ix.synonyms {
+			if len([]rune(member)) >= 2 && member != out[i] && strings.Contains(out[i], member) {
+				for _, o := range others {
+					add(strings.Replace(out[i], member, o, 1))
+				}
 			}
 		}
 	}

@@ -1,0 +1,421 @@
+package search
+
+// The judged query set: queries typed the way a counter clerk types them
+// (a name, a street, 欠薪, 被狗咬, a plate number), each with the imported
+// CAIL2019 documents a clerk would have wanted to see, keyed by the import
+// reference ("cail2019-rc:12"), which stays the same across imports while
+// case numbers do not. EvaluateJudged runs them through Search, as a leader
+// who sees everything, and scores the first ten hits.
+//
+// Metrics, per query, then averaged over queries:
+//   - recall@10 = |relevant ∩ top 10| / min(|relevant|, 10): a query with
+//     more than ten relevant documents is perfect when the first ten are
+//     all relevant.
+//   - P@5 (standard) = |relevant ∩ top 5| / 5: punishes queries with fewer
+//     than five relevant documents, which most of ours are.
+//   - P@5 (capped) = |relevant ∩ top 5| / min(|relevant|, 5): 1 when the
+//     first five hold as many relevant documents as they could.
+//   - MRR = 1 / rank of the first relevant hit (0 when none in the ten).
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"yidi/cases"
+)
+
+// JudgedQuery is one query of the set and the references of its relevant
+// documents.
+type JudgedQuery struct {
+	Q        string   `json:"q"`
+	Relevant []string `json:"relevant"`
+	Note     string   `json:"note,omitempty"`
+}
+
+// LoadJudged reads a judged query set (a JSON array) and checks it: every
+// query has text and at least one relevant reference, none twice.
+func LoadJudged(path string) ([]JudgedQuery, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var set []JudgedQuery
+	if err := json.Unmarshal(b, &set); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	seenQ := map[string]bool{}
+	for i, j := range set {
+		if strings.TrimSpace(j.Q) == "" {
+			return nil, fmt.Errorf("%s: query %d has no text", path, i+1)
+		}
+		if seenQ[j.Q] {
+			return nil, fmt.Errorf("%s: query %q appears twice", path, j.Q)
+		}
+		seenQ[j.Q] = true
+		if len(j.Relevant) == 0 {
+			return nil, fmt.Errorf("%s: query %q has no relevant document", path, j.Q)
+		}
+		seen := map[string]bool{}
+		for _, r := range j.Relevant {
+			if seen[r] {
+				return nil, fmt.Errorf("%s: query %q lists %s twice", path, j.Q, r)
+			}
+			seen[r] = true
+		}
+	}
+	return set, nil
+}
+
+// RankedHit is one of the first ten hits of a judged query.
+type RankedHit struct {
+	Ref      string // "" when the case was not imported from the judged corpus
+	Number   string
+	Title    string
+	Relevant bool
+}
+
+// QueryOutcome is how one judged query fared.
+type QueryOutcome struct {
+	Query    JudgedQuery
+	Top      []RankedHit // the first ten hits, best first
+	Total    uint64      // all hits
+	Missing  []string    // relevant references not in the first ten
+	Recall10 float64
+	P5       float64 // standard: hits in the first five / 5
+	P5Capped float64 // hits in the first five / min(5, |relevant|)
+	RR       float64 // 1 / rank of the first relevant hit; 0 when none in the ten
+	Took     time.Duration
+	Err      error // Search refused the query
+}
+
+// Failed reports whether the query missed a relevant document it could
+// have shown in the first ten, or errored.
+func (o *QueryOutcome) Failed() bool { return o.Err != nil || o.Recall10 < 1 }
+
+// EvalReport is the whole evaluation: every query's outcome and the means.
+type EvalReport struct {
+	Outcomes []QueryOutcome
+	Recall10 float64
+	P5       float64
+	P5Capped float64
+	MRR      float64
+	Docs     int           // documents imported
+	Imported time.Duration // import of the corpus
+	Indexed  time.Duration // catch-up of the index
+	Searched time.Duration // all queries
+}
+
+// EvaluateJudged runs every query as viewer (a leader, to see everything)
+// and scores the first ten hits against the judgments; refs maps a case
+// number to its import reference.
+func (ix *Index) EvaluateJudged(ctx context.Context, viewer cases.Actor, docs DocSource, set []JudgedQuery, refs map[string]string) *EvalReport {
+	rep := &EvalReport{}
+	start := time.Now()
+	for _, j := range set {
+		rep.Outcomes = append(rep.Outcomes, ix.evaluateOne(ctx, viewer, docs, j, refs))
+	}
+	rep.Searched = time.Since(start)
+	if n := float64(len(rep.Outcomes)); n > 0 {
+		for _, o := range rep.Outcomes {
+			rep.Recall10 += o.Recall10 / n
+			rep.P5 += o.P5 / n
+			rep.P5Capped += o.P5Capped / n
+			rep.MRR += o.RR / n
+		}
+	}
+	return rep
+}
+
+func (ix *Index) evaluateOne(ctx context.Context, viewer cases.Actor, docs DocSource, j JudgedQuery, refs map[string]string) QueryOutcome {
+	o := QueryOutcome{Query: j}
+	start := time.Now()
+	res, err := ix.Search(ctx, viewer, Query{Text: j.Q, PerPage: 10}, docs)
+	o.Took = time.Since(start)
+	if err != nil {
+		o.Err = err
+		o.Missing = slices.Clone(j.Relevant)
+		return o
+	}
+	o.Total = res.Total
+	relevant := map[string]bool{}
+	for _, r := range j.Relevant {
+		relevant[r] = true
+	}
+	found := map[string]bool{}
+	hits5, hits10 := 0, 0
+	for i, h := range res.Hits {
+		if i == 10 {
+			break
+		}
+		ref := refs[h.Number]
+		rel := ref != "" && relevant[ref]
+		o.Top = append(o.Top, RankedHit{Ref: ref, Number: h.Number, Title: h.Title, Relevant: rel})
+		if !rel {
+			continue
+		}
+		found[ref] = true
+		hits10++
+		if i < 5 {
+			hits5++
+		}
+		if o.RR == 0 {
+			o.RR = 1 / float64(i+1)
+		}
+	}
+	for _, r := range j.Relevant {
+		if !found[r] {
+			o.Missing = append(o.Missing, r)
+		}
+	}
+	o.Recall10 = float64(hits10) / float64(min(len(j.Relevant), 10))
+	o.P5 = float64(hits5) / 5
+	o.P5Capped = float64(hits5) / float64(min(len(j.Relevant), 5))
+	return o
+}
+
+// Print writes the figures and, for each query that missed a relevant
+// document, what it missed and what ranked instead; verbose adds every
+// query's line.
+func (r *EvalReport) Print(w io.Writer, verbose bool) {
+	failed := 0
+	for i := range r.Outcomes {
+		o := &r.Outcomes[i]
+		if !o.Failed() && !verbose {
+			continue
+		}
+		if o.Failed() {
+			failed++
+		}
+		mark := "ok  "
+		if o.Failed() {
+			mark = "MISS"
+		}
+		fmt.Fprintf(w, "%s %-22q recall@10 %.2f  P@5 %.2f (capped %.2f)  hits %d  %s\n",
+			mark, o.Query.Q, o.Recall10, o.P5, o.P5Capped, o.Total, o.Took.Round(time.Millisecond))
+		if o.Err != nil {
+			fmt.Fprintf(w, "     error: %v\n", o.Err)
+			continue
+		}
+		if !o.Failed() {
+			continue
+		}
+		fmt.Fprintf(w, "     missing: %s\n", strings.Join(o.Missing, " "))
+		var instead []string
+		for k, h := range o.Top {
+			if !h.Relevant {
+				instead = append(instead, fmt.Sprintf("#%d %s %s", k+1, shortRef(h.Ref), h.Title))
+			}
+		}
+		if len(instead) > 0 {
+			fmt.Fprintf(w, "     ranked instead: %s\n", strings.Join(instead, "; "))
+		}
+	}
+	fmt.Fprintf(w, "\n%d queries over %d documents, %d with a relevant document missing from the first ten\n",
+		len(r.Outcomes), r.Docs, failed)
+	fmt.Fprintf(w, "recall@10           %.3f\n", r.Recall10)
+	fmt.Fprintf(w, "P@5 (standard, /5)  %.3f\n", r.P5)
+	fmt.Fprintf(w, "P@5 (capped, /min(5,|rel|)) %.3f\n", r.P5Capped)
+	fmt.Fprintf(w, "MRR@10              %.3f\n", r.MRR)
+	if r.Imported > 0 || r.Indexed > 0 {
+		fmt.Fprintf(w, "import %s, index catch-up %s, ", r.Imported.Round(time.Millisecond), r.Indexed.Round(time.Millisecond))
+	}
+	fmt.Fprintf(w, "%d queries in %s\n", len(r.Outcomes), r.Searched.Round(time.Millisecond))
+}
+
+func shortRef(ref string) string {
+	if ref == "" {
+		return "(not judged corpus)"
+	}
+	return ref
+}
+
+// JudgedRun is one whole evaluation from nothing: a fresh store in Dir,
+// Corpus imported through cases.Service.ImportHistorical, the index caught
+// up, the query set run.
+type JudgedRun struct {
+	Dir     string // an empty folder: the database and the index are made in it
+	Corpus  []cases.HistoricalCase
+	Queries []JudgedQuery
+	// ExtraSynonyms are added to the database's synonym groups, to try a
+	// group before writing its migration.
+	ExtraSynonyms [][]string
+}
+
+// Run performs the evaluation.
+func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
+	if len(jr.Corpus) == 0 {
+		return nil, errors.New("judged evaluation: no documents to import")
+	}
+	store, err := cases.Open(ctx, jr.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer store.Close()
+	svc := cases.NewService(store)
+
+	start := time.Now()
+	refs := make(map[string]string, len(jr.Corpus))
+	for _, h := range jr.Corpus {
+		number, _, err := svc.ImportHistorical(ctx, cases.SystemActor, h)
+		if err != nil {
+			return nil, fmt.Errorf("import %s: %w", h.Ref, err)
+		}
+		refs[number] = h.Ref
+	}
+	imported := time.Since(start)
+
+	ix, err := Open(jr.Dir + "/index")
+	if err != nil {
+		return nil, err
+	}
+	defer ix.Close()
+	groups, err := svc.SynonymGroups(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix.SetSynonyms(append(groups, jr.ExtraSynonyms...))
+	start = time.Now()
+	if _, err := ix.CatchUp(ctx, svc); err != nil {
+		return nil, err
+	}
+	indexed := time.Since(start)
+
+	// A leader sees every case; Search asks no more of the actor than its role.
+	leader := cases.Actor{Username: "eval-leader", Name: "评测", Role: cases.RoleLeader}
+	rep := ix.EvaluateJudged(ctx, leader, svc, jr.Queries, refs)
+	rep.Docs, rep.Imported, rep.Indexed = len(jr.Corpus), imported, indexed
+	return rep, nil
+}
+
+// LoadCAILMinimal reads a cail2019-rc file into historical cases the way
+// `yidi import cail` does in essentials (same references, titles, summaries,
+// dates spread over the years, parties named after their role), without
+// its finer party and category rules. It lets the search tests evaluate
+// without the command's package; `yidi bench queries` uses the command's own
+// parser.
+func LoadCAILMinimal(path string) ([]cases.HistoricalCase, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var f struct {
+		Data []struct {
+			CaseID     json.RawMessage `json:"caseid"`
+			Paragraphs []struct {
+				Context  string `json:"context"`
+				Casename string `json:"casename"`
+				Qas      []struct {
+					ID string `json:"id"`
+				} `json:"qas"`
+			} `json:"paragraphs"`
+		} `json:"data"`
+	}
+	if err := json.Unmarshal(b, &f); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	zone := time.FixedZone("CST", 8*3600)
+	var out []cases.HistoricalCase
+	for i, d := range f.Data {
+		key := strings.Trim(strings.TrimSpace(string(d.CaseID)), `"`)
+		for _, p := range d.Paragraphs {
+			for _, q := range p.Qas {
+				if k, _, _ := strings.Cut(q.ID, "_"); k != "" {
+					key = k
+					break
+				}
+			}
+		}
+		if key == "" || key == "null" {
+			key = fmt.Sprintf("doc%d", i+1)
+		}
+		for j, p := range d.Paragraphs {
+			ref := "cail2019-rc:" + key
+			if j > 0 {
+				ref += fmt.Sprintf("/%d", j+1)
+			}
+			text := strings.TrimSpace(strings.Map(func(r rune) rune {
+				if unicode.IsControl(r) && r != '\n' && r != '\t' {
+					return -1
+				}
+				return r
+			}, strings.ToValidUTF8(p.Context, "")))
+			title := truncRunes(strings.TrimSpace(p.Casename), cases.MaxTitle)
+			if title == "" {
+				title = "案由不详"
+			}
+			at := time.Date(2019, 1, 1, 9, 0, 0, 0, zone).AddDate(0, 0, (i*7919)%2555)
+			out = append(out, cases.HistoricalCase{
+				Ref: ref, Title: title, Category: minimalCategory(p.Casename), Source: "referral",
+				Summary: truncRunes(text, cases.MaxSummary), Parties: minimalParties(text),
+				At: at, ClosedAt: at.AddDate(0, 0, 30), Outcome: "人民法院已审理终结",
+			})
+		}
+	}
+	return out, nil
+}
+
+func truncRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+func minimalCategory(casename string) string {
+	for _, r := range []struct{ cat, words string }{
+		{"traffic", "交通 机动车 危险驾驶"},
+		{"labor", "劳动 工资 劳务 工伤 竞业 失业 福利 经济补偿"},
+		{"marriage_family", "离婚 婚 抚养 扶养 赡养 探望 收养 同居 继承 分家"},
+		{"land", "土地 宅基地 承包"},
+		{"neighbour", "相邻"},
+		{"property_mgmt", "物业"},
+		{"medical", "医疗 行医"},
+	} {
+		for _, w := range strings.Fields(r.words) {
+			if strings.Contains(casename, w) {
+				return r.cat
+			}
+		}
+	}
+	if strings.Contains(casename, "罪") {
+		return "litigation_related"
+	}
+	return "loan_contract"
+}
+
+var minimalParty = regexp.MustCompile(`(原告|申请人|被害人|被告人|被告)(\p{Han}{1,2}?(?:x\d{1,2}|\d{1,2}某?[甲乙丙]?|某某|某[甲乙丙丁]))`)
+
+// minimalParties names applicants (原告, 申请人, 被害人) and respondents
+// (被告, 被告人) written in CAIL's anonymised shapes: 曹0, 张x1, 孔3某, 杨某某.
+func minimalParties(text string) []cases.PartyInput {
+	var ps []cases.PartyInput
+	seen := map[string]bool{}
+	applicants := 0
+	for _, m := range minimalParty.FindAllStringSubmatch(text, -1) {
+		name := m[2]
+		if seen[name] || len(ps) >= 8 {
+			continue
+		}
+		seen[name] = true
+		role := cases.PartyRespondent
+		if m[1] == "原告" || m[1] == "申请人" || m[1] == "被害人" {
+			role = cases.PartyApplicant
+			applicants++
+		}
+		ps = append(ps, cases.PartyInput{Role: role, Name: name})
+	}
+	if applicants == 0 {
+		ps = append([]cases.PartyInput{{Role: cases.PartyApplicant, Name: "原告"}}, ps...)
+	}
+	return ps
+}

@@ -1,0 +1,96 @@
+package search_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"yidi/search"
+)
+
+// cailPath is the CAIL2019 reading-comprehension file in the shared folder
+// beside the repository.
+func cailPath(t *testing.T) string {
+	t.Helper()
+	p := filepath.Join("..", "..", "shared", "data", "cail2019-rc-dev.json")
+	if env := os.Getenv("YIDI_CAIL_RC"); env != "" {
+		p = env
+	}
+	if _, err := os.Stat(p); err != nil {
+		t.Skipf("CAIL2019 file not found (%v): set YIDI_CAIL_RC", err)
+	}
+	return p
+}
+
+func TestJudgedSetIsWellFormed(t *testing.T) {
+	set, err := search.LoadJudged("testdata/queries.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(set) < 40 {
+		t.Fatalf("%d judged queries, want at least 40", len(set))
+	}
+	for _, j := range set {
+		for _, r := range j.Relevant {
+			if !strings.HasPrefix(r, "cail2019-rc:") {
+				t.Errorf("query %q: reference %q is not a CAIL2019 import reference", j.Q, r)
+			}
+		}
+	}
+}
+
+func TestLoadJudgedRejectsBrokenSets(t *testing.T) {
+	dir := t.TempDir()
+	for name, body := range map[string]string{
+		"empty query":  `[{"q":" ","relevant":["a"]}]`,
+		"no relevant":  `[{"q":"欠薪","relevant":[]}]`,
+		"twice a ref":  `[{"q":"欠薪","relevant":["a","a"]}]`,
+		"twice a q":    `[{"q":"欠薪","relevant":["a"]},{"q":"欠薪","relevant":["b"]}]`,
+		"not an array": `{"q":"欠薪"}`,
+	} {
+		p := filepath.Join(dir, "set.json")
+		if err := writeFile(p, body); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := search.LoadJudged(p); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestJudgedQueries imports the thousand CAIL2019 documents into a fresh
+// store through ImportHistorical, indexes them and runs the judged set:
+// recall@10 must reach 0.95. Every query that misses a relevant document
+// is logged with what ranked instead. About 10–20 s; skipped with -short.
+func TestJudgedQueries(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the judged evaluation imports 1000 documents")
+	}
+	path := cailPath(t)
+	corpus, err := search.LoadCAILMinimal(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, err := search.LoadJudged("testdata/queries.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	rep, err := search.JudgedRun{Dir: t.TempDir(), Corpus: corpus, Queries: set}.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	rep.Print(&b, testing.Verbose())
+	t.Log("\n" + b.String())
+	if rep.Docs != 1000 {
+		t.Errorf("%d documents imported, want the file's 1000", rep.Docs)
+	}
+	if rep.Recall10 < 0.95 {
+		t.Errorf("recall@10 %.3f, want at least 0.95", rep.Recall10)
+	}
+}
