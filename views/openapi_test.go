@@ -10,6 +10,7 @@ import (
 	"io"
 	"math"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"reflect"
 	"regexp"
@@ -21,6 +22,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/search"
+	"yidi/views"
 )
 
 func loadOpenAPI(t *testing.T) map[string]any {
@@ -272,6 +275,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Case": cases.Case{}, "Party": cases.Party{}, "Deadline": cases.Deadline{}, "Event": cases.Event{},
 		"Warning": cases.Warning{}, "PublicView": cases.PublicView{}, "PublicEvent": cases.PublicEvent{},
 		"ActionInfo": cases.ActionInfo{}, "User": cases.Actor{}, "Desk": cases.Desk{}, "Category": cases.Category{},
+		"SearchResult": search.Result{}, "SearchHit": search.Hit{}, "Facet": search.Facet{},
+		"RelatedCase": cases.RelatedCase{}, "SimilarHit": search.SimilarHit{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))
@@ -312,6 +317,28 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		if int(got) != l.max {
 			t.Errorf("%s.%s maxLength = %v, cases says %d", l.schema, l.prop, got, l.max)
 		}
+	}
+	// Search limits come from search/query.go, search/similar.go and
+	// cases/synonyms.go.
+	for _, l := range []struct {
+		path, param, key string
+		max              int
+	}{
+		{"/api/v1/search", "q", "maxLength", search.MaxQueryRunes},
+		{"/api/v1/search", "page", "maximum", search.MaxPage},
+		{"/api/v1/search", "per_page", "maximum", search.MaxPerPage},
+		{"/api/v1/cases/{number}/related", "limit", "maximum", search.MaxSimilar},
+	} {
+		if got := queryParam(t, doc, l.path, l.param)["schema"].(map[string]any)[l.key]; got != float64(l.max) {
+			t.Errorf("%s ?%s %s = %v, the code says %d", l.path, l.param, l.key, got, l.max)
+		}
+	}
+	groups := dig(t, doc, "components", "schemas", "SynonymGroups", "properties", "groups").(map[string]any)
+	if got := groups["maxItems"]; got != float64(cases.MaxSynonymGroups) {
+		t.Errorf("SynonymGroups.groups maxItems = %v, cases says %d", got, cases.MaxSynonymGroups)
+	}
+	if got := dig(t, groups, "items", "items", "maxLength"); got != float64(cases.MaxSynonymTerm) {
+		t.Errorf("a synonym's maxLength = %v, cases says %d", got, cases.MaxSynonymTerm)
 	}
 	if got := dig(t, doc, "components", "schemas", "IntakeInput", "properties", "parties", "maxItems").(float64); int(got) != cases.MaxParties {
 		t.Errorf("IntakeInput.parties maxItems = %v, cases says %d", got, cases.MaxParties)
@@ -586,4 +613,208 @@ func TestDocumentedExamplesWorkAndAnswersConformToTheSchemas(t *testing.T) {
 	ts.callDocumented(doc, "POST", "/api/v1/users", "/api/v1/users", "admin", example("/api/v1/users"), 201)
 	ts.callDocumented(doc, "POST", "/api/v1/users", "/api/v1/users", "admin", example("/api/v1/users"), 409)
 	ts.callDocumented(doc, "POST", "/api/v1/users", "/api/v1/users", "admin", map[string]any{"username": "x", "password": "p"}, 400)
+}
+
+// queryParam returns the GET operation's query parameter of that name.
+func queryParam(t *testing.T, doc map[string]any, path, name string) map[string]any {
+	t.Helper()
+	for _, p := range dig(t, doc, "paths", path, "get", "parameters").([]any) {
+		if p, _ := p.(map[string]any); p["in"] == "query" && p["name"] == name {
+			return p
+		}
+	}
+	t.Fatalf("%s documents no query parameter %q", path, name)
+	return nil
+}
+
+// errorExamples returns the example bodies the document gives for one
+// operation's error status, by example name.
+func errorExamples(t *testing.T, doc map[string]any, method, path string, status int) map[string]any {
+	t.Helper()
+	r := dig(t, doc, "paths", path, strings.ToLower(method), "responses", fmt.Sprint(status)).(map[string]any)
+	if ref, ok := r["$ref"].(string); ok {
+		var err error
+		if r, err = resolveRef(doc, ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := map[string]any{}
+	for name, ex := range dig(t, r, "content", "application/json", "examples").(map[string]any) {
+		out[name] = dig(t, ex, "value")
+	}
+	return out
+}
+
+// exampleRequest is a request that must answer one documented error example.
+type exampleRequest struct {
+	user string
+	url  string
+	body any
+}
+
+// checkErrorExamples sends one request per documented error example of the
+// operation and asserts that the answer is that example, word for word: the
+// examples are what the server says, and none goes untested.
+func (ts *testServer) checkErrorExamples(doc map[string]any, method, path string, status int, requests map[string]exampleRequest) {
+	t := ts.t
+	t.Helper()
+	examples := errorExamples(t, doc, method, path, status)
+	for name, want := range examples {
+		req, ok := requests[name]
+		if !ok {
+			t.Errorf("%s %s %d: the example %q is not exercised", method, path, status, name)
+			continue
+		}
+		got := ts.callDocumented(doc, method, path, req.url, req.user, req.body, status)
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s %s %d %q: the server answers %v, the document says %v", method, req.url, status, name, got, want)
+		}
+	}
+	for name := range requests {
+		if _, ok := examples[name]; !ok {
+			t.Errorf("%s %s %d: the document has no example %q", method, path, status, name)
+		}
+	}
+}
+
+func TestSearchRoutesAnswerAsDocumented(t *testing.T) {
+	ts := newTestServer(t)
+	doc := loadOpenAPI(t)
+	body := func(method, path string) any {
+		return dig(t, doc, "paths", path, method, "requestBody", "content", "application/json", "example")
+	}
+	wage := ts.callDocumented(doc, "POST", "/api/v1/cases", "/api/v1/cases", "intake", body("post", "/api/v1/cases"), 201)["number"].(string)
+	leak := sampleIntake()
+	leak["title"], leak["category"], leak["town"] = "楼上漏水纠纷", "neighbour", "硖石街道"
+	leak["summary"] = "楼上住户卫生间渗水，申请人家中天花板发霉，多次协商未果。"
+	leak["claims"] = "请求对方修复防水层并赔偿损失。"
+	leak["parties"] = []map[string]any{{"role": "applicant", "name": "李秀英", "phone": "13900001111"}, {"role": "respondent", "name": "毛建伟"}}
+	leakN := ts.intake(leak)["number"].(string)
+	ts.catchUp()
+
+	// The documented draft finds the documented intake's case by the
+	// applicant's ID number, and stores nothing.
+	const check = "/api/v1/cases/check"
+	got := ts.callDocumented(doc, "POST", check, check, "intake", body("post", check), 200)
+	same, _ := got["same_person"].([]any)
+	if len(same) == 0 || same[0].(map[string]any)["number"] != wage {
+		t.Errorf("the documented draft does not find %s: %v", wage, got)
+	}
+	ts.callDocumented(doc, "POST", check, check, "", body("post", check), 401)
+	ts.checkErrorExamples(doc, "POST", check, 400, map[string]exampleRequest{
+		"invalid_json":  {"intake", check, map[string]any{"amount": "很多"}},
+		"unknown_field": {"intake", check, map[string]any{"parties": []any{map[string]any{"name": "张三", "nickname": "小张"}}}},
+	})
+	ts.checkErrorExamples(doc, "POST", check, 403, map[string]exampleRequest{"forbidden": {"admin", check, body("post", check)}})
+
+	const related = "/api/v1/cases/{number}/related"
+	limit := fmt.Sprint(queryParam(t, doc, related, "limit")["example"])
+	got = ts.callDocumented(doc, "GET", related, "/api/v1/cases/"+leakN+"/related?limit="+limit, "leader", nil, 200)
+	if sim, _ := got["similar"].([]any); len(sim) > 10 {
+		t.Errorf("limit=10 answered %d similar cases", len(sim))
+	}
+	ts.callDocumented(doc, "GET", related, "/api/v1/cases/YD-2026-99999/related", "leader", nil, 404)
+	ts.callDocumented(doc, "GET", related, "/api/v1/cases/"+leakN+"/related", "", nil, 401)
+	ts.checkErrorExamples(doc, "GET", related, 400, map[string]exampleRequest{
+		"invalid_limit": {"leader", "/api/v1/cases/" + leakN + "/related?limit=0", nil},
+	})
+
+	// Search: the documented q finds the documented intake, highlighted,
+	// with the five documented facets.
+	const searchPath = "/api/v1/search"
+	q := queryParam(t, doc, searchPath, "q")["example"].(string)
+	got = ts.callDocumented(doc, "GET", searchPath, searchPath+"?q="+url.QueryEscape(q), "intake", nil, 200)
+	if hits := hitNumbers(got); len(hits) != 1 || hits[0] != wage {
+		t.Fatalf("q=%s: %v", q, got)
+	}
+	if hl := got["hits"].([]any)[0].(map[string]any)["highlights"].([]any); len(hl) == 0 || !strings.Contains(hl[0].(string), "<mark>") {
+		t.Errorf("q=%s: no highlight: %v", q, hl)
+	}
+	var facets, documented []string
+	for k := range got["facets"].(map[string]any) {
+		facets = append(facets, k)
+	}
+	for k := range dig(t, doc, "components", "schemas", "SearchResult", "properties", "facets", "properties").(map[string]any) {
+		documented = append(documented, k)
+	}
+	sort.Strings(facets)
+	sort.Strings(documented)
+	if !slices.Equal(facets, documented) {
+		t.Errorf("the answer has facets %v, the document %v", facets, documented)
+	}
+	// Every documented parameter example is accepted.
+	for _, p := range dig(t, doc, "paths", searchPath, "get", "parameters").([]any) {
+		p := p.(map[string]any)
+		ts.callDocumented(doc, "GET", searchPath, searchPath+"?"+p["name"].(string)+"="+url.QueryEscape(fmt.Sprint(p["example"])), "leader", nil, 200)
+	}
+	// An empty q lists cases newest first, without highlights.
+	got = ts.callDocumented(doc, "GET", searchPath, searchPath, "leader", nil, 200)
+	if hits := hitNumbers(got); len(hits) != 2 || hits[0] != leakN || hits[1] != wage {
+		t.Errorf("an empty q lists %v, want newest first [%s %s]", hits, leakN, wage)
+	}
+	if hl := got["hits"].([]any)[0].(map[string]any)["highlights"].([]any); len(hl) != 0 {
+		t.Errorf("an empty q highlights %v", hl)
+	}
+	// Nothing searchable: an empty result; admin: sees nothing.
+	got = ts.callDocumented(doc, "GET", searchPath, searchPath+"?q="+url.QueryEscape(`"*"`), "leader", nil, 200)
+	if got["total"].(float64) != 0 {
+		t.Errorf(`q="*": %v`, got)
+	}
+	got = ts.callDocumented(doc, "GET", searchPath, searchPath, "admin", nil, 200)
+	if got["total"].(float64) != 0 {
+		t.Errorf("admin finds %v", got)
+	}
+	ts.callDocumented(doc, "GET", searchPath, searchPath+"?q=x", "", nil, 401)
+	ts.checkErrorExamples(doc, "GET", searchPath, 400, map[string]exampleRequest{
+		"invalid_query":         {"leader", searchPath + "?q=" + url.QueryEscape(strings.Repeat("欠", search.MaxQueryRunes+1)), nil},
+		"too_many_terms":        {"leader", searchPath + "?q=" + url.QueryEscape(strings.Repeat("薪 ", search.MaxTerms+1)), nil},
+		"page_out_of_range":     {"leader", searchPath + "?page=501", nil},
+		"per_page_out_of_range": {"leader", searchPath + "?per_page=101", nil},
+		"invalid_page":          {"leader", searchPath + "?page=abc", nil},
+		"invalid_per_page":      {"leader", searchPath + "?per_page=0", nil},
+		"invalid_date":          {"leader", searchPath + "?from=2026-13-01", nil},
+		"to_before_from":        {"leader", searchPath + "?from=2026-05-02&to=2026-05-01", nil},
+	})
+	// Without an index, search answers the documented 500.
+	bare := &testServer{t: t, app: views.New(ts.svc, views.Options{}), tokens: ts.tokens}
+	bare.checkErrorExamples(doc, "GET", searchPath, 500, map[string]exampleRequest{
+		"search_unavailable": {"leader", searchPath + "?q=x", nil},
+	})
+
+	// Synonyms: the documented list is stored as sent, read back by any
+	// account, and applies to the next search without a reindex.
+	const synonyms = "/api/v1/synonyms"
+	example := body("put", synonyms)
+	got = ts.callDocumented(doc, "PUT", synonyms, synonyms, "admin", example, 200)
+	raw, _ := json.Marshal(example)
+	var want map[string]any
+	_ = json.Unmarshal(raw, &want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("PUT the documented synonyms answers %v, want %v", got, want)
+	}
+	if got = ts.callDocumented(doc, "GET", synonyms, synonyms, "mediation", nil, 200); !reflect.DeepEqual(got, want) {
+		t.Errorf("GET synonyms answers %v after PUT %v", got, want)
+	}
+	got = ts.callDocumented(doc, "GET", searchPath, searchPath+"?q="+url.QueryEscape("讨薪"), "leader", nil, 200)
+	if hits := hitNumbers(got); len(hits) != 1 || hits[0] != wage {
+		t.Errorf("讨薪 after adding it to the 欠薪 group: %v", got)
+	}
+	// Groups of fewer than two distinct terms are dropped.
+	got = ts.callDocumented(doc, "PUT", synonyms, synonyms, "admin",
+		map[string]any{"groups": [][]string{{"彩礼", " 彩礼 "}, {"房东", "出租人", "房东"}}}, 200)
+	if g := fmt.Sprint(got["groups"]); g != "[[房东 出租人]]" {
+		t.Errorf("groups stored as %s", g)
+	}
+	ts.callDocumented(doc, "GET", synonyms, synonyms, "", nil, 401)
+	tooMany := make([][]string, cases.MaxSynonymGroups+1)
+	for i := range tooMany {
+		tooMany[i] = []string{"甲", "乙"}
+	}
+	ts.checkErrorExamples(doc, "PUT", synonyms, 400, map[string]exampleRequest{
+		"invalid_term":  {"admin", synonyms, map[string]any{"groups": [][]string{{"欠薪", "拖欠 工资"}}}},
+		"too_many":      {"admin", synonyms, map[string]any{"groups": tooMany}},
+		"invalid_json":  {"admin", synonyms, map[string]any{"groups": [][]any{{1, 2}}}},
+		"unknown_field": {"admin", synonyms, map[string]any{"terms": []string{"欠薪"}}},
+	})
+	ts.checkErrorExamples(doc, "PUT", synonyms, 403, map[string]exampleRequest{"forbidden": {"mediation", synonyms, example}})
 }
