@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -174,10 +175,21 @@ func toDocument(d *cases.SearchDoc) map[string]any {
 		fMonth:      d.CreatedAt.In(chinaTime).Format("2006-01"),
 		fCreated:    d.CreatedAt,
 		fViewers:    viewers,
+		fFacets:     facetValues(d),
 	}
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
+
+func facetValues(d *cases.SearchDoc) []string {
+	return []string{
+		fCategory + "=" + d.Category,
+		fDesk + "=" + d.Desk,
+		fStatus + "=" + string(d.Status),
+		fTown + "=" + d.Town,
+		fMonth + "=" + d.CreatedAt.In(chinaTime).Format("2006-01"),
+	}
+}
 
 // Feed is what the index follows: the case service.
 type Feed interface {
@@ -254,6 +266,62 @@ func (f *Follower) run(ctx context.Context) {
 	}
 }
 
+// fill pages through every case while rebuildWorkers batches are indexed
+// at once: bleve builds a batch's segment in the calling goroutine, so
+// concurrent batches use every core.
+func fill(ctx context.Context, ix *Index, feed Feed, progress func(done int)) error {
+	batches := make(chan []cases.SearchDoc, rebuildWorkers)
+	errs := make(chan error, rebuildWorkers+1)
+	var mu sync.Mutex
+	done := 0
+	var wg sync.WaitGroup
+	for w := 0; w < rebuildWorkers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for docs := range batches {
+				if err := ix.put(docs, 0); err != nil {
+					errs <- err
+					return
+				}
+				mu.Lock()
+				done += len(docs)
+				if progress != nil {
+					progress(done)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	var after int64
+	var loadErr error
+	for loadErr == nil {
+		docs, err := feed.AllCases(ctx, after, batchSize)
+		if err != nil {
+			loadErr = err
+			break
+		}
+		if len(docs) == 0 {
+			break
+		}
+		select {
+		case batches <- docs:
+		case err := <-errs:
+			loadErr = err
+		}
+		after = docs[len(docs)-1].ID
+	}
+	close(batches)
+	wg.Wait()
+	close(errs)
+	if loadErr != nil {
+		return loadErr
+	}
+	return <-errs // nil when no worker failed
+}
+
+var rebuildWorkers = max(2, runtime.NumCPU())
+
 // Rebuild fills a fresh index in dir from every case, reporting progress,
 // and then replaces the old one. Events committed meanwhile are replayed by
 // the next catch-up, since the new index starts from the sequence number
@@ -272,26 +340,9 @@ func Rebuild(ctx context.Context, feed Feed, dir string, progress func(done int)
 		ix.Close()
 		return err
 	}
-	done := 0
-	var after int64
-	for {
-		docs, err := feed.AllCases(ctx, after, batchSize)
-		if err != nil {
-			ix.Close()
-			return err
-		}
-		if len(docs) == 0 {
-			break
-		}
-		if err := ix.put(docs, 0); err != nil {
-			ix.Close()
-			return err
-		}
-		after = docs[len(docs)-1].ID
-		done += len(docs)
-		if progress != nil {
-			progress(done)
-		}
+	if err := fill(ctx, ix, feed, progress); err != nil {
+		ix.Close()
+		return err
 	}
 	if err := ix.put(nil, seq); err != nil {
 		ix.Close()

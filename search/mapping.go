@@ -19,12 +19,19 @@ import (
 
 // mappingVersion changes whenever the mapping or the document shape does;
 // an index built with another version is rebuilt at start.
-const mappingVersion = "3"
+const mappingVersion = "5"
 
 // chineseAnalyzer indexes CJK text as overlapping bigrams plus single
 // characters (so a surname or 房 alone still matches), after folding
 // full-width forms and case. Latin words and numbers stay whole tokens.
+// It serves the short fields (title, party names).
 const chineseAnalyzer = "zh_bigram"
+
+// bigramAnalyzer is the same without the single characters, for the long
+// fields (facts, claims, timeline): single characters doubled their tokens
+// and made every two-character query also walk the huge postings of its
+// two characters. Measured at 100k cases: p95 139 ms before.
+const bigramAnalyzer = "zh_bigram_only"
 
 const bigramWithUnigrams = "cjk_bigram_unigram"
 
@@ -47,6 +54,10 @@ const (
 	fMonth      = "month"
 	fCreated    = "created"
 	fViewers    = "viewers" // desk:mediation, user:12 — who besides intake and leaders may see it
+	// fFacets holds every facet value as "field=value" in one field: one
+	// doc-value read per hit instead of five (facets took 38% of a broad
+	// search at 100k cases).
+	fFacets = "facets"
 )
 
 func newMapping() (mapping.IndexMapping, error) {
@@ -64,10 +75,17 @@ func newMapping() (mapping.IndexMapping, error) {
 	}); err != nil {
 		return nil, err
 	}
+	if err := im.AddCustomAnalyzer(bigramAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     unicode.Name,
+		"token_filters": []string{cjk.WidthName, lowercase.Name, cjk.BigramName},
+	}); err != nil {
+		return nil, err
+	}
 
-	text := func() *mapping.FieldMapping {
+	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
-		f.Analyzer = chineseAnalyzer
+		f.Analyzer = analyzer
 		f.Store = false
 		f.IncludeTermVectors = false
 		f.IncludeInAll = false
@@ -84,15 +102,19 @@ func newMapping() (mapping.IndexMapping, error) {
 		return f
 	}
 	doc := bleve.NewDocumentStaticMapping()
-	for _, name := range []string{fTitle, fText, fParties, fNotes} {
-		doc.AddFieldMappingsAt(name, text())
+	for _, name := range []string{fTitle, fParties} {
+		doc.AddFieldMappingsAt(name, text(chineseAnalyzer))
+	}
+	for _, name := range []string{fText, fNotes} {
+		doc.AddFieldMappingsAt(name, text(bigramAnalyzer))
 	}
 	for _, name := range []string{fNumber, fNumberTail, fNames, fPhone, fPhoneTail, fIDNumber, fViewers} {
 		doc.AddFieldMappingsAt(name, exact(false))
 	}
 	for _, name := range []string{fTown, fCategory, fDesk, fStatus, fMonth} {
-		doc.AddFieldMappingsAt(name, exact(true))
+		doc.AddFieldMappingsAt(name, exact(false))
 	}
+	doc.AddFieldMappingsAt(fFacets, exact(true))
 	created := bleve.NewDateTimeFieldMapping()
 	created.Store = false
 	created.IncludeInAll = false

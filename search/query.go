@@ -117,25 +117,26 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 	req := bleve.NewSearchRequestOptions(root, q.PerPage, (q.Page-1)*q.PerPage, false)
 	if textQuery == nil {
 		req.SortBy([]string{"-" + fCreated, "-_id"})
-	} else {
-		req.SortBy([]string{"-_score", "-" + fCreated})
 	}
-	for _, f := range facetFields {
-		req.AddFacet(f, bleve.NewFacetRequest(f, 50))
-	}
+	// With text, bleve's default order by score needs no doc values.
+	// Every value of the five facets: a county has a dozen towns, and a
+	// year of months; 1,000 leaves room for many years of data.
+	req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, 1000))
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
 	out := &Result{Total: res.Total, Page: q.Page, Hits: make([]Hit, 0, len(res.Hits)), Facets: map[string][]Facet{}}
-	for name, fr := range res.Facets {
-		list := []Facet{}
-		if fr.Terms != nil {
-			for _, t := range fr.Terms.Terms() {
-				list = append(list, Facet{Value: t.Term, Count: t.Count})
+	for _, name := range facetFields {
+		out.Facets[name] = []Facet{}
+	}
+	if fr := res.Facets[fFacets]; fr != nil && fr.Terms != nil {
+		for _, t := range fr.Terms.Terms() { // by count, highest first
+			name, value, ok := strings.Cut(t.Term, "=")
+			if ok {
+				out.Facets[name] = append(out.Facets[name], Facet{Value: value, Count: t.Count})
 			}
 		}
-		out.Facets[name] = list
 	}
 	numbers := make([]string, len(res.Hits))
 	for i, h := range res.Hits {
@@ -213,7 +214,7 @@ func (ix *Index) textQuery(terms []string) query.Query {
 		exact(fNames, t, 20)
 		exact(fTown, t, 10)
 		for _, variant := range ix.expand(t) {
-			any = append(any, analysedClauses(variant)...)
+			any = append(any, ix.analysedClauses(variant, variant == t)...)
 		}
 		clauses = append(clauses, bleve.NewDisjunctionQuery(any...))
 	}
@@ -238,40 +239,66 @@ func (ix *Index) textQuery(terms []string) query.Query {
 // position data). Loosely, for a Chinese term of four or more characters,
 // one bigram may be missing: people type two words run together (楼上漏水)
 // whose joining bigram (上漏) is in no text. Strict matches score higher.
-func analysedClauses(term string) []query.Query {
-	fields := []struct {
+//
+// The long fields hold bigrams only, so a lone character of the term (昆 in
+// 昆KS58061, indexed inside 驶昆) cannot be required there; the rest must.
+//
+// Party names are matched only as typed: a synonym is never a name.
+func (ix *Index) analysedClauses(term string, asTyped bool) []query.Query {
+	grams := hanBigrams(term)
+	var out []query.Query
+	for _, f := range []struct {
 		name  string
 		boost float64
-	}{{fTitle, 3}, {fParties, 2}, {fText, 1}, {fNotes, 1}}
-	grams := hanBigrams(term)
-	out := make([]query.Query, 0, 2*len(fields))
-	for _, f := range fields {
+	}{{fTitle, 3}, {fParties, 2}} {
+		if f.name == fParties && !asTyped {
+			continue
+		}
 		m := bleve.NewMatchQuery(term)
 		m.SetField(f.name)
 		m.SetOperator(query.MatchQueryOperatorAnd)
 		m.SetBoost(2 * f.boost)
 		out = append(out, m)
-		if len(grams) == 2 {
-			// Three characters whose words are split in the text (被狗咬 in
-			// 被…狗咬伤): every character present, a weak clue.
-			m := bleve.NewMatchQuery(strings.Join(strings.Split(term, ""), " "))
-			m.SetField(f.name)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			m.SetBoost(f.boost / 4)
-			out = append(out, m)
+	}
+	tokens := ix.longFieldTokens(term)
+	if len(tokens) == 0 {
+		return out
+	}
+	for _, field := range []string{fText, fNotes} {
+		strict := make([]query.Query, len(tokens))
+		for i, t := range tokens {
+			tq := bleve.NewTermQuery(t)
+			tq.SetField(field)
+			strict[i] = tq
 		}
+		c := bleve.NewConjunctionQuery(strict...)
+		c.SetBoost(2)
+		out = append(out, c)
 		if len(grams) >= 3 {
-			var some []query.Query
-			for _, g := range grams {
-				t := bleve.NewTermQuery(g)
-				t.SetField(f.name)
-				some = append(some, t)
-			}
-			d := bleve.NewDisjunctionQuery(some...)
+			d := bleve.NewDisjunctionQuery(strict...)
 			d.SetMin(float64(len(grams) - 1))
-			d.SetBoost(f.boost)
 			out = append(out, d)
 		}
+	}
+	return out
+}
+
+// longFieldTokens analyses a term as the long fields were, without the
+// lone characters that those fields do not hold on their own.
+func (ix *Index) longFieldTokens(term string) []string {
+	an := ix.idx.Mapping().AnalyzerNamed(bigramAnalyzer)
+	if an == nil {
+		return nil
+	}
+	var out []string
+	seen := map[string]bool{}
+	for _, tk := range an.Analyze([]byte(term)) {
+		t := string(tk.Term)
+		if r := []rune(t); len(r) == 1 && unicode.Is(unicode.Han, r[0]) || seen[t] {
+			continue
+		}
+		seen[t] = true
+		out = append(out, t)
 	}
 	return out
 }

@@ -269,3 +269,33 @@ func TestACorruptIndexIsRebuiltNotFatal(t *testing.T) {
 		t.Fatalf("after rebuild: %v %v", err, res)
 	}
 }
+
+func TestRebuildIndexesEveryCaseInParallelBatches(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	const extra = 1200 // several batches for the parallel workers
+	for i := 0; i < extra; i++ {
+		w.intake("物业费纠纷", "property_mgmt", "海洲街道", "业主拖欠物业管理费两年，物业公司多次催缴未果。",
+			applicant("业主", "", ""), respondent("某物业公司"))
+	}
+	dir := t.TempDir() + "/index"
+	var last int
+	if err := search.Rebuild(w.ctx, w.svc, dir, func(done int) { last = done }); err != nil {
+		t.Fatal(err)
+	}
+	if last != extra+3 {
+		t.Fatalf("progress ended at %d, want %d", last, extra+3)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	want, _ := w.svc.LastEventSeq(w.ctx)
+	if ix.DocCount() != extra+3 || ix.LastSeq() != want {
+		t.Fatalf("rebuilt index holds %d cases up to seq %d, want %d up to %d", ix.DocCount(), ix.LastSeq(), extra+3, want)
+	}
+	if n, _ := ix.CatchUp(w.ctx, w.svc); n != 0 {
+		t.Fatalf("a fresh rebuild still had %d cases to catch up", n)
+	}
+}

@@ -1,10 +1,10 @@
 package search
 
-// Related cases by text: a "more like this" query. The draft's (or case's)
-// most characteristic bigrams, weighted by a saturated term frequency times
-// the index's own inverse document frequency, become a disjunction of term
-// queries on the text field; bleve's scoring then ranks the cases that share
-// the most of the rarest of them. scm.go measures this very query on the
+// Related cases by text: a "more like this". A draft's (or case's) bigrams
+// are weighted 1+ln(tf) × idf, with idf from the index itself and the terms
+// of legal elements weighing more; its heaviest terms, as a disjunction of
+// term queries on the text field, find candidates, and the cosine of the
+// two weighted vectors ranks them. scm.go measures that cosine on the
 // CAIL2019-SCM triplets.
 
 import (
@@ -18,6 +18,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 
 	"yidi/cases"
 )
@@ -31,43 +32,90 @@ type SimilarHit struct {
 	Why    string  `json:"why"`
 }
 
+// minSimilarity is the cosine below which two texts share little more than
+// the wording of every application (申请人, 请求, 未果): not a related case.
+const minSimilarity = 0.1
+
 // MaxSimilar bounds how many similar cases one call may ask for.
 const MaxSimilar = 50
 
 // simOptions are the knobs of the similarity; scm.go measures variants of
-// them and defaultSim is the one that scored best.
+// them and defaultSim is the one that scored best there.
 type simOptions struct {
 	unigrams   bool    // keep single characters as terms
 	numbers    bool    // keep Latin words and numbers as terms
-	k1         float64 // tf saturation tf·(k1+1)/(tf+k1); 0 means raw tf
-	idfPower   float64 // the boost carries idf^(idfPower-2): bleve already multiplies by idf²
-	topK       int     // characteristic terms kept; 0 means all
-	minDocFreq uint64  // terms found in fewer documents are dropped (typos, names)
-	facts      bool    // weigh the fact part of a judgment, not its boilerplate
-	elements   float64 // extra factor for terms of legal elements (利息, 担保…); 0 or 1 means none
+	logTF      bool    // 1+ln(tf); otherwise saturated (k1) or raw tf
+	k1         float64 // tf saturation tf·(k1+1)/(tf+k1) when not logTF; 0 means raw tf
+	idfPower   float64 // idf^idfPower
+	minDocFreq uint64  // terms found in fewer documents are dropped
 	maxDFRatio float64 // terms in more than this share of documents are dropped; 0 means none
+	facts      bool    // weigh the fact part of a judgment, not its heading
+	elements   float64 // factor for the bigrams of legal elements (利息, 担保…); 0 or 1 means none
+	topK       int     // terms of the candidate query (the cosine uses all)
 }
 
-var defaultSim = simOptions{
-	k1: 1.2, idfPower: 2, topK: 80, facts: true, elements: 1.5, maxDFRatio: 0.5,
-}
+// defaultSim: bigrams only, 1+ln(tf) × idf, the legal elements ×3, the
+// fact part of judgments (SCM accuracy 0.732; see scm.go).
+var defaultSim = simOptions{logTF: true, idfPower: 1, facts: true, elements: 3, topK: 80}
 
 type weightedTerm struct {
 	term   string
 	weight float64
 }
 
-// similarTerms analyses text as the index does and answers its top terms
-// by weight, heaviest first.
-func (ix *Index) similarTerms(text string, o simOptions) ([]weightedTerm, error) {
+// docFreqs answers document frequencies on the text field from one reader
+// of the index, remembering what it looked up.
+type docFreqs struct {
+	reader index.IndexReader
+	total  uint64
+	seen   map[string]uint64
+}
+
+func (ix *Index) docFreqs() (*docFreqs, error) {
+	a, err := ix.idx.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := a.Reader()
+	if err != nil {
+		return nil, err
+	}
+	total, err := r.DocCount()
+	if err != nil {
+		r.Close()
+		return nil, err
+	}
+	return &docFreqs{reader: r, total: total, seen: map[string]uint64{}}, nil
+}
+
+func (d *docFreqs) Close() error { return d.reader.Close() }
+
+func (d *docFreqs) of(term string) (uint64, error) {
+	if n, ok := d.seen[term]; ok {
+		return n, nil
+	}
+	tfr, err := d.reader.TermFieldReader(context.Background(), []byte(term), fText, false, false, false)
+	if err != nil {
+		return 0, err
+	}
+	n := tfr.Count()
+	tfr.Close()
+	d.seen[term] = n
+	return n, nil
+}
+
+// vector analyses text as the index does and weighs each of its terms:
+// saturated tf × idf^idfPower (bleve's idf, from the index), with the
+// terms of legal elements weighing more.
+func (ix *Index) vector(text string, o simOptions, df *docFreqs) (map[string]float64, error) {
 	if o.facts {
 		text = factPart(text)
 	}
-	an := ix.idx.Mapping().AnalyzerNamed(chineseAnalyzer)
+	an := ix.textAnalyzer()
 	if an == nil {
-		return nil, fmt.Errorf("search: analyzer %s missing", chineseAnalyzer)
+		return nil, fmt.Errorf("search: no analyzer for field %s", fText)
 	}
-	tf := map[string]int{}
+	tf := map[string]float64{}
 	for _, tok := range an.Analyze([]byte(text)) {
 		switch tok.Type {
 		case analysis.Single:
@@ -82,47 +130,47 @@ func (ix *Index) similarTerms(text string, o simOptions) ([]weightedTerm, error)
 		}
 		tf[string(tok.Term)]++
 	}
-	if len(tf) == 0 {
-		return nil, nil
-	}
-	r, err := ix.idx.Advanced()
-	if err != nil {
-		return nil, err
-	}
-	reader, err := r.Reader()
-	if err != nil {
-		return nil, err
-	}
-	defer reader.Close()
-	total, err := reader.DocCount()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]weightedTerm, 0, len(tf))
+	out := make(map[string]float64, len(tf))
 	for term, n := range tf {
-		tfr, err := reader.TermFieldReader(context.Background(), []byte(term), fText, false, false, false)
+		d, err := df.of(term)
 		if err != nil {
 			return nil, err
 		}
-		df := tfr.Count()
-		tfr.Close()
-		if df == 0 || df < o.minDocFreq {
-			continue // a term no other case has cannot make a case similar
-		}
-		if o.maxDFRatio > 0 && total > 20 && float64(df) > o.maxDFRatio*float64(total) {
+		if d < o.minDocFreq {
 			continue
 		}
-		// bleve's own idf, so that the boost composes with its scoring.
-		idf := 1 + math.Log(float64(total)/float64(1+df))
-		w := float64(n)
-		if o.k1 > 0 {
-			w = w * (o.k1 + 1) / (w + o.k1)
+		if o.maxDFRatio > 0 && df.total > 20 && float64(d) > o.maxDFRatio*float64(df.total) {
+			continue
+		}
+		idf := 1 + math.Log(float64(df.total+1)/float64(1+d))
+		w := n
+		switch {
+		case o.logTF:
+			w = 1 + math.Log(n)
+		case o.k1 > 0:
+			w = n * (o.k1 + 1) / (n + o.k1)
 		}
 		w *= math.Pow(idf, o.idfPower)
 		if o.elements > 1 && isElementTerm(term) {
 			w *= o.elements
 		}
-		out = append(out, weightedTerm{term, w})
+		out[term] = w
+	}
+	return out, nil
+}
+
+// textAnalyzer is the analyzer of the text field: the similarity's terms
+// are the terms the index holds.
+func (ix *Index) textAnalyzer() analysis.Analyzer {
+	m := ix.idx.Mapping()
+	return m.AnalyzerNamed(m.AnalyzerNameForPath(fText))
+}
+
+// topTerms answers the k heaviest terms of v (all with k 0), heaviest first.
+func topTerms(v map[string]float64, k int) []weightedTerm {
+	out := make([]weightedTerm, 0, len(v))
+	for t, w := range v {
+		out = append(out, weightedTerm{t, w})
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].weight != out[j].weight {
@@ -130,16 +178,35 @@ func (ix *Index) similarTerms(text string, o simOptions) ([]weightedTerm, error)
 		}
 		return out[i].term < out[j].term
 	})
-	if o.topK > 0 && len(out) > o.topK {
-		out = out[:o.topK]
+	if k > 0 && len(out) > k {
+		out = out[:k]
 	}
-	return out, nil
+	return out
 }
 
-// similarQuery is the disjunction of the terms, each boosted by its weight
-// over idf²: bleve's term score is boost·idf²·√tf·norm, so the final score
-// of a case is Σ weight·√tf·norm over the terms it shares.
-func (ix *Index) similarQuery(terms []weightedTerm) query.Query {
+// cosine is the similarity itself: the cosine of two weighted vectors.
+func cosine(a, b map[string]float64) float64 {
+	if len(b) < len(a) {
+		a, b = b, a
+	}
+	var dot, na, nb float64
+	for t, w := range a {
+		dot += w * b[t]
+		na += w * w
+	}
+	for _, w := range b {
+		nb += w * w
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
+}
+
+// similarQuery finds the candidates: a disjunction of the query's heaviest
+// terms on the text field, each boosted by its weight. bleve's own scoring
+// only picks candidates; Similar ranks them by cosine.
+func similarQuery(terms []weightedTerm) query.Query {
 	if len(terms) == 0 {
 		return nil
 	}
@@ -154,7 +221,10 @@ func (ix *Index) similarQuery(terms []weightedTerm) query.Query {
 }
 
 // Similar answers up to limit cases the viewer may see whose summary and
-// claims read most like text, best first, skipping the case exclude.
+// claims read most like text, best first, skipping the case exclude. The
+// index finds candidates sharing the text's heaviest terms; each is then
+// scored by the cosine of the two weighted term vectors — the similarity
+// EvaluateSCM measures.
 func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, exclude string, limit int, docs DocSource) ([]SimilarHit, error) {
 	if limit <= 0 {
 		limit = 20
@@ -166,29 +236,29 @@ func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, e
 	if !ok {
 		return []SimilarHit{}, nil
 	}
-	terms, err := ix.similarTerms(text, defaultSim)
+	df, err := ix.docFreqs()
 	if err != nil {
 		return nil, err
 	}
-	sim := ix.similarQuery(terms)
+	defer df.Close()
+	qv, err := ix.vector(text, defaultSim, df)
+	if err != nil {
+		return nil, err
+	}
+	terms := topTerms(qv, defaultSim.topK)
+	sim := similarQuery(terms)
 	if sim == nil {
 		return []SimilarHit{}, nil
 	}
-	must := []query.Query{sim}
+	b := bleve.NewBooleanQuery()
+	b.AddMust(sim)
 	if perm != nil {
-		must = append(must, perm)
+		b.AddMust(perm)
 	}
-	root := query.Query(bleve.NewConjunctionQuery(must...))
 	if exclude != "" {
-		not := bleve.NewDocIDQuery([]string{exclude})
-		b := bleve.NewBooleanQuery()
-		b.AddMust(root)
-		b.AddMustNot(not)
-		root = b
+		b.AddMustNot(bleve.NewDocIDQuery([]string{exclude}))
 	}
-	// A little more than asked: hits the database no longer lets the
-	// viewer see are dropped below.
-	req := bleve.NewSearchRequestOptions(root, limit+5, 0, false)
+	req := bleve.NewSearchRequestOptions(b, max(100, 4*limit), 0, false)
 	res, err := ix.idx.SearchInContext(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
@@ -205,18 +275,32 @@ func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, e
 	if defaultSim.facts {
 		queryText = factPart(text)
 	}
-	an := ix.idx.Mapping().AnalyzerNamed(chineseAnalyzer)
+	an := ix.textAnalyzer()
 	out := []SimilarHit{}
 	for _, h := range res.Hits {
 		d, ok := found[h.ID]
 		if !ok || !d.Viewable(viewer) || d.Number == exclude {
+			continue // deleted or changed since indexed: the next catch-up fixes the index
+		}
+		other := d.Summary + "\n" + d.Claims
+		dv, err := ix.vector(other, defaultSim, df)
+		if err != nil {
+			return nil, err
+		}
+		score := cosine(qv, dv)
+		if score < minSimilarity {
 			continue
 		}
-		why := "相似内容：" + strings.Join(sharedPhrases(an, queryText, d.Summary+"\n"+d.Claims, terms, 5), "、")
-		out = append(out, SimilarHit{Number: d.Number, Title: d.Title, Status: string(d.Status), Score: h.Score, Why: why})
-		if len(out) == limit {
-			break
+		phrases := sharedPhrases(an, queryText, other, terms, 5)
+		if len(phrases) == 0 {
+			continue
 		}
+		out = append(out, SimilarHit{Number: d.Number, Title: d.Title, Status: string(d.Status), Score: score,
+			Why: "相似内容：" + strings.Join(phrases, "、")})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
+	if len(out) > limit {
+		out = out[:limit]
 	}
 	return out, nil
 }

@@ -30,6 +30,10 @@ Usage:
   yidi user add --username NAME --password PW --role ROLE [--desk DESK_CODE] [--name 显示名] [--data DIR]
   yidi backup  --to FILE [--data DIR]
   yidi reindex [--data DIR]          rebuild the search index from the database (server stopped)
+  yidi import cail FILE.json [--data DIR]   CAIL2019 court texts as closed historical cases
+  yidi bench similar [--file SCM.jsonl]     CAIL2019-SCM triplet accuracy of the similarity
+  yidi bench queries [--cail FILE] [-v]     the judged query set: recall@10, P@5
+  yidi bench search [--cases 100000]        search latency against SQLite FTS5 (build with -tags sqlite_fts5)
 
 --data also comes from YIDI_DATA, --addr from YIDI_ADDR.
 Roles: admin, intake, handler (with --desk), leader.
@@ -83,6 +87,24 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return backup(ctx, args[1:], out)
 	case "reindex":
 		return reindex(ctx, args[1:], out)
+	case "import":
+		if len(args) < 2 || args[1] != "cail" {
+			return usageError("import takes the subcommand cail")
+		}
+		return importCommand(ctx, args[2:], out)
+	case "bench":
+		if len(args) < 2 {
+			return usageError("bench takes a subcommand: similar, queries or search")
+		}
+		switch args[1] {
+		case "similar":
+			return benchSimilar(ctx, args[2:], out)
+		case "queries":
+			return benchQueries(ctx, args[2:], out)
+		case "search":
+			return benchSearch(ctx, args[2:], out)
+		}
+		return usageError(fmt.Sprintf("unknown bench subcommand %q", args[1]))
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
