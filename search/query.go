@@ -271,14 +271,18 @@ func (ix *Index) analysedClauses(term string, asTyped bool) []query.Query {
 			tq.SetField(field)
 			strict[i] = tq
 		}
+		if len(grams) >= 3 {
+			// One clause serves both: a disjunction scores a document by the
+			// bigrams it has, so those with all of them still rank first.
+			d := bleve.NewDisjunctionQuery(strict...)
+			d.SetMin(float64(len(grams) - 1))
+			d.SetBoost(2)
+			out = append(out, d)
+			continue
+		}
 		c := bleve.NewConjunctionQuery(strict...)
 		c.SetBoost(2)
 		out = append(out, c)
-		if len(grams) >= 3 {
-			d := bleve.NewDisjunctionQuery(strict...)
-			d.SetMin(float64(len(grams) - 1))
-			out = append(out, d)
-		}
 	}
 	return out
 }

@@ -51,7 +51,6 @@ func newProgress(out io.Writer, total int, label string) *progress {
 			progressbar.OptionSetItsString("件"),
 			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionSetPredictTime(true),
-			progressbar.OptionFullWidth(),
 			progressbar.OptionOnCompletion(func() { fmt.Fprintln(out) }),
 		)
 	}
