@@ -197,10 +197,11 @@ func hashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// UserCount tells the first start whether an admin still has to be created.
+// UserCount tells the first start whether an admin still has to be created
+// (the disabled import account does not count).
 func (s *Service) UserCount(ctx context.Context) (int, error) {
 	var n int
-	err := s.store.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM users`)
+	err := s.store.r.GetContext(ctx, &n, `SELECT COUNT(*) FROM users WHERE disabled = FALSE`)
 	return n, err
 }
 
