@@ -24,12 +24,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"yidi/cases"
 )
@@ -297,125 +294,11 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 	return rep, nil
 }
 
-// LoadCAILMinimal reads a cail2019-rc file into historical cases the way
-// `yidi import cail` does in essentials (same references, titles, summaries,
-// dates spread over the years, parties named after their role), without
-// its finer party and category rules. It lets the search tests evaluate
-// without the command's package; `yidi bench queries` uses the command's own
-// parser.
-func LoadCAILMinimal(path string) ([]cases.HistoricalCase, error) {
+// LoadCAIL reads a cail2019-rc file as `yidi import cail` does.
+func LoadCAIL(path string) ([]cases.HistoricalCase, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var f struct {
-		Data []struct {
-			CaseID     json.RawMessage `json:"caseid"`
-			Paragraphs []struct {
-				Context  string `json:"context"`
-				Casename string `json:"casename"`
-				Qas      []struct {
-					ID string `json:"id"`
-				} `json:"qas"`
-			} `json:"paragraphs"`
-		} `json:"data"`
-	}
-	if err := json.Unmarshal(b, &f); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	zone := time.FixedZone("CST", 8*3600)
-	var out []cases.HistoricalCase
-	for i, d := range f.Data {
-		key := strings.Trim(strings.TrimSpace(string(d.CaseID)), `"`)
-		for _, p := range d.Paragraphs {
-			for _, q := range p.Qas {
-				if k, _, _ := strings.Cut(q.ID, "_"); k != "" {
-					key = k
-					break
-				}
-			}
-		}
-		if key == "" || key == "null" {
-			key = fmt.Sprintf("doc%d", i+1)
-		}
-		for j, p := range d.Paragraphs {
-			ref := "cail2019-rc:" + key
-			if j > 0 {
-				ref += fmt.Sprintf("/%d", j+1)
-			}
-			text := strings.TrimSpace(strings.Map(func(r rune) rune {
-				if unicode.IsControl(r) && r != '\n' && r != '\t' {
-					return -1
-				}
-				return r
-			}, strings.ToValidUTF8(p.Context, "")))
-			title := truncRunes(strings.TrimSpace(p.Casename), cases.MaxTitle)
-			if title == "" {
-				title = "案由不详"
-			}
-			at := time.Date(2019, 1, 1, 9, 0, 0, 0, zone).AddDate(0, 0, (i*7919)%2555)
-			out = append(out, cases.HistoricalCase{
-				Ref: ref, Title: title, Category: minimalCategory(p.Casename), Source: "referral",
-				Summary: truncRunes(text, cases.MaxSummary), Parties: minimalParties(text),
-				At: at, ClosedAt: at.AddDate(0, 0, 30), Outcome: "人民法院已审理终结",
-			})
-		}
-	}
-	return out, nil
-}
-
-func truncRunes(s string, n int) string {
-	if utf8.RuneCountInString(s) <= n {
-		return s
-	}
-	return string([]rune(s)[:n])
-}
-
-func minimalCategory(casename string) string {
-	for _, r := range []struct{ cat, words string }{
-		{"traffic", "交通 机动车 危险驾驶"},
-		{"labor", "劳动 工资 劳务 工伤 竞业 失业 福利 经济补偿"},
-		{"marriage_family", "离婚 婚 抚养 扶养 赡养 探望 收养 同居 继承 分家"},
-		{"land", "土地 宅基地 承包"},
-		{"neighbour", "相邻"},
-		{"property_mgmt", "物业"},
-		{"medical", "医疗 行医"},
-	} {
-		for _, w := range strings.Fields(r.words) {
-			if strings.Contains(casename, w) {
-				return r.cat
-			}
-		}
-	}
-	if strings.Contains(casename, "罪") {
-		return "litigation_related"
-	}
-	return "loan_contract"
-}
-
-var minimalParty = regexp.MustCompile(`(原告|申请人|被害人|被告人|被告)(\p{Han}{1,2}?(?:x\d{1,2}|\d{1,2}某?[甲乙丙]?|某某|某[甲乙丙丁]))`)
-
-// minimalParties names applicants (原告, 申请人, 被害人) and respondents
-// (被告, 被告人) written in CAIL's anonymised shapes: 曹0, 张x1, 孔3某, 杨某某.
-func minimalParties(text string) []cases.PartyInput {
-	var ps []cases.PartyInput
-	seen := map[string]bool{}
-	applicants := 0
-	for _, m := range minimalParty.FindAllStringSubmatch(text, -1) {
-		name := m[2]
-		if seen[name] || len(ps) >= 8 {
-			continue
-		}
-		seen[name] = true
-		role := cases.PartyRespondent
-		if m[1] == "原告" || m[1] == "申请人" || m[1] == "被害人" {
-			role = cases.PartyApplicant
-			applicants++
-		}
-		ps = append(ps, cases.PartyInput{Role: role, Name: name})
-	}
-	if applicants == 0 {
-		ps = append([]cases.PartyInput{{Role: cases.PartyApplicant, Name: "原告"}}, ps...)
-	}
-	return ps
+	return cases.ParseCAIL(b)
 }

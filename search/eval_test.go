@@ -70,7 +70,7 @@ func TestJudgedQueries(t *testing.T) {
 		t.Skip("the judged evaluation imports 1000 documents")
 	}
 	path := cailPath(t)
-	corpus, err := search.LoadCAILMinimal(path)
+	corpus, err := search.LoadCAIL(path)
 	if err != nil {
 		t.Fatal(err)
 	}

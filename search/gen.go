@@ -64,7 +64,7 @@ func LoadBenchCorpus(rcPath, scmPath string) (*BenchCorpus, error) {
 	}
 	for _, d := range rc.Data {
 		for _, p := range d.Paragraphs {
-			cat := benchCategoryOf(p.Casename)
+			cat := cases.CAILCategory(p.Casename)
 			c.titles[cat] = append(c.titles[cat], p.Casename)
 			c.clauses[cat] = append(c.clauses[cat], benchClauses(p.Context)...)
 		}
@@ -92,31 +92,6 @@ func LoadBenchCorpus(rcPath, scmPath string) (*BenchCorpus, error) {
 		return nil, fmt.Errorf("bench corpus: only %d clauses in %s", n, rcPath)
 	}
 	return c, nil
-}
-
-// benchCategoryOf maps a court case name to a category of the centre.
-func benchCategoryOf(name string) string {
-	for _, m := range []struct{ cat, words string }{
-		{"labor", "劳动 劳务 报酬 工资 工伤"},
-		{"marriage_family", "婚 抚养 赡养 继承 扶养 遗产 家庭"},
-		{"traffic", "交通 驾驶 机动车"},
-		{"medical", "医疗"},
-		{"property_mgmt", "物业 物权"},
-		{"land", "土地 承包 宅基地 林"},
-		{"expropriation", "拆迁 征收"},
-		{"environment", "污染 环境"},
-		{"neighbour", "相邻 排除妨害 财产损害 生命权"},
-		{"consumer", "买卖 产品 消费 商标"},
-		{"loan_contract", "借 合同 保证 保管 保险 得利 债"},
-		{"litigation_related", "罪"},
-	} {
-		for _, w := range strings.Fields(m.words) {
-			if strings.Contains(name, w) {
-				return m.cat
-			}
-		}
-	}
-	return "other"
 }
 
 var benchCourtWords = strings.NewReplacer(

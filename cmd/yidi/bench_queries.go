@@ -2,12 +2,12 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 
+	"yidi/cases"
 	"yidi/search"
 )
 
@@ -27,9 +27,9 @@ func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("无法读取 %s：%w", *cail, err)
 	}
-	var f cailFile
-	if err := json.Unmarshal(raw, &f); err != nil {
-		return fmt.Errorf("%s 不是 CAIL2019 阅读理解格式的 JSON：%w", *cail, err)
+	corpus, err := cases.ParseCAIL(raw)
+	if err != nil {
+		return fmt.Errorf("%s %w", *cail, err)
 	}
 	set, err := search.LoadJudged(*queries)
 	if err != nil {
@@ -45,8 +45,8 @@ func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	fmt.Fprintf(out, "导入 %d 篇文书并建立索引……\n", len(f.Data))
-	rep, err := search.JudgedRun{Dir: dir, Corpus: cailCases(f), Queries: set}.Run(ctx)
+	fmt.Fprintf(out, "导入 %d 篇文书并建立索引……\n", len(corpus))
+	rep, err := search.JudgedRun{Dir: dir, Corpus: corpus, Queries: set}.Run(ctx)
 	if err != nil {
 		return err
 	}

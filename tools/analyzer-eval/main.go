@@ -714,7 +714,7 @@ func run(w io.Writer) error {
 	// The store's migrations log through slog; they are not what is measured.
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 
-	corpus, err := search.LoadCAILMinimal(*rcPath)
+	corpus, err := search.LoadCAIL(*rcPath)
 	if err != nil {
 		return err
 	}
