@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -257,5 +258,50 @@ func TestCommandLineUserAddAndMigrate(t *testing.T) {
 	runCLI(t, "backup", "--data", data, "--to", backupFile)
 	if fi, err := os.Stat(backupFile); err != nil || fi.Size() == 0 {
 		t.Fatalf("backup not written: %v", err)
+	}
+}
+
+func TestServedIntakeIsSearchableAndReindexRebuildsTheIndex(t *testing.T) {
+	data := t.TempDir()
+	runCLI(t, "user", "add", "--data", data, "--username", "window", "--password", "window-pass", "--role", "intake")
+	s := startServer(t, data)
+	tok := token(t, s.base, "window", "window-pass")
+	req, _ := http.NewRequest("POST", s.base+"/api/v1/cases", bytes.NewReader(intakeBody(7)))
+	req.Header.Set("Authorization", "Bearer "+tok)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 201 {
+		t.Fatalf("intake: %v %v", err, resp)
+	}
+	resp.Body.Close()
+	searchOnce := func(base string) int {
+		req, _ := http.NewRequest("GET", base+"/api/v1/search?q="+url.QueryEscape("天花板 发霉"), nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var out struct{ Total int }
+		json.NewDecoder(resp.Body).Decode(&out)
+		return out.Total
+	}
+	deadline := time.Now().Add(time.Second)
+	for searchOnce(s.base) != 1 {
+		if time.Now().After(deadline) {
+			t.Fatal("an intake was not searchable within 1 s")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	s.cmd.Wait()
+
+	out := runCLI(t, "reindex", "--data", data)
+	if !strings.Contains(out, "1 件案件") {
+		t.Fatalf("reindex said: %s", out)
+	}
+	s = startServer(t, data)
+	tok = token(t, s.base, "window", "window-pass")
+	if n := searchOnce(s.base); n != 1 {
+		t.Fatalf("after reindex the case is found %d times", n)
 	}
 }
