@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,7 +31,7 @@ type Index struct {
 const (
 	lastSeqKey        = "last_seq"
 	mappingVersionKey = "mapping_version"
-	batchSize         = 500
+	batchSize         = 1000
 )
 
 // kvConfig: the bolt timeout stops a second process from waiting forever
@@ -158,28 +159,35 @@ func toDocument(d *cases.SearchDoc) map[string]any {
 		numberTail = d.Number[i+1:]
 	}
 	return map[string]any{
-		fNumber:     d.Number,
-		fNumberTail: numberTail,
-		fTitle:      d.Title,
-		fText:       d.Summary + "\n" + d.Claims,
-		fParties:    partyText.String(),
-		fNames:      names,
-		fNotes:      strings.Join(d.Notes, "\n"),
-		fTown:       d.Town,
-		fPhone:      phones,
-		fPhoneTail:  tails,
-		fIDNumber:   ids,
-		fCategory:   d.Category,
-		fDesk:       d.Desk,
-		fStatus:     string(d.Status),
-		fMonth:      d.CreatedAt.In(chinaTime).Format("2006-01"),
-		fCreated:    d.CreatedAt,
-		fViewers:    viewers,
-		fFacets:     facetValues(d),
+		fTitle:   d.Title,
+		fText:    d.Summary + "\n" + d.Claims,
+		fParties: partyText.String(),
+		fNotes:   strings.Join(d.Notes, "\n"),
+		fExact: exactValues(map[string][]string{fNumber: {d.Number}, fNumberTail: {numberTail}, fNames: names,
+			fPhone: phones, fPhoneTail: tails, fIDNumber: ids, fTown: {d.Town}}),
+		fCreated: createdKey(d.CreatedAt),
+		fViewers: viewers,
+		fFacets:  facetValues(d),
 	}
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)
+
+// createdKey spells a time so that string order is time order: a keyword
+// costs one term where a bleve date costs sixteen.
+func createdKey(t time.Time) string { return t.UTC().Format("20060102150405") }
+
+func exactValues(fields map[string][]string) []string {
+	var out []string
+	for name, values := range fields {
+		for _, v := range values {
+			if v != "" {
+				out = append(out, name+"="+v)
+			}
+		}
+	}
+	return out
+}
 
 func facetValues(d *cases.SearchDoc) []string {
 	return []string{
@@ -327,6 +335,9 @@ var rebuildWorkers = max(2, runtime.NumCPU())
 // the next catch-up, since the new index starts from the sequence number
 // read before the first case.
 func Rebuild(ctx context.Context, feed Feed, dir string, progress func(done int)) error {
+	// A rebuild makes garbage fast and briefly; collecting it at four times
+	// the live heap instead of twice saves a fifth of the time.
+	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	fresh := dir + ".rebuild"
 	if err := os.RemoveAll(fresh); err != nil {
 		return err

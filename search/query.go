@@ -192,8 +192,8 @@ func (ix *Index) textQuery(terms []string) query.Query {
 	for _, t := range terms {
 		var any []query.Query
 		exact := func(field, value string, boost float64) {
-			q := bleve.NewTermQuery(value)
-			q.SetField(field)
+			q := bleve.NewTermQuery(field + "=" + value)
+			q.SetField(fExact)
 			q.SetBoost(boost)
 			any = append(any, q)
 		}
@@ -329,8 +329,8 @@ func filterQueries(q Query) ([]query.Query, error) {
 		if value == "" {
 			continue
 		}
-		t := bleve.NewTermQuery(value)
-		t.SetField(field)
+		t := bleve.NewTermQuery(field + "=" + value)
+		t.SetField(fFacets)
 		out = append(out, t)
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
@@ -338,7 +338,14 @@ func filterQueries(q Query) ([]query.Query, error) {
 			return nil, invalidQuery("to", "结束日期不能早于开始日期")
 		}
 		inclusive := true
-		r := bleve.NewDateRangeInclusiveQuery(q.From, q.To, &inclusive, &inclusive)
+		var from, to string
+		if !q.From.IsZero() {
+			from = createdKey(q.From)
+		}
+		if !q.To.IsZero() {
+			to = createdKey(q.To)
+		}
+		r := bleve.NewTermRangeInclusiveQuery(from, to, &inclusive, &inclusive)
 		r.SetField(fCreated)
 		out = append(out, r)
 	}
