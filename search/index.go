@@ -160,9 +160,8 @@ func toDocument(d *cases.SearchDoc) map[string]any {
 	}
 	return map[string]any{
 		fTitle:   d.Title,
-		fText:    d.Summary + "\n" + d.Claims,
+		fText:    d.Summary + "\n" + d.Claims + "\n" + strings.Join(d.Notes, "\n"),
 		fParties: partyText.String(),
-		fNotes:   strings.Join(d.Notes, "\n"),
 		fExact: exactValues(map[string][]string{fNumber: {d.Number}, fNumberTail: {numberTail}, fNames: names,
 			fPhone: phones, fPhoneTail: tails, fIDNumber: ids, fTown: {d.Town}}),
 		fCreated: createdKey(d.CreatedAt),

@@ -19,7 +19,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the document shape does;
 // an index built with another version is rebuilt at start.
-const mappingVersion = "7"
+const mappingVersion = "8"
 
 // chineseAnalyzer indexes CJK text as overlapping bigrams plus single
 // characters (so a surname or 房 alone still matches), after folding
@@ -40,10 +40,9 @@ const (
 	fNumber     = "number"      // YD-2026-00042, exact
 	fNumberTail = "number_tail" // 00042, exact: what people read off a receipt
 	fTitle      = "title"
-	fText       = "text"    // summary and claims
+	fText       = "text"    // summary, claims and every timeline text: one field, one dictionary
 	fParties    = "parties" // party names, analysed: 张 finds 张三
 	fNames      = "names"   // party names, exact
-	fNotes      = "notes"   // every timeline text
 	fTown       = "town"
 	fPhone      = "phone"
 	fPhoneTail  = "phone_tail"
@@ -109,7 +108,7 @@ func newMapping() (mapping.IndexMapping, error) {
 	for _, name := range []string{fTitle, fParties} {
 		doc.AddFieldMappingsAt(name, text(chineseAnalyzer))
 	}
-	for _, name := range []string{fText, fNotes} {
+	for _, name := range []string{fText} {
 		doc.AddFieldMappingsAt(name, text(bigramAnalyzer))
 	}
 	doc.AddFieldMappingsAt(fExact, exact(false))

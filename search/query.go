@@ -264,7 +264,7 @@ func (ix *Index) analysedClauses(term string, asTyped bool) []query.Query {
 	if len(tokens) == 0 {
 		return out
 	}
-	for _, field := range []string{fText, fNotes} {
+	for _, field := range []string{fText} {
 		strict := make([]query.Query, len(tokens))
 		for i, t := range tokens {
 			tq := bleve.NewTermQuery(t)
