@@ -224,14 +224,19 @@ func (ix *Index) textQuery(terms []string) query.Query {
 	if len(clauses) == 1 {
 		return clauses[0]
 	}
-	if len(clauses) >= 3 {
-		// Three or more words: a case missing one still shows, below those
-		// that have them all.
-		d := bleve.NewDisjunctionQuery(clauses...)
-		d.SetMin(float64(len(clauses) - 1))
-		return d
+	// Every term required, but as a disjunction with a minimum: bleve's
+	// conjunction leapfrogs its children with Advance, which costs a
+	// disjunction of many clauses dearly (长安镇 工伤: 200 ms against 20 ms
+	// for each term alone at 100k cases); the disjunction walks them once.
+	// Three or more words: a case missing one still shows, below those that
+	// have them all.
+	d := bleve.NewDisjunctionQuery(clauses...)
+	need := len(clauses)
+	if need >= 3 {
+		need--
 	}
-	return bleve.NewConjunctionQuery(clauses...)
+	d.SetMin(float64(need))
+	return d
 }
 
 // analysedClauses match a term in every text field, the title weighing
