@@ -163,9 +163,8 @@ func toDocument(d *cases.SearchDoc) map[string]any {
 		fText:    d.Summary + "\n" + d.Claims + "\n" + strings.Join(d.Notes, "\n"),
 		fParties: partyText.String(),
 		fExact: exactValues(map[string][]string{fNumber: {d.Number}, fNumberTail: {numberTail}, fNames: names,
-			fPhone: phones, fPhoneTail: tails, fIDNumber: ids, fTown: {d.Town}}),
+			fPhone: phones, fPhoneTail: tails, fIDNumber: ids, fTown: {d.Town}, fViewers: viewers}),
 		fCreated: createdKey(d.CreatedAt),
-		fViewers: viewers,
 		fFacets:  facetValues(d),
 	}
 }

@@ -19,7 +19,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the document shape does;
 // an index built with another version is rebuilt at start.
-const mappingVersion = "8"
+const mappingVersion = "9"
 
 // chineseAnalyzer indexes CJK text as overlapping bigrams plus single
 // characters (so a surname or 房 alone still matches), after folding
@@ -52,7 +52,7 @@ const (
 	fStatus     = "status"
 	fMonth      = "month"
 	fCreated    = "created"
-	fViewers    = "viewers" // desk:mediation, user:12 — who besides intake and leaders may see it
+	fViewers    = "viewers" // desk:mediation, user:12 — who besides intake and leaders may see it (in fExact)
 	// fExact holds every exact value as "field=value" (number=YD-2026-00042,
 	// phone_tail=2345, names=张三, town=长安镇…): one field instead of seven,
 	// because each field costs its own dictionary in every segment.
@@ -112,7 +112,6 @@ func newMapping() (mapping.IndexMapping, error) {
 		doc.AddFieldMappingsAt(name, text(bigramAnalyzer))
 	}
 	doc.AddFieldMappingsAt(fExact, exact(false))
-	doc.AddFieldMappingsAt(fViewers, exact(false))
 	doc.AddFieldMappingsAt(fFacets, exact(true))
 	doc.AddFieldMappingsAt(fCreated, exact(true)) // sorted on: doc values
 

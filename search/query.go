@@ -367,11 +367,11 @@ func permissionQuery(a cases.Actor) (query.Query, bool) {
 	case cases.RoleIntake, cases.RoleLeader:
 		return nil, true
 	case cases.RoleHandler:
-		desk := bleve.NewTermQuery("desk:" + a.Desk)
-		desk.SetField(fViewers)
+		desk := bleve.NewTermQuery(fViewers + "=desk:" + a.Desk)
+		desk.SetField(fExact)
 		desk.SetBoost(0)
-		user := bleve.NewTermQuery(fmt.Sprintf("user:%d", a.UserID))
-		user.SetField(fViewers)
+		user := bleve.NewTermQuery(fmt.Sprintf("%s=user:%d", fViewers, a.UserID))
+		user.SetField(fExact)
 		user.SetBoost(0)
 		return bleve.NewDisjunctionQuery(desk, user), true
 	}
