@@ -522,13 +522,6 @@ func (ts *testServer) callDocumented(doc map[string]any, method, docPath, url, u
 	return out
 }
 
-// docExample returns the example body the document gives for an action.
-func docExample(t *testing.T, doc map[string]any, action string) map[string]any {
-	t.Helper()
-	return dig(t, doc, "paths", "/api/v1/cases/{number}/{action}", "post", "requestBody",
-		"content", "application/json", "examples", action, "value").(map[string]any)
-}
-
 func TestDocumentedExamplesWorkAndAnswersConformToTheSchemas(t *testing.T) {
 	ts := newTestServer(t)
 	doc := loadOpenAPI(t)
