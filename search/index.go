@@ -72,10 +72,6 @@ func Open(dir string) (*Index, error) {
 }
 
 func create(dir string) (*Index, error) {
-	return createWith(dir, kvConfig())
-}
-
-func createWith(dir string, config map[string]any) (*Index, error) {
 	m, err := newMapping()
 	if err != nil {
 		return nil, fmt.Errorf("search: bad mapping: %w", err)
@@ -83,7 +79,7 @@ func createWith(dir string, config map[string]any) (*Index, error) {
 	if err := os.MkdirAll(filepath.Dir(dir), 0o750); err != nil {
 		return nil, err
 	}
-	idx, err := bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, config)
+	idx, err := bleve.NewUsing(dir, m, bleve.Config.DefaultIndexType, bleve.Config.DefaultKVStore, kvConfig())
 	if err != nil {
 		return nil, fmt.Errorf("search: unable to create index: %w", err)
 	}
@@ -348,12 +344,7 @@ func Rebuild(ctx context.Context, feed Feed, dir string, progress func(done int)
 	if err := os.RemoveAll(fresh); err != nil {
 		return err
 	}
-	// Merging while building re-merges the same documents many times; a
-	// wider tier lets the build merge less, and the server that opens the
-	// index merges the rest in the background.
-	config := kvConfig()
-	config["scorchMergePlanOptions"] = map[string]any{"MaxSegmentsPerTier": 40, "SegmentsPerMergeTask": 20}
-	ix, err := createWith(fresh, config)
+	ix, err := create(fresh)
 	if err != nil {
 		return err
 	}
