@@ -25,7 +25,7 @@ type Index struct {
 	idx bleve.Index
 
 	mu       sync.RWMutex
-	synonyms map[string][]string
+	synonyms Synonyms
 }
 
 const (

@@ -85,7 +85,7 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 	if q.Page < 1 || q.Page > MaxPage {
 		return nil, invalidQuery("page", fmt.Sprintf("页码应在1至%d之间", MaxPage))
 	}
-	terms := splitTerms(q.Text)
+	terms := SplitTerms(q.Text)
 	if len(terms) > MaxTerms {
 		return nil, invalidQuery("q", fmt.Sprintf("关键词过多，最多%d个", MaxTerms))
 	}
@@ -164,9 +164,9 @@ type DocSource interface {
 	SearchDocs(ctx context.Context, numbers []string) (map[string]*cases.SearchDoc, error)
 }
 
-// splitTerms splits what was typed on white space and drops what cannot be
+// SplitTerms splits what was typed on white space and drops what cannot be
 // searched (lone punctuation, quotes, operators, emoji).
-func splitTerms(text string) []string {
+func SplitTerms(text string) []string {
 	var terms []string
 	for _, f := range strings.Fields(text) {
 		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
@@ -250,7 +250,7 @@ func (ix *Index) textQuery(terms []string) query.Query {
 //
 // Party names are matched only as typed: a synonym is never a name.
 func (ix *Index) analysedClauses(term string, asTyped bool) []query.Query {
-	grams := hanBigrams(term)
+	grams := HanBigrams(term)
 	var out []query.Query
 	for _, f := range []struct {
 		name  string
@@ -312,9 +312,9 @@ func (ix *Index) longFieldTokens(term string) []string {
 	return out
 }
 
-// hanBigrams answers the term's character bigrams as the analyzer makes
+// HanBigrams answers the term's character bigrams as the analyzer makes
 // them, or nil unless the term is Chinese characters only.
-func hanBigrams(term string) []string {
+func HanBigrams(term string) []string {
 	r := []rune(term)
 	for _, c := range r {
 		if !unicode.Is(unicode.Han, c) {

@@ -212,25 +212,43 @@ func (ev *scmEval) accuracy(o simOptions) (float64, error) {
 	return float64(right) / float64(len(ev.trips)), nil
 }
 
-// bigramCosineAccuracy is the reference of the issue: a plain TF-IDF of
-// character bigrams (smoothed idf over the triplets' texts) and cosine.
-func bigramCosineAccuracy(trips []scmTriplet) float64 {
-	bigrams := func(s string) map[string]float64 {
-		rs := []rune(s)
-		out := map[string]float64{}
-		for i := 0; i+1 < len(rs); i++ {
-			out[string(rs[i:i+2])]++
-		}
-		return out
+// ReadSCM reads the triplets of a CAIL2019-SCM file as [A, B, C].
+func ReadSCM(path string) ([][3]string, error) {
+	trips, err := readSCM(path, 0)
+	out := make([][3]string, len(trips))
+	for i, t := range trips {
+		out[i] = [3]string{t.A, t.B, t.C}
 	}
+	return out, err
+}
+
+// CharBigrams is every pair of adjacent characters of s: the issue's
+// reference tokenization.
+func CharBigrams(s string) []string {
+	rs := []rune(s)
+	out := make([]string, 0, len(rs))
+	for i := 0; i+1 < len(rs); i++ {
+		out = append(out, string(rs[i:i+2]))
+	}
+	return out
+}
+
+// TFIDFCosineAccuracy orders each triplet with a plain TF-IDF cosine over
+// tok's tokens (smoothed idf over the triplets' texts): the reference the
+// production similarity is measured against, and the yardstick for
+// comparing tokenizers.
+func TFIDFCosineAccuracy(trips [][3]string, tok func(string) []string) float64 {
 	docs := map[string]map[string]float64{}
 	df := map[string]float64{}
 	for _, t := range trips {
-		for _, s := range []string{t.A, t.B, t.C} {
+		for _, s := range t {
 			if _, ok := docs[s]; ok {
 				continue
 			}
-			v := bigrams(s)
+			v := map[string]float64{}
+			for _, g := range tok(s) {
+				v[g]++
+			}
 			docs[s] = v
 			for g := range v {
 				df[g]++
@@ -238,31 +256,17 @@ func bigramCosineAccuracy(trips []scmTriplet) float64 {
 		}
 	}
 	n := float64(len(docs))
-	vec := func(s string) map[string]float64 {
+	vec := func(s string) map[string]float64 { // cosine normalises
 		out := map[string]float64{}
-		var norm float64
 		for g, tf := range docs[s] {
-			w := tf * (math.Log((1+n)/(1+df[g])) + 1)
-			out[g] = w
-			norm += w * w
-		}
-		norm = math.Sqrt(norm)
-		for g := range out {
-			out[g] /= norm
+			out[g] = tf * (math.Log((1+n)/(1+df[g])) + 1)
 		}
 		return out
 	}
-	cos := func(a, b map[string]float64) float64 {
-		var s float64
-		for g, w := range a {
-			s += w * b[g]
-		}
-		return s
-	}
 	right := 0
 	for _, t := range trips {
-		a := vec(t.A)
-		if cos(a, vec(t.B)) > cos(a, vec(t.C)) {
+		a := vec(t[0])
+		if cosine(a, vec(t[1])) > cosine(a, vec(t[2])) {
 			right++
 		}
 	}

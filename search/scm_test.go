@@ -33,7 +33,8 @@ func TestSCMVariants(t *testing.T) {
 	if err != nil {
 		t.Skip(err)
 	}
-	t.Logf("reference: character-bigram TF-IDF cosine %.3f", bigramCosineAccuracy(trips))
+	all, _ := ReadSCM(scmFile)
+	t.Logf("reference: character-bigram TF-IDF cosine %.3f", TFIDFCosineAccuracy(all, CharBigrams))
 	for _, corpus := range []struct {
 		name  string
 		extra []string

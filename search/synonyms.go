@@ -1,12 +1,16 @@
 package search
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
-// SetSynonyms replaces the synonym groups applied at query time: a term
-// that equals, or contains, a member of a group is also searched as every
-// other member (欠薪 → 拖欠工资, 工资没发, …). No reindex is needed.
-func (ix *Index) SetSynonyms(groups [][]string) {
-	m := map[string][]string{}
+// Synonyms maps each member of a synonym group to the group's other members.
+type Synonyms map[string][]string
+
+// NewSynonyms builds the map from groups (欠薪 = 拖欠工资 = 工资没发 …).
+func NewSynonyms(groups [][]string) Synonyms {
+	m := Synonyms{}
 	for _, g := range groups {
 		for _, term := range g {
 			for _, other := range g {
@@ -16,35 +20,27 @@ func (ix *Index) SetSynonyms(groups [][]string) {
 			}
 		}
 	}
-	ix.mu.Lock()
-	ix.synonyms = m
-	ix.mu.Unlock()
+	return m
 }
 
 const maxVariants = 8
 
-// expand answers the term and its synonym variants, the term first.
-func (ix *Index) expand(term string) []string {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
+// Expand answers the term and its synonym variants, the term first: its
+// group's other members, then, for a longer phrase holding known terms
+// (拐卖小孩 holds 拐卖 and 小孩), each replaced and the replacements
+// combined, up to maxVariants.
+func (s Synonyms) Expand(term string) []string {
 	out := []string{term}
 	add := func(v string) {
-		for _, x := range out {
-			if x == v {
-				return
-			}
-		}
-		if len(out) < maxVariants {
+		if !slices.Contains(out, v) && len(out) < maxVariants {
 			out = append(out, v)
 		}
 	}
-	for _, other := range ix.synonyms[term] {
+	for _, other := range s[term] {
 		add(other)
 	}
-	// A longer phrase holding known terms (拐卖小孩 holds 拐卖 and 小孩):
-	// replace each, and combine the replacements, up to maxVariants.
 	for i := 0; i < len(out) && len(out) < maxVariants; i++ {
-		for member, others := range ix.synonyms {
+		for member, others := range s {
 			if len([]rune(member)) >= 2 && member != out[i] && strings.Contains(out[i], member) {
 				for _, o := range others {
 					add(strings.Replace(out[i], member, o, 1))
@@ -53,4 +49,20 @@ func (ix *Index) expand(term string) []string {
 		}
 	}
 	return out
+}
+
+// SetSynonyms replaces the synonym groups applied at query time: a term
+// that equals, or contains, a member of a group is also searched as every
+// other member. No reindex is needed.
+func (ix *Index) SetSynonyms(groups [][]string) {
+	s := NewSynonyms(groups)
+	ix.mu.Lock()
+	ix.synonyms = s
+	ix.mu.Unlock()
+}
+
+func (ix *Index) expand(term string) []string {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	return ix.synonyms.Expand(term)
 }

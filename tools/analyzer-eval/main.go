@@ -19,7 +19,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -323,62 +322,6 @@ func dirSize(dir string) int64 {
 
 // ---------------------------------------------------------------- queries
 
-// synonyms expands a term like search/synonyms.go (Index.expand, not
-// exported): the term, its group's other members, then replacements of
-// members found inside it, up to eight variants.
-type synonyms map[string][]string
-
-func newSynonyms(groups [][]string) synonyms {
-	m := synonyms{}
-	for _, g := range groups {
-		for _, term := range g {
-			for _, other := range g {
-				if other != term {
-					m[term] = append(m[term], other)
-				}
-			}
-		}
-	}
-	return m
-}
-
-const maxVariants = 8
-
-func (s synonyms) expand(term string) []string {
-	out := []string{term}
-	add := func(v string) {
-		if !slices.Contains(out, v) && len(out) < maxVariants {
-			out = append(out, v)
-		}
-	}
-	for _, other := range s[term] {
-		add(other)
-	}
-	for i := 0; i < len(out) && len(out) < maxVariants; i++ {
-		for member, others := range s {
-			if len([]rune(member)) >= 2 && member != out[i] && strings.Contains(out[i], member) {
-				for _, o := range others {
-					add(strings.Replace(out[i], member, o, 1))
-				}
-			}
-		}
-	}
-	return out
-}
-
-// splitTerms is search/query.go's: white space separates terms, edges
-// without letters or digits are cut.
-func splitTerms(text string) []string {
-	var terms []string
-	for _, f := range strings.Fields(text) {
-		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsNumber(r) })
-		if f != "" {
-			terms = append(terms, f)
-		}
-	}
-	return terms
-}
-
 type weighted struct {
 	name  string
 	boost float64
@@ -388,7 +331,7 @@ type weighted struct {
 // bigram fields: every bigram (AND), plus for three characters every
 // character (weak), plus for four or more all bigrams but one (loose).
 func bigramClauses(term string) []query.Query {
-	grams := hanBigrams(term)
+	grams := search.HanBigrams(term)
 	var out []query.Query
 	for _, f := range []weighted{{fTitle, 3}, {fText, 1}} {
 		m := bleve.NewMatchQuery(term)
@@ -466,20 +409,6 @@ func looseClause(tokens []string, atLeast int, f weighted) query.Query {
 	return d
 }
 
-func hanBigrams(term string) []string {
-	r := []rune(term)
-	for _, c := range r {
-		if !unicode.Is(unicode.Han, c) {
-			return nil
-		}
-	}
-	var out []string
-	for i := 0; i+1 < len(r); i++ {
-		out = append(out, string(r[i:i+2]))
-	}
-	return out
-}
-
 // analyse answers the terms an analyzer of im makes of text.
 func analyse(im *mapping.IndexMappingImpl, analyzer, text string) []string {
 	a := im.AnalyzerNamed(analyzer)
@@ -493,11 +422,11 @@ func analyse(im *mapping.IndexMappingImpl, analyzer, text string) []string {
 // textQuery is search/query.go's combination: one disjunction per typed
 // term (its synonym variants in the variant's fields), all terms required,
 // or all but one from three terms on.
-func (b *built) textQuery(syn synonyms, text string) query.Query {
+func (b *built) textQuery(syn search.Synonyms, text string) query.Query {
 	var clauses []query.Query
-	for _, t := range splitTerms(text) {
+	for _, t := range search.SplitTerms(text) {
 		var any []query.Query
-		for _, v := range syn.expand(t) {
+		for _, v := range syn.Expand(t) {
 			if b.v.bigrams {
 				any = append(any, bigramClauses(v)...)
 			}
@@ -541,7 +470,7 @@ type judgedResult struct {
 
 // judge runs the set and scores the first ten hits exactly as
 // search/eval.go's evaluateOne does.
-func (b *built) judge(syn synonyms, set []search.JudgedQuery) (*judgedResult, error) {
+func (b *built) judge(syn search.Synonyms, set []search.JudgedQuery) (*judgedResult, error) {
 	res := &judgedResult{}
 	start := time.Now()
 	for _, j := range set {
@@ -599,87 +528,6 @@ func (b *built) judge(syn synonyms, set []search.JudgedQuery) (*judgedResult, er
 
 // ---------------------------------------------------------------- SCM
 
-// scmAccuracy scores each triplet with one TF-IDF cosine (smoothed idf
-// over the file's distinct texts, as search/scm.go's bigram reference)
-// over the tokens tok makes: only the tokenization differs.
-func scmAccuracy(trips [][3]string, tok func(string) []string) float64 {
-	docs := map[string]map[string]float64{}
-	df := map[string]float64{}
-	for _, t := range trips {
-		for _, s := range t {
-			if _, ok := docs[s]; ok {
-				continue
-			}
-			v := map[string]float64{}
-			for _, g := range tok(s) {
-				v[g]++
-			}
-			docs[s] = v
-			for g := range v {
-				df[g]++
-			}
-		}
-	}
-	n := float64(len(docs))
-	vec := func(s string) map[string]float64 {
-		out := map[string]float64{}
-		var norm float64
-		for g, tf := range docs[s] {
-			w := tf * (math.Log((1+n)/(1+df[g])) + 1)
-			out[g] = w
-			norm += w * w
-		}
-		norm = math.Sqrt(norm)
-		for g := range out {
-			out[g] /= norm
-		}
-		return out
-	}
-	cos := func(a, b map[string]float64) float64 {
-		var s float64
-		for g, w := range a {
-			s += w * b[g]
-		}
-		return s
-	}
-	right := 0
-	for _, t := range trips {
-		a := vec(t[0])
-		if cos(a, vec(t[1])) > cos(a, vec(t[2])) {
-			right++
-		}
-	}
-	return float64(right) / float64(len(trips))
-}
-
-func charBigrams(s string) []string {
-	rs := []rune(s)
-	var out []string
-	for i := 0; i+1 < len(rs); i++ {
-		out = append(out, string(rs[i:i+2]))
-	}
-	return out
-}
-
-func readSCM(path string) ([][3]string, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	var out [][3]string
-	for _, line := range strings.Split(string(b), "\n") {
-		if strings.TrimSpace(line) == "" {
-			continue
-		}
-		var t struct{ A, B, C string }
-		if err := json.Unmarshal([]byte(line), &t); err != nil {
-			return nil, fmt.Errorf("%s: line %d: %w", path, len(out)+1, err)
-		}
-		out = append(out, [3]string{t.A, t.B, t.C})
-	}
-	return out, nil
-}
-
 // ---------------------------------------------------------------- main
 
 func main() {
@@ -722,7 +570,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	trips, err := readSCM(*scmPath)
+	trips, err := search.ReadSCM(*scmPath)
 	if err != nil {
 		return err
 	}
@@ -742,7 +590,7 @@ func run(w io.Writer) error {
 	if err != nil {
 		return err
 	}
-	syn := newSynonyms(groups)
+	syn := search.NewSynonyms(groups)
 
 	// The dictionary, loaded once, measured alone.
 	h0, _ := heapNow()
@@ -801,10 +649,10 @@ func run(w io.Writer) error {
 			return out
 		}
 		start := time.Now()
-		acc := scmAccuracy(trips, tok)
+		acc := search.TFIDFCosineAccuracy(trips, tok)
 		rows = append(rows, row{b: b, j: j, scm: acc, scmTk: time.Since(start)})
 	}
-	rawBigram := scmAccuracy(trips, charBigrams)
+	rawBigram := search.TFIDFCosineAccuracy(trips, search.CharBigrams)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "variant\trecall@10\tP@5\tP@5 capped\tMRR@10\tSCM acc\tindex time\tdocs/s\tindex size\tpeak heap\theap held\twith dict\tallocated\t47 queries\tSCM run\t")
