@@ -2,7 +2,6 @@ package cases
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -17,17 +16,19 @@ type RelatedCase struct {
 	Why    string `json:"why"`
 }
 
-// SamePersonCases answers the other cases of this case's parties: first by
-// identity (ID number or credit code: the same person row), then by phone.
-func (s *Service) SamePersonCases(ctx context.Context, a Actor, number string) ([]RelatedCase, error) {
+// SamePersonCases answers the case as a may see it and the other cases of
+// its parties: first by identity (ID number or credit code: the same person
+// row), then by phone.
+func (s *Service) SamePersonCases(ctx context.Context, a Actor, number string) (*Case, []RelatedCase, error) {
 	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !canSee(a, c) {
-		return nil, ErrCaseNotFound
+		return nil, nil, ErrCaseNotFound
 	}
-	return s.samePerson(ctx, a, c.ID, c.Parties)
+	related, err := s.samePerson(ctx, a, c.ID, c.Parties)
+	return maskCase(c), related, err
 }
 
 // SamePersonDraft answers the same for an intake not yet stored, so the
@@ -59,27 +60,16 @@ func (s *Service) SamePersonDraft(ctx context.Context, a Actor, in IntakeInput) 
 }
 
 func (s *Service) samePerson(ctx context.Context, a Actor, self int64, parties []Party) ([]RelatedCase, error) {
-	var out []RelatedCase
+	var found []RelatedCase
+	var ids []int64
 	seen := map[string]bool{}
 	add := func(rows []relatedRow, why func(r relatedRow) string) {
 		for _, r := range rows {
-			if seen[r.Number] {
-				continue
+			if !seen[r.Number] {
+				seen[r.Number] = true
+				ids = append(ids, r.ID)
+				found = append(found, RelatedCase{Number: r.Number, Title: r.Title, Status: Status(r.Status), Why: why(r)})
 			}
-			seen[r.Number] = true
-			c := &Case{Desk: r.Desk.String, CreatedBy: r.CreatedBy}
-			if a.Role == RoleHandler {
-				// Only handlers need the full read rule; it costs two queries.
-				full, err := findCase(ctx, s.store.r, r.Number)
-				if err != nil {
-					continue
-				}
-				c = full
-			}
-			if !canSee(a, c) {
-				continue
-			}
-			out = append(out, RelatedCase{Number: r.Number, Title: r.Title, Status: Status(r.Status), Why: why(r)})
 		}
 	}
 	for _, p := range parties {
@@ -106,25 +96,36 @@ func (s *Service) samePerson(ctx context.Context, a Actor, self int64, parties [
 			return fmt.Sprintf("同一联系电话 %s：%s（在该案中为%s）", MaskPhone(p.Phone), r.Name, partyRoleLabel(r.Role))
 		})
 	}
-	if out == nil {
-		out = []RelatedCase{}
+	// The read rule, for all of them at once.
+	docs, err := loadSearchDocs(ctx, s.store.r, ids)
+	if err != nil {
+		return nil, err
+	}
+	visible := map[string]bool{}
+	for i := range docs {
+		visible[docs[i].Number] = docs[i].Viewable(a)
+	}
+	out := []RelatedCase{}
+	for _, r := range found {
+		if visible[r.Number] {
+			out = append(out, r)
+		}
 	}
 	return out, nil
 }
 
 type relatedRow struct {
-	Number    string         `db:"number"`
-	Title     string         `db:"title"`
-	Status    string         `db:"status"`
-	Desk      sql.NullString `db:"desk"`
-	CreatedBy int64          `db:"created_by"`
-	Role      string         `db:"role"`
-	Name      string         `db:"name"`
+	ID     int64  `db:"id"`
+	Number string `db:"number"`
+	Title  string `db:"title"`
+	Status string `db:"status"`
+	Role   string `db:"role"`
+	Name   string `db:"name"`
 }
 
 func (s *Service) relatedBy(ctx context.Context, self int64, cond string, arg any) ([]relatedRow, error) {
 	var rows []relatedRow
-	q := s.store.r.Rebind(`SELECT c.number, c.title, c.status, c.desk, c.created_by, cp.role, p.name
+	q := s.store.r.Rebind(`SELECT c.id, c.number, c.title, c.status, cp.role, p.name
 		FROM persons p JOIN case_parties cp ON cp.person_id = p.id JOIN cases c ON c.id = cp.case_id
 		WHERE ` + cond + ` AND c.id <> ? ORDER BY c.status = 'closed', c.id DESC LIMIT 50`)
 	if err := sqlx.SelectContext(ctx, s.store.r, &rows, q, arg, self); err != nil {

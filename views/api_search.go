@@ -85,11 +85,7 @@ func (s *server) related(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	kase, err := s.svc.Case(c.UserContext(), a, c.Params("number"))
-	if err != nil {
-		return err
-	}
-	same, err := s.svc.SamePersonCases(c.UserContext(), a, kase.Number)
+	kase, same, err := s.svc.SamePersonCases(c.UserContext(), a, c.Params("number"))
 	if err != nil {
 		return err
 	}

@@ -174,3 +174,29 @@ func TestAdminEditsSynonymsAndSearchUsesThemAtOnce(t *testing.T) {
 		t.Fatalf("bad synonym: %d %v", status, body)
 	}
 }
+
+func TestRelatedListsOnlyCasesTheHandlerMaySee(t *testing.T) {
+	ts := newTestServer(t)
+	first := ts.intake(nil)["number"].(string)
+	second := ts.intake(nil)["number"].(string) // the same applicant again
+	ts.act("intake", second, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.catchUp()
+	related := func(user string) []string {
+		t.Helper()
+		status, body := ts.call("GET", "/api/v1/cases/"+second+"/related", user, nil)
+		if status != 200 {
+			t.Fatalf("related as %s: %d %v", user, status, body)
+		}
+		var out []string
+		for _, r := range body["same_person"].([]any) {
+			out = append(out, r.(map[string]any)["number"].(string))
+		}
+		return out
+	}
+	if got := related("intake"); len(got) != 1 || got[0] != first {
+		t.Fatalf("intake sees %v, want [%s]", got, first)
+	}
+	if got := related("mediation"); len(got) != 0 {
+		t.Fatalf("mediation never held %s but its related list shows %v", first, got)
+	}
+}
