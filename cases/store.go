@@ -25,7 +25,6 @@ import (
 type Store struct {
 	w      *sqlx.DB
 	r      *sqlx.DB
-	dir    string
 	secret []byte // seals idempotency replays; lives beside, not in, the database
 
 	applied []string // migrations this Open applied
@@ -58,7 +57,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &Store{w: w, r: r, dir: dir}
+	s := &Store{w: w, r: r}
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
@@ -101,9 +100,6 @@ func (s *Store) Applied() []string { return s.applied }
 func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
-
-// Dir is the data folder.
-func (s *Store) Dir() string { return s.dir }
 
 // Backup writes a consistent copy of the live database to path.
 func (s *Store) Backup(ctx context.Context, path string) error {

@@ -238,7 +238,7 @@ func reindex(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	bar := newProgress(out, total, "重建索引")
-	start, last := time.Now(), 0
+	last := 0
 	err = search.Rebuild(ctx, svc, filepath.Join(*data, "index"), func(done int) {
 		bar.Add(done - last)
 		last = done
@@ -247,8 +247,7 @@ func reindex(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	secs := time.Since(start).Seconds()
-	fmt.Fprintf(out, "已重建索引：%d 件案件，用时 %.1f 秒（%.0f 件/秒）\n", total, secs, float64(total)/max(secs, 0.001))
+	fmt.Fprintf(out, "已重建索引：%d 件案件，用时 %.1f 秒（%.0f 件/秒）\n", total, bar.Elapsed().Seconds(), bar.Rate())
 	return nil
 }
 
