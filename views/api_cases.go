@@ -1,8 +1,6 @@
 package views
 
 import (
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
@@ -19,7 +17,7 @@ func (s *server) intake(c *fiber.Ctx) error {
 	if err := decodeIntake(c, &in); err != nil {
 		return err
 	}
-	res, err := s.svc.Intake(c.UserContext(), actorOf(c), in, strings.Clone(c.Get("Idempotency-Key")))
+	res, err := s.svc.Intake(c.UserContext(), actorOf(c), in, c.Get("Idempotency-Key"))
 	if err != nil {
 		return err
 	}
@@ -57,8 +55,8 @@ func (s *server) caseAction(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &req); err != nil {
 		return err
 	}
-	req.Action = strings.Clone(c.Params("action"))
-	kase, err := s.svc.Do(c.UserContext(), actorOf(c), strings.Clone(c.Params("number")), req)
+	req.Action = c.Params("action")
+	kase, err := s.svc.Do(c.UserContext(), actorOf(c), c.Params("number"), req)
 	if err != nil {
 		return err
 	}
