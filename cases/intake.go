@@ -208,11 +208,15 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 		return nil, err
 	}
 	now := s.now().UTC()
+	var fingerprint string
+	if idemKey != "" {
+		fingerprint = in.fingerprint()
+	}
 	var res *IntakeResult
 	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
 		if idemKey != "" {
 			var replayErr error
-			if res, replayErr = s.replayIntake(ctx, tx, a, idemKey, in.fingerprint(), now); res != nil || replayErr != nil {
+			if res, replayErr = s.replayIntake(ctx, tx, a, idemKey, fingerprint, now); res != nil || replayErr != nil {
 				return replayErr
 			}
 		}
@@ -221,7 +225,7 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 			return err
 		}
 		if idemKey != "" {
-			return s.rememberIntake(ctx, tx, a, idemKey, in.fingerprint(), res, now)
+			return s.rememberIntake(ctx, tx, a, idemKey, fingerprint, res, now)
 		}
 		return nil
 	})
