@@ -31,3 +31,16 @@ func TestPublicStatusShowsEveryActionAtOnce(t *testing.T) {
 		t.Fatalf("wrong code on a cached view: %d", st)
 	}
 }
+
+// The stored amount is rounded to the fen; a retry of the same body must
+// still be recognised as the same request.
+func TestIdempotentRetryWithAnUnroundedAmount(t *testing.T) {
+	ts := newTestServer(t)
+	body := sampleIntake()
+	body["amount"] = 12000.005
+	st1, first := ts.call("POST", "/api/v1/cases", "intake", body, "Idempotency-Key", "k-1")
+	st2, again := ts.call("POST", "/api/v1/cases", "intake", body, "Idempotency-Key", "k-1")
+	if st1 != 201 || st2 != 201 || first["number"] != again["number"] {
+		t.Fatalf("retry: %d %v / %d %v", st1, first["number"], st2, again)
+	}
+}
