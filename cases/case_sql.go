@@ -38,6 +38,11 @@ type caseRow struct {
 	CreatedAt     time.Time      `db:"created_at"`
 	UpdatedAt     time.Time      `db:"updated_at"`
 	ClosedAt      sql.NullTime   `db:"closed_at"`
+	ClosureType   string         `db:"closure_type"`
+	ClosedOnTime  sql.NullBool   `db:"closed_on_time"`
+	ReopenCount   int            `db:"reopen_count"`
+	Warning       string         `db:"warning"`
+	Supervision   string         `db:"supervision"`
 }
 
 func (r *caseRow) toCase() *Case {
@@ -47,6 +52,12 @@ func (r *caseRow) toCase() *Case {
 		Status: Status(r.Status), Desk: r.Desk.String, RepeatVisit: r.RepeatVisit,
 		Visits: r.VisitCount, Outcome: r.Outcome, Version: r.Version, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CoDesks: []string{},
+		ClosureType: r.ClosureType, ReopenCount: r.ReopenCount, Warning: r.Warning,
+		Supervision: r.Supervision,
+	}
+	if r.ClosedOnTime.Valid {
+		onTime := r.ClosedOnTime.Bool
+		c.ClosedOnTime = &onTime
 	}
 	if r.AmountFen.Valid {
 		yuan := float64(r.AmountFen.Int64) / 100
@@ -134,12 +145,18 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 	if after.ClosedAt != nil {
 		closedAt = *after.ClosedAt
 	}
+	var closedOnTime any
+	if after.ClosedOnTime != nil {
+		closedOnTime = *after.ClosedOnTime
+	}
 	res, err := tx.ExecContext(ctx, tx.Rebind(`
 		UPDATE cases SET status = ?, desk = ?, deadline_at = ?, deadline_rule = ?, repeat_visit = ?,
-			visit_count = ?, outcome = ?, closed_at = ?, version = version + 1, updated_at = ?
+			visit_count = ?, outcome = ?, closed_at = ?, closure_type = ?, closed_on_time = ?,
+			reopen_count = ?, warning = ?, supervision = ?, version = version + 1, updated_at = ?
 		WHERE id = ? AND version = ?`),
 		after.Status, nullString(after.Desk), deadlineAt, rule, after.RepeatVisit,
-		after.Visits, after.Outcome, closedAt, now, after.ID, before.Version)
+		after.Visits, after.Outcome, closedAt, after.ClosureType, closedOnTime,
+		after.ReopenCount, after.Warning, after.Supervision, now, after.ID, before.Version)
 	if err != nil {
 		return fmt.Errorf("store: unable to update case: %w", err)
 	}

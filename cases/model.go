@@ -117,6 +117,11 @@ type Case struct {
 	CreatedAt    time.Time  `json:"created_at"`
 	UpdatedAt    time.Time  `json:"updated_at"`
 	ClosedAt     *time.Time `json:"closed_at,omitempty"`
+	ClosureType  string     `json:"closure_type,omitempty"`
+	ClosedOnTime *bool      `json:"closed_on_time,omitempty"`
+	ReopenCount  int        `json:"reopen_count"`
+	Warning      string     `json:"warning"`     // "", "yellow", "red"
+	Supervision  string     `json:"supervision"` // 督办: "", "normal", "yellow", "red"
 	previousDesk []string   // desks that held or co-handled it before, for read access
 }
 
