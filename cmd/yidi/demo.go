@@ -294,7 +294,21 @@ func dVisit(after time.Duration, who, note string) demoStep {
 }
 
 func dClose(after time.Duration, who, outcome, summary string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "close", Outcome: outcome, Summary: summary}}
+	return demoStep{after, who, cases.ActionRequest{Action: "close", Outcome: outcome, Summary: summary,
+		ClosureType: demoClosureType(outcome)}}
+}
+
+// demoClosureType reads the closure type an officer would pick from the
+// outcome's words: guided to court or retrial is a legal procedure, a
+// written answer is a procedural close, the rest was settled.
+func demoClosureType(outcome string) string {
+	switch {
+	case strings.Contains(outcome, "引导"):
+		return cases.ClosureLegalProcedure
+	case strings.Contains(outcome, "已答复"):
+		return cases.ClosureProcedural
+	}
+	return cases.ClosureResolved
 }
 
 // demoParty is a person or organisation that appears in the demo cases.
