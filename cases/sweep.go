@@ -154,7 +154,7 @@ func warningText(cd sweepCandidate, level string) string {
 }
 
 // DeskNotifications lists the newest 100 notifications a user's desk
-// received: a handler's desk, the intake window's ('' — cases not yet
+// received: a handler's desk, the intake window's (” — cases not yet
 // routed), or every desk for a leader.
 func (s *Service) DeskNotifications(ctx context.Context, a Actor) ([]DeskNotification, error) {
 	q := `SELECT n.id, n.desk, c.number, n.kind, n.text, n.created_at, n.read_at
