@@ -454,6 +454,7 @@ func (s *Service) replayIntake(ctx context.Context, tx *sqlx.Tx, a Actor, key, f
 	if err != nil {
 		return nil, err
 	}
+	c.Deadlines = c.deadlineViews(now)
 	res := &IntakeResult{Case: c, Replayed: true}
 	if now.Sub(rec.CreatedAt) < idempotencyWindow {
 		res.QueryCode, _ = s.unseal(rec.SealedCode)
