@@ -155,6 +155,14 @@ func (d *caseDeadline) refresh(env *deadlineEnv) {
 		d.DueAt = stageDue(env.cal, d.StartedAt, d.Length, d.Unit, d.DaysKind, d.ExtendedDays+d.PausedDays)
 	}
 	d.YellowAt = yellowAt(d.StartedAt, d.DueAt, env.share)
+	// An extension or a resumption can give back time: a level warned
+	// before no longer holds, and its crossing will be warned afresh.
+	if d.Level == StateRed && !env.now.After(d.DueAt) {
+		d.Level = StateYellow
+	}
+	if d.Level == StateYellow && env.now.Before(d.YellowAt) {
+		d.Level = ""
+	}
 	d.NextWarnAt = sql.NullTime{}
 	if !d.EndedAt.Valid && !d.PausedSince.Valid {
 		switch d.Level {

@@ -143,10 +143,18 @@ func TestExtendIsALeadersActBoundedByTheRule(t *testing.T) {
 	ts.refuseUnchanged("leader", n, "extend", map[string]any{"days": 31, "reason": "鉴定"}, 400, "extension_exceeds_limit", "days")
 	ts.refuseUnchanged("leader", n, "extend", map[string]any{"days": 5}, 400, "required", "reason")
 	ts.refuseUnchanged("leader", n, "extend", map[string]any{"days": "5", "reason": "鉴定"}, 400, "invalid_json", "days")
-	// +20 calendar days: 12 Nov → Wed 2 Dec.
-	ts.act("leader", n, "extend", map[string]any{"days": 20, "reason": "双方同意延长调解期限"}, 200)
-	if ds := ts.deadlines(n); dueDay(t, ds[0]) != "2026-12-02" {
-		t.Fatalf("after 20 days: %v", ds)
+	// Overdue on 13 Nov: red. +20 calendar days: 12 Nov → Wed 2 Dec, and
+	// the warning clears (80% of 12 Oct–2 Dec is 22 Nov).
+	if res, err := ts.svc.SweepWarnings(context.Background(), time.Date(2026, 11, 13, 0, 0, 1, 0, cst)); err != nil || res.Red != 1 {
+		t.Fatalf("sweep: %+v %v", res, err)
+	}
+	ts.at("2026-11-13", "09:00")
+	if c := ts.caseAsLeader(n); c["warning"] != "red" || ts.deadlines(n)[0]["state"] != "red" {
+		t.Fatalf("overdue: %v", c["warning"])
+	}
+	out := ts.act("leader", n, "extend", map[string]any{"days": 20, "reason": "双方同意延长调解期限"}, 200)
+	if ds := ts.deadlines(n); dueDay(t, ds[0]) != "2026-12-02" || ds[0]["state"] != "ok" || out["warning"] != "" {
+		t.Fatalf("after 20 days: %v, warning %v", ds, out["warning"])
 	}
 	ts.refuseUnchanged("leader", n, "extend", map[string]any{"days": 11, "reason": "再延"}, 400, "extension_exceeds_limit", "days")
 	// +10 more: 2 Dec + 10 = Sat 12 Dec, a weekend: the limit ends Mon 14 Dec.
