@@ -195,6 +195,9 @@ func TestSuspendStopsTheClockAndResumeShiftsTheDeadline(t *testing.T) {
 		t.Fatalf("suspended: %v", ds)
 	}
 	ts.refuseUnchanged("governance", g, "close", map[string]any{"outcome": "x", "closure_type": "resolved"}, 409, "invalid_transition", "")
+	ts.refuseUnchanged("leader", g, "resume", nil, 403, "forbidden", "")
+	ts.refuseUnchanged("governance", g, "resume", map[string]any{"dayz": 1}, 400, "unknown_field", "dayz")
+	ts.refuseUnchanged("governance", g, "suspend", map[string]any{"reason": "再次"}, 409, "invalid_transition", "")
 	// Resumed Mon 9 Nov: Wed 4, Thu 5, Fri 6 stood still (3 working days):
 	// 10 working days from 2 Nov → 3,4,5,6,9,10,11,12,13,16 → Mon 16 Nov.
 	ts.at("2026-11-09", "09:00")
