@@ -70,7 +70,8 @@ CREATE TABLE calendar_days (
 
 -- 2025: 国务院办公厅关于2025年部分节假日安排的通知（国办发明电〔2024〕12号，2024年11月12日，新华社全文）.
 -- 2026: 国务院办公厅关于2026年部分节假日安排的通知（2025年11月4日，新华社全文）.
--- Both checked against the notices' published text in November 2026.
+-- Both checked in November 2026 against the notices' text as republished from Xinhua (gmw.cn for
+-- 2025; a reprint of the Xinhua release for 2026); not yet against gov.cn itself.
 INSERT INTO calendar_days (day, working, name) VALUES
     ('2025-01-01', FALSE, '元旦'),
     ('2025-01-26', TRUE, '春节调休上班'),
