@@ -53,7 +53,7 @@ func (r *caseRow) toCase() *Case {
 		Visits: r.VisitCount, Outcome: r.Outcome, Version: r.Version, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CoDesks: []string{},
 		ClosureType: r.ClosureType, ReopenCount: r.ReopenCount, Warning: r.Warning,
-		Supervision: r.Supervision,
+		Supervision: r.Supervision, Deadlines: []DeadlineView{},
 	}
 	if r.ClosedOnTime.Valid {
 		onTime := r.ClosedOnTime.Bool
@@ -103,6 +103,9 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 		return nil, fmt.Errorf("store: unable to fetch case desks: %w", err)
 	}
 	if c.Parties, err = findParties(ctx, q, c.ID); err != nil {
+		return nil, err
+	}
+	if c.deadlines, err = findOpenDeadlines(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
 	return c, nil
@@ -181,7 +184,7 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 	}
 	after.Version = before.Version + 1
 	after.UpdatedAt = now
-	return nil
+	return saveDeadlines(ctx, tx, after)
 }
 
 // appendEvent is the only writer of history.

@@ -261,7 +261,18 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 		return nil, err
 	}
 	code, salt := newQueryCode(), newSalt()
-	deadline := deadlineFor(StatusRegistered, "", now)
+	denv, err := s.deadlineEnv(ctx, tx, now)
+	if err != nil {
+		return nil, err
+	}
+	stage := &Case{Status: StatusRegistered}
+	stage.startStage(denv)
+	stage.syncDeadlines()
+	var deadlineAt any
+	deadlineRule := ""
+	if stage.Deadline != nil {
+		deadlineAt, deadlineRule = stage.Deadline.Due, stage.Deadline.Rule
+	}
 	var amountFen any
 	if in.Amount != nil {
 		fen := int64(math.Round(*in.Amount * 100))
@@ -276,7 +287,7 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 			version, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id`),
 		number, in.Title, in.Category, in.Source, in.Summary, in.Claims, in.Town, amountFen, in.PeopleCount,
-		StatusRegistered, deadline.Due, deadline.Rule, salt, hashQueryCode(salt, code), len(warnings) > 0,
+		StatusRegistered, deadlineAt, deadlineRule, salt, hashQueryCode(salt, code), len(warnings) > 0,
 		a.UserID, now, now)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to insert case: %w", err)
@@ -287,6 +298,10 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 			caseID, pid, in.Parties[i].Role, i); err != nil {
 			return nil, fmt.Errorf("store: unable to insert party: %w", err)
 		}
+	}
+	stage.ID = caseID
+	if err := saveDeadlines(ctx, tx, stage); err != nil {
+		return nil, err
 	}
 	data := map[string]string{}
 	if len(warnings) > 0 {
@@ -300,7 +315,8 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 	// The case as just written; reading it back would double the work.
 	c := &Case{ID: caseID, Number: number, Title: in.Title, Category: in.Category, Source: in.Source,
 		Summary: in.Summary, Claims: in.Claims, Town: in.Town, Amount: in.Amount, PeopleCount: in.PeopleCount,
-		Status: StatusRegistered, CoDesks: []string{}, Deadline: deadline, RepeatVisit: len(warnings) > 0,
+		Status: StatusRegistered, CoDesks: []string{}, Deadline: stage.Deadline, RepeatVisit: len(warnings) > 0,
+		Deadlines: stage.deadlineViews(now), deadlines: stage.deadlines,
 		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties))}
 	for i, p := range in.Parties {
 		c.Parties[i] = Party{Role: p.Role, Kind: p.Kind, PersonID: personIDs[i], Name: p.Name,
@@ -438,6 +454,7 @@ func (s *Service) replayIntake(ctx context.Context, tx *sqlx.Tx, a Actor, key, f
 	if err != nil {
 		return nil, err
 	}
+	c.Deadlines = c.deadlineViews(now)
 	res := &IntakeResult{Case: c, Replayed: true}
 	if now.Sub(rec.CreatedAt) < idempotencyWindow {
 		res.QueryCode, _ = s.unseal(rec.SealedCode)

@@ -28,6 +28,11 @@ type ActionRequest struct {
 	Visibility string `json:"visibility"`
 	Outcome    string `json:"outcome"`
 	Summary    string `json:"summary"`
+	// The deadline engine's actions (deadline_actions.go).
+	Days        int    `json:"days"`         // extend: days of the rule's kind
+	Level       string `json:"level"`        // escalate: normal | yellow | red
+	RespondBy   string `json:"respond_by"`   // escalate: YYYY-MM-DD
+	ClosureType string `json:"closure_type"` // close: resolved | procedural | legal_procedure | withdrawn | not_accepted
 }
 
 // Length limits, in characters, for what people type.
@@ -61,8 +66,10 @@ type transition struct {
 
 // applyEnv is what a transition may consult besides the case.
 type applyEnv struct {
-	now  time.Time
-	desk func(code string) (Desk, bool)
+	now       time.Time
+	desk      func(code string) (Desk, bool)
+	actor     Actor
+	deadlines *deadlineEnv
 }
 
 func holdingDeskHandler(a Actor, c *Case) bool {
@@ -188,22 +195,73 @@ var transitions = []transition{
 	},
 	{
 		ActionInfo: ActionInfo{Name: "close", Label: "办结", From: []Status{StatusInProgress},
-			Who: "handler of the holding desk", Fields: []string{"outcome", "summary"}},
+			Who: "handler of the holding desk", Fields: []string{"outcome", "closure_type", "summary"}},
 		allowed: holdingDeskHandler,
 		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 			if err := required("outcome", r.Outcome, MaxReason, "办理结果"); err != nil {
 				return nil, err
 			}
+			if err := validClosureType(r.ClosureType); err != nil {
+				return nil, err
+			}
 			if err := maxLen("summary", r.Summary, MaxNote); err != nil {
 				return nil, err
 			}
-			c.Status, c.Outcome = StatusClosed, strings.TrimSpace(r.Outcome)
+			c.Status, c.Outcome, c.ClosureType = StatusClosed, strings.TrimSpace(r.Outcome), r.ClosureType
 			at := env.now
 			c.ClosedAt = &at
-			return newEvent(EventClose, r.Summary, map[string]string{"outcome": c.Outcome}), nil
+			// On time: closed by the end of the running stage limit (NULL
+			// when the stage had none).
+			c.ClosedOnTime = nil
+			if d := c.openDeadline(DeadlineStage); d != nil {
+				onTime := !env.now.After(d.DueAt)
+				c.ClosedOnTime = &onTime
+			}
+			return newEvent(EventClose, r.Summary, map[string]string{"outcome": c.Outcome, "closure_type": c.ClosureType}), nil
 		},
 	},
+	// The deadline engine's actions; their checks and effects are in
+	// deadline_actions.go.
+	{
+		ActionInfo: ActionInfo{Name: "extend", Label: "延期", From: openStatuses,
+			Who: "leader (approves the extension the rule allows)", Fields: []string{"days", "reason"}},
+		allowed: func(a Actor, c *Case) bool { return a.Role == RoleLeader },
+		apply:   applyExtend,
+	},
+	{
+		ActionInfo: ActionInfo{Name: "suspend", Label: "中止", From: []Status{StatusInProgress},
+			Who: "handler of the holding desk — the time limit stops", Fields: []string{"reason"}},
+		allowed: holdingDeskHandler,
+		apply:   applySuspend,
+	},
+	{
+		ActionInfo: ActionInfo{Name: "resume", Label: "恢复办理", From: []Status{StatusSuspended},
+			Who: "handler of the holding desk"},
+		allowed: holdingDeskHandler,
+		apply:   applyResume,
+	},
+	{
+		ActionInfo: ActionInfo{Name: "escalate", Label: "督办", From: openStatuses,
+			Who: "leader", Fields: []string{"level", "respond_by", "note"}},
+		allowed: func(a Actor, c *Case) bool { return a.Role == RoleLeader },
+		apply:   applyEscalate,
+	},
+	{
+		ActionInfo: ActionInfo{Name: "respond", Label: "督办答复", From: openStatuses,
+			Who: "handler of the holding desk", Fields: []string{"body"}},
+		allowed: holdingDeskHandler,
+		apply:   applyRespond,
+	},
+	{
+		ActionInfo: ActionInfo{Name: "reopen", Label: "重新办理", From: []Status{StatusClosed},
+			Who: "handler of the desk that closed it, leader", Fields: []string{"reason"}},
+		allowed: func(a Actor, c *Case) bool { return holdingDeskHandler(a, c) || a.Role == RoleLeader },
+		apply:   applyReopen,
+	},
 }
+
+// openStatuses are the statuses of a case still being handled.
+var openStatuses = []Status{StatusRegistered, StatusRouted, StatusInProgress, StatusSuspended}
 
 // Actions lists every action a staff member can take on a case.
 func Actions() []ActionInfo {
@@ -244,11 +302,17 @@ func applyAction(a Actor, c *Case, r ActionRequest, env *applyEnv) (*Event, erro
 		return nil, &Error{Kind: KindConflict, Code: "invalid_transition",
 			Message: fmt.Sprintf("案件当前状态为“%s”，不能%s", StatusLabel(c.Status), t.Label)}
 	}
+	prevStatus, prevDesk := c.Status, c.Desk
 	e, err := t.apply(c, r, env)
 	if err != nil {
 		return nil, err
 	}
-	c.Deadline = deadlineFor(c.Status, c.Desk, env.now)
+	// A new stage (another status or desk) starts its own time limit; a
+	// suspension pauses the running one instead, and a note changes nothing.
+	if (c.Status != prevStatus || c.Desk != prevDesk) && prevStatus != StatusSuspended && c.Status != StatusSuspended {
+		c.startStage(env.deadlines)
+	}
+	c.syncDeadlines()
 	// Visibility is about the body: staff wording (route notes, reasons,
 	// visit notes, closing summaries) stays internal unless a note is marked
 	// public. The citizen's timeline tells every step in its own words.
@@ -277,11 +341,12 @@ var statusLabels = map[Status]string{
 	StatusRegistered: "已登记待分流",
 	StatusRouted:     "待签收",
 	StatusInProgress: "办理中",
+	StatusSuspended:  "已中止",
 	StatusClosed:     "已办结",
 }
 
 // Statuses lists every status in lifecycle order.
-var Statuses = []Status{StatusRegistered, StatusRouted, StatusInProgress, StatusClosed}
+var Statuses = []Status{StatusRegistered, StatusRouted, StatusInProgress, StatusSuspended, StatusClosed}
 
 // StatusLabel is the status as the counter says it.
 func StatusLabel(s Status) string {

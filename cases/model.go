@@ -64,6 +64,7 @@ const (
 	StatusRegistered Status = "registered" // 已登记待分流
 	StatusRouted     Status = "routed"     // 待签收
 	StatusInProgress Status = "in_progress"
+	StatusSuspended  Status = "suspended" // 已中止: the time limit stops (awaiting an appraisal, a hearing)
 	StatusClosed     Status = "closed"
 )
 
@@ -121,8 +122,11 @@ type Case struct {
 	ClosedOnTime *bool      `json:"closed_on_time,omitempty"`
 	ReopenCount  int        `json:"reopen_count"`
 	Warning      string     `json:"warning"`     // "", "yellow", "red"
-	Supervision  string     `json:"supervision"` // 督办: "", "normal", "yellow", "red"
-	previousDesk []string   // desks that held or co-handled it before, for read access
+	Supervision  string     `json:"supervision"` // 督办 awaiting a response: "", "normal", "yellow", "red"
+	// Deadlines are the running time limits: the stage's and a 督办 response date.
+	Deadlines    []DeadlineView  `json:"deadlines"`
+	previousDesk []string        // desks that held or co-handled it before, for read access
+	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 }
 
 // Deadline is the time limit of the case's current stage and the rule behind it.
@@ -158,7 +162,52 @@ const (
 	EventVisit    = "visit"
 	EventInvite   = "invite"
 	EventClose    = "close"
+	EventExtend   = "extend"
+	EventSuspend  = "suspend"
+	EventResume   = "resume"
+	EventEscalate = "escalate"
+	EventRespond  = "respond"
+	EventReopen   = "reopen"
+	EventWarning  = "warning" // the sweep: a limit turned yellow or red; data {"level"}
 )
+
+// Closure types: an honest account of how a case ended.
+const (
+	ClosureResolved       = "resolved"        // 实质化解
+	ClosureProcedural     = "procedural"      // 程序性办结
+	ClosureLegalProcedure = "legal_procedure" // 导入法定程序（仲裁、诉讼）
+	ClosureWithdrawn      = "withdrawn"       // 撤回
+	ClosureNotAccepted    = "not_accepted"    // 不予受理
+)
+
+// ClosureTypes lists the closure types in the order the form offers them.
+var ClosureTypes = []string{ClosureResolved, ClosureProcedural, ClosureLegalProcedure, ClosureWithdrawn, ClosureNotAccepted}
+
+var closureLabels = map[string]string{
+	ClosureResolved: "实质化解", ClosureProcedural: "程序性办结", ClosureLegalProcedure: "导入法定程序",
+	ClosureWithdrawn: "撤回", ClosureNotAccepted: "不予受理",
+}
+
+// ClosureLabel is the closure type as the counter says it.
+func ClosureLabel(t string) string {
+	if l, ok := closureLabels[t]; ok {
+		return l
+	}
+	return t
+}
+
+// Supervision (督办) levels a leader sets.
+var SupervisionLevels = []string{"normal", "yellow", "red"}
+
+var supervisionLabels = map[string]string{"normal": "一般督办", "yellow": "黄牌督办", "red": "红牌督办"}
+
+// SupervisionLabel is the 督办 level in words.
+func SupervisionLabel(l string) string {
+	if s, ok := supervisionLabels[l]; ok {
+		return s
+	}
+	return l
+}
 
 // Visibility of an event's body: only a public note's text reaches the
 // citizen; the public timeline narrates the other steps itself (public.go).

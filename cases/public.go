@@ -144,6 +144,8 @@ func publicStatusText(c *Case, deskName func(string) string) string {
 		return "已受理，已转交" + deskName(c.Desk) + "窗口，等待签收"
 	case StatusInProgress:
 		return "已受理，正在由" + deskName(c.Desk) + "窗口办理"
+	case StatusSuspended:
+		return "已中止，" + deskName(c.Desk) + "窗口等待鉴定等结果，期间不计入办理期限"
 	case StatusClosed:
 		return "已办结"
 	}
@@ -172,7 +174,16 @@ func publicEventText(e Event, deskName func(string) string) (string, bool) {
 		return e.Body, e.Visibility == VisibilityPublic
 	case EventClose:
 		return "已办结：" + data["outcome"], true
+	case EventExtend:
+		return "经批准，办理期限延长" + data["days"] + "日", true
+	case EventSuspend:
+		return "案件中止办理，中止期间不计入办理期限", true
+	case EventResume:
+		return "案件恢复办理", true
+	case EventReopen:
+		return "案件重新办理", true
 	}
+	// Supervision (督办), its answer and deadline warnings are internal.
 	return "", false
 }
 

@@ -22,6 +22,9 @@ type Service struct {
 	desks     []Desk     // cached: read on every action, changed by admins rarely
 	cats      []Category // cached likewise
 	public    publicCache
+	cal       *Calendar // working-day calendar, cached (calendar.go)
+	calAt     time.Time
+	warnShare float64 // share of a limit used that turns a case yellow
 }
 
 // NewService wraps an open store.
@@ -66,8 +69,12 @@ func (s *Service) Do(ctx context.Context, a Actor, number string, r ActionReques
 		if err != nil {
 			return err
 		}
+		denv, err := s.deadlineEnv(ctx, tx, now)
+		if err != nil {
+			return err
+		}
 		after = before.clone()
-		e, err := applyAction(a, after, r, &applyEnv{now: now, desk: deskLookup(desks)})
+		e, err := applyAction(a, after, r, &applyEnv{now: now, desk: deskLookup(desks), actor: a, deadlines: denv})
 		if err != nil {
 			return err
 		}
@@ -81,6 +88,7 @@ func (s *Service) Do(ctx context.Context, a Actor, number string, r ActionReques
 	}
 	s.public.drop(number)
 	s.committed()
+	after.Deadlines = after.deadlineViews(now)
 	return maskCase(after), nil
 }
 
@@ -107,6 +115,7 @@ func (s *Service) Case(ctx context.Context, a Actor, number string) (*Case, erro
 	if !canSee(a, c) {
 		return nil, ErrCaseNotFound
 	}
+	c.Deadlines = c.deadlineViews(s.now().UTC())
 	return maskCase(c), nil
 }
 
@@ -221,6 +230,12 @@ func (c *Case) clone() *Case {
 	cp := *c
 	cp.CoDesks = slices.Clone(c.CoDesks)
 	cp.Parties = slices.Clone(c.Parties)
+	cp.Deadlines = slices.Clone(c.Deadlines)
+	cp.deadlines = make([]*caseDeadline, len(c.deadlines))
+	for i, d := range c.deadlines {
+		dc := *d
+		cp.deadlines[i] = &dc
+	}
 	if c.Deadline != nil {
 		d := *c.Deadline
 		cp.Deadline = &d

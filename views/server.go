@@ -106,6 +106,13 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	api.Post("/cases/:number/:action", auth, s.caseAction)
 	api.Post("/desks", auth, s.addDesk)
 	api.Post("/users", auth, s.addUser)
+	api.Get("/notifications", auth, s.notifications)
+	api.Get("/admin/deadline-rules", auth, s.deadlineRules)
+	api.Put("/admin/deadline-rules/:code", auth, s.saveDeadlineRule)
+	api.Get("/admin/calendar", auth, s.calendarDays)
+	api.Post("/admin/calendar/import", auth, s.importCalendar)
+	api.Put("/admin/calendar/:date", auth, s.setCalendarDay)
+	api.Delete("/admin/calendar/:date", auth, s.deleteCalendarDay)
 
 	app.Use(func(c *fiber.Ctx) error {
 		return &cases.Error{Kind: cases.KindNotFound, Code: "route_not_found", Message: "没有这个地址：" + c.Method() + " " + c.Path()}

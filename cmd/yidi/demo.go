@@ -11,6 +11,7 @@ import (
 	"math/rand"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -114,6 +115,11 @@ func seedDemoAt(ctx context.Context, svc *cases.Service, out io.Writer, now time
 			continue
 		}
 		st := dc.steps[p.stepIdx]
+		if days, ok := strings.CutPrefix(st.req.RespondBy, "+"); ok {
+			// A 督办 response date is so many days after the step.
+			n, _ := strconv.Atoi(days)
+			st.req.RespondBy = clock.In(demoZone).AddDate(0, 0, n).Format(time.DateOnly)
+		}
 		if _, err := svc.Do(ctx, actors[st.who], numbers[p.caseIdx], st.req); err != nil {
 			return fmt.Errorf("demo case %d (%s) step %d %s by %s: %w",
 				p.caseIdx+1, dc.in.Title, p.stepIdx+1, st.req.Action, st.who, err)
@@ -294,7 +300,31 @@ func dVisit(after time.Duration, who, note string) demoStep {
 }
 
 func dClose(after time.Duration, who, outcome, summary string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "close", Outcome: outcome, Summary: summary}}
+	return demoStep{after, who, cases.ActionRequest{Action: "close", Outcome: outcome, Summary: summary,
+		ClosureType: demoClosureType(outcome)}}
+}
+
+func dSuspend(after time.Duration, who, reason string) demoStep {
+	return demoStep{after, who, cases.ActionRequest{Action: "suspend", Reason: reason}}
+}
+
+// dEscalate: the leader's 督办, to be answered within days of the step.
+func dEscalate(after time.Duration, level string, days int, note string) demoStep {
+	return demoStep{after, "leader", cases.ActionRequest{Action: "escalate", Level: level,
+		RespondBy: fmt.Sprintf("+%d", days), Note: note}}
+}
+
+// demoClosureType reads the closure type an officer would pick from the
+// outcome's words: guided to court or retrial is a legal procedure, a
+// written answer is a procedural close, the rest was settled.
+func demoClosureType(outcome string) string {
+	switch {
+	case strings.Contains(outcome, "引导"):
+		return cases.ClosureLegalProcedure
+	case strings.Contains(outcome, "已答复"):
+		return cases.ClosureProcedural
+	}
+	return cases.ClosureResolved
 }
 
 // demoParty is a person or organisation that appears in the demo cases.
@@ -939,6 +969,7 @@ func demoCases() []demoCase {
 				dAccept(1*h, "mediation"),
 				dNote(2*d, "mediation", "已调取诊所处方和护理记录，皮试记录缺失。诊所执业资质需卫健部门核查。"),
 				dVisit(4*d, "mediation", "申请人到调解室询问进度，已告知正在等待卫健部门核查结果。"),
+				dSuspend(1*d, "mediation", "等待卫健部门核查诊所执业资质并出具医疗损害鉴定意见，鉴定期间不计入调解期限。"),
 			}},
 		{ago: 20, in: demoIn("反映法院执行土地承包判决不公", "litigation_related", "walk_in", "许村镇",
 			"信访人沈阿根第三次来访，反映法院正在执行的土地承包判决中，对方已在争议地块上搭建大棚，其种植的桑树被全部砍除。"+
@@ -949,6 +980,7 @@ func demoCases() []demoCase {
 				dRoute(30*time.Minute, "intake", "petition", "第三次来访，关联本中心在办信访件。"),
 				dAccept(1*h, "petition"),
 				dNote(1*d, "petition", "已与法院执行局核实：申请再审不影响生效判决执行，桑树系信访人在判决后补种。"),
+				dEscalate(2*d, "yellow", 10, "第三次来访，请信访窗口会同法院执行局当面答复信访人，10日内报告。"),
 			}},
 		{ago: 19, in: demoIn("家具质量问题退货纠纷", "consumer", "walk_in", "海昌街道",
 			"申请人蒋文在海宁市宏发家具商行购买实木餐桌椅一套，价款8600元，商家宣称为“北美黑胡桃木”。"+

@@ -25,11 +25,13 @@ import (
 const usage = `yidi — 矛盾纠纷调处化解中心案件管理（“最多跑一地”）
 
 Usage:
-  yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--demo]
+  yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--demo] [--warn-share 0.8]
   yidi migrate [--data DIR]
   yidi user add --username NAME --password PW --role ROLE [--desk DESK_CODE] [--name 显示名] [--data DIR]
   yidi backup  --to FILE [--data DIR]
   yidi reindex [--data DIR]          rebuild the search index from the database (server stopped)
+  yidi sweep   [--data DIR] [--warn-share 0.8]   write deadline warnings once (serve does it every minute)
+  yidi calendar import FILE [--data DIR]        load a year's holidays: lines "YYYY-MM-DD,休|班,名称"
   yidi import cail FILE.json [--data DIR]   CAIL2019 court texts as closed historical cases
   yidi bench similar [--file SCM.jsonl]     CAIL2019-SCM triplet accuracy of the similarity
   yidi bench queries [--cail FILE] [-v]     the judged query set: recall@10, P@5
@@ -87,6 +89,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return backup(ctx, args[1:], out)
 	case "reindex":
 		return reindex(ctx, args[1:], out)
+	case "sweep":
+		return sweep(ctx, args[1:], out)
+	case "calendar":
+		if len(args) < 2 || args[1] != "import" {
+			return usageError("calendar takes the subcommand import")
+		}
+		return calendarImport(ctx, args[2:], out)
 	case "import":
 		if len(args) < 2 || args[1] != "cail" {
 			return usageError("import takes the subcommand cail")
@@ -142,8 +151,12 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	db := fs.String("db", "sqlite", "database: sqlite (embedded) or postgres")
 	fs.String("dsn", "", "database DSN (postgres)")
 	demo := fs.Bool("demo", false, "seed demo users and ~60 demo cases into an empty database")
+	share := fs.Float64("warn-share", cases.DefaultWarnShare, "share of a time limit used at which a case turns yellow")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *share <= 0 || *share >= 1 {
+		return usageError("--warn-share must be between 0 and 1")
 	}
 	if *db != "sqlite" {
 		return fmt.Errorf("--db %s: only the embedded sqlite database is available in this version", *db)
@@ -157,6 +170,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer store.Close()
 	svc := cases.NewService(store)
+	svc.SetWarnShare(*share)
 	if *demo {
 		if err := seedDemo(ctx, svc, out); err != nil {
 			return fmt.Errorf("demo data: %w", err)
@@ -183,6 +197,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	}
 	app := views.New(svc, views.Options{Index: index})
 	go forgetSealedCodes(ctx, svc)
+	go sweepEveryMinute(ctx, svc)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	fmt.Fprintf(out, "yidi 已启动：http://%s/ （数据目录 %s）\n", ln.Addr(), *data)

@@ -1,0 +1,178 @@
+package cases
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/bcrypt"
+)
+
+// sweepFixture is a data folder with cases whose stage limits started at
+// clock: n cases accepted at the mediation desk (1 month, calendar days).
+func sweepFixture(t *testing.T, clock time.Time, n int) (dir string, numbers []string) {
+	t.Helper()
+	PasswordCost = bcrypt.MinCost
+	ctx := context.Background()
+	dir = t.TempDir()
+	store, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := NewService(store)
+	svc.SetClock(func() time.Time { return clock })
+	actors := map[string]Actor{}
+	for _, u := range []UserInput{
+		{Username: "intake", Role: RoleIntake, Name: "王窗口"},
+		{Username: "mediation", Role: RoleHandler, Desk: "mediation", Name: "李调解"},
+	} {
+		u.Password = "password-" + u.Username
+		created, err := svc.CreateUser(ctx, u)
+		if err != nil {
+			t.Fatal(err)
+		}
+		actors[u.Username] = Actor{UserID: created.UserID, Username: u.Username, Name: u.Name, Role: u.Role, Desk: u.Desk}
+	}
+	for i := 0; i < n; i++ {
+		res, err := svc.Intake(ctx, actors["intake"], IntakeInput{Title: fmt.Sprintf("邻里纠纷%d", i), Category: "neighbour",
+			Source: "walk_in", Summary: "楼上漏水", PeopleCount: 1,
+			Parties: []PartyInput{{Role: PartyApplicant, Name: "张三", Phone: fmt.Sprintf("1380000%04d", i)}}}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range []struct {
+			who string
+			req ActionRequest
+		}{{"intake", ActionRequest{Action: "route", Desk: "mediation"}}, {"mediation", ActionRequest{Action: "accept"}}} {
+			if _, err := svc.Do(ctx, actors[r.who], res.Case.Number, r.req); err != nil {
+				t.Fatal(err)
+			}
+		}
+		numbers = append(numbers, res.Case.Number)
+	}
+	return dir, numbers
+}
+
+// Two processes (two stores over one file) sweep at the same instant: every
+// crossing is written exactly once, and a later sweep writes nothing.
+func TestSweepCrossesEachThresholdOnceEvenWhenTwoProcessesRunIt(t *testing.T) {
+	ctx := context.Background()
+	// Accepted Mon 12 Oct 2026 10:00 China time: due Thu 12 Nov 23:59:59;
+	// 80% of the time is used on Wed 6 Nov around 10:00.
+	accepted := time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime)
+	dir, numbers := sweepFixture(t, accepted, 20)
+
+	var svcs []*Service
+	for i := 0; i < 2; i++ {
+		store, err := Open(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		svcs = append(svcs, NewService(store))
+	}
+	probe := svcs[0]
+	versions := map[string]int64{}
+	for _, n := range numbers {
+		c, err := findCase(ctx, probe.store.r, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		versions[n] = c.Version
+	}
+
+	sweepBoth := func(now time.Time) SweepResult {
+		t.Helper()
+		var wg sync.WaitGroup
+		results := make([]SweepResult, 2)
+		errs := make([]error, 2)
+		for i, s := range svcs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i], errs[i] = s.SweepWarnings(ctx, now)
+			}()
+		}
+		wg.Wait()
+		for _, err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		return SweepResult{Yellow: results[0].Yellow + results[1].Yellow, Red: results[0].Red + results[1].Red}
+	}
+	count := func(q string, args ...any) int {
+		t.Helper()
+		var n int
+		if err := probe.store.r.Get(&n, probe.store.r.Rebind(q), args...); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+
+	if got := sweepBoth(time.Date(2026, 11, 1, 9, 0, 0, 0, chinaTime)); got != (SweepResult{}) {
+		t.Fatalf("before 80%% of the time nothing warns, got %+v", got)
+	}
+	if got := sweepBoth(time.Date(2026, 11, 7, 9, 0, 0, 0, chinaTime)); got != (SweepResult{Yellow: 20}) {
+		t.Fatalf("after 80%%: %+v, want 20 yellow in total", got)
+	}
+	if got := sweepBoth(time.Date(2026, 11, 7, 9, 1, 0, 0, chinaTime)); got != (SweepResult{}) {
+		t.Fatalf("a second sweep wrote %+v", got)
+	}
+	if got := sweepBoth(time.Date(2026, 11, 13, 0, 0, 1, 0, chinaTime)); got != (SweepResult{Red: 20}) {
+		t.Fatalf("overdue: %+v, want 20 red", got)
+	}
+	if got := sweepBoth(time.Date(2026, 11, 20, 0, 0, 0, 0, chinaTime)); got != (SweepResult{}) {
+		t.Fatalf("red is the last level, got %+v", got)
+	}
+	for _, n := range numbers {
+		c, err := findCase(ctx, probe.store.r, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Warning != "red" {
+			t.Errorf("%s warning %q, want red", n, c.Warning)
+		}
+		if c.Version != versions[n] {
+			t.Errorf("%s version moved from %d to %d: a sweep must not make open forms stale", n, versions[n], c.Version)
+		}
+		if got := count(`SELECT COUNT(*) FROM events WHERE case_id = ? AND kind = 'warning'`, c.ID); got != 2 {
+			t.Errorf("%s has %d warning events, want 2 (yellow, red)", n, got)
+		}
+	}
+	if got := count(`SELECT COUNT(*) FROM desk_notifications WHERE desk = 'mediation'`); got != 40 {
+		t.Errorf("%d notifications to the mediation desk, want 40", got)
+	}
+	list, err := probe.DeskNotifications(ctx, Actor{Role: RoleHandler, Desk: "mediation"})
+	if err != nil || len(list) != 40 || list[0].Kind != "warning_red" {
+		t.Fatalf("notifications: %d %v", len(list), err)
+	}
+	if list, _ := probe.DeskNotifications(ctx, Actor{Role: RoleHandler, Desk: "petition"}); len(list) != 0 {
+		t.Errorf("the petition desk got %d of mediation's notifications", len(list))
+	}
+}
+
+// A case already overdue when first swept gets one red warning, not two.
+func TestSweepJumpsStraightToRedWhenFirstSeenOverdue(t *testing.T) {
+	ctx := context.Background()
+	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime), 1)
+	store, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := NewService(store)
+	got, err := svc.SweepWarnings(ctx, time.Date(2026, 12, 1, 0, 0, 0, 0, chinaTime))
+	if err != nil || got != (SweepResult{Red: 1}) {
+		t.Fatalf("%+v %v", got, err)
+	}
+	c, _ := findCase(ctx, store.r, numbers[0])
+	events, _ := findEvents(ctx, store.r, c.ID)
+	last := events[len(events)-1]
+	if last.Kind != EventWarning || string(last.Data) == "" || last.ActorRole != "system" || last.Visibility != VisibilityInternal {
+		t.Fatalf("last event %+v", last)
+	}
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"time"
+
+	"yidi/cases"
+)
+
+// sweepEveryMinute writes deadline warnings in the background of serve.
+// Several servers over one database may all run it: each crossing is
+// claimed once (cases/sweep.go).
+func sweepEveryMinute(ctx context.Context, svc *cases.Service) {
+	tick := time.NewTicker(time.Minute)
+	defer tick.Stop()
+	for {
+		if res, err := svc.SweepWarnings(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			slog.Error("deadline warning sweep", "err", err)
+		} else if res.Yellow+res.Red > 0 {
+			slog.Info("deadline warnings", "yellow", res.Yellow, "red", res.Red)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+func sweep(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("sweep")
+	share := fs.Float64("warn-share", cases.DefaultWarnShare, "share of a time limit used at which a case turns yellow")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *share <= 0 || *share >= 1 {
+		return usageError("--warn-share must be between 0 and 1")
+	}
+	store, err := cases.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	svc := cases.NewService(store)
+	svc.SetWarnShare(*share)
+	res, err := svc.SweepWarnings(ctx, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "时限预警：新增黄色预警 %d 件，超期红色预警 %d 件\n", res.Yellow, res.Red)
+	return nil
+}
+
+// calendarImport loads a year's holidays and make-up working days.
+func calendarImport(ctx context.Context, args []string, out io.Writer) error {
+	fs, data := newFlags("calendar import")
+	var file string
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		file, args = args[0], args[1:]
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if file == "" {
+		return usageError("calendar import needs a FILE")
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	days, err := cases.ParseCalendarFile(f)
+	if err != nil {
+		return err
+	}
+	store, err := cases.Open(ctx, *data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if err := cases.NewService(store).SetCalendarDays(ctx, cases.Actor{Role: cases.RoleAdmin, Name: "命令行"}, days); err != nil {
+		return err
+	}
+	holidays := 0
+	for _, d := range days {
+		if !d.Working {
+			holidays++
+		}
+	}
+	fmt.Fprintf(out, "已导入 %d 天：放假 %d 天，调休上班 %d 天\n", len(days), holidays, len(days)-holidays)
+	return nil
+}
