@@ -98,7 +98,7 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 
 func (r *renderer) funcs() template.FuncMap {
 	return template.FuncMap{
-		"asset": func(name string) string { return "/static/" + name + "?v=" + r.version[name] },
+		"asset":       func(name string) string { return "/static/" + name + "?v=" + r.version[name] },
 		"statusLabel": func(s cases.Status) string { return cases.StatusLabel(s) },
 		"when": func(t time.Time) string {
 			if t.IsZero() {
@@ -112,8 +112,8 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return t.In(chinaTime).Format("2006-01-02")
 		},
-		"ageDays": func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
-		"overdue": func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
+		"ageDays":   func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
+		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
 		"roleLabel": roleLabel,
 		"partyRole": partyRoleLabel,
 		"source":    func(code string) string { return cases.Sources[code] },
