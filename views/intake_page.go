@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/rand"
 	"encoding/base64"
+	"html/template"
 	"strconv"
 	"strings"
 
@@ -178,7 +179,7 @@ type receiptData struct {
 	DeskName  string
 	QueryCode string
 	StatusURL string
-	QR        string // data: URI of a PNG
+	QR        template.URL // data: URI of a PNG we made; html/template would refuse a plain string
 	Warnings  []cases.Warning
 	RouteErr  string
 	Again     bool // opened later: the code cannot be shown again
@@ -207,7 +208,7 @@ func (s *server) renderReceipt(c *fiber.Ctx, kase *cases.Case, code string, warn
 		if err != nil {
 			return err
 		}
-		d.QR = "data:image/png;base64," + base64.StdEncoding.EncodeToString(png)
+		d.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
 	}
 	return s.render(c, fiber.StatusOK, "receipt", page{Title: "受理回执 " + kase.Number, Active: "intake", Data: d})
 }

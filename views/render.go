@@ -99,7 +99,7 @@ var chinaTime = time.FixedZone("CST", 8*3600)
 func (r *renderer) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset":       func(name string) string { return "/static/" + name + "?v=" + r.version[name] },
-		"statusLabel": func(s cases.Status) string { return cases.StatusLabel(s) },
+		"statusLabel": func(s any) string { return cases.StatusLabel(cases.Status(fmt.Sprint(s))) },
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return ""
