@@ -127,11 +127,11 @@ func TestBrowserIntakeToClosing(t *testing.T) {
 			run("screenshot "+name,
 				chromedp.EmulateViewport(size.w, size.h),
 				chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow),
-				chromedp.FullScreenshot(&buf, 80))
+				chromedp.FullScreenshot(&buf, 100)) // 100: PNG
 			if overflow {
 				t.Errorf("%s overflows horizontally at %dpx", name, size.w)
 			}
-			if err := os.WriteFile(filepath.Join(artifacts, fmt.Sprintf("%s-%s.jpg", name, size.tag)), buf, 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(artifacts, fmt.Sprintf("%s-%s.png", name, size.tag)), buf, 0o644); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -22,6 +22,7 @@ type caseData struct {
 	Actions   []actionForm
 	Same      []cases.RelatedCase
 	Similar   []search.SimilarHit
+	Category  string // by name
 	PageError string // an action's error when its form is no longer offered
 }
 
@@ -105,6 +106,16 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	desks, err := s.svc.Desks(ctx)
 	if err != nil {
 		return nil, err
+	}
+	cats, err := s.svc.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.Category = kase.Category
+	for _, cat := range cats {
+		if cat.Code == kase.Category {
+			d.Category = cat.Name
+		}
 	}
 	for _, info := range cases.AvailableActions(a, kase) {
 		f := actionForm{ActionInfo: info}

@@ -63,6 +63,7 @@ type page struct {
 	CSRF   string
 	Nav    []navItem
 	Active string // nav key of this page
+	Desk   string // the user's desk, by name
 	Q      string // the header search box
 	Flash  string
 	Data   any
@@ -81,6 +82,11 @@ func (s *server) render(c *fiber.Ctx, status int, name string, p page) error {
 	}
 	if p.CSRF == "" {
 		p.CSRF, _ = c.Locals(csrfKey).(string)
+	}
+	if p.Actor != nil && p.Actor.Desk != "" {
+		if names, err := s.svc.DeskNames(c.UserContext()); err == nil {
+			p.Desk = names(p.Actor.Desk)
+		}
 	}
 	if p.Actor != nil && p.Nav == nil {
 		p.Nav = s.navFor(c, *p.Actor, p.Active)
