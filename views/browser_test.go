@@ -105,10 +105,17 @@ func TestBrowserIntakeToClosing(t *testing.T) {
 	defer cancelCtx()
 	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
+	// Start the browser on the long-lived context: the first Run allocates
+	// it, and a step's own timeout must not own it.
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
 
 	run := func(step string, actions ...chromedp.Action) {
 		t.Helper()
-		if err := chromedp.Run(ctx, actions...); err != nil {
+		stepCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		defer cancel()
+		if err := chromedp.Run(stepCtx, actions...); err != nil {
 			var loc, html string
 			_ = chromedp.Run(ctx, chromedp.Location(&loc), chromedp.OuterHTML("main", &html, chromedp.ByQuery))
 			t.Fatalf("%s: %v\nat %s\n%s", step, err, loc, html)
@@ -179,11 +186,22 @@ func TestBrowserIntakeToClosing(t *testing.T) {
 	shoot("02-intake")
 
 	// First intake: two parties, routed to mediation.
-	fillIntake := func(title, summary string) {
+	fillIntake := func(title, summary string, known bool) {
+		run("type ID number", chromedp.SendKeys("#party_id_number_0", "11010519491231002X", chromedp.ByID),
+			chromedp.SendKeys("#party_phone_0", "13800000000", chromedp.ByID))
+		if known {
+			// The person lookup fills in the known name.
+			run("person lookup", chromedp.WaitVisible("#party_hint_0", chromedp.ByID),
+				chromedp.Poll(`document.getElementById("party_hint_0").textContent.includes("已登记人员")`, nil))
+			var name string
+			run("read name", chromedp.Value("#party_name_0", &name, chromedp.ByID))
+			if name != "张三" {
+				t.Fatalf("the lookup filled the name with %q, want 张三", name)
+			}
+		} else {
+			run("type name", chromedp.SendKeys("#party_name_0", "张三", chromedp.ByID))
+		}
 		run("fill intake",
-			chromedp.SendKeys("#party_id_number_0", "11010519491231002X", chromedp.ByID),
-			chromedp.SendKeys("#party_name_0", "张三", chromedp.ByID),
-			chromedp.SendKeys("#party_phone_0", "13800000000", chromedp.ByID),
 			chromedp.SendKeys("#party_name_1", "某某建筑公司", chromedp.ByID),
 			chromedp.SendKeys("#title", title, chromedp.ByID),
 			chromedp.SetValue("#category", "labor", chromedp.ByID),
@@ -192,8 +210,8 @@ func TestBrowserIntakeToClosing(t *testing.T) {
 			chromedp.SendKeys("#summary", summary, chromedp.ByID),
 			chromedp.SetValue("#route_to", "mediation", chromedp.ByID))
 	}
-	fillIntake("拖欠工资纠纷", "申请人在被申请人承建的城关镇安置房工地从事木工，工资12000元至今未付。")
-	run("submit intake", chromedp.Click(`#intake-form button.primary`, chromedp.ByQuery),
+	fillIntake("拖欠工资纠纷", "申请人在被申请人承建的城关镇安置房工地从事木工，工资12000元至今未付。", false)
+	run("submit intake", chromedp.Submit(`#intake-form`, chromedp.ByQuery),
 		chromedp.WaitVisible("#receipt", chromedp.ByID))
 	first := text("#case-number")
 	statusURL := text("#status-url")
@@ -234,13 +252,13 @@ func TestBrowserIntakeToClosing(t *testing.T) {
 	// Second intake of the same person: the pre-check warns while typing,
 	// the receipt warns again.
 	run("intake again", chromedp.Navigate(base+"/intake"), chromedp.WaitVisible("#party_id_number_0", chromedp.ByID))
-	fillIntake("工资纠纷再次来访", "申请人再次来访，反映被申请人仍未支付木工工资。")
+	fillIntake("工资纠纷再次来访", "申请人再次来访，反映被申请人仍未支付木工工资。", true)
 	run("pre-check warns", chromedp.WaitVisible("#precheck .warnbox", chromedp.ByQuery))
 	if warn := text("#precheck .warnbox"); !strings.Contains(warn, "重复来访") {
 		t.Fatalf("pre-check says %q", warn)
 	}
 	shoot("04-intake-precheck")
-	run("submit second intake", chromedp.Click(`#intake-form button.primary`, chromedp.ByQuery),
+	run("submit second intake", chromedp.Submit(`#intake-form`, chromedp.ByQuery),
 		chromedp.WaitVisible("#receipt", chromedp.ByID))
 	second := text("#case-number")
 	if warn := text(".warnbox"); !strings.Contains(warn, "重复来访") || !strings.Contains(warn, first) {
@@ -266,7 +284,9 @@ func TestBrowserIntakeToClosing(t *testing.T) {
 			chromedp.Click("#act-"+action+" summary", chromedp.ByQuery),
 		}
 		steps = append(steps, fill...)
-		steps = append(steps, chromedp.Click("#act-"+action+" button.primary", chromedp.ByQuery),
+		// Submit, not Click: a click lands where the button was when the
+		// layout was measured, and the page may still be settling.
+		steps = append(steps, chromedp.Submit("#act-"+action+" form", chromedp.ByQuery),
 			chromedp.WaitVisible(".flash", chromedp.ByQuery))
 		run(action+" "+number, steps...)
 	}
