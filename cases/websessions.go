@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -14,6 +15,9 @@ import (
 type SessionStorage struct {
 	store *Store
 	now   func() time.Time
+
+	mu    sync.Mutex
+	swept time.Time
 }
 
 // Sessions answers the session storage over the service's database.
@@ -44,7 +48,7 @@ func (st *SessionStorage) Get(key string) ([]byte, error) {
 }
 
 // Set stores a session for exp (0: no expiry); expired sessions are swept
-// on the way, as sign-ins and page loads are frequent enough.
+// on the way every ten minutes or so.
 func (st *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
 	if key == "" || len(val) == 0 {
 		return nil
@@ -54,9 +58,17 @@ func (st *SessionStorage) Set(key string, val []byte, exp time.Duration) error {
 	if exp > 0 {
 		expires = now.Add(exp)
 	}
+	st.mu.Lock()
+	sweep := now.Sub(st.swept) > 10*time.Minute
+	if sweep {
+		st.swept = now
+	}
+	st.mu.Unlock()
 	return st.store.write(context.Background(), func(tx *sqlx.Tx) error {
-		if _, err := tx.Exec(tx.Rebind(`DELETE FROM web_sessions WHERE expires_at < ?`), now); err != nil {
-			return fmt.Errorf("store: unable to sweep sessions: %w", err)
+		if sweep {
+			if _, err := tx.Exec(tx.Rebind(`DELETE FROM web_sessions WHERE expires_at < ?`), now); err != nil {
+				return fmt.Errorf("store: unable to sweep sessions: %w", err)
+			}
 		}
 		_, err := tx.Exec(tx.Rebind(`INSERT INTO web_sessions (id, data, expires_at) VALUES (?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at`), key, val, expires)
