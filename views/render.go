@@ -2,6 +2,7 @@ package views
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -25,12 +26,13 @@ import (
 var assets embed.FS
 
 type renderer struct {
+	svc     *cases.Service // desk and category names (cached by the service)
 	pages   map[string]*template.Template
 	version map[string]string // static file → content hash, for cache busting
 }
 
-func newRenderer() (*renderer, error) {
-	r := &renderer{pages: map[string]*template.Template{}, version: map[string]string{}}
+func newRenderer(svc *cases.Service) (*renderer, error) {
+	r := &renderer{svc: svc, pages: map[string]*template.Template{}, version: map[string]string{}}
 	statics, _ := fs.Glob(assets, "static/*")
 	for _, f := range statics {
 		b, err := assets.ReadFile(f)
@@ -124,6 +126,24 @@ func (r *renderer) funcs() template.FuncMap {
 		"partyRole": partyRoleLabel,
 		"source":    func(code string) string { return cases.Sources[code] },
 		"add":       func(a, b int) int { return a + b },
+		"deskName": func(code string) string {
+			if code == "" {
+				return "—"
+			}
+			if names, err := r.svc.DeskNames(context.Background()); err == nil {
+				return names(code)
+			}
+			return code
+		},
+		"catName": func(code string) string {
+			cats, _ := r.svc.Categories(context.Background())
+			for _, c := range cats {
+				if c.Code == code {
+					return c.Name
+				}
+			}
+			return code
+		},
 		"eq1":       func(a, b string) bool { return a == b },
 		"kindIcon":  kindIcon,
 		"kindLabel": kindLabel,

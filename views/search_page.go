@@ -92,6 +92,14 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 			return cases.StatusLabel(cases.Status(value))
 		case "desk":
 			return names(value)
+		case "category":
+			if cats, err := s.svc.Categories(c.UserContext()); err == nil {
+				for _, cat := range cats {
+					if cat.Code == value {
+						return cat.Name
+					}
+				}
+			}
 		}
 		return value
 	}

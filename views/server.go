@@ -79,7 +79,7 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		publicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
 	}
 	var err error
-	if s.views, err = newRenderer(); err != nil {
+	if s.views, err = newRenderer(svc); err != nil {
 		// The templates are embedded: a parse error is a programming error.
 		panic(err)
 	}
