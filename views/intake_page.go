@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"html/template"
+	"regexp"
 	"strconv"
 	"strings"
 
@@ -36,6 +37,20 @@ type intakeForm struct {
 }
 
 type sourceOption struct{ Code, Label string }
+
+var partyField = regexp.MustCompile(`^parties\[(\d+)\]\.(\w+)$`)
+
+// FieldID is the id of the input an error names, for a "go to" link:
+// parties[1].id_number → party_id_number_1.
+func (f *intakeForm) FieldID() string {
+	if m := partyField.FindStringSubmatch(f.Field); m != nil {
+		return "party_" + m[2] + "_" + m[1]
+	}
+	if f.Field == "parties" {
+		return "party_name_0"
+	}
+	return f.Field
+}
 
 var sourceOrder = []string{"walk_in", "phone", "letter", "online", "hotline", "grid", "referral"}
 
