@@ -283,11 +283,46 @@ func TestAdminFormsBadInput(t *testing.T) {
 	if status != 400 || !strings.Contains(body, "请填写类别名称") {
 		t.Fatalf("category without name: %d", status)
 	}
+	status, body = b.post("/admin/users/2", url.Values{"op": {"role"}, "role": {"handler"}, "desk": {""}})
+	if status != 400 || !strings.Contains(body, "必须指定所属窗口") {
+		t.Fatalf("role change to handler without desk: %d", status)
+	}
+	status, body = b.post("/admin/users/2", url.Values{"op": {"password"}, "password": {"short"}})
+	if status != 400 || !strings.Contains(body, "密码至少8位") {
+		t.Fatalf("short password reset: %d", status)
+	}
+	status, body = b.post("/admin/desks", url.Values{"code": {"mediation"}, "name": {" "}, "active": {"1"}})
+	if status != 400 || !strings.Contains(body, "请填写窗口名称") {
+		t.Fatalf("desk renamed to nothing: %d", status)
+	}
+	desks, _ := ts.svc.Desks(context.Background())
+	for _, d := range desks {
+		if d.Code == "mediation" && (d.Name != "人民调解" || !d.Active) {
+			t.Fatalf("a refused form changed the desk: %+v", d)
+		}
+	}
 	// A non-admin gets a 403 page.
 	other := newBrowser(t, ts.app)
 	other.login("intake")
 	status, _, _ = other.do("GET", "/admin/users", nil)
 	if status != 403 {
 		t.Fatalf("intake on /admin/users: %d", status)
+	}
+}
+
+func TestSearchPageBadInputAndLogoutNeedsToken(t *testing.T) {
+	ts := newTestServer(t)
+	b := newBrowser(t, ts.app)
+	b.login("intake")
+	status, body, _ := b.do("GET", "/search?q="+url.QueryEscape(strings.Repeat("工资", 150)), nil)
+	if status != 400 || !strings.Contains(body, "搜索内容过长") {
+		t.Fatalf("overlong search: %d", status)
+	}
+	status, _, _ = b.do("POST", "/logout", url.Values{})
+	if status != 403 {
+		t.Fatalf("logout without a CSRF token: %d, want 403", status)
+	}
+	if status, _, _ := b.do("GET", "/intake", nil); status != 200 {
+		t.Fatalf("still signed in after the refused logout? %d", status)
 	}
 }
