@@ -219,7 +219,13 @@ func (s *server) renderReceipt(c *fiber.Ctx, kase *cases.Case, code string, warn
 	}
 	if code != "" {
 		d.StatusURL = s.statusURL(c, kase.Number, code)
-		png, err := qrcode.Encode(d.StatusURL, qrcode.Medium, 256)
+		qr, err := qrcode.New(d.StatusURL, qrcode.Medium)
+		if err != nil {
+			return err
+		}
+		// A negative size is pixels per module: whole pixels keep every
+		// module the same width, which phone cameras and printers like.
+		png, err := qr.PNG(-6)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package views_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -199,6 +200,14 @@ func TestIntakeFormBadInputIsRetypedNotStored(t *testing.T) {
 	status, body := b.post("/intake", validIntakeForm())
 	if status != 200 || !strings.Contains(body, `id="query-code"`) || !strings.Contains(body, `src="data:image/png;base64,`) {
 		t.Fatalf("good intake: %d %.300s", status, body)
+	}
+	src := regexp.MustCompile(`id="qr" src="([^"]+)"`).FindStringSubmatch(body)
+	shown := regexp.MustCompile(`id="status-url">([^<]+)<`).FindStringSubmatch(body)
+	if src == nil || shown == nil {
+		t.Fatal("the receipt has no QR code or no status URL")
+	}
+	if got, want := decodeQR(t, html.UnescapeString(src[1])), html.UnescapeString(shown[1]); got != want || !strings.Contains(want, "/status?number=YD-") {
+		t.Fatalf("QR decodes to %q, the receipt prints %q", got, want)
 	}
 }
 
