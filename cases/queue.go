@@ -22,7 +22,7 @@ type CaseFilter struct {
 	Town       string
 	Category   string
 	From, To   time.Time // on created_at
-	Sort       string    // "age" (oldest first, default) | "deadline" (soonest first) | "new"
+	Sort       string    // "age" (oldest first, default) | "deadline" (soonest first; none first) | "new"
 	Page       int       // from 1
 	PerPage    int       // default 50, at most 200
 }
@@ -122,7 +122,9 @@ func (s *Service) ListCases(ctx context.Context, a Actor, f CaseFilter) (CaseLis
 	order := "c.created_at, c.id"
 	switch f.Sort {
 	case "deadline":
-		order = "c.deadline_at IS NULL, c.deadline_at, c.id"
+		// Plain ascending, so the (desk, status, deadline_at) index yields
+		// the page without sorting; a case without a time limit sorts first.
+		order = "c.deadline_at, c.id"
 	case "new":
 		order = "c.created_at DESC, c.id DESC"
 	}
@@ -188,7 +190,7 @@ func (f CaseFilter) where(a Actor) (string, []any) {
 		add(`c.warning = ?`, f.Warning)
 	}
 	if f.CoDesk != "" {
-		add(`EXISTS (SELECT 1 FROM case_co_desks cd WHERE cd.case_id = c.id AND cd.desk = ?)`, f.CoDesk)
+		add(`c.id IN (SELECT cd.case_id FROM case_co_desks cd WHERE cd.desk = ?)`, f.CoDesk)
 	}
 	if f.ReturnedBy != "" {
 		add(`c.id IN (SELECT e.case_id FROM events e WHERE e.kind = ? AND e.desk = ?)`, EventReturn, f.ReturnedBy)
