@@ -62,9 +62,8 @@ func BenchmarkPages100k(b *testing.B) {
 		{"bintake", "/search?q=" + url.QueryEscape("工资")},
 	}
 	browsers := map[string]*browser{}
-	t := &testing.T{}
 	for _, u := range []string{"bintake", "bmed", "bleader", "badmin"} {
-		br := newBrowser(t, app)
+		br := newBrowser(b, app)
 		br.login(u)
 		browsers[u] = br
 	}

@@ -19,7 +19,7 @@ import (
 
 // browser is a cookie-keeping client of the staff pages, through app.Test.
 type browser struct {
-	t       *testing.T
+	t       testing.TB
 	app     *fiber.App
 	cookies map[string]string
 	csrf    string
@@ -27,7 +27,7 @@ type browser struct {
 
 var csrfInput = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
-func newBrowser(t *testing.T, app *fiber.App) *browser {
+func newBrowser(t testing.TB, app *fiber.App) *browser {
 	return &browser{t: t, app: app, cookies: map[string]string{}}
 }
 
