@@ -397,3 +397,17 @@ func newEvent(kind, body string, data map[string]string) *Event {
 	}
 	return &Event{Kind: kind, Body: strings.TrimSpace(body), Data: raw}
 }
+
+// AvailableActions lists the actions a may take on c now: the same
+// permission and from-status checks applyAction makes, so a page offers
+// only what would be accepted (bar the fields the user has yet to type).
+func AvailableActions(a Actor, c *Case) []ActionInfo {
+	var out []ActionInfo
+	for _, info := range Actions() {
+		t, _ := findTransition(info.Name)
+		if t.allowed(a, c) && (len(t.From) == 0 || slices.Contains(t.From, c.Status)) {
+			out = append(out, info)
+		}
+	}
+	return out
+}

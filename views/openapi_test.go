@@ -80,6 +80,11 @@ func registeredOperations(app *fiber.App) map[string]bool {
 		if r.Method == fiber.MethodHead || r.Method == "USE" {
 			continue
 		}
+		// Staff pages (HTML behind a session) are not part of the API
+		// contract; "/" and /healthz are documented for integrators.
+		if !strings.HasPrefix(r.Path, "/api/") && r.Path != "/" && r.Path != "/healthz" {
+			continue
+		}
 		ops[r.Method+" "+fiberParam.ReplaceAllString(r.Path, "{$1}")] = true
 	}
 	return ops

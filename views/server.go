@@ -6,11 +6,14 @@ package views
 import (
 	"errors"
 	"log/slog"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/gofiber/fiber/v2/middleware/session"
 
 	"yidi/cases"
 	"yidi/search"
@@ -29,6 +32,11 @@ type Options struct {
 	BodyLimit int
 	// Index serves search and related cases; nil answers search_unavailable.
 	Index *search.Index
+	// PublicURL is where citizens reach this server (the QR code on the
+	// receipt); empty: taken from the request.
+	PublicURL string
+	// SecureCookies marks the session cookies Secure (serve behind TLS).
+	SecureCookies bool
 }
 
 func (o *Options) defaults() {
@@ -54,6 +62,9 @@ type server struct {
 	index         *search.Index
 	publicLimiter *failureLimiter
 	loginLimiter  *failureLimiter
+	views         *renderer
+	sessions      *session.Store
+	publicURL     string
 }
 
 // New builds the fiber app with every route.
@@ -64,6 +75,13 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		index:         opts.Index,
 		publicLimiter: newFailureLimiter(opts.PublicFailures, opts.PublicWindow),
 		loginLimiter:  newFailureLimiter(opts.LoginFailures, opts.LoginWindow),
+		sessions:      newSessions(svc, opts.SecureCookies),
+		publicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
+	}
+	var err error
+	if s.views, err = newRenderer(svc); err != nil {
+		// The templates are embedded: a parse error is a programming error.
+		panic(err)
 	}
 	app := fiber.New(fiber.Config{
 		AppName: "yidi",
@@ -74,7 +92,7 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		// Room for a long search pasted into the address (10,000 characters
 		// of Chinese is 90 KB encoded), so it gets a clear 400, not a reset.
 		ReadBufferSize:        128 << 10,
-		ErrorHandler:          errorHandler,
+		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
@@ -83,8 +101,10 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 
-	app.Get("/", s.home)
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/static/*", serveStatic)
+	app.Use(s.csrfMiddleware(opts.SecureCookies))
+	s.pageRoutes(app)
 
 	api := app.Group("/api/v1")
 	api.Post("/auth/token", s.createToken)
@@ -120,9 +140,13 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	return app
 }
 
-// errorHandler is the one place errors become HTTP answers, always in
-// api.md's shape. Internal faults are logged and shown only as "internal".
-func errorHandler(c *fiber.Ctx, err error) error {
+// errorHandler is the one place errors become HTTP answers: in api.md's
+// shape under /api/, a Chinese page elsewhere. Internal faults are logged
+// and shown only as "internal".
+func (s *server) errorHandler(c *fiber.Ctx, err error) error {
+	if isPagePath(c.Path()) {
+		return s.pageError(c, err)
+	}
 	if e := cases.ErrorOf(err); e != nil {
 		return writeError(c, statusOf(e.Kind), e.Code, e.Message, e.Field)
 	}
@@ -140,9 +164,13 @@ func errorHandler(c *fiber.Ctx, err error) error {
 			return writeError(c, fe.Code, "bad_request", "请求有误："+fe.Message, "")
 		}
 	}
+	logInternal(c, err)
+	return writeError(c, fiber.StatusInternalServerError, "internal", "服务器内部错误，请稍后重试或联系管理员", "")
+}
+
+func logInternal(c *fiber.Ctx, err error) {
 	slog.Error("internal error", "method", c.Method(), "path", c.Path(),
 		"request_id", c.Locals(requestid.ConfigDefault.ContextKey), "err", err)
-	return writeError(c, fiber.StatusInternalServerError, "internal", "服务器内部错误，请稍后重试或联系管理员", "")
 }
 
 func writeError(c *fiber.Ctx, status int, code, message, field string) error {
@@ -170,3 +198,5 @@ func statusOf(k cases.Kind) int {
 	}
 	return fiber.StatusInternalServerError
 }
+
+var urlQueryEscape = url.QueryEscape

@@ -150,6 +150,8 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	addr := fs.String("addr", envOr("YIDI_ADDR", "127.0.0.1:8080"), "listen address")
 	db := fs.String("db", "sqlite", "database: sqlite (embedded) or postgres")
 	fs.String("dsn", "", "database DSN (postgres)")
+	publicURL := fs.String("public-url", envOr("YIDI_PUBLIC_URL", ""), "base URL citizens use (QR code on receipts); default: the request's host")
+	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (serving behind TLS)")
 	demo := fs.Bool("demo", false, "seed demo users and ~60 demo cases into an empty database")
 	share := fs.Float64("warn-share", cases.DefaultWarnShare, "share of a time limit used at which a case turns yellow")
 	if err := parse(fs, args); err != nil {
@@ -195,7 +197,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 		stopFollowing()
 		return fmt.Errorf("unable to listen on %s: %w", *addr, err)
 	}
-	app := views.New(svc, views.Options{Index: index})
+	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure})
 	go forgetSealedCodes(ctx, svc)
 	go sweepEveryMinute(ctx, svc)
 	served := make(chan error, 1)

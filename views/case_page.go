@@ -1,0 +1,252 @@
+package views
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+	"yidi/search"
+)
+
+// 案件详情: header, the unified timeline across every desk, the action forms
+// this user may take now, and related cases.
+
+type caseData struct {
+	Case      *cases.Case
+	Desk      func(string) string
+	Revealed  bool
+	Timeline  []cases.Event
+	Actions   []actionForm
+	Same      []cases.RelatedCase
+	Similar   []search.SimilarHit
+	Category  string // by name
+	PageError string // an action's error when its form is no longer offered
+}
+
+// actionForm is one action's form, generated from cases.Actions() so that
+// actions added to the transitions table appear here without more work.
+type actionForm struct {
+	cases.ActionInfo
+	Fields []fieldWidget
+	Error  string
+	Open   bool
+}
+
+type fieldWidget struct {
+	Name    string
+	Label   string
+	Widget  string // select | textarea | text | number | date
+	Value   string
+	Options []option
+	Invalid bool
+}
+
+type option struct{ Value, Label string }
+
+var fieldLabels = map[string]string{
+	"desk": "窗口", "note": "备注", "reason": "理由", "body": "内容", "summary": "办结摘要",
+	"visibility": "可见范围", "outcome": "办理结果", "closure_type": "办结类型", "days": "延长天数（工作日）",
+	"level": "督办级别", "respond_by": "回复期限",
+}
+
+// widgetFor maps an action field to its input. Fields of other parts
+// (closure_type, days, level, respond_by) are covered ahead of their merge.
+func widgetFor(name string, desks []cases.Desk, c *cases.Case) fieldWidget {
+	w := fieldWidget{Name: name, Label: fieldLabels[name], Widget: "text"}
+	if w.Label == "" {
+		w.Label = name
+	}
+	switch name {
+	case "desk":
+		w.Widget = "select"
+		w.Options = append(w.Options, option{"", "请选择窗口"})
+		for _, d := range desks {
+			if d.Active && d.Code != c.Desk {
+				w.Options = append(w.Options, option{d.Code, d.Name})
+			}
+		}
+	case "note", "reason", "body", "summary":
+		w.Widget = "textarea"
+	case "visibility":
+		w.Widget = "select"
+		w.Options = []option{{"internal", "内部（仅工作人员）"}, {"public", "公开（群众可见）"}}
+	case "closure_type":
+		w.Widget = "select"
+		w.Options = []option{{"", "请选择"}, {"resolved", "实质化解"}, {"procedural", "程序性办结"},
+			{"legal_procedure", "导入法定程序"}, {"withdrawn", "撤回"}, {"not_accepted", "不予受理"}}
+	case "days":
+		w.Widget = "number"
+	case "level":
+		w.Widget = "select"
+		w.Options = []option{{"normal", "一般督办"}, {"yellow", "黄牌督办"}, {"red", "红牌督办"}}
+	case "respond_by":
+		w.Widget = "date"
+	}
+	return w
+}
+
+// loadCase gathers what the case page shows; failed is the action whose
+// form gets err and the typed values back.
+func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
+	ctx, a := c.UserContext(), actorOf(c)
+	kase, same, err := s.svc.SamePersonCases(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	d := &caseData{Case: kase, Same: same}
+	if d.Timeline, err = s.svc.Timeline(ctx, a, kase.Number); err != nil {
+		return nil, err
+	}
+	if d.Desk, err = s.svc.DeskNames(ctx); err != nil {
+		return nil, err
+	}
+	desks, err := s.svc.Desks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cats, err := s.svc.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.Category = kase.Category
+	for _, cat := range cats {
+		if cat.Code == kase.Category {
+			d.Category = cat.Name
+		}
+	}
+	for _, info := range cases.AvailableActions(a, kase) {
+		f := actionForm{ActionInfo: info}
+		for _, name := range info.Fields {
+			f.Fields = append(f.Fields, widgetFor(name, desks, kase))
+		}
+		d.Actions = append(d.Actions, f)
+	}
+	if d.Similar, err = s.similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, 5); err != nil {
+		// Related cases are a help, not the page: show it without them.
+		d.Similar = nil
+	}
+	return d, nil
+}
+
+func (s *server) casePage(c *fiber.Ctx) error {
+	d, err := s.loadCase(c, c.Params("number"))
+	if err != nil {
+		return err
+	}
+	p := page{Title: d.Case.Number + " " + d.Case.Title, Data: d}
+	if done := c.Query("done"); done != "" {
+		for _, info := range cases.Actions() {
+			if info.Name == done {
+				p.Flash = "已" + info.Label + "。"
+			}
+		}
+	}
+	return s.render(c, fiber.StatusOK, "case", p)
+}
+
+// caseAct applies one action from its form; POST-redirect-GET on success,
+// the page again with the message by the form and the typed values on error.
+func (s *server) caseAct(c *fiber.Ctx) error {
+	number, action := cases.NormalizeCaseNumber(c.Params("number")), c.Params("action")
+	req, perr := actionRequestFromForm(c, action)
+	var err error = perr
+	if err == nil {
+		_, err = s.svc.Do(c.UserContext(), actorOf(c), number, req)
+	}
+	if err == nil {
+		return c.Redirect("/cases/"+number+"?done="+urlQueryEscape(action)+"#timeline", fiber.StatusSeeOther)
+	}
+	e := cases.ErrorOf(err)
+	if e == nil || e.Kind == cases.KindInternal || e.Kind == cases.KindNotFound || e.Kind == cases.KindUnauthorized {
+		return err
+	}
+	d, lerr := s.loadCase(c, number)
+	if lerr != nil {
+		return lerr
+	}
+	msg := e.Message
+	if e == cases.ErrStaleVersion || e.Code == "stale_version" {
+		msg = "已被他人处理，请刷新页面查看最新情况后再操作。"
+	}
+	found := false
+	for i := range d.Actions {
+		f := &d.Actions[i]
+		if f.Name != action {
+			continue
+		}
+		found = true
+		f.Error, f.Open = msg, true
+		for j := range f.Fields {
+			f.Fields[j].Value = c.FormValue(f.Fields[j].Name)
+			f.Fields[j].Invalid = f.Fields[j].Name == e.Field
+		}
+	}
+	p := page{Title: d.Case.Number + " " + d.Case.Title, Data: d}
+	if !found {
+		// The action is no longer offered (someone moved the case on).
+		d.PageError = msg
+	}
+	return s.render(c, statusOf(e.Kind), "case", p)
+}
+
+// actionRequestFromForm reads the action's fields from the form into an
+// ActionRequest through its JSON names, so fields that other parts add to
+// ActionRequest are read without a change here.
+func actionRequestFromForm(c *fiber.Ctx, action string) (cases.ActionRequest, error) {
+	req := cases.ActionRequest{Action: action}
+	var info *cases.ActionInfo
+	for _, a := range cases.Actions() {
+		if a.Name == action {
+			info = &a
+		}
+	}
+	if info == nil {
+		return req, &cases.Error{Kind: cases.KindNotFound, Code: "route_not_found", Message: "没有这个操作"}
+	}
+	body := map[string]any{}
+	for _, f := range info.Fields {
+		v := c.FormValue(f)
+		if f == "days" {
+			if strings.TrimSpace(v) == "" {
+				continue
+			}
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return req, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_days", Message: "天数应为整数", Field: "days"}
+			}
+			body[f] = n
+			continue
+		}
+		body[f] = v
+	}
+	if v := c.FormValue("version"); v != "" {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return req, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_version", Message: "版本号有误，请刷新页面", Field: "version"}
+		}
+		body["version"] = n
+	}
+	raw, _ := json.Marshal(body)
+	if err := json.Unmarshal(raw, &req); err != nil {
+		return req, &cases.Error{Kind: cases.KindInvalid, Code: "bad_request", Message: "表单内容有误"}
+	}
+	req.Action = action
+	return req, nil
+}
+
+// caseReveal shows the full ID numbers and phones once; the service logs it.
+func (s *server) caseReveal(c *fiber.Ctx) error {
+	parties, err := s.svc.RevealParties(c.UserContext(), actorOf(c), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	d, err := s.loadCase(c, c.Params("number"))
+	if err != nil {
+		return err
+	}
+	d.Case.Parties, d.Revealed = parties, true
+	return s.render(c, fiber.StatusOK, "case", page{Title: d.Case.Number + " " + d.Case.Title, Data: d})
+}

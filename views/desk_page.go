@@ -1,0 +1,54 @@
+package views
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+)
+
+// 工作台: a desk's queues (待签收, 办理中, 联合调处, 退回; 待分流 at the window),
+// sortable by age or deadline, paged.
+
+type deskData struct {
+	Queues  []cases.QueueCount
+	Current cases.QueueCount
+	Sort    string
+	List    cases.CaseList
+	Prev    int
+	Next    int
+}
+
+func (s *server) deskPage(c *fiber.Ctx) error {
+	a := actorOf(c)
+	counts, err := s.svc.QueueCounts(c.UserContext(), a)
+	if err != nil {
+		return err
+	}
+	if len(counts) == 0 {
+		return s.errorPage(c, fiber.StatusForbidden, "您的账号没有工作台。")
+	}
+	d := deskData{Queues: counts, Current: counts[0], Sort: c.Query("sort", "age")}
+	for _, q := range counts {
+		if q.Key == c.Query("queue") {
+			d.Current = q
+		}
+	}
+	if d.Sort != "deadline" {
+		d.Sort = "age"
+	}
+	pg, _ := strconv.Atoi(c.Query("page"))
+	f := d.Current.Filter
+	f.Sort, f.Page, f.PerPage = d.Sort, pg, 50
+	if d.List, err = s.svc.ListCases(c.UserContext(), a, f); err != nil {
+		return err
+	}
+	if d.List.Page > 1 {
+		d.Prev = d.List.Page - 1
+	}
+	if d.List.Page*d.List.PerPage < d.List.Total {
+		d.Next = d.List.Page + 1
+	}
+	return s.render(c, fiber.StatusOK, "desk", page{Title: "工作台 · " + d.Current.Label, Active: "desk:" + d.Current.Key, Data: d})
+}

@@ -1,0 +1,80 @@
+package views
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+)
+
+// 领导视图: open cases by desk and status, the oldest open cases, repeat
+// visitors this month. A starting dashboard the deadlines and statistics
+// parts extend.
+
+type leaderData struct {
+	Statuses []cases.Status
+	Rows     []leaderRow
+	Oldest   cases.CaseList
+	Repeats  cases.CaseList
+}
+
+type leaderRow struct {
+	Desk   string
+	Name   string
+	Counts []int
+	Total  int
+}
+
+func (s *server) leaderPage(c *fiber.Ctx) error {
+	a := actorOf(c)
+	if a.Role != cases.RoleLeader {
+		return s.errorPage(c, fiber.StatusForbidden, "领导视图仅供领导使用。")
+	}
+	ctx := c.UserContext()
+	cells, err := s.svc.OpenCasesByDesk(ctx, a)
+	if err != nil {
+		return err
+	}
+	names, err := s.svc.DeskNames(ctx)
+	if err != nil {
+		return err
+	}
+	d := leaderData{}
+	for _, st := range cases.Statuses {
+		if st != cases.StatusClosed {
+			d.Statuses = append(d.Statuses, st)
+		}
+	}
+	byDesk := map[string]*leaderRow{}
+	var order []string
+	for _, cell := range cells {
+		r := byDesk[cell.Desk]
+		if r == nil {
+			r = &leaderRow{Desk: cell.Desk, Name: "待分流", Counts: make([]int, len(d.Statuses))}
+			if cell.Desk != "" {
+				r.Name = names(cell.Desk)
+			}
+			byDesk[cell.Desk] = r
+			order = append(order, cell.Desk)
+		}
+		for i, st := range d.Statuses {
+			if st == cell.Status {
+				r.Counts[i] += cell.Count
+			}
+		}
+		r.Total += cell.Count
+	}
+	for _, k := range order {
+		d.Rows = append(d.Rows, *byDesk[k])
+	}
+	if d.Oldest, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Open: true, Sort: "age", PerPage: 20}); err != nil {
+		return err
+	}
+	now := time.Now().In(chinaTime)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, chinaTime)
+	if d.Repeats, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Repeat: true, From: month, Sort: "new", PerPage: 20}); err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "leader", page{Title: "领导视图", Active: "leader", Data: d})
+}

@@ -1,0 +1,259 @@
+package views
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"embed"
+	"encoding/hex"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+)
+
+// The staff pages: each page template is parsed into its own set together
+// with the layout and the partials, so every page may define "content"
+// without the last-define-wins trap of one shared set. Sets are parsed once.
+
+//go:embed templates static
+var assets embed.FS
+
+type renderer struct {
+	svc     *cases.Service // desk and category names (cached by the service)
+	pages   map[string]*template.Template
+	version map[string]string // static file → content hash, for cache busting
+}
+
+func newRenderer(svc *cases.Service) (*renderer, error) {
+	r := &renderer{svc: svc, pages: map[string]*template.Template{}, version: map[string]string{}}
+	statics, _ := fs.Glob(assets, "static/*")
+	for _, f := range statics {
+		b, err := assets.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		sum := sha256.Sum256(b)
+		r.version[path.Base(f)] = hex.EncodeToString(sum[:6])
+	}
+	pages, err := fs.Glob(assets, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		t, err := template.New(name).Funcs(r.funcs()).ParseFS(assets,
+			"templates/layouts/*.html", "templates/partials/*.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("views: template %s: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// page is what every template gets: the layout's needs and the page's own Data.
+type page struct {
+	Title  string
+	Actor  *cases.Actor
+	CSRF   string
+	Nav    []navItem
+	Active string // nav key of this page
+	Desk   string // the user's desk, by name
+	Q      string // the header search box
+	Flash  string
+	Data   any
+}
+
+// render writes a page in the layout with status.
+func (s *server) render(c *fiber.Ctx, status int, name string, p page) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("views: no page template %q", name)
+	}
+	if p.Actor == nil {
+		if a, ok := c.Locals(actorKey).(cases.Actor); ok {
+			p.Actor = &a
+		}
+	}
+	if p.CSRF == "" {
+		p.CSRF, _ = c.Locals(csrfKey).(string)
+	}
+	if p.Actor != nil && p.Actor.Desk != "" {
+		if names, err := s.svc.DeskNames(c.UserContext()); err == nil {
+			p.Desk = names(p.Actor.Desk)
+		}
+	}
+	if p.Actor != nil && p.Nav == nil {
+		p.Nav = s.navFor(c, *p.Actor, p.Active)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("views: render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+func (r *renderer) funcs() template.FuncMap {
+	return template.FuncMap{
+		"asset":       func(name string) string { return "/static/" + name + "?v=" + r.version[name] },
+		"statusLabel": func(s any) string { return cases.StatusLabel(cases.Status(fmt.Sprint(s))) },
+		"when": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(chinaTime).Format("2006-01-02 15:04")
+		},
+		"day": func(t *time.Time) string {
+			if t == nil || t.IsZero() {
+				return "—"
+			}
+			return t.In(chinaTime).Format("2006-01-02")
+		},
+		"ageDays":   func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
+		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
+		"roleLabel": roleLabel,
+		"partyRole": partyRoleLabel,
+		"source":    func(code string) string { return cases.Sources[code] },
+		"add":       func(a, b int) int { return a + b },
+		"deskName": func(code string) string {
+			if code == "" {
+				return "—"
+			}
+			if names, err := r.svc.DeskNames(context.Background()); err == nil {
+				return names(code)
+			}
+			return code
+		},
+		"catName": func(code string) string {
+			cats, _ := r.svc.Categories(context.Background())
+			for _, c := range cats {
+				if c.Code == code {
+					return c.Name
+				}
+			}
+			return code
+		},
+		"eq1":       func(a, b string) bool { return a == b },
+		"kindIcon":  kindIcon,
+		"kindLabel": kindLabel,
+		// safeHighlight: search highlights are escaped by the search package,
+		// with only <mark> added; nothing else is ever trusted as HTML.
+		"safeHighlight": func(s string) template.HTML { return template.HTML(s) },
+		"yuan": func(a *float64) string {
+			if a == nil {
+				return "—"
+			}
+			return fmt.Sprintf("%.2f 元", *a)
+		},
+	}
+}
+
+func roleLabel(r cases.Role) string {
+	switch r {
+	case cases.RoleAdmin:
+		return "管理员"
+	case cases.RoleIntake:
+		return "窗口受理员"
+	case cases.RoleHandler:
+		return "窗口工作人员"
+	case cases.RoleLeader:
+		return "领导"
+	}
+	return string(r)
+}
+
+func partyRoleLabel(role string) string {
+	switch role {
+	case cases.PartyApplicant:
+		return "申请人"
+	case cases.PartyRespondent:
+		return "被申请人"
+	case cases.PartyThird:
+		return "第三人"
+	}
+	return role
+}
+
+// kindIcon is a one-character mark per event kind, readable without colour.
+func kindIcon(kind string) string {
+	switch kind {
+	case cases.EventIntake:
+		return "登"
+	case cases.EventRoute:
+		return "分"
+	case cases.EventAccept:
+		return "签"
+	case cases.EventReturn:
+		return "退"
+	case cases.EventTransfer:
+		return "移"
+	case cases.EventNote:
+		return "记"
+	case cases.EventVisit:
+		return "访"
+	case cases.EventInvite:
+		return "联"
+	case cases.EventClose:
+		return "结"
+	case cases.EventReveal:
+		return "查"
+	}
+	return "·"
+}
+
+func kindLabel(kind string) string {
+	switch kind {
+	case cases.EventIntake:
+		return "受理登记"
+	case cases.EventRoute:
+		return "分流"
+	case cases.EventAccept:
+		return "签收"
+	case cases.EventReturn:
+		return "退回"
+	case cases.EventTransfer:
+		return "移交"
+	case cases.EventNote:
+		return "记录"
+	case cases.EventVisit:
+		return "来访"
+	case cases.EventInvite:
+		return "邀请联合调处"
+	case cases.EventClose:
+		return "办结"
+	case cases.EventReveal:
+		return "查看完整信息"
+	}
+	return kind
+}
+
+// serveStatic serves the embedded static files; their URLs carry the
+// content hash, so browsers may keep them for a year.
+func serveStatic(c *fiber.Ctx) error {
+	name := path.Base(c.Params("*"))
+	b, err := assets.ReadFile("static/" + name)
+	if err != nil {
+		return fiber.ErrNotFound
+	}
+	switch path.Ext(name) {
+	case ".css":
+		c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+	case ".js":
+		c.Set(fiber.HeaderContentType, "text/javascript; charset=utf-8")
+	default:
+		c.Type(path.Ext(name))
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+	return c.Send(b)
+}

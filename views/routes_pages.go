@@ -1,0 +1,35 @@
+package views
+
+import "github.com/gofiber/fiber/v2"
+
+// pageRoutes registers the staff pages (HTML, session + CSRF). Other parts
+// add their pages here; each handler lives in its own file.
+func (s *server) pageRoutes(app *fiber.App) {
+	app.Get("/", s.home)
+	app.Get("/login", s.loginPage)
+	app.Post("/login", s.login)
+	in := s.requireLogin
+	app.Post("/logout", in, s.logout)
+
+	app.Get("/intake", in, s.intakePage)
+	app.Post("/intake", in, s.intakeSubmit)
+	app.Post("/intake/check", in, s.intakeCheck)
+	app.Get("/intake/person", in, s.intakePerson)
+
+	app.Get("/desk", in, s.deskPage)
+	app.Get("/cases/:number", in, s.casePage)
+	app.Get("/cases/:number/receipt", in, s.receiptAgain)
+	app.Post("/cases/:number/act/:action", in, s.caseAct)
+	app.Post("/cases/:number/reveal", in, s.caseReveal)
+
+	app.Get("/search", in, s.searchPage)
+	app.Get("/leader", in, s.leaderPage)
+
+	app.Get("/admin/users", in, s.adminUsers)
+	app.Post("/admin/users", in, s.adminUserCreate)
+	app.Post("/admin/users/:id", in, s.adminUserUpdate)
+	app.Get("/admin/desks", in, s.adminDesks)
+	app.Post("/admin/desks", in, s.adminDeskSave)
+	app.Get("/admin/categories", in, s.adminCategories)
+	app.Post("/admin/categories", in, s.adminCategorySave)
+}

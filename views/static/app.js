@@ -1,0 +1,77 @@
+// yidi staff pages: a few lines of progressive enhancement. Every page
+// works without this file (forms submit, pages load in full).
+(function () {
+  "use strict";
+  function csrf() {
+    var el = document.querySelector('input[name="_csrf"]');
+    return el ? el.value : "";
+  }
+  function debounce(fn, ms) {
+    var t;
+    return function () { clearTimeout(t); t = setTimeout(fn, ms); };
+  }
+
+  // Intake: pre-check related cases while typing (ID numbers, summary).
+  var form = document.getElementById("intake-form");
+  if (form) {
+    var box = document.getElementById("precheck");
+    var check = debounce(function () {
+      var body = new URLSearchParams(new FormData(form));
+      fetch("/intake/check", { method: "POST", body: body, headers: { "X-Csrf-Token": csrf() }, credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.text() : ""; })
+        .then(function (html) { if (html) box.innerHTML = html; });
+    }, 500);
+    form.addEventListener("input", function (e) {
+      var n = e.target.name || "";
+      if (/id_number|summary|title|phone|claims/.test(n)) check();
+    });
+    // Person lookup: a known ID number fills in the name.
+    form.addEventListener("change", function (e) {
+      var m = /^party_id_number_(\d+)$/.exec(e.target.name || "");
+      if (!m || e.target.value.trim().length < 15) return;
+      var i = m[1];
+      fetch("/intake/person?id_number=" + encodeURIComponent(e.target.value.trim()), { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (p) {
+          var hint = document.getElementById("party_hint_" + i);
+          if (!p || !p.name) { if (hint) hint.textContent = ""; return; }
+          var name = form.elements["party_name_" + i];
+          if (name && !name.value) name.value = p.name;
+          if (hint) hint.textContent = "已登记人员：" + p.name + (p.masked_phone ? "，电话 " + p.masked_phone : "") + "，既往案件 " + p.cases + " 件";
+        });
+    });
+    // Add a party row without a round trip (the server renders 2 rows and
+    // an "add" button that also works as a submit without JS).
+    var add = document.getElementById("add-party");
+    if (add) {
+      add.addEventListener("click", function (e) {
+        var rows = form.querySelectorAll("fieldset.party");
+        var last = rows[rows.length - 1];
+        var n = rows.length;
+        var copy = last.cloneNode(true);
+        copy.querySelectorAll("[name],[id],[for]").forEach(function (el) {
+          ["name", "id", "for"].forEach(function (a) {
+            var v = el.getAttribute(a);
+            if (v) el.setAttribute(a, v.replace(/_\d+$/, "_" + n));
+          });
+          if (el.tagName === "INPUT") el.value = "";
+        });
+        var hint = copy.querySelector(".hint");
+        if (hint) { hint.id = "party_hint_" + n; hint.textContent = ""; }
+        copy.querySelector("legend").textContent = "当事人 " + (n + 1);
+        last.parentNode.insertBefore(copy, last.nextSibling);
+        form.elements["party_count"].value = n + 1;
+        e.preventDefault();
+        copy.querySelector("input").focus();
+      });
+    }
+  }
+
+  // Receipt: switch between A4 and an 80 mm receipt printer.
+  document.querySelectorAll("[data-print]").forEach(function (b) {
+    b.addEventListener("click", function () {
+      document.body.classList.toggle("slip", b.getAttribute("data-print") === "slip");
+      window.print();
+    });
+  });
+})();
