@@ -20,7 +20,7 @@ func (s *Service) OpenCasesByDesk(ctx context.Context, a Actor) ([]DeskStatusCou
 		return nil, forbidden("只有领导可以查看全局统计")
 	}
 	var rows []DeskStatusCount
-	open := openStatuses()
+	open := openStatuses
 	args := make([]any, len(open))
 	for i, st := range open {
 		args[i] = string(st)

@@ -180,7 +180,7 @@ func (f CaseFilter) where(a Actor) (string, []any) {
 	}
 	if f.Open {
 		// Spelled as IN, not <>, so the status indexes serve it.
-		open := openStatuses()
+		open := openStatuses
 		conds = append(conds, `c.status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)`)
 		for _, st := range open {
 			args = append(args, string(st))
@@ -220,15 +220,4 @@ func (f CaseFilter) where(a Actor) (string, []any) {
 		return "1 = 1", nil
 	}
 	return strings.Join(conds, " AND "), args
-}
-
-// openStatuses are the statuses of a case still being handled.
-func openStatuses() []Status {
-	var out []Status
-	for _, st := range Statuses {
-		if st != StatusClosed && st != "declined" {
-			out = append(out, st)
-		}
-	}
-	return out
 }

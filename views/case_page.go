@@ -48,12 +48,11 @@ type option struct{ Value, Label string }
 
 var fieldLabels = map[string]string{
 	"desk": "窗口", "note": "备注", "reason": "理由", "body": "内容", "summary": "办结摘要",
-	"visibility": "可见范围", "outcome": "办理结果", "closure_type": "办结类型", "days": "延长天数（工作日）",
+	"visibility": "可见范围", "outcome": "办理结果", "closure_type": "办结类型", "days": "延长天数（按该时限的计日方式）",
 	"level": "督办级别", "respond_by": "回复期限",
 }
 
-// widgetFor maps an action field to its input. Fields of other parts
-// (closure_type, days, level, respond_by) are covered ahead of their merge.
+// widgetFor maps an action field to its input.
 func widgetFor(name string, desks []cases.Desk, c *cases.Case) fieldWidget {
 	w := fieldWidget{Name: name, Label: fieldLabels[name], Widget: "text"}
 	if w.Label == "" {
@@ -75,13 +74,17 @@ func widgetFor(name string, desks []cases.Desk, c *cases.Case) fieldWidget {
 		w.Options = []option{{"internal", "内部（仅工作人员）"}, {"public", "公开（群众可见）"}}
 	case "closure_type":
 		w.Widget = "select"
-		w.Options = []option{{"", "请选择"}, {"resolved", "实质化解"}, {"procedural", "程序性办结"},
-			{"legal_procedure", "导入法定程序"}, {"withdrawn", "撤回"}, {"not_accepted", "不予受理"}}
+		w.Options = []option{{"", "请选择"}}
+		for _, t := range cases.ClosureTypes {
+			w.Options = append(w.Options, option{t, cases.ClosureLabel(t)})
+		}
 	case "days":
 		w.Widget = "number"
 	case "level":
 		w.Widget = "select"
-		w.Options = []option{{"normal", "一般督办"}, {"yellow", "黄牌督办"}, {"red", "红牌督办"}}
+		for _, l := range cases.SupervisionLevels {
+			w.Options = append(w.Options, option{l, cases.SupervisionLabel(l)})
+		}
 	case "respond_by":
 		w.Widget = "date"
 	}
