@@ -34,3 +34,36 @@ func (s *Service) OpenCasesByDesk(ctx context.Context, a Actor) ([]DeskStatusCou
 	}
 	return rows, nil
 }
+
+// DeskWarningCount is one row of the leader's warnings table: open cases of
+// a desk that are yellow or red.
+type DeskWarningCount struct {
+	Desk   string `db:"desk"`
+	Yellow int    `db:"yellow"`
+	Red    int    `db:"red"`
+}
+
+// OpenWarningsByDesk counts open cases in yellow and red per holding desk
+// (registered cases have desk ""), for the leader view.
+func (s *Service) OpenWarningsByDesk(ctx context.Context, a Actor) ([]DeskWarningCount, error) {
+	if a.Role != RoleLeader {
+		return nil, forbidden("只有领导可以查看全局统计")
+	}
+	open := openStatuses
+	args := make([]any, len(open))
+	for i, st := range open {
+		args[i] = string(st)
+	}
+	rows := []DeskWarningCount{}
+	// warning <> '' is served by the partial index cases_warning.
+	err := s.store.r.SelectContext(ctx, &rows, s.store.r.Rebind(`
+		SELECT COALESCE(desk, '') AS desk,
+			SUM(CASE WHEN warning = 'yellow' THEN 1 ELSE 0 END) AS yellow,
+			SUM(CASE WHEN warning = 'red' THEN 1 ELSE 0 END) AS red
+		FROM cases WHERE warning <> '' AND status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)
+		GROUP BY COALESCE(desk, '') ORDER BY COALESCE(desk, '')`), args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to count warnings: %w", err)
+	}
+	return rows, nil
+}

@@ -14,6 +14,7 @@ type CaseFilter struct {
 	Statuses   []Status // in one of these statuses
 	Open       bool     // not closed (nor declined, once that exists)
 	Warning    string   // "yellow" | "red"
+	Supervised bool     // under 督办, awaiting a response
 	CoDesk     string   // co-handled by this desk (联合调处)
 	ReturnedBy string   // a desk that returned it to the window at some point
 	Returned   bool     // returned to the window at least once
@@ -188,6 +189,9 @@ func (f CaseFilter) where(a Actor) (string, []any) {
 	}
 	if f.Warning != "" {
 		add(`c.warning = ?`, f.Warning)
+	}
+	if f.Supervised {
+		add(`c.supervision <> ''`)
 	}
 	if f.CoDesk != "" {
 		add(`c.id IN (SELECT cd.case_id FROM case_co_desks cd WHERE cd.desk = ?)`, f.CoDesk)

@@ -27,6 +27,7 @@ func (s *Service) SamePersonCases(ctx context.Context, a Actor, number string) (
 	if !canSee(a, c) {
 		return nil, nil, ErrCaseNotFound
 	}
+	c.Deadlines = c.deadlineViews(s.now().UTC())
 	related, err := s.samePerson(ctx, a, c.ID, c.Parties)
 	return maskCase(c), related, err
 }

@@ -9,12 +9,14 @@ import (
 )
 
 // 工作台: a desk's queues (待签收, 办理中, 联合调处, 退回; 待分流 at the window),
-// sortable by age or deadline, paged.
+// sortable by age or deadline, filtered by warning, paged. Each link keeps
+// the other choices (deskData.Link).
 
 type deskData struct {
 	Queues  []cases.QueueCount
 	Current cases.QueueCount
 	Sort    string
+	Warning string // "" | "yellow" | "red"
 	List    cases.CaseList
 	Prev    int
 	Next    int
@@ -38,9 +40,12 @@ func (s *server) deskPage(c *fiber.Ctx) error {
 	if d.Sort != "deadline" {
 		d.Sort = "age"
 	}
+	if w := c.Query("warning"); w == cases.StateYellow || w == cases.StateRed {
+		d.Warning = w
+	}
 	pg, _ := strconv.Atoi(c.Query("page"))
 	f := d.Current.Filter
-	f.Sort, f.Page, f.PerPage = d.Sort, pg, 50
+	f.Sort, f.Page, f.PerPage, f.Warning = d.Sort, pg, 50, d.Warning
 	if d.List, err = s.svc.ListCases(c.UserContext(), a, f); err != nil {
 		return err
 	}
@@ -51,4 +56,18 @@ func (s *server) deskPage(c *fiber.Ctx) error {
 		d.Next = d.List.Page + 1
 	}
 	return s.render(c, fiber.StatusOK, "desk", page{Title: "工作台 · " + d.Current.Label, Active: "desk:" + d.Current.Key, Data: d})
+}
+
+// Link is this page's URL with one choice changed and the others kept.
+func (d deskData) Link(key, value string) string {
+	q := map[string]string{"queue": d.Current.Key, "sort": d.Sort, "warning": d.Warning}
+	q[key] = value
+	u := "/desk?queue=" + urlQueryEscape(q["queue"]) + "&sort=" + urlQueryEscape(q["sort"])
+	if q["warning"] != "" {
+		u += "&warning=" + urlQueryEscape(q["warning"])
+	}
+	if p := q["page"]; p != "" {
+		u += "&page=" + p
+	}
+	return u
 }

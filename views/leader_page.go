@@ -16,7 +16,17 @@ type leaderData struct {
 	Statuses []cases.Status
 	Rows     []leaderRow
 	Oldest   cases.CaseList
+	Warnings []leaderWarn
+	Awaiting cases.CaseList // under 督办, awaiting a response
 	Repeats  cases.CaseList
+}
+
+// leaderWarn is one desk's yellow and red open cases, each a link to the list.
+type leaderWarn struct {
+	Name        string
+	Yellow, Red int
+	YellowHref  string
+	RedHref     string
 }
 
 type leaderRow struct {
@@ -67,6 +77,25 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 	}
 	for _, k := range order {
 		d.Rows = append(d.Rows, *byDesk[k])
+	}
+	warns, err := s.svc.OpenWarningsByDesk(ctx, a)
+	if err != nil {
+		return err
+	}
+	for _, w := range warns {
+		lw := leaderWarn{Name: "待分流", Yellow: w.Yellow, Red: w.Red}
+		desk := "desk=" + urlQueryEscape(w.Desk)
+		if w.Desk != "" {
+			lw.Name = names(w.Desk)
+		} else {
+			desk = "status=registered"
+		}
+		lw.YellowHref = "/cases?open=1&warning=yellow&" + desk
+		lw.RedHref = "/cases?open=1&warning=red&" + desk
+		d.Warnings = append(d.Warnings, lw)
+	}
+	if d.Awaiting, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Supervised: true, Open: true, Sort: "deadline", PerPage: 20}); err != nil {
+		return err
 	}
 	if d.Oldest, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Open: true, Sort: "age", PerPage: 20}); err != nil {
 		return err

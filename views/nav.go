@@ -32,7 +32,9 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 		items = append(items,
 			navItem{Key: "users", Label: "用户", Href: "/admin/users"},
 			navItem{Key: "desks", Label: "窗口", Href: "/admin/desks"},
-			navItem{Key: "categories", Label: "纠纷类别", Href: "/admin/categories"})
+			navItem{Key: "categories", Label: "纠纷类别", Href: "/admin/categories"},
+			navItem{Key: "deadline-rules", Label: "时限规则", Href: "/admin/deadline-rules"},
+			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"})
 	}
 	if a.Role != cases.RoleAdmin {
 		counts, err := s.svc.QueueCounts(c.UserContext(), a)
@@ -42,6 +44,10 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 					Href: "/desk?queue=" + q.Key, Count: q.Count, HasCount: true})
 			}
 		}
+		if unread, err := s.svc.UnreadNotifications(c.UserContext(), a); err == nil {
+			items = append(items, navItem{Key: "notifications", Label: "提醒", Href: "/notifications", Count: unread, HasCount: true})
+		}
+		items = append(items, navItem{Key: "cases", Label: "案件列表", Href: "/cases"})
 		items = append(items, navItem{Key: "search", Label: "搜索", Href: "/search"})
 	}
 	for i := range items {

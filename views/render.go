@@ -126,6 +126,7 @@ func (r *renderer) funcs() template.FuncMap {
 		"partyRole": partyRoleLabel,
 		"source":    func(code string) string { return cases.Sources[code] },
 		"add":       func(a, b int) int { return a + b },
+		"itoa":      itoa,
 		"deskName": func(code string) string {
 			if code == "" {
 				return "—"
@@ -145,6 +146,12 @@ func (r *renderer) funcs() template.FuncMap {
 			return code
 		},
 		"eq1":       func(a, b string) bool { return a == b },
+		"dueText":   dueText,
+		"daysKind":  daysKindLabel,
+		"stateTag":  stateTag,
+		"warnTag":   warnTag,
+		"supLabel":  cases.SupervisionLabel,
+		"pct":       pct,
 		"kindIcon":  kindIcon,
 		"kindLabel": kindLabel,
 		// safeHighlight: search highlights are escaped by the search package,
@@ -208,6 +215,34 @@ func kindIcon(kind string) string {
 		return "结"
 	case cases.EventReveal:
 		return "查"
+	case cases.EventExtend:
+		return "延"
+	case cases.EventSuspend:
+		return "停"
+	case cases.EventResume:
+		return "续"
+	case cases.EventEscalate:
+		return "督"
+	case cases.EventRespond:
+		return "复"
+	case cases.EventReopen:
+		return "重"
+	case cases.EventWarning:
+		return "警"
+	// The citizen part's kinds, spelled here so their events read well
+	// the day they arrive.
+	case "citizen_message":
+		return "言"
+	case "rating":
+		return "评"
+	case "submitted":
+		return "申"
+	case "register":
+		return "受"
+	case "decline":
+		return "拒"
+	case "code_reissued":
+		return "码"
 	}
 	return "·"
 }
@@ -234,8 +269,90 @@ func kindLabel(kind string) string {
 		return "办结"
 	case cases.EventReveal:
 		return "查看完整信息"
+	case cases.EventExtend:
+		return "延期"
+	case cases.EventSuspend:
+		return "中止"
+	case cases.EventResume:
+		return "恢复"
+	case cases.EventEscalate:
+		return "督办"
+	case cases.EventRespond:
+		return "督办答复"
+	case cases.EventReopen:
+		return "重新办理"
+	case cases.EventWarning:
+		return "时限预警"
+	case "citizen_message":
+		return "群众留言"
+	case "rating":
+		return "满意度评价"
+	case "submitted":
+		return "网上申请"
+	case "register":
+		return "受理"
+	case "decline":
+		return "不予受理"
+	case "code_reissued":
+		return "重发查询码"
 	}
 	return kind
+}
+
+// dueText is a limit's end in China time as the counters say it: a limit
+// that runs to the end of a day is "2026年11月30日 24:00 前".
+func dueText(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(chinaTime)
+	if t.Hour() == 23 && t.Minute() == 59 {
+		return t.Format("2006年1月2日") + " 24:00 前"
+	}
+	return t.Format("2006年1月2日 15:04") + " 前"
+}
+
+func daysKindLabel(k string) string {
+	switch k {
+	case cases.DaysWorking:
+		return "工作日"
+	case cases.DaysCalendar:
+		return "自然日"
+	}
+	return k
+}
+
+// tagView is a state badge: its words and its class. The words carry the
+// meaning; the colour only repeats it.
+type tagView struct{ Class, Text string }
+
+func stateTag(state string) tagView {
+	switch state {
+	case cases.StateYellow:
+		return tagView{"warn", "黄色预警"}
+	case cases.StateRed:
+		return tagView{"bad", "红色超期"}
+	case cases.StatePaused:
+		return tagView{"int", "已中止"}
+	}
+	return tagView{"pub", "正常"}
+}
+
+// warnTag is a case's warning level as a badge ("" for none).
+func warnTag(w string) tagView {
+	switch w {
+	case cases.StateYellow, cases.StateRed:
+		return stateTag(w)
+	}
+	return tagView{}
+}
+
+// pct is num/den as a percentage with one decimal, "—" without a denominator.
+func pct(num, den int) string {
+	if den == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", float64(num)*100/float64(den))
 }
 
 // serveStatic serves the embedded static files; their URLs carry the

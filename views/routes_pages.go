@@ -17,6 +17,7 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Get("/intake/person", in, s.intakePerson)
 
 	app.Get("/desk", in, s.deskPage)
+	app.Get("/cases", in, s.casesPage)
 	app.Get("/cases/:number", in, s.casePage)
 	app.Get("/cases/:number/receipt", in, s.receiptAgain)
 	app.Post("/cases/:number/act/:action", in, s.caseAct)
@@ -24,6 +25,8 @@ func (s *server) pageRoutes(app *fiber.App) {
 
 	app.Get("/search", in, s.searchPage)
 	app.Get("/leader", in, s.leaderPage)
+	app.Get("/notifications", in, s.notificationsPage)
+	app.Post("/notifications/read", in, s.notificationsRead)
 
 	app.Get("/admin/users", in, s.adminUsers)
 	app.Post("/admin/users", in, s.adminUserCreate)
@@ -32,4 +35,8 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/admin/desks", in, s.adminDeskSave)
 	app.Get("/admin/categories", in, s.adminCategories)
 	app.Post("/admin/categories", in, s.adminCategorySave)
+	app.Get("/admin/deadline-rules", in, s.adminDeadlineRules)
+	app.Post("/admin/deadline-rules", in, s.adminDeadlineRuleSave)
+	app.Get("/admin/calendar", in, s.adminCalendar)
+	app.Post("/admin/calendar", in, s.adminCalendarSave)
 }
