@@ -83,88 +83,10 @@ func browserApp(t *testing.T) (base string, svc *cases.Service) {
 // the note's phrase lands on the case. Every page is screenshot at desk
 // and phone width and checked for horizontal overflow.
 func TestBrowserIntakeToClosing(t *testing.T) {
-	if _, err := os.Stat(chromiumPath); err != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("chromium is required under CI: %v", err)
-		}
-		t.Skip("chromium not installed")
-	}
 	base, _ := browserApp(t)
-	artifacts := filepath.Join("testdata", "artifacts")
-	if err := os.MkdirAll(artifacts, 0o755); err != nil {
-		t.Fatal(err)
-	}
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 768))
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	defer cancelCtx()
-	ctx, cancel := context.WithTimeout(ctx, 90*time.Second)
-	defer cancel()
-	// Start the browser on the long-lived context: the first Run allocates
-	// it, and a step's own timeout must not own it.
-	if err := chromedp.Run(ctx); err != nil {
-		t.Fatalf("start chromium: %v", err)
-	}
-
-	run := func(step string, actions ...chromedp.Action) {
-		t.Helper()
-		stepCtx, cancel := context.WithTimeout(ctx, 20*time.Second)
-		defer cancel()
-		if err := chromedp.Run(stepCtx, actions...); err != nil {
-			var loc, html string
-			_ = chromedp.Run(ctx, chromedp.Location(&loc), chromedp.OuterHTML("main", &html, chromedp.ByQuery))
-			t.Fatalf("%s: %v\nat %s\n%s", step, err, loc, html)
-		}
-	}
-	// shoot saves the page at 1366×768 and 390×844 and fails if either
-	// scrolls sideways.
-	shoot := func(name string) {
-		t.Helper()
-		for _, size := range []struct {
-			w, h int64
-			tag  string
-		}{{1366, 768, "desk"}, {390, 844, "phone"}} {
-			var buf []byte
-			var overflow bool
-			run("screenshot "+name,
-				chromedp.EmulateViewport(size.w, size.h),
-				chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow),
-				chromedp.FullScreenshot(&buf, 100)) // 100: PNG
-			if overflow {
-				t.Errorf("%s overflows horizontally at %dpx", name, size.w)
-			}
-			if err := os.WriteFile(filepath.Join(artifacts, fmt.Sprintf("%s-%s.png", name, size.tag)), buf, 0o644); err != nil {
-				t.Fatal(err)
-			}
-		}
-		run("reset viewport", chromedp.EmulateViewport(1366, 768))
-	}
-	login := func(user string) {
-		t.Helper()
-		run("login "+user,
-			chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible("#username", chromedp.ByID),
-			chromedp.SendKeys("#username", user, chromedp.ByID),
-			chromedp.SendKeys("#password", "password-"+user, chromedp.ByID),
-			chromedp.Submit("#password", chromedp.ByID),
-			chromedp.WaitVisible(".nav", chromedp.ByQuery))
-	}
-	logout := func() {
-		t.Helper()
-		run("logout", chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
-			chromedp.WaitVisible("#username", chromedp.ByID))
-	}
-	text := func(sel string) string {
-		t.Helper()
-		var s string
-		run("read "+sel, chromedp.Text(sel, &s, chromedp.ByQuery))
-		return strings.TrimSpace(s)
-	}
+	cr := newChrome(t, base, 90*time.Second)
+	run, shoot, login, logout, text := cr.run, cr.shoot, cr.login, cr.logout, cr.text
+	artifacts := cr.artifacts
 
 	// Sign-in, with a wrong password first.
 	run("login page", chromedp.Navigate(base+"/login"), chromedp.WaitVisible("#username", chromedp.ByID))

@@ -74,4 +74,11 @@
       window.print();
     });
   });
+  // A link to a folded form (#rule-code) unfolds it.
+  function unfold() {
+    var el = location.hash && document.getElementById(decodeURIComponent(location.hash.slice(1)));
+    if (el && el.tagName === "DETAILS") el.open = true;
+  }
+  window.addEventListener("hashchange", unfold);
+  unfold();
 })();

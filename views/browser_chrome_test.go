@@ -1,0 +1,118 @@
+package views_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// chrome drives one headless chromium for a browser test: steps with their
+// own timeouts, screenshots at desk and phone width with the overflow
+// check, sign-in and out.
+type chrome struct {
+	t         *testing.T
+	ctx       context.Context
+	base      string
+	artifacts string
+}
+
+// newChrome starts chromium (skipping the test without it, outside CI) for
+// the app at base; everything stops when the test ends.
+func newChrome(t *testing.T, base string, budget time.Duration) *chrome {
+	t.Helper()
+	if _, err := os.Stat(chromiumPath); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("chromium is required under CI: %v", err)
+		}
+		t.Skip("chromium not installed")
+	}
+	artifacts := filepath.Join("testdata", "artifacts")
+	if err := os.MkdirAll(artifacts, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
+		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 768))
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelCtx := chromedp.NewContext(actx)
+	ctx, cancel := context.WithTimeout(ctx, budget)
+	t.Cleanup(func() { cancel(); cancelCtx(); cancelAlloc() })
+	// Start the browser on the long-lived context: the first Run allocates
+	// it, and a step's own timeout must not own it.
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return &chrome{t: t, ctx: ctx, base: base, artifacts: artifacts}
+}
+
+func (c *chrome) run(step string, actions ...chromedp.Action) {
+	c.t.Helper()
+	stepCtx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
+	defer cancel()
+	if err := chromedp.Run(stepCtx, actions...); err != nil {
+		var loc, html string
+		_ = chromedp.Run(c.ctx, chromedp.Location(&loc), chromedp.OuterHTML("main", &html, chromedp.ByQuery))
+		c.t.Fatalf("%s: %v\nat %s\n%s", step, err, loc, html)
+	}
+}
+
+// shoot saves the page at 1366×768 and 390×844 and fails if either
+// scrolls sideways.
+func (c *chrome) shoot(name string) {
+	c.t.Helper()
+	for _, size := range []struct {
+		w, h int64
+		tag  string
+	}{{1366, 768, "desk"}, {390, 844, "phone"}} {
+		var buf []byte
+		var overflow bool
+		c.run("screenshot "+name,
+			chromedp.EmulateViewport(size.w, size.h),
+			chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow),
+			chromedp.FullScreenshot(&buf, 100)) // 100: PNG
+		if overflow {
+			c.t.Errorf("%s overflows horizontally at %dpx", name, size.w)
+		}
+		if err := os.WriteFile(filepath.Join(c.artifacts, fmt.Sprintf("%s-%s.png", name, size.tag)), buf, 0o644); err != nil {
+			c.t.Fatal(err)
+		}
+	}
+	c.run("reset viewport", chromedp.EmulateViewport(1366, 768))
+}
+
+func (c *chrome) login(user string) {
+	c.t.Helper()
+	c.run("login "+user,
+		chromedp.Navigate(c.base+"/login"),
+		chromedp.WaitVisible("#username", chromedp.ByID),
+		chromedp.SendKeys("#username", user, chromedp.ByID),
+		chromedp.SendKeys("#password", "password-"+user, chromedp.ByID),
+		chromedp.Submit("#password", chromedp.ByID),
+		chromedp.WaitVisible(".nav", chromedp.ByQuery))
+}
+
+func (c *chrome) logout() {
+	c.t.Helper()
+	c.run("logout", chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("#username", chromedp.ByID))
+}
+
+func (c *chrome) text(sel string) string {
+	c.t.Helper()
+	var s string
+	c.run("read "+sel, chromedp.Text(sel, &s, chromedp.ByQuery))
+	return strings.TrimSpace(s)
+}
+
+// open navigates to path and waits for the page's heading.
+func (c *chrome) open(path string) {
+	c.t.Helper()
+	c.run("open "+path, chromedp.Navigate(c.base+path), chromedp.WaitVisible("main h1", chromedp.ByQuery))
+}
