@@ -20,6 +20,10 @@ type stageLimit struct {
 // centreRoutingPromise is the centre's own promise for every new case.
 var centreRoutingPromise = stageLimit{days: 1, working: true, rule: "受理登记后1个工作日内分流（中心“最多跑一地”服务承诺）"}
 
+// onlineAnswerPromise: an online application is accepted or declined
+// (with the reason) within one working day.
+var onlineAnswerPromise = stageLimit{days: 1, working: true, rule: "网上申请提交后1个工作日内受理或告知不予受理（中心服务承诺）"}
+
 var signForLimits = map[string]stageLimit{
 	"petition":   {days: 15, rule: "15日内告知是否受理（信访工作条例第二十三条）"},
 	"governance": {days: 2, working: true, rule: "2个工作日内签收（基层治理四平台工作规则）"},
@@ -41,6 +45,8 @@ func deadlineFor(status Status, desk string, from time.Time) *Deadline {
 	switch status {
 	case StatusRegistered:
 		lim = centreRoutingPromise
+	case StatusSubmitted:
+		lim = onlineAnswerPromise
 	case StatusRouted:
 		var ok bool
 		if lim, ok = signForLimits[desk]; !ok {

@@ -203,6 +203,41 @@ var transitions = []transition{
 			return newEvent(EventClose, r.Summary, map[string]string{"outcome": c.Outcome}), nil
 		},
 	},
+	{
+		ActionInfo: ActionInfo{Name: "register", Label: "受理登记", From: []Status{StatusSubmitted},
+			Who: "intake, leader — accept an online application"},
+		allowed: func(a Actor, c *Case) bool { return a.Role == RoleIntake || a.Role == RoleLeader },
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			c.Status = StatusRegistered
+			return newEvent(EventRegister, "", nil), nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "decline", Label: "不予受理", From: []Status{StatusSubmitted},
+			Who: "intake, leader — decline an online application; the citizen sees the reason",
+			Fields: []string{"reason"}},
+		allowed: func(a Actor, c *Case) bool { return a.Role == RoleIntake || a.Role == RoleLeader },
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			if err := required("reason", r.Reason, MaxReason, "不予受理的理由"); err != nil {
+				return nil, err
+			}
+			c.Status, c.Outcome = StatusDeclined, strings.TrimSpace(r.Reason)
+			e := newEvent(EventDecline, r.Reason, nil)
+			e.Visibility = VisibilityPublic // written for the citizen
+			return e, nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "reissue_code", Label: "补发查询码",
+			Who: "intake, leader, handler of the holding desk — the old code stops working"},
+		allowed: func(a Actor, c *Case) bool {
+			return a.Role == RoleIntake || a.Role == RoleLeader || holdingDeskHandler(a, c)
+		},
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			c.newCode = newQueryCode()
+			return newEvent(EventCodeReissued, "", nil), nil
+		},
+	},
 }
 
 // Actions lists every action a staff member can take on a case.
@@ -244,11 +279,15 @@ func applyAction(a Actor, c *Case, r ActionRequest, env *applyEnv) (*Event, erro
 		return nil, &Error{Kind: KindConflict, Code: "invalid_transition",
 			Message: fmt.Sprintf("案件当前状态为“%s”，不能%s", StatusLabel(c.Status), t.Label)}
 	}
+	before, beforeDesk := c.Status, c.Desk
 	e, err := t.apply(c, r, env)
 	if err != nil {
 		return nil, err
 	}
-	c.Deadline = deadlineFor(c.Status, c.Desk, env.now)
+	// A new stage starts a new time limit; notes, visits or a new code do not.
+	if c.Status != before || c.Desk != beforeDesk {
+		c.Deadline = deadlineFor(c.Status, c.Desk, env.now)
+	}
 	// Visibility is about the body: staff wording (route notes, reasons,
 	// visit notes, closing summaries) stays internal unless a note is marked
 	// public. The citizen's timeline tells every step in its own words.
@@ -278,10 +317,12 @@ var statusLabels = map[Status]string{
 	StatusRouted:     "待签收",
 	StatusInProgress: "办理中",
 	StatusClosed:     "已办结",
+	StatusSubmitted:  "待受理",
+	StatusDeclined:   "不予受理",
 }
 
 // Statuses lists every status in lifecycle order.
-var Statuses = []Status{StatusRegistered, StatusRouted, StatusInProgress, StatusClosed}
+var Statuses = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress, StatusClosed, StatusDeclined}
 
 // StatusLabel is the status as the counter says it.
 func StatusLabel(s Status) string {

@@ -65,6 +65,9 @@ const (
 	StatusRouted     Status = "routed"     // 待签收
 	StatusInProgress Status = "in_progress"
 	StatusClosed     Status = "closed"
+	// Online applications (网上申请) wait at the window before registration.
+	StatusSubmitted Status = "submitted" // 待受理
+	StatusDeclined  Status = "declined"  // 不予受理(网上申请)
 )
 
 // Party roles in a case.
@@ -122,7 +125,12 @@ type Case struct {
 	ReopenCount  int        `json:"reopen_count"`
 	Warning      string     `json:"warning"`     // "", "yellow", "red"
 	Supervision  string     `json:"supervision"` // 督办: "", "normal", "yellow", "red"
+	// UnreadMessages counts citizen messages the holding desk has not opened.
+	UnreadMessages int `json:"unread_messages"`
 	previousDesk []string   // desks that held or co-handled it before, for read access
+	// newCode is a query code a transition issued (reissue_code); the
+	// service stores its hash and hands it out once.
+	newCode string
 }
 
 // Deadline is the time limit of the case's current stage and the rule behind it.
@@ -158,6 +166,14 @@ const (
 	EventVisit    = "visit"
 	EventInvite   = "invite"
 	EventClose    = "close"
+
+	// The citizen's side.
+	EventCitizenMessage = "citizen_message" // 补充材料/留言 from the citizen
+	EventRating         = "rating"          // 满意度评价
+	EventSubmitted      = "submitted"       // an online application arrived
+	EventRegister       = "register"        // the window accepted it
+	EventDecline        = "decline"         // the window declined it, with a reason
+	EventCodeReissued   = "code_reissued"   // staff issued a new query code
 )
 
 // Visibility of an event's body: only a public note's text reaches the
