@@ -214,7 +214,7 @@ var transitions = []transition{
 	},
 	{
 		ActionInfo: ActionInfo{Name: "decline", Label: "不予受理", From: []Status{StatusSubmitted},
-			Who: "intake, leader — decline an online application; the citizen sees the reason",
+			Who:    "intake, leader — decline an online application; the citizen sees the reason",
 			Fields: []string{"reason"}},
 		allowed: func(a Actor, c *Case) bool { return a.Role == RoleIntake || a.Role == RoleLeader },
 		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {

@@ -126,8 +126,8 @@ type Case struct {
 	Warning      string     `json:"warning"`     // "", "yellow", "red"
 	Supervision  string     `json:"supervision"` // 督办: "", "normal", "yellow", "red"
 	// UnreadMessages counts citizen messages the holding desk has not opened.
-	UnreadMessages int `json:"unread_messages"`
-	previousDesk []string   // desks that held or co-handled it before, for read access
+	UnreadMessages int      `json:"unread_messages"`
+	previousDesk   []string // desks that held or co-handled it before, for read access
 	// newCode is a query code a transition issued (reissue_code); the
 	// service stores its hash and hands it out once.
 	newCode string

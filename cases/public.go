@@ -40,12 +40,10 @@ type PublicEvent struct {
 // ErrPublicNotFound is the one answer for an unknown number and a wrong code.
 var ErrPublicNotFound = &Error{Kind: KindNotFound, Code: "not_found", Message: "案件编号或查询码不正确，请核对回执后重试"}
 
-
-
 // The unknown-number path compares against this fixed pair, so that it does
 // the same work as a wrong code for a real case.
 var (
-	dummySalt = newSalt()
+	dummySalt     = newSalt()
 	dummyCodeHash = hashQueryCode(dummySalt, newQueryCode())
 )
 

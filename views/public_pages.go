@@ -57,12 +57,12 @@ func loadPublicPages() *publicPages {
 // pageData is what every public template reads; each page uses a part.
 type pageData struct {
 	Title, Error, Notice, CSRF string
-	Number, Code, Body        string
-	Back                      string
-	View                      *cases.PublicView
-	Form                      map[string]string
-	Categories                []cases.Category
-	Receipt                   *cases.ApplicationReceipt
+	Number, Code, Body         string
+	Back                       string
+	View                       *cases.PublicView
+	Form                       map[string]string
+	Categories                 []cases.Category
+	Receipt                    *cases.ApplicationReceipt
 }
 
 func (s *server) render(c *fiber.Ctx, status int, page string, d pageData) error {

@@ -185,8 +185,8 @@ type demoCase struct {
 	ago    int
 	by     string
 	online bool // a 网上申请 by the applicant, not an intake at the window
-	in    cases.IntakeInput
-	steps []demoStep
+	in     cases.IntakeInput
+	steps  []demoStep
 }
 
 // demoStep is one action, taken `after` the previous event (in office hours).
