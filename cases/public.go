@@ -45,6 +45,7 @@ var ErrPublicNotFound = &Error{Kind: KindNotFound, Code: "not_found", Message: "
 var (
 	dummySalt     = newSalt()
 	dummyCodeHash = hashQueryCode(dummySalt, newQueryCode())
+	dummyTime     = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 )
 
 // publicEntry is a cached public view, valid while the case row's
@@ -102,17 +103,19 @@ type codeRow struct {
 // ErrPublicNotFound otherwise, after the same work in every case: one
 // indexed read and one salted hash compared in constant time.
 func checkQueryCode(ctx context.Context, q querier, number, code string) (*codeRow, error) {
+	number = NormalizeCaseNumber(number)
+	// An unknown number still yields one row (id 0, the dummy pair), so
+	// both paths read, scan and hash alike.
 	var row codeRow
-	err := q.GetContext(ctx, &row, q.Rebind(
-		`SELECT id, query_code_salt, query_code_hash, updated_at FROM cases WHERE number = ?`), NormalizeCaseNumber(number))
-	found := err == nil
-	if err != nil && !isNoRows(err) {
+	err := q.GetContext(ctx, &row, q.Rebind(`
+		SELECT id, query_code_salt, query_code_hash, updated_at FROM cases WHERE number = ?
+		UNION ALL
+		SELECT 0, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM cases WHERE number = ?)`),
+		number, dummySalt, dummyCodeHash, dummyTime, number)
+	if err != nil {
 		return nil, fmt.Errorf("store: unable to check a query code: %w", err)
 	}
-	if !found {
-		row.Salt, row.Hash = dummySalt, dummyCodeHash
-	}
-	if !queryCodeMatches(row.Salt, row.Hash, code) || !found {
+	if !queryCodeMatches(row.Salt, row.Hash, code) || row.ID == 0 {
 		return nil, ErrPublicNotFound
 	}
 	return &row, nil

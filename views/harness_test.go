@@ -25,7 +25,7 @@ type testServer struct {
 	svc    *cases.Service
 	store  *cases.Store
 	index  *search.Index
-	dir    string // the data folder
+	dir    string            // the data folder
 	tokens map[string]string // "admin", "intake", "leader", "mediation", "petition", "litigation", "governance"
 }
 
