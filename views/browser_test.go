@@ -84,15 +84,17 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 }
 
 func TestStatusPageOnAPhone(t *testing.T) {
-	ctx := browser(t)
 	ts := newTestServer(t)
+	// Served before the browser starts, so the browser closes first and
+	// the server's shutdown does not wait on its keep-alive connection.
+	base := ts.listen()
+	ctx := browser(t)
 	c := ts.intake(nil)
 	n, code := c["number"].(string), c["query_code"].(string)
 	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
 	ts.act("mediation", n, "accept", nil, 200)
 	ts.act("mediation", n, "notes", map[string]any{"body": "内部：对方资金紧张"}, 200)
 	ts.act("mediation", n, "notes", map[string]any{"body": "已约双方本周五上午到调解室面谈", "visibility": "public"}, 200)
-	base := ts.listen()
 
 	// The form, typed in as a citizen would, submitted without JavaScript.
 	if err := chromedp.Do(ctx,
