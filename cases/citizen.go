@@ -211,9 +211,11 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 	return receipt, nil
 }
 
-// MarkMessagesRead resets the case's unread-message count when a handler of
-// the holding desk (or the window or a leader) has opened it. It is a read
-// marker, not a change of the case: no event, no version bump.
+// MarkMessagesRead resets the case's unread-message count when whoever must
+// answer has opened the case: a handler of the holding desk, or the window
+// while no desk holds it. Anyone else reading (leaders, co-desks) leaves the
+// flag for them. It is a read marker, not a change of the case: no event,
+// no version bump.
 func (s *Service) MarkMessagesRead(ctx context.Context, a Actor, number string) error {
 	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
 	if err != nil {
@@ -225,9 +227,8 @@ func (s *Service) MarkMessagesRead(ctx context.Context, a Actor, number string) 
 	if c.UnreadMessages == 0 {
 		return nil
 	}
-	holder := a.Role == RoleIntake || a.Role == RoleLeader || holdingDeskHandler(a, c)
-	if !holder {
-		return nil // a co-handling or former desk reading does not clear the holder's flag
+	if !holdingDeskHandler(a, c) && !(c.Desk == "" && a.Role == RoleIntake) {
+		return nil
 	}
 	return s.store.write(ctx, func(tx *sqlx.Tx) error {
 		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET unread_messages = 0 WHERE id = ?`), c.ID)

@@ -149,6 +149,12 @@ func TestCitizenMessageWithFilesReachesTheDesk(t *testing.T) {
 
 	// Opening the case as the holding desk clears the flag, with no event.
 	before := len(ts.timelineKinds(n))
+	if err := ts.svc.MarkMessagesRead(context.Background(), ts.actor("leader"), n); err != nil {
+		t.Fatal(err)
+	}
+	if k := ts.caseAsLeader(n); k["unread_messages"] != float64(3) {
+		t.Fatalf("a leader reading cleared the desk's flag: %v", k["unread_messages"])
+	}
 	mediator := ts.actor("mediation")
 	if err := ts.svc.MarkMessagesRead(context.Background(), mediator, n); err != nil {
 		t.Fatal(err)
@@ -544,4 +550,56 @@ func (ts *testServer) actor(username string) cases.Actor {
 		ts.t.Fatal(err)
 	}
 	return a
+}
+
+func TestMessageAndRatingFormsOnTheStatusPage(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.intake(nil)
+	n, code := c["number"].(string), c["query_code"].(string)
+	statusURL := "/status?" + url.Values{"number": {n}, "code": {code}}.Encode()
+	resp := ts.raw("GET", statusURL, "", nil)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	m := csrfField.FindStringSubmatch(string(body))
+	if m == nil {
+		t.Fatal("no CSRF token on the status page")
+	}
+	cookie := ""
+	for _, ck := range resp.Cookies() {
+		cookie += ck.Name + "=" + ck.Value + "; "
+	}
+	fields := map[string]string{"_csrf": m[1], "number": n, "code": code, "body": "补充照片"}
+
+	// A file that is not what it says: the page again, the message, nothing stored.
+	status, out := ts.multipartCall("/status/message", fields, []upload{{"photo.png", htmlBytes}}, "Cookie", cookie)
+	if status != 400 || !strings.Contains(out["_raw"].(string), "不是JPG、PNG图片或PDF文件") || len(ts.storedFiles()) != 0 {
+		t.Fatalf("bad file through the page: %d, files %v", status, ts.storedFiles())
+	}
+	status, out = ts.multipartCall("/status/message", fields, []upload{{"photo.png", pngBytes}}, "Cookie", cookie)
+	if status != 200 || !strings.Contains(out["_raw"].(string), "留言已收到") || !strings.Contains(out["_raw"].(string), "您的留言：补充照片（附件1个）") {
+		t.Fatalf("message through the page: %d\n%s", status, out["_raw"])
+	}
+	// Without the cookie: refused.
+	if status, _ := ts.multipartCall("/status/message", fields, nil); status != 403 {
+		t.Fatalf("message without the CSRF cookie: %d", status)
+	}
+
+	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("mediation", n, "accept", nil, 200)
+	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功"}, 200)
+	if html := ts.page("GET", statusURL, 200); !strings.Contains(html, "满意度评价") {
+		t.Fatal("a closed case offers no rating form")
+	}
+	ck := []*http.Cookie{}
+	for _, part := range strings.Split(strings.TrimSuffix(cookie, "; "), "; ") {
+		k, v, _ := strings.Cut(part, "=")
+		ck = append(ck, &http.Cookie{Name: k, Value: v})
+	}
+	form := url.Values{"_csrf": {m[1]}, "number": {n}, "code": {code}, "score": {"5"}, "comment": {"很满意"}}
+	if status, html := ts.postForm("/status/rating", form, ck); status != 201 || !strings.Contains(html, "您已评价：5分，很满意") {
+		t.Fatalf("rating through the page: %d\n%s", status, html)
+	}
+	if status, html := ts.postForm("/status/rating", form, ck); status != 409 || !strings.Contains(html, "只能评价一次") {
+		t.Fatalf("second rating through the page: %d\n%s", status, html)
+	}
 }

@@ -21,11 +21,12 @@ button{margin-top:1rem;font-size:1.1rem;padding:.5rem 1.5rem}code{background:#f2
 <h1>一地 · 矛盾纠纷调处化解中心</h1>
 <p>矛盾纠纷化解“最多跑一地”：一个窗口受理，案件在各窗口间流转，群众少跑腿。</p>
 <h2>群众查询办理进度</h2>
-<form action="/api/v1/public/status" method="get">
+<form action="/status" method="get">
 <label for="number">案件编号（如 YD-2026-00042）</label><input id="number" name="number" required>
 <label for="code">查询码（见受理回执）</label><input id="code" name="code" required autocomplete="off">
 <button type="submit">查询</button>
 </form>
+<p>没有来中心登记？<a href="/apply">网上申请调解</a></p>
 <h2>工作人员与系统对接</h2>
 <p>接口说明：<a href="/api/v1/openapi.json"><code>/api/v1/openapi.json</code></a>；基础数据：<a href="/api/v1/meta"><code>/api/v1/meta</code></a>。</p>
 </body></html>`
