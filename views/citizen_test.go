@@ -413,6 +413,11 @@ func TestOutboxRetriesAFailingSenderAndSendsOnce(t *testing.T) {
 	if len(notes) != 1 || notes[0].SentAt == nil || notes[0].Attempts != 3 {
 		t.Fatalf("outbox row %+v", notes)
 	}
+	// A refused transition queues nothing: the message shares its transaction.
+	ts.act("mediation", n, "accept", map[string]any{"version": 1}, 409)
+	if notes, _ := ts.svc.Notifications(ctx, n); len(notes) != 1 {
+		t.Fatalf("a refused accept queued a message: %+v", notes)
+	}
 	// An internal note tells the citizen nothing.
 	ts.act("intake", n, "notes", map[string]any{"body": "内部"}, 200)
 	if notes, _ := ts.svc.Notifications(ctx, n); len(notes) != 1 {
@@ -602,4 +607,48 @@ func TestMessageAndRatingFormsOnTheStatusPage(t *testing.T) {
 	if status, html := ts.postForm("/status/rating", form, ck); status != 409 || !strings.Contains(html, "只能评价一次") {
 		t.Fatalf("second rating through the page: %d\n%s", status, html)
 	}
+}
+
+func TestPublicRoutesAnswerTheirDocumentedExamples(t *testing.T) {
+	ts := newTestServer(t, views.Options{Applications: 2, PublicCaseFailures: 2})
+	doc := loadOpenAPI(t)
+	c := ts.intake(nil)
+	n, code := c["number"].(string), c["query_code"].(string)
+	closed := ts.intake(nil)
+	m, mcode := closed["number"].(string), closed["query_code"].(string)
+	ts.act("intake", m, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("mediation", m, "accept", nil, 200)
+	ts.act("mediation", m, "close", map[string]any{"outcome": "调解成功"}, 200)
+	const rating, apps = "/api/v1/public/rating", "/api/v1/public/applications"
+	ts.checkErrorExamples(doc, "POST", rating, 400, map[string]exampleRequest{
+		"invalid_score": {"", rating, map[string]any{"number": m, "code": mcode, "score": 9}},
+	})
+	ts.callDocumented(doc, "POST", rating, rating, "", dig(t, doc, "paths", rating, "post", "requestBody", "content", "application/json", "example"), 404)
+	ts.callDocumented(doc, "POST", rating, rating, "", map[string]any{"number": m, "code": mcode, "score": 4}, 201)
+	ts.checkErrorExamples(doc, "POST", rating, 409, map[string]exampleRequest{
+		"not_closed":    {"", rating, map[string]any{"number": n, "code": code, "score": 5}},
+		"already_rated": {"", rating, map[string]any{"number": m, "code": mcode, "score": 5}},
+	})
+
+	honey := application()
+	honey["website"] = "x"
+	noPhone := application()
+	delete(noPhone, "phone")
+	ts.checkErrorExamples(doc, "POST", apps, 400, map[string]exampleRequest{
+		"required":            {"", apps, noPhone},
+		"application_refused": {"", apps, honey},
+	})
+	ts.callDocumented(doc, "POST", apps, apps, "", application(), 201)
+	ts.checkErrorExamples(doc, "POST", apps, 429, map[string]exampleRequest{
+		"too_many_applications": {"", apps, application()},
+	})
+	ts2 := newTestServer(t)
+	ts2.callDocumented(doc, "POST", apps, apps, "", dig(t, doc, "paths", apps, "post", "requestBody", "content", "application/json", "example"), 201)
+
+	for range 2 {
+		ts.publicStatus(n, "AAAAA-AAAAA")
+	}
+	ts.checkErrorExamples(doc, "GET", "/api/v1/public/status", 429, map[string]exampleRequest{
+		"too_many_attempts": {"", "/api/v1/public/status?number=" + n + "&code=" + code, nil},
+	})
 }
