@@ -277,6 +277,9 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"ActionInfo": cases.ActionInfo{}, "User": cases.Actor{}, "Desk": cases.Desk{}, "Category": cases.Category{},
 		"SearchResult": search.Result{}, "SearchHit": search.Hit{}, "Facet": search.Facet{},
 		"RelatedCase": cases.RelatedCase{}, "SimilarHit": search.SimilarHit{},
+		"Rate": cases.Rate{}, "DaysToClose": cases.DaysToClose{}, "ClosedCounts": cases.ClosedCounts{},
+		"StatsFigures": cases.Figures{}, "StatsPeriod": cases.Period{}, "StatsFilter": cases.StatsFilter{},
+		"StatsBreakdown": cases.Breakdown{}, "CaseRow": cases.CaseRow{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))
