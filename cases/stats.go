@@ -46,6 +46,7 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"net/url"
@@ -433,12 +434,49 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
 	}
 	defer rows.Close()
+	// Few distinct values repeat 100k times: scan the bytes and keep one
+	// string per value, and nullable columns into Null types, so a row
+	// costs next to no allocations.
+	interned := map[string]string{}
+	intern := func(b sql.RawBytes) string {
+		if v, ok := interned[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		interned[v] = v
+		return v
+	}
 	var c statsCase
+	var status, desk, category, town, closure, warning sql.RawBytes
+	var onTime sql.NullBool
+	var closedAt, deadline sql.NullFloat64
+	var score sql.NullInt64
+	var onTimeV bool
+	var closedV, deadlineV float64
+	var scoreV int64
 	for rows.Next() {
 		c = statsCase{}
-		if err := rows.Scan(&c.ID, &c.Status, &c.Desk, &c.Category, &c.Town, &c.ClosureType, &c.OnTime, &c.Warning,
-			&c.Created, &c.Closed, &c.Deadline, &c.Score); err != nil {
+		if err := rows.Scan(&c.ID, &status, &desk, &category, &town, &closure, &onTime, &warning,
+			&c.Created, &closedAt, &deadline, &score); err != nil {
 			return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
+		}
+		c.Status, c.Desk, c.Category, c.Town = intern(status), intern(desk), intern(category), intern(town)
+		c.ClosureType, c.Warning = intern(closure), intern(warning)
+		if onTime.Valid {
+			onTimeV = onTime.Bool
+			c.OnTime = &onTimeV
+		}
+		if closedAt.Valid {
+			closedV = closedAt.Float64
+			c.Closed = &closedV
+		}
+		if deadline.Valid {
+			deadlineV = deadline.Float64
+			c.Deadline = &deadlineV
+		}
+		if score.Valid {
+			scoreV = score.Int64
+			c.Score = &scoreV
 		}
 		accs := []*statsAcc{total, group(byDesk, c.Desk, true), group(byCat, c.Category, true), group(byTown, c.Town, true)}
 		isOpen := slices.Contains(open, Status(c.Status))
