@@ -385,10 +385,24 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		visits[id] = append(visits[id], jd)
 	}
 	rows.Close()
-	returnGap, err := s.returnGaps(ctx, p)
-	if err != nil {
-		return nil, err
+	// The returning applicants are the costliest side query: it runs on a
+	// second reader connection while the main scan runs, and the repeat
+	// visits are counted after both.
+	type gapResult struct {
+		gaps map[int64]float64
+		err  error
 	}
+	gapc := make(chan gapResult, 1)
+	go func() {
+		g, err := s.returnGaps(ctx, p)
+		gapc <- gapResult{g, err}
+	}()
+	type pendingRepeat struct {
+		id     int64
+		closed float64
+		accs   [5]*statsAcc
+	}
+	var pending []pendingRepeat
 
 	desks, err := s.Desks(ctx)
 	if err != nil {
@@ -410,7 +424,16 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		}
 		return a
 	}
-	monthOf := func(jd float64) string { return jdTime(jd).In(chinaTime).Format("2006-01") }
+	months := map[int]string{} // China-time day number → "YYYY-MM"
+	monthOf := func(jd float64) string {
+		day := int(math.Floor(jd + 0.5 + 8.0/24))
+		m, ok := months[day]
+		if !ok {
+			m = jdTime(jd).In(chinaTime).Format("2006-01")
+			months[day] = m
+		}
+		return m
+	}
 
 	open := OpenStatuses()
 	q := `SELECT c.id, c.status, COALESCE(c.desk, ''), c.category, c.town, c.closure_type, c.closed_on_time, c.warning,
@@ -487,9 +510,12 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		}
 		if c.Status == string(StatusClosed) && c.Closed != nil && *c.Closed >= startJD && *c.Closed < endJD {
 			closed := *c.Closed
-			for _, a := range append(accs, group(byMonth, monthOf(closed), false)) {
-				a.addClosed(&c, closed, nowJD, visits[c.ID], returnGap)
+			pr := pendingRepeat{id: c.ID, closed: closed}
+			copy(pr.accs[:], append(accs, group(byMonth, monthOf(closed), false)))
+			for _, a := range pr.accs {
+				a.addClosed(&c, closed)
 			}
+			pending = append(pending, pr)
 		}
 		firstClose := c.Closed
 		var firstReopen *float64
@@ -513,6 +539,15 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
+	}
+	gr := <-gapc
+	if gr.err != nil {
+		return nil, gr.err
+	}
+	for _, pr := range pending {
+		for _, a := range pr.accs {
+			a.addRepeat(pr.id, pr.closed, nowJD, visits[pr.id], gr.gaps)
+		}
 	}
 
 	st := &Stats{Period: p, Filters: f, AsOf: now}
@@ -582,7 +617,7 @@ func rowsOf(m map[string]*statsAcc, p Period, f StatsFilter, label func(string) 
 	return out
 }
 
-func (a *statsAcc) addClosed(c *statsCase, closed, nowJD float64, visits []float64, returnGap map[int64]float64) {
+func (a *statsAcc) addClosed(c *statsCase, closed float64) {
 	a.closed++
 	t := c.ClosureType
 	if t == "" {
@@ -603,9 +638,12 @@ func (a *statsAcc) addClosed(c *statsCase, closed, nowJD float64, visits []float
 		}
 	}
 	a.days = append(a.days, closed-c.Created)
+}
+
+func (a *statsAcc) addRepeat(id int64, closed, nowJD float64, visits []float64, returnGap map[int64]float64) {
 	// The smallest gap after closing at which the applicant came back.
 	gap := math.Inf(1)
-	if g, ok := returnGap[c.ID]; ok {
+	if g, ok := returnGap[id]; ok {
 		gap = g
 	}
 	for _, v := range visits {

@@ -266,3 +266,13 @@ func (w *countingWriter) Write(p []byte) (int, error) {
 }
 
 var _ io.Writer = (*countingWriter)(nil)
+
+// TestMain removes the generated 100k-case file after the benchmarks that
+// shared it.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if statsBenchDir != "" {
+		os.RemoveAll(statsBenchDir)
+	}
+	os.Exit(code)
+}
