@@ -158,9 +158,11 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	// unknown address is a 404 rather than a 401.
 	auth := s.requireToken
 	api.Post("/cases", auth, s.intake)
+	api.Get("/cases", auth, s.listCases)
 	api.Post("/cases/check", auth, s.checkIntake)
 	api.Get("/cases/:number/related", auth, s.related)
 	api.Get("/search", auth, s.search)
+	api.Get("/stats", auth, s.stats)
 	api.Get("/synonyms", auth, s.synonyms)
 	api.Put("/synonyms", auth, s.setSynonyms)
 	api.Get("/cases/:number", auth, s.getCase)
