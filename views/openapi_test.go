@@ -284,7 +284,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"RelatedCase": cases.RelatedCase{}, "SimilarHit": search.SimilarHit{},
 		"Rating": cases.Rating{}, "Attachment": cases.Attachment{}, "MessageReceipt": cases.MessageReceipt{},
 		"ApplicationReceipt": cases.ApplicationReceipt{},
-		"Rate": cases.Rate{}, "DaysToClose": cases.DaysToClose{}, "ClosedCounts": cases.ClosedCounts{},
+		"Rate":               cases.Rate{}, "DaysToClose": cases.DaysToClose{}, "ClosedCounts": cases.ClosedCounts{},
 		"StatsFigures": cases.Figures{}, "StatsPeriod": cases.Period{}, "StatsFilter": cases.StatsFilter{},
 		"StatsBreakdown": cases.Breakdown{}, "CaseRow": cases.CaseRow{},
 	}
