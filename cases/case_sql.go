@@ -43,6 +43,7 @@ type caseRow struct {
 	ReopenCount   int            `db:"reopen_count"`
 	Warning       string         `db:"warning"`
 	Supervision   string         `db:"supervision"`
+	Unread        int            `db:"unread_messages"`
 }
 
 func (r *caseRow) toCase() *Case {
@@ -53,7 +54,7 @@ func (r *caseRow) toCase() *Case {
 		Visits: r.VisitCount, Outcome: r.Outcome, Version: r.Version, CreatedBy: r.CreatedBy,
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CoDesks: []string{},
 		ClosureType: r.ClosureType, ReopenCount: r.ReopenCount, Warning: r.Warning,
-		Supervision: r.Supervision, Deadlines: []DeadlineView{},
+		Supervision: r.Supervision, Deadlines: []DeadlineView{}, UnreadMessages: r.Unread,
 	}
 	if r.ClosedOnTime.Valid {
 		onTime := r.ClosedOnTime.Bool
@@ -160,6 +161,11 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 		after.Status, nullString(after.Desk), deadlineAt, rule, after.RepeatVisit,
 		after.Visits, after.Outcome, closedAt, after.ClosureType, closedOnTime,
 		after.ReopenCount, after.Warning, after.Supervision, now, after.ID, before.Version)
+	if err == nil && after.newCode != "" {
+		salt := newSalt()
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET query_code_salt = ?, query_code_hash = ? WHERE id = ?`),
+			salt, hashQueryCode(salt, after.newCode), after.ID)
+	}
 	if err != nil {
 		return fmt.Errorf("store: unable to update case: %w", err)
 	}

@@ -429,8 +429,8 @@ func (r *DeadlineRule) validate() error {
 	if r.Desk != "" && !validCode(r.Desk) {
 		return invalid("desk", "invalid_code", "窗口代码应为2-32位小写英文字母、数字或下划线；留空表示适用于所有窗口")
 	}
-	if r.Stage != StatusRegistered && r.Stage != StatusRouted && r.Stage != StatusInProgress {
-		return invalid("stage", "invalid_stage", "环节只能是 registered（待分流）、routed（待签收）或 in_progress（办理中）")
+	if r.Stage != StatusSubmitted && r.Stage != StatusRegistered && r.Stage != StatusRouted && r.Stage != StatusInProgress {
+		return invalid("stage", "invalid_stage", "环节只能是 submitted（网上申请待受理）、registered（待分流）、routed（待签收）或 in_progress（办理中）")
 	}
 	if r.Unit != UnitDay && r.Unit != UnitMonth {
 		return invalid("unit", "invalid_unit", "单位只能是 day（日）或 month（月）")

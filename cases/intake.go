@@ -240,6 +240,12 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 }
 
 func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *IntakeInput, now time.Time) (*IntakeResult, error) {
+	return s.insertCaseAs(ctx, tx, a, in, StatusRegistered, now)
+}
+
+// insertCaseAs inserts a case in its first status: registered at the
+// window, or submitted online (application.go), each with its own event.
+func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *IntakeInput, status Status, now time.Time) (*IntakeResult, error) {
 	personIDs := make([]int64, len(in.Parties))
 	for i := range in.Parties {
 		id, err := resolvePerson(ctx, tx, &in.Parties[i], fmt.Sprintf("parties[%d]", i), now)
@@ -265,7 +271,7 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 	if err != nil {
 		return nil, err
 	}
-	stage := &Case{Status: StatusRegistered}
+	stage := &Case{Status: status}
 	stage.startStage(denv)
 	stage.syncDeadlines()
 	var deadlineAt any
@@ -287,7 +293,7 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 			version, created_by, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?, ?, ?, 1, ?, ?, ?) RETURNING id`),
 		number, in.Title, in.Category, in.Source, in.Summary, in.Claims, in.Town, amountFen, in.PeopleCount,
-		StatusRegistered, deadlineAt, deadlineRule, salt, hashQueryCode(salt, code), len(warnings) > 0,
+		status, deadlineAt, deadlineRule, salt, hashQueryCode(salt, code), len(warnings) > 0,
 		a.UserID, now, now)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to insert case: %w", err)
@@ -307,7 +313,11 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 	if len(warnings) > 0 {
 		data["repeat_of"] = strings.Join(warnings[0].Cases, ",")
 	}
-	e := newEvent(EventIntake, "", data)
+	kind := EventIntake
+	if status == StatusSubmitted {
+		kind = EventSubmitted
+	}
+	e := newEvent(kind, "", data)
 	e.Visibility = VisibilityInternal
 	if err := s.appendActorEvent(ctx, tx, a, caseID, e, now); err != nil {
 		return nil, err
@@ -315,7 +325,7 @@ func (s *Service) insertCase(ctx context.Context, tx *sqlx.Tx, a Actor, in *Inta
 	// The case as just written; reading it back would double the work.
 	c := &Case{ID: caseID, Number: number, Title: in.Title, Category: in.Category, Source: in.Source,
 		Summary: in.Summary, Claims: in.Claims, Town: in.Town, Amount: in.Amount, PeopleCount: in.PeopleCount,
-		Status: StatusRegistered, CoDesks: []string{}, Deadline: stage.Deadline, RepeatVisit: len(warnings) > 0,
+		Status: status, CoDesks: []string{}, Deadline: stage.Deadline, RepeatVisit: len(warnings) > 0,
 		Deadlines: stage.deadlineViews(now), deadlines: stage.deadlines,
 		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties))}
 	for i, p := range in.Parties {
@@ -406,8 +416,8 @@ func repeatVisitorWarnings(ctx context.Context, tx *sqlx.Tx, parties []PartyInpu
 		SELECT DISTINCT c.number FROM cases c
 		JOIN case_parties cp ON cp.case_id = c.id
 		JOIN persons p ON p.id = cp.person_id
-		WHERE c.status <> ? AND cp.role = ? AND (p.id IN (?) OR p.phone IN (?))
-		ORDER BY c.number`, StatusClosed, PartyApplicant, ids, append(phones, "\x00"))
+		WHERE c.status NOT IN (?) AND cp.role = ? AND (p.id IN (?) OR p.phone IN (?))
+		ORDER BY c.number`, []Status{StatusClosed, StatusDeclined}, PartyApplicant, ids, append(phones, "\x00"))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to build repeat-visitor query: %w", err)
 	}

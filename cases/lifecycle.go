@@ -258,6 +258,41 @@ var transitions = []transition{
 		allowed: func(a Actor, c *Case) bool { return holdingDeskHandler(a, c) || a.Role == RoleLeader },
 		apply:   applyReopen,
 	},
+	{
+		ActionInfo: ActionInfo{Name: "register", Label: "受理登记", From: []Status{StatusSubmitted},
+			Who: "intake, leader — accept an online application"},
+		allowed: func(a Actor, c *Case) bool { return a.Role == RoleIntake || a.Role == RoleLeader },
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			c.Status = StatusRegistered
+			return newEvent(EventRegister, "", nil), nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "decline", Label: "不予受理", From: []Status{StatusSubmitted},
+			Who:    "intake, leader — decline an online application; the citizen sees the reason",
+			Fields: []string{"reason"}},
+		allowed: func(a Actor, c *Case) bool { return a.Role == RoleIntake || a.Role == RoleLeader },
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			if err := required("reason", r.Reason, MaxReason, "不予受理的理由"); err != nil {
+				return nil, err
+			}
+			c.Status, c.Outcome = StatusDeclined, strings.TrimSpace(r.Reason)
+			e := newEvent(EventDecline, r.Reason, nil)
+			e.Visibility = VisibilityPublic // written for the citizen
+			return e, nil
+		},
+	},
+	{
+		ActionInfo: ActionInfo{Name: "reissue_code", Label: "补发查询码",
+			Who: "intake, leader, handler of the holding desk — the old code stops working"},
+		allowed: func(a Actor, c *Case) bool {
+			return a.Role == RoleIntake || a.Role == RoleLeader || holdingDeskHandler(a, c)
+		},
+		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
+			c.newCode = newQueryCode()
+			return newEvent(EventCodeReissued, "", nil), nil
+		},
+	},
 }
 
 // openStatuses are the statuses of a case still being handled.
@@ -343,10 +378,12 @@ var statusLabels = map[Status]string{
 	StatusInProgress: "办理中",
 	StatusSuspended:  "已中止",
 	StatusClosed:     "已办结",
+	StatusSubmitted:  "待受理",
+	StatusDeclined:   "不予受理",
 }
 
 // Statuses lists every status in lifecycle order.
-var Statuses = []Status{StatusRegistered, StatusRouted, StatusInProgress, StatusSuspended, StatusClosed}
+var Statuses = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress, StatusSuspended, StatusClosed, StatusDeclined}
 
 // StatusLabel is the status as the counter says it.
 func StatusLabel(s Status) string {

@@ -66,6 +66,9 @@ const (
 	StatusInProgress Status = "in_progress"
 	StatusSuspended  Status = "suspended" // 已中止: the time limit stops (awaiting an appraisal, a hearing)
 	StatusClosed     Status = "closed"
+	// Online applications (网上申请) wait at the window before registration.
+	StatusSubmitted Status = "submitted" // 待受理
+	StatusDeclined  Status = "declined"  // 不予受理(网上申请)
 )
 
 // Party roles in a case.
@@ -124,9 +127,14 @@ type Case struct {
 	Warning      string     `json:"warning"`     // "", "yellow", "red"
 	Supervision  string     `json:"supervision"` // 督办 awaiting a response: "", "normal", "yellow", "red"
 	// Deadlines are the running time limits: the stage's and a 督办 response date.
-	Deadlines    []DeadlineView  `json:"deadlines"`
-	previousDesk []string        // desks that held or co-handled it before, for read access
-	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
+	Deadlines []DeadlineView `json:"deadlines"`
+	// UnreadMessages counts citizen messages the holding desk has not opened.
+	UnreadMessages int             `json:"unread_messages"`
+	previousDesk   []string        // desks that held or co-handled it before, for read access
+	deadlines      []*caseDeadline // open deadline records (and those an action just ended)
+	// newCode is a query code a transition issued (reissue_code); the
+	// service stores its hash and hands it out once.
+	newCode string
 }
 
 // Deadline is the time limit of the case's current stage and the rule behind it.
@@ -169,6 +177,14 @@ const (
 	EventRespond  = "respond"
 	EventReopen   = "reopen"
 	EventWarning  = "warning" // the sweep: a limit turned yellow or red; data {"level"}
+
+	// The citizen's side.
+	EventCitizenMessage = "citizen_message" // 补充材料/留言 from the citizen
+	EventRating         = "rating"          // 满意度评价
+	EventSubmitted      = "submitted"       // an online application arrived
+	EventRegister       = "register"        // the window accepted it
+	EventDecline        = "decline"         // the window declined it, with a reason
+	EventCodeReissued   = "code_reissued"   // staff issued a new query code
 )
 
 // Closure types: an honest account of how a case ended.

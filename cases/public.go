@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -19,6 +20,11 @@ type PublicView struct {
 	DeskName   string        `json:"desk_name"`
 	Deadline   *Deadline     `json:"deadline"`
 	Events     []PublicEvent `json:"events"`
+	// NextStep says what happens next, in the citizen's words.
+	NextStep string `json:"next_step"`
+	// CanRate: the case is closed and not yet rated (满意度评价, once).
+	CanRate bool    `json:"can_rate"`
+	Rating  *Rating `json:"rating"`
 }
 
 // PublicEvent is one step of the case told in words for the citizen; the
@@ -34,34 +40,40 @@ type PublicEvent struct {
 // ErrPublicNotFound is the one answer for an unknown number and a wrong code.
 var ErrPublicNotFound = &Error{Kind: KindNotFound, Code: "not_found", Message: "案件编号或查询码不正确，请核对回执后重试"}
 
-// dummySalt keeps the unknown-number path doing the same hashing work.
-var dummySalt = newSalt()
+// The unknown-number path compares against this fixed pair, so that it does
+// the same work as a wrong code for a real case.
+var (
+	dummySalt     = newSalt()
+	dummyCodeHash = hashQueryCode(dummySalt, newQueryCode())
+	dummyTime     = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+)
 
-// publicEntry is a cached public view with what checks the code for it.
+// publicEntry is a cached public view, valid while the case row's
+// updated_at is the one it was built from.
 type publicEntry struct {
-	salt, hash string
-	view       *PublicView
-	at         time.Time
+	updatedAt time.Time
+	view      *PublicView
 }
 
-// A citizen reloads the status page; the centre's reform is judged on how
-// fast it answers. Views are cached per case, dropped by every action on
-// the case and after publicCacheTTL (another process may have acted).
-const (
-	publicCacheTTL  = 10 * time.Second
-	publicCacheSize = 20000
-)
+// A citizen reloads the status page; building the view reads the whole
+// timeline. Views are cached per case and used only after the code was
+// checked against the database, so a cached case answers a wrong code
+// exactly as slowly as an unknown number does.
+const publicCacheSize = 20000
 
 type publicCache struct {
 	mu      sync.Mutex
 	entries map[string]publicEntry
 }
 
-func (c *publicCache) get(number string, now time.Time) (publicEntry, bool) {
+func (c *publicCache) get(number string, updatedAt time.Time) (*PublicView, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[number]
-	return e, ok && now.Sub(e.at) < publicCacheTTL
+	if !ok || !e.updatedAt.Equal(updatedAt) {
+		return nil, false
+	}
+	return e.view, true
 }
 
 func (c *publicCache) put(number string, e publicEntry) {
@@ -79,33 +91,55 @@ func (c *publicCache) drop(number string) {
 	delete(c.entries, number)
 }
 
+// codeRow is what checking a query code needs from the case row.
+type codeRow struct {
+	ID        int64     `db:"id"`
+	Salt      string    `db:"query_code_salt"`
+	Hash      string    `db:"query_code_hash"`
+	UpdatedAt time.Time `db:"updated_at"`
+}
+
+// checkQueryCode answers the case id for a right number and code, and
+// ErrPublicNotFound otherwise, after the same work in every case: one
+// indexed read and one salted hash compared in constant time.
+func checkQueryCode(ctx context.Context, q querier, number, code string) (*codeRow, error) {
+	number = NormalizeCaseNumber(number)
+	// An unknown number still yields one row (id 0, the dummy pair), so
+	// both paths read, scan and hash alike.
+	var row codeRow
+	err := q.GetContext(ctx, &row, q.Rebind(`
+		SELECT id, query_code_salt, query_code_hash, updated_at FROM cases WHERE number = ?
+		UNION ALL
+		SELECT 0, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM cases WHERE number = ?)`),
+		number, dummySalt, dummyCodeHash, dummyTime, number)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to check a query code: %w", err)
+	}
+	if !queryCodeMatches(row.Salt, row.Hash, code) || row.ID == 0 {
+		return nil, ErrPublicNotFound
+	}
+	return &row, nil
+}
+
 // PublicStatus answers the citizen's view of a case after checking the code.
 func (s *Service) PublicStatus(ctx context.Context, number, code string) (*PublicView, error) {
 	number = NormalizeCaseNumber(number)
-	now := time.Now()
-	if e, ok := s.public.get(number, now); ok {
-		if !queryCodeMatches(e.salt, e.hash, code) {
-			return nil, ErrPublicNotFound
-		}
-		v := *e.view
-		return &v, nil
-	}
-	row, err := findCaseRow(ctx, s.store.r, number)
-	if err != nil && ErrorOf(err) != ErrCaseNotFound {
+	row, err := checkQueryCode(ctx, s.store.r, number, code)
+	if err != nil {
 		return nil, err
 	}
-	if row == nil {
-		queryCodeMatches(dummySalt, "", code)
-		return nil, ErrPublicNotFound
-	}
-	if !queryCodeMatches(row.QueryCodeSalt, row.QueryCodeHash, code) {
-		return nil, ErrPublicNotFound
+	if v, ok := s.public.get(number, row.UpdatedAt); ok {
+		cp := *v
+		return &cp, nil
 	}
 	name, err := s.DeskNames(ctx)
 	if err != nil {
 		return nil, err
 	}
-	c := row.toCase()
+	c, err := findCase(ctx, s.store.r, number)
+	if err != nil {
+		return nil, err
+	}
 	events, err := findEvents(ctx, s.store.r, c.ID)
 	if err != nil {
 		return nil, err
@@ -113,12 +147,17 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 	v := &PublicView{Number: c.Number, Title: c.Title, Status: c.Status, Desk: c.Desk,
 		DeskName: name(c.Desk), Deadline: c.Deadline, Events: []PublicEvent{}}
 	v.StatusText = publicStatusText(c, name)
+	v.NextStep = publicNextStep(c, name)
 	for _, e := range events {
 		if text, ok := publicEventText(e, name); ok {
 			v.Events = append(v.Events, PublicEvent{At: e.At, Kind: e.Kind, Desk: e.Desk, DeskName: name(e.Desk), Text: text})
 		}
 	}
-	s.public.put(number, publicEntry{salt: row.QueryCodeSalt, hash: row.QueryCodeHash, view: v, at: now})
+	if v.Rating, err = findRating(ctx, s.store.r, c.ID); err != nil {
+		return nil, err
+	}
+	v.CanRate = c.Status == StatusClosed && v.Rating == nil
+	s.public.put(number, publicEntry{updatedAt: row.UpdatedAt, view: v})
 	cp := *v
 	return &cp, nil
 }
@@ -148,8 +187,30 @@ func publicStatusText(c *Case, deskName func(string) string) string {
 		return "已中止，" + deskName(c.Desk) + "窗口等待鉴定等结果，期间不计入办理期限"
 	case StatusClosed:
 		return "已办结"
+	case StatusSubmitted:
+		return "网上申请已提交，等待受理窗口审核"
+	case StatusDeclined:
+		return "不予受理：" + c.Outcome
 	}
 	return StatusLabel(c.Status)
+}
+
+func publicNextStep(c *Case, deskName func(string) string) string {
+	switch c.Status {
+	case StatusSubmitted:
+		return "受理窗口审核您的申请，受理或告知不予受理的理由"
+	case StatusRegistered:
+		return "受理窗口安排办理窗口"
+	case StatusRouted:
+		return deskName(c.Desk) + "窗口签收您的案件"
+	case StatusInProgress:
+		return deskName(c.Desk) + "窗口办理，办结后告知结果"
+	case StatusClosed:
+		return "请对办理结果作出满意度评价"
+	case StatusDeclined:
+		return "如有疑问，可携带材料到中心受理窗口咨询"
+	}
+	return ""
 }
 
 func publicEventText(e Event, deskName func(string) string) (string, bool) {
@@ -182,6 +243,25 @@ func publicEventText(e Event, deskName func(string) string) (string, bool) {
 		return "案件恢复办理", true
 	case EventReopen:
 		return "案件重新办理", true
+	case EventSubmitted:
+		return "您的网上申请已提交，等待受理", true
+	case EventRegister:
+		return "网上申请已受理登记", true
+	case EventDecline:
+		return "不予受理：" + e.Body, true
+	case EventCitizenMessage:
+		// The citizen's own words, shown back to the citizen.
+		text := "您的留言：" + e.Body
+		if n := data["attachments"]; n != "" && n != "0" {
+			text += "（附件" + n + "个）"
+		}
+		return text, true
+	case EventRating:
+		text := "您的评价：" + data["score"] + "分"
+		if e.Body != "" {
+			text += "，" + e.Body
+		}
+		return text, true
 	}
 	// Supervision (督办), its answer and deadline warnings are internal.
 	return "", false

@@ -52,8 +52,28 @@ func (s *Service) committed() {
 	}
 }
 
-// Do applies one action to a case and answers the updated case.
+// Do applies one action to a case and answers the updated case. For
+// reissue_code use ReissueCode, which also answers the new code.
 func (s *Service) Do(ctx context.Context, a Actor, number string, r ActionRequest) (*Case, error) {
+	after, err := s.do(ctx, a, number, r)
+	if err != nil {
+		return nil, err
+	}
+	return maskCase(after), nil
+}
+
+// ReissueCode issues a new query code through the reissue_code action (so
+// the transitions table decides who may) and answers it, once: the old
+// code stops working at once, and only the new code's hash is kept.
+func (s *Service) ReissueCode(ctx context.Context, a Actor, number string, version *int64) (*Case, string, error) {
+	after, err := s.do(ctx, a, number, ActionRequest{Action: "reissue_code", Version: version})
+	if err != nil {
+		return nil, "", err
+	}
+	return maskCase(after), after.newCode, nil
+}
+
+func (s *Service) do(ctx context.Context, a Actor, number string, r ActionRequest) (*Case, error) {
 	number = NormalizeCaseNumber(number)
 	now := s.now().UTC()
 	var after *Case
@@ -81,7 +101,12 @@ func (s *Service) Do(ctx context.Context, a Actor, number string, r ActionReques
 		if err := saveCaseState(ctx, tx, before, after, now); err != nil {
 			return err
 		}
-		return s.appendActorEvent(ctx, tx, a, after.ID, e, now)
+		if err := s.appendActorEvent(ctx, tx, a, after.ID, e, now); err != nil {
+			return err
+		}
+		// The citizen hears of it in the same transaction: no change is told
+		// that did not happen, and none that happened goes untold.
+		return queueNotification(ctx, tx, after, e, deskNamer(desks), now)
 	})
 	if err != nil {
 		return nil, err
@@ -89,7 +114,7 @@ func (s *Service) Do(ctx context.Context, a Actor, number string, r ActionReques
 	s.public.drop(number)
 	s.committed()
 	after.Deadlines = after.deadlineViews(now)
-	return maskCase(after), nil
+	return after, nil
 }
 
 func (s *Service) appendActorEvent(ctx context.Context, tx *sqlx.Tx, a Actor, caseID int64, e *Event, now time.Time) error {

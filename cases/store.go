@@ -26,6 +26,7 @@ type Store struct {
 	w      *sqlx.DB
 	r      *sqlx.DB
 	secret []byte // seals idempotency replays; lives beside, not in, the database
+	dir    string // the data folder; citizens' attachments are stored under it
 
 	applied []string // migrations this Open applied
 }
@@ -57,7 +58,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &Store{w: w, r: r}
+	s := &Store{w: w, r: r, dir: dir}
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)

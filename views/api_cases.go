@@ -30,6 +30,11 @@ func (s *server) intake(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(intakeAnswer{Case: res.Case, QueryCode: res.QueryCode, Warnings: res.Warnings})
 }
 
+type reissueAnswer struct {
+	*cases.Case
+	QueryCode string `json:"query_code"`
+}
+
 func (s *server) getCase(c *fiber.Ctx) error {
 	kase, err := s.svc.Case(c.UserContext(), actorOf(c), c.Params("number"))
 	if err != nil {
@@ -56,6 +61,14 @@ func (s *server) caseAction(c *fiber.Ctx) error {
 		return err
 	}
 	req.Action = c.Params("action")
+	if req.Action == "reissue_code" {
+		kase, code, err := s.svc.ReissueCode(c.UserContext(), actorOf(c), c.Params("number"), req.Version)
+		if err != nil {
+			return err
+		}
+		// The new code is shown this once, like an intake's.
+		return c.JSON(reissueAnswer{Case: kase, QueryCode: code})
+	}
 	kase, err := s.svc.Do(c.UserContext(), actorOf(c), c.Params("number"), req)
 	if err != nil {
 		return err

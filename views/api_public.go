@@ -1,28 +1,221 @@
 package views
 
 import (
+	"fmt"
+	"io"
+	"math"
+	"mime/multipart"
+	"strconv"
+	"strings"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
 )
 
-var errTooManyLookups = &cases.Error{Kind: cases.KindTooMany, Code: "too_many_attempts",
-	Message: "查询失败次数过多，请15分钟后再试；如忘记查询码，请携带身份证到受理窗口补发"}
+// Every public call opens a case with its number and query code. Two
+// limits refuse guessing: failures per address, and failures per case
+// number from any address (counted for unknown numbers too, so a 429 says
+// nothing about whether a number exists). Successes never count.
+
+// tooManyAttempts is the 429 for either limit, with the wait in minutes.
+func tooManyAttempts(c *fiber.Ctx, wait time.Duration) error {
+	minutes := int(math.Ceil(wait.Minutes()))
+	minutes = max(minutes, 1)
+	c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	return &cases.Error{Kind: cases.KindTooMany, Code: "too_many_attempts",
+		Message: fmt.Sprintf("尝试次数过多，请%d分钟后再试；如忘记查询码，请携带身份证到受理窗口补发", minutes)}
+}
+
+// caseKey is the per-case limiter's key: the number as the service reads
+// it, cut short so garbage cannot grow the table by much.
+func caseKey(number string) string {
+	n := cases.NormalizeCaseNumber(number)
+	if len(n) > 32 {
+		n = n[:32]
+	}
+	return n
+}
+
+// publicBlocked answers the 429 when the address or the case number has
+// used up its failures.
+func (s *server) publicBlocked(c *fiber.Ctx, number string) error {
+	wait := max(s.publicLimiter.retryAfter(c.IP()), s.caseLimiter.retryAfter(caseKey(number)))
+	if wait > 0 {
+		return tooManyAttempts(c, wait)
+	}
+	return nil
+}
+
+// publicFailed counts err against both limits when it is a failed code.
+func (s *server) publicFailed(c *fiber.Ctx, number string, err error) {
+	if cases.ErrorOf(err) == cases.ErrPublicNotFound {
+		s.publicLimiter.fail(c.IP())
+		s.caseLimiter.fail(caseKey(number))
+	}
+}
 
 // publicStatus is the citizen's lookup by case number and query code. Every
 // failure looks the same, and an address that fails too often is refused.
 func (s *server) publicStatus(c *fiber.Ctx) error {
-	ip := c.IP()
-	if s.publicLimiter.blocked(ip) {
-		return errTooManyLookups
+	number := c.Query("number")
+	if err := s.publicBlocked(c, number); err != nil {
+		return err
 	}
-	view, err := s.svc.PublicStatus(c.UserContext(), c.Query("number"), c.Query("code"))
+	view, err := s.svc.PublicStatus(c.UserContext(), number, c.Query("code"))
 	if err != nil {
-		if cases.ErrorOf(err) == cases.ErrPublicNotFound {
-			s.publicLimiter.fail(ip)
-		}
+		s.publicFailed(c, number, err)
 		return err
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(view)
+}
+
+// messageRequest is the JSON form of a citizen's message.
+type messageRequest struct {
+	Number string `json:"number"`
+	Code   string `json:"code"`
+	Body   string `json:"body"`
+}
+
+// publicMessage takes a citizen's message: JSON, or multipart with up to
+// three files in "files".
+func (s *server) publicMessage(c *fiber.Ctx) error {
+	req, files, err := readMessage(c)
+	if err != nil {
+		return err
+	}
+	if err := s.publicBlocked(c, req.Number); err != nil {
+		return err
+	}
+	receipt, err := s.svc.PublicMessage(c.UserContext(), req.Number, req.Code, req.Body, files)
+	if err != nil {
+		s.publicFailed(c, req.Number, err)
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(receipt)
+}
+
+func isMultipart(c *fiber.Ctx) bool {
+	return strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm)
+}
+
+func readMessage(c *fiber.Ctx) (messageRequest, []cases.AttachmentInput, error) {
+	var req messageRequest
+	if !isMultipart(c) {
+		return req, nil, decodeJSON(c, &req)
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_form", Message: "表单内容无法读取，请重新提交"}
+	}
+	for k := range form.Value {
+		switch k {
+		case "number", "code", "body", "_csrf":
+		default:
+			return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: fmt.Sprintf("不认识的字段“%s”", k), Field: k}
+		}
+	}
+	first := func(k string) string {
+		if v := form.Value[k]; len(v) > 0 {
+			return v[0]
+		}
+		return ""
+	}
+	req = messageRequest{Number: first("number"), Code: first("code"), Body: first("body")}
+	for k := range form.File {
+		if k != "files" {
+			return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: fmt.Sprintf("不认识的字段“%s”", k), Field: k}
+		}
+	}
+	files, err := readFiles(form.File["files"])
+	return req, files, err
+}
+
+// readFiles reads each uploaded file, at most one byte past the size limit
+// so the service can refuse it; an empty file input (a browser sends one
+// with no name) is not a file.
+func readFiles(headers []*multipart.FileHeader) ([]cases.AttachmentInput, error) {
+	var out []cases.AttachmentInput
+	for _, fh := range headers {
+		if fh.Filename == "" && fh.Size == 0 {
+			continue
+		}
+		if len(out) == cases.MaxAttachments {
+			// One past the limit is enough for the service to refuse.
+			out = append(out, cases.AttachmentInput{Name: fh.Filename})
+			break
+		}
+		f, err := fh.Open()
+		if err != nil {
+			return nil, fmt.Errorf("views: unable to open upload: %w", err)
+		}
+		data, err := io.ReadAll(io.LimitReader(f, cases.MaxAttachmentSize+1))
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("views: unable to read upload: %w", err)
+		}
+		out = append(out, cases.AttachmentInput{Name: fh.Filename, Data: data})
+	}
+	return out, nil
+}
+
+type ratingRequest struct {
+	Number  string `json:"number"`
+	Code    string `json:"code"`
+	Score   int    `json:"score"`
+	Comment string `json:"comment"`
+}
+
+// publicRating takes the citizen's one satisfaction rating.
+func (s *server) publicRating(c *fiber.Ctx) error {
+	var req ratingRequest
+	if err := decodeJSON(c, &req); err != nil {
+		return err
+	}
+	if err := s.publicBlocked(c, req.Number); err != nil {
+		return err
+	}
+	r, err := s.svc.Rate(c.UserContext(), req.Number, req.Code, req.Score, req.Comment)
+	if err != nil {
+		s.publicFailed(c, req.Number, err)
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+// publicApplication takes an online application (网上申请).
+func (s *server) publicApplication(c *fiber.Ctx) error {
+	var in cases.ApplicationInput
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := s.applicationBlocked(c); err != nil {
+		return err
+	}
+	receipt, err := s.svc.Apply(c.UserContext(), in)
+	s.applicationCounted(c, err)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(receipt)
+}
+
+// applicationBlocked: each address may file a few applications an hour.
+func (s *server) applicationBlocked(c *fiber.Ctx) error {
+	if wait := s.applyLimiter.retryAfter(c.IP()); wait > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		return &cases.Error{Kind: cases.KindTooMany, Code: "too_many_applications",
+			Message: fmt.Sprintf("提交过于频繁，请%d分钟后再试", max(1, int(math.Ceil(wait.Minutes()))))}
+	}
+	return nil
+}
+
+// applicationCounted counts stored applications and honeypot hits; a
+// citizen correcting a mistake in the form is not counted.
+func (s *server) applicationCounted(c *fiber.Ctx, err error) {
+	if err == nil || cases.ErrorOf(err) == cases.ErrApplicationRefused {
+		s.applyLimiter.fail(c.IP())
+	}
 }

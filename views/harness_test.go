@@ -25,6 +25,7 @@ type testServer struct {
 	svc    *cases.Service
 	store  *cases.Store
 	index  *search.Index
+	dir    string            // the data folder
 	tokens map[string]string // "admin", "intake", "leader", "mediation", "petition", "litigation", "governance"
 }
 
@@ -54,7 +55,7 @@ func newTestServer(t *testing.T, opts ...views.Options) *testServer {
 		o = opts[0]
 	}
 	o.Index = index
-	ts := &testServer{t: t, app: views.New(svc, o), svc: svc, store: store, index: index, tokens: map[string]string{}}
+	ts := &testServer{t: t, app: views.New(svc, o), svc: svc, store: store, index: index, dir: dir, tokens: map[string]string{}}
 	users := []cases.UserInput{
 		{Username: "admin", Role: cases.RoleAdmin, Name: "管理员"},
 		{Username: "intake", Role: cases.RoleIntake, Name: "王窗口"},

@@ -65,3 +65,14 @@ func (l *failureLimiter) current(key string) *failureWindow {
 	}
 	return w
 }
+
+// retryAfter is how long key stays refused; zero when it is not.
+func (l *failureLimiter) retryAfter(key string) time.Duration {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := l.current(key)
+	if w == nil || w.failures < l.limit {
+		return 0
+	}
+	return l.window - l.now().Sub(w.start)
+}

@@ -282,6 +282,11 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"ActionInfo": cases.ActionInfo{}, "User": cases.Actor{}, "Desk": cases.Desk{}, "Category": cases.Category{},
 		"SearchResult": search.Result{}, "SearchHit": search.Hit{}, "Facet": search.Facet{},
 		"RelatedCase": cases.RelatedCase{}, "SimilarHit": search.SimilarHit{},
+		"Rating": cases.Rating{}, "Attachment": cases.Attachment{}, "MessageReceipt": cases.MessageReceipt{},
+		"ApplicationReceipt": cases.ApplicationReceipt{},
+		"Rate":               cases.Rate{}, "DaysToClose": cases.DaysToClose{}, "ClosedCounts": cases.ClosedCounts{},
+		"StatsFigures": cases.Figures{}, "StatsPeriod": cases.Period{}, "StatsFilter": cases.StatsFilter{},
+		"StatsBreakdown": cases.Breakdown{}, "CaseRow": cases.CaseRow{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))
@@ -298,6 +303,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 	bodies := map[string]any{
 		"IntakeInput": cases.IntakeInput{}, "PartyInput": cases.PartyInput{}, "ActionRequest": cases.ActionRequest{},
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
+		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 	}
 	for name, v := range bodies {
 		all, _ := jsonFields(reflect.TypeOf(v))

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/gofiber/fiber/v2/middleware/session"
+	"github.com/valyala/fasthttp"
 
 	"yidi/cases"
 	"yidi/search"
@@ -25,11 +26,19 @@ type Options struct {
 	// per PublicWindow before it gets 429.
 	PublicFailures int
 	PublicWindow   time.Duration
+	// PublicCaseFailures is how many wrong codes one case number (known or
+	// not) may get per PublicWindow, from any address, before 429.
+	PublicCaseFailures int
+	// Applications per ApplicationWindow from one address (网上申请).
+	Applications      int
+	ApplicationWindow time.Duration
 	// LoginFailures per LoginWindow for one username from one address.
 	LoginFailures int
 	LoginWindow   time.Duration
-	// BodyLimit caps a request body in bytes.
-	BodyLimit int
+	// BodyLimit caps a request body in bytes; UploadLimit the bodies of
+	// the routes that take citizens' files.
+	BodyLimit   int
+	UploadLimit int
 	// Index serves search and related cases; nil answers search_unavailable.
 	Index *search.Index
 	// PublicURL is where citizens reach this server (the QR code on the
@@ -46,6 +55,15 @@ func (o *Options) defaults() {
 	if o.PublicWindow == 0 {
 		o.PublicWindow = 15 * time.Minute
 	}
+	if o.PublicCaseFailures == 0 {
+		o.PublicCaseFailures = 20
+	}
+	if o.Applications == 0 {
+		o.Applications = 5
+	}
+	if o.ApplicationWindow == 0 {
+		o.ApplicationWindow = time.Hour
+	}
 	if o.LoginFailures == 0 {
 		o.LoginFailures = 5
 	}
@@ -55,16 +73,22 @@ func (o *Options) defaults() {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 1 << 20
 	}
+	if o.UploadLimit == 0 {
+		o.UploadLimit = 32 << 20 // three files of 10 MiB and the form around them
+	}
 }
 
 type server struct {
 	svc           *cases.Service
 	index         *search.Index
 	publicLimiter *failureLimiter
+	caseLimiter   *failureLimiter
+	applyLimiter  *failureLimiter
 	loginLimiter  *failureLimiter
 	views         *renderer
 	sessions      *session.Store
 	publicURL     string
+	pages         *publicPages
 }
 
 // New builds the fiber app with every route.
@@ -74,6 +98,8 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		svc:           svc,
 		index:         opts.Index,
 		publicLimiter: newFailureLimiter(opts.PublicFailures, opts.PublicWindow),
+		caseLimiter:   newFailureLimiter(opts.PublicCaseFailures, opts.PublicWindow),
+		applyLimiter:  newFailureLimiter(opts.Applications, opts.ApplicationWindow),
 		loginLimiter:  newFailureLimiter(opts.LoginFailures, opts.LoginWindow),
 		sessions:      newSessions(svc, opts.SecureCookies),
 		publicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
@@ -83,12 +109,13 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		// The templates are embedded: a parse error is a programming error.
 		panic(err)
 	}
+	s.pages = loadPublicPages()
 	app := fiber.New(fiber.Config{
 		AppName: "yidi",
 		// Strings from a request stay valid after the handler: the service
 		// keeps some (cache keys, limiter keys, what the indexer reads).
 		Immutable: true,
-		BodyLimit: opts.BodyLimit,
+		BodyLimit: opts.UploadLimit,
 		// Room for a long search pasted into the address (10,000 characters
 		// of Chinese is 90 KB encoded), so it gets a clear 400, not a reset.
 		ReadBufferSize:        128 << 10,
@@ -98,10 +125,22 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           2 * time.Minute,
 	})
+	// Only the upload routes take more than BodyLimit; fasthttp refuses a
+	// larger body from its Content-Length alone, before reading it.
+	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
+		if isUploadPath(string(h.RequestURI())) {
+			return fasthttp.RequestConfig{MaxRequestBodySize: opts.UploadLimit}
+		}
+		return fasthttp.RequestConfig{MaxRequestBodySize: opts.BodyLimit}
+	}
 	app.Use(recover.New())
 	app.Use(requestid.New())
 
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	// The citizen's pages have no session: their forms carry a cookie-bound
+	// token of their own (public_pages.go), so they come before the staff
+	// pages' session-backed CSRF check.
+	s.publicRoutes(app)
 	app.Get("/static/*", serveStatic)
 	app.Use(s.csrfMiddleware(opts.SecureCookies))
 	s.pageRoutes(app)
@@ -111,18 +150,24 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	api.Get("/meta", s.meta)
 	api.Get("/openapi.json", openAPIDocument)
 	api.Get("/public/status", s.publicStatus)
+	api.Post("/public/messages", s.publicMessage)
+	api.Post("/public/rating", s.publicRating)
+	api.Post("/public/applications", s.publicApplication)
 
 	// The token check sits on each staff route, not on a group, so that an
 	// unknown address is a 404 rather than a 401.
 	auth := s.requireToken
 	api.Post("/cases", auth, s.intake)
+	api.Get("/cases", auth, s.listCases)
 	api.Post("/cases/check", auth, s.checkIntake)
 	api.Get("/cases/:number/related", auth, s.related)
 	api.Get("/search", auth, s.search)
+	api.Get("/stats", auth, s.stats)
 	api.Get("/synonyms", auth, s.synonyms)
 	api.Put("/synonyms", auth, s.setSynonyms)
 	api.Get("/cases/:number", auth, s.getCase)
 	api.Get("/cases/:number/timeline", auth, s.timeline)
+	api.Get("/cases/:number/attachments/:id", auth, s.attachment)
 	api.Post("/cases/:number/:action", auth, s.caseAction)
 	api.Post("/desks", auth, s.addDesk)
 	api.Post("/users", auth, s.addUser)
@@ -200,3 +245,9 @@ func statusOf(k cases.Kind) int {
 }
 
 var urlQueryEscape = url.QueryEscape
+
+// isUploadPath: the routes that take citizens' files (any query ignored).
+func isUploadPath(uri string) bool {
+	path, _, _ := strings.Cut(uri, "?")
+	return path == "/api/v1/public/messages" || path == "/status/message"
+}

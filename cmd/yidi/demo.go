@@ -107,6 +107,14 @@ func seedDemoAt(ctx context.Context, svc *cases.Service, out io.Writer, now time
 			if by == "" {
 				by = "intake"
 			}
+			if dc.online {
+				rec, err := svc.Apply(ctx, cases.ApplicationInput{IntakeInput: dc.in, Phone: dc.in.Parties[0].Phone})
+				if err != nil {
+					return fmt.Errorf("demo case %d (%s) online application: %w", p.caseIdx+1, dc.in.Title, err)
+				}
+				numbers[p.caseIdx] = rec.Number
+				continue
+			}
 			res, err := svc.Intake(ctx, actors[by], dc.in, "")
 			if err != nil {
 				return fmt.Errorf("demo case %d (%s) intake: %w", p.caseIdx+1, dc.in.Title, err)
@@ -180,10 +188,11 @@ func displayWidth(s string) int {
 // demoCase is one case of the demo: what the window registered, how many
 // days ago, by whom (default the intake officer) and what happened next.
 type demoCase struct {
-	ago   int
-	by    string
-	in    cases.IntakeInput
-	steps []demoStep
+	ago    int
+	by     string
+	online bool // a 网上申请 by the applicant, not an intake at the window
+	in     cases.IntakeInput
+	steps  []demoStep
 }
 
 // demoStep is one action, taken `after` the previous event (in office hours).
@@ -1162,11 +1171,19 @@ func demoCases() []demoCase {
 			"请求返还克扣工资2400元，依法缴纳社保。", demoYuan(2400), 1,
 			zhaoXiuzhen.app(), cleaningCo.resp()),
 			steps: nil},
-		{ago: 1, in: demoIn("网购手机翻新机纠纷", "consumer", "online", "硖石街道",
+		{ago: 1, online: true, in: demoIn("网购手机翻新机纠纷", "consumer", "online", "硖石街道",
 			"申请人刘洋通过本地一家手机店的直播间购买新款手机，价款5999元，收货后检测为翻新机，商家拒绝退货。",
 			"请求退一赔三。", demoYuan(23996), 1,
 			liuYang.app()),
 			steps: nil},
+		{ago: 3, online: true, in: demoIn("网上申请：邻居借款不还", "loan_contract", "online", "许村镇",
+			"申请人刘洋称五年前借给邻居一万元，没有借条，对方一直不还，现已起诉至法院并已立案。",
+			"请求调解让对方还钱。", demoYuan(10000), 1,
+			liuYang.app()),
+			steps: []demoStep{
+				{after: 3 * time.Hour, who: "intake", req: cases.ActionRequest{Action: "decline",
+					Reason: "该纠纷已由人民法院立案受理，依法不再重复调解。请关注法院的开庭通知；如需诉讼服务，可到中心诉讼服务窗口咨询。"}},
+			}},
 		{ago: 1, in: demoIn("婚后房产加名纠纷", "marriage_family", "walk_in", "周王庙镇",
 			"申请人邹慧反映，其与丈夫婚前由男方父母全款购房登记在男方名下，婚后共同还贷装修。现夫妻感情不和，男方父母要求其搬离。"+
 				"申请人要求在房产证上加名或补偿装修款。",

@@ -200,6 +200,8 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure})
 	go forgetSealedCodes(ctx, svc)
 	go sweepEveryMinute(ctx, svc)
+	// Text messages to citizens; LogSender until an SMS gateway is plugged in.
+	go svc.RunOutbox(ctx, cases.LogSender{}, 5*time.Second)
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	fmt.Fprintf(out, "yidi 已启动：http://%s/ （数据目录 %s）\n", ln.Addr(), *data)

@@ -1,0 +1,359 @@
+package cases
+
+// What a citizen does with the case number and query code, without an
+// account: send a message with up to three photos or PDFs (补充材料/留言),
+// and rate the handling once after closing (满意度评价). Staff read the
+// messages through the timeline and the attachments through Attachment.
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/jmoiron/sqlx"
+)
+
+// Limits on what a citizen may send.
+const (
+	MaxMessage        = 2000
+	MaxAttachments    = 3
+	MaxAttachmentSize = 10 << 20 // 10 MiB per file
+	MaxFileName       = 200
+	MaxRatingComment  = 500
+)
+
+// AttachmentInput is one file as the citizen uploaded it.
+type AttachmentInput struct {
+	Name string
+	Data []byte
+}
+
+// Attachment is a stored file of a citizen message.
+type Attachment struct {
+	ID           int64     `db:"id" json:"id"`
+	CaseID       int64     `db:"case_id" json:"-"`
+	EventSeq     int64     `db:"event_seq" json:"event_seq"`
+	SHA256       string    `db:"sha256" json:"sha256"`
+	MIME         string    `db:"mime" json:"mime"`
+	Size         int64     `db:"size" json:"size"`
+	OriginalName string    `db:"original_name" json:"name"`
+	CreatedAt    time.Time `db:"created_at" json:"created_at"`
+}
+
+// MessageReceipt answers a citizen's message.
+type MessageReceipt struct {
+	Seq         int64        `json:"seq"`
+	Attachments []Attachment `json:"attachments"`
+}
+
+// Rating is the citizen's one satisfaction rating of a closed case.
+type Rating struct {
+	Score   int       `db:"score" json:"score"`
+	Comment string    `db:"comment" json:"comment"`
+	RatedAt time.Time `db:"rated_at" json:"rated_at"`
+}
+
+// sniffMIME tells a file's type by its first bytes, whatever its name
+// says: only JPEG, PNG and PDF are accepted.
+func sniffMIME(b []byte) (string, bool) {
+	switch {
+	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg", true
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png", true
+	case bytes.HasPrefix(b, []byte("%PDF-")):
+		return "application/pdf", true
+	}
+	return "", false
+}
+
+// validateAttachments checks every file before anything is stored.
+func validateAttachments(files []AttachmentInput) ([]string, error) {
+	if len(files) > MaxAttachments {
+		return nil, invalid("files", "too_many_files", fmt.Sprintf("最多上传%d个附件", MaxAttachments))
+	}
+	mimes := make([]string, len(files))
+	for i, f := range files {
+		field := fmt.Sprintf("files[%d]", i)
+		if len(f.Data) == 0 {
+			return nil, invalid(field, "empty_file", fmt.Sprintf("第%d个附件是空文件", i+1))
+		}
+		if len(f.Data) > MaxAttachmentSize {
+			return nil, invalid(field, "file_too_large", fmt.Sprintf("第%d个附件超过10MB，请压缩或分开提交", i+1))
+		}
+		mime, ok := sniffMIME(f.Data)
+		if !ok {
+			return nil, invalid(field, "unsupported_file_type", fmt.Sprintf("第%d个附件不是JPG、PNG图片或PDF文件", i+1))
+		}
+		if utf8.RuneCountInString(f.Name) > MaxFileName || !utf8.ValidString(f.Name) {
+			return nil, invalid(field, "invalid_file_name", fmt.Sprintf("第%d个附件的文件名过长或含无效字符", i+1))
+		}
+		mimes[i] = mime
+	}
+	return mimes, nil
+}
+
+func (s *Service) attachmentPath(sum string) string {
+	return filepath.Join(s.store.dir, "attachments", sum[:2], sum[2:])
+}
+
+// storeBlob writes data under its SHA-256 unless an equal file is there:
+// to a temporary file, synced, then renamed, so a reader never sees half
+// a file and a crash leaves at most a stray temporary file.
+func (s *Service) storeBlob(data []byte) (string, error) {
+	raw := sha256.Sum256(data)
+	sum := hex.EncodeToString(raw[:])
+	path := s.attachmentPath(sum)
+	if _, err := os.Stat(path); err == nil {
+		return sum, nil
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
+		return "", fmt.Errorf("attachments: unable to create folder: %w", err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".upload-*")
+	if err != nil {
+		return "", fmt.Errorf("attachments: unable to create file: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // a no-op after the rename
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("attachments: unable to write file: %w", err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return "", fmt.Errorf("attachments: unable to sync file: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return "", fmt.Errorf("attachments: unable to close file: %w", err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return "", fmt.Errorf("attachments: unable to store file: %w", err)
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		_ = d.Sync() // the rename itself survives a power cut
+		d.Close()
+	}
+	return sum, nil
+}
+
+// PublicMessage records a citizen's message (and files) as one
+// citizen_message event and marks the case unread for its desk. The code
+// is checked first; then every file; files are stored before the
+// transaction, so a failed transaction leaves only unreferenced files,
+// never a row without its file.
+func (s *Service) PublicMessage(ctx context.Context, number, code, body string, files []AttachmentInput) (*MessageReceipt, error) {
+	row, err := checkQueryCode(ctx, s.store.r, number, code)
+	if err != nil {
+		return nil, err
+	}
+	body = strings.TrimSpace(body)
+	if body == "" && len(files) == 0 {
+		return nil, invalid("body", "required", "请填写留言内容或上传材料")
+	}
+	if err := maxLen("body", body, MaxMessage); err != nil {
+		return nil, err
+	}
+	mimes, err := validateAttachments(files)
+	if err != nil {
+		return nil, err
+	}
+	sums := make([]string, len(files))
+	for i, f := range files {
+		if sums[i], err = s.storeBlob(f.Data); err != nil {
+			return nil, err
+		}
+	}
+	now := s.now().UTC()
+	receipt := &MessageReceipt{Attachments: []Attachment{}}
+	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+		e := newEvent(EventCitizenMessage, body, map[string]string{"attachments": strconv.Itoa(len(files))})
+		e.CaseID, e.At, e.Visibility = row.ID, now, VisibilityPublic
+		e.ActorName, e.ActorRole = "群众", "citizen"
+		if err := appendEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		receipt.Seq = e.Seq
+		for i, f := range files {
+			a := Attachment{CaseID: row.ID, EventSeq: e.Seq, SHA256: sums[i], MIME: mimes[i],
+				Size: int64(len(f.Data)), OriginalName: strings.TrimSpace(filepath.Base(f.Name)), CreatedAt: now}
+			if a.OriginalName == "." || a.OriginalName == "/" {
+				a.OriginalName = ""
+			}
+			if err := tx.GetContext(ctx, &a.ID, tx.Rebind(`
+				INSERT INTO attachments (case_id, event_seq, sha256, mime, size, original_name, created_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+				a.CaseID, a.EventSeq, a.SHA256, a.MIME, a.Size, a.OriginalName, a.CreatedAt); err != nil {
+				return fmt.Errorf("store: unable to record attachment: %w", err)
+			}
+			receipt.Attachments = append(receipt.Attachments, a)
+		}
+		// Not a change of state, so no version bump (staff acting on the
+		// case are not refused for it); updated_at refreshes public views.
+		_, err := tx.ExecContext(ctx, tx.Rebind(
+			`UPDATE cases SET unread_messages = unread_messages + 1, updated_at = ? WHERE id = ?`), now, row.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.public.drop(NormalizeCaseNumber(number))
+	s.committed()
+	return receipt, nil
+}
+
+// MarkMessagesRead resets the case's unread-message count when whoever must
+// answer has opened the case: a handler of the holding desk, or the window
+// while no desk holds it. Anyone else reading (leaders, co-desks) leaves the
+// flag for them. It is a read marker, not a change of the case: no event,
+// no version bump.
+func (s *Service) MarkMessagesRead(ctx context.Context, a Actor, number string) error {
+	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	if err != nil {
+		return err
+	}
+	if !canSee(a, c) {
+		return ErrCaseNotFound
+	}
+	if c.UnreadMessages == 0 {
+		return nil
+	}
+	if !holdingDeskHandler(a, c) && !(c.Desk == "" && a.Role == RoleIntake) {
+		return nil
+	}
+	return s.store.write(ctx, func(tx *sqlx.Tx) error {
+		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET unread_messages = 0 WHERE id = ?`), c.ID)
+		return err
+	})
+}
+
+// Attachments lists the files sent with a case's messages (read rule applies).
+func (s *Service) Attachments(ctx context.Context, a Actor, number string) ([]Attachment, error) {
+	c, err := s.Case(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	id, err := s.caseID(ctx, c.Number)
+	if err != nil {
+		return nil, err
+	}
+	out := []Attachment{}
+	err = s.store.r.SelectContext(ctx, &out, s.store.r.Rebind(`
+		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at
+		FROM attachments WHERE case_id = ? ORDER BY id`), id)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list attachments: %w", err)
+	}
+	return out, nil
+}
+
+// Attachment answers one stored file of a case the actor may see, and the
+// path of its bytes.
+func (s *Service) Attachment(ctx context.Context, a Actor, number string, id int64) (*Attachment, string, error) {
+	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	if err != nil {
+		return nil, "", err
+	}
+	if !canSee(a, c) {
+		return nil, "", ErrCaseNotFound
+	}
+	var at Attachment
+	err = s.store.r.GetContext(ctx, &at, s.store.r.Rebind(`
+		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at
+		FROM attachments WHERE id = ? AND case_id = ?`), id, c.ID)
+	if isNoRows(err) {
+		return nil, "", ErrAttachmentNotFound
+	}
+	if err != nil {
+		return nil, "", fmt.Errorf("store: unable to fetch attachment: %w", err)
+	}
+	return &at, s.attachmentPath(at.SHA256), nil
+}
+
+// ErrAttachmentNotFound: no such file in this case.
+var ErrAttachmentNotFound = &Error{Kind: KindNotFound, Code: "attachment_not_found", Message: "附件不存在"}
+
+func (s *Service) caseID(ctx context.Context, number string) (int64, error) {
+	var id int64
+	err := s.store.r.GetContext(ctx, &id, s.store.r.Rebind(`SELECT id FROM cases WHERE number = ?`), number)
+	if isNoRows(err) {
+		return 0, ErrCaseNotFound
+	}
+	return id, err
+}
+
+// Rate records the citizen's satisfaction rating, once, after closing, with
+// a public rating event, in one transaction. Staff have no way to rate:
+// only the number and query code open this door.
+func (s *Service) Rate(ctx context.Context, number, code string, score int, comment string) (*Rating, error) {
+	row, err := checkQueryCode(ctx, s.store.r, number, code)
+	if err != nil {
+		return nil, err
+	}
+	if score < 1 || score > 5 {
+		return nil, invalid("score", "invalid_score", "评分应为1至5分")
+	}
+	comment = strings.TrimSpace(comment)
+	if err := maxLen("comment", comment, MaxRatingComment); err != nil {
+		return nil, err
+	}
+	now := s.now().UTC()
+	r := &Rating{Score: score, Comment: comment, RatedAt: now}
+	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+		var status string
+		if err := tx.GetContext(ctx, &status, tx.Rebind(`SELECT status FROM cases WHERE id = ?`), row.ID); err != nil {
+			return fmt.Errorf("store: unable to read case status: %w", err)
+		}
+		if Status(status) != StatusClosed {
+			return conflict("not_closed", "案件办结后才能评价")
+		}
+		existing, err := findRating(ctx, tx, row.ID)
+		if err != nil {
+			return err
+		}
+		if existing != nil {
+			return conflict("already_rated", "您已评价过本案，每件案件只能评价一次")
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(
+			`INSERT INTO case_ratings (case_id, score, comment, rated_at) VALUES (?, ?, ?, ?)`),
+			row.ID, score, comment, now); err != nil {
+			return fmt.Errorf("store: unable to record rating: %w", err)
+		}
+		e := newEvent(EventRating, comment, map[string]string{"score": strconv.Itoa(score)})
+		e.CaseID, e.At, e.Visibility = row.ID, now, VisibilityPublic
+		e.ActorName, e.ActorRole = "群众", "citizen"
+		if err := appendEvent(ctx, tx, e); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET updated_at = ? WHERE id = ?`), now, row.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.public.drop(NormalizeCaseNumber(number))
+	s.committed()
+	return r, nil
+}
+
+func findRating(ctx context.Context, q querier, caseID int64) (*Rating, error) {
+	var r Rating
+	err := q.GetContext(ctx, &r, q.Rebind(`SELECT score, comment, rated_at FROM case_ratings WHERE case_id = ?`), caseID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read rating: %w", err)
+	}
+	r.RatedAt = r.RatedAt.UTC()
+	return &r, nil
+}

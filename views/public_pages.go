@@ -1,0 +1,248 @@
+package views
+
+// The citizen's pages, no login: progress lookup (/status, also the QR
+// URL with ?number=&code=), message and rating forms on it, and the online
+// application (/apply). Each page is parsed into its own template set with
+// the public layout; they work without JavaScript. Forms carry a CSRF
+// token (fiber's csrf middleware, double-submit cookie: these pages have
+// no session).
+
+import (
+	"embed"
+	"html/template"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+
+	"yidi/cases"
+)
+
+//go:embed templates/public/*.html
+var publicTemplates embed.FS
+
+//go:embed static/public.css
+var publicCSS []byte
+
+// publicPages holds one template set per page.
+type publicPages struct {
+	sets map[string]*template.Template
+}
+
+var publicFuncs = template.FuncMap{
+	"cst": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") },
+	"scores": func() []struct {
+		Value int
+		Label string
+	} {
+		return []struct {
+			Value int
+			Label string
+		}{{5, "5分 非常满意"}, {4, "4分 满意"}, {3, "3分 基本满意"}, {2, "2分 不满意"}, {1, "1分 非常不满意"}}
+	},
+}
+
+func loadPublicPages() *publicPages {
+	p := &publicPages{sets: map[string]*template.Template{}}
+	for _, name := range []string{"status", "apply", "applied", "message"} {
+		p.sets[name] = template.Must(template.New(name).Funcs(publicFuncs).ParseFS(publicTemplates,
+			"templates/public/layout.html", "templates/public/"+name+".html"))
+	}
+	return p
+}
+
+// pageData is what every public template reads; each page uses a part.
+type pageData struct {
+	Title, Error, Notice, CSRF string
+	Number, Code, Body         string
+	Back                       string
+	View                       *cases.PublicView
+	Form                       map[string]string
+	Categories                 []cases.Category
+	Receipt                    *cases.ApplicationReceipt
+}
+
+// renderPublic writes a citizen page: phone-first, no session, nothing cached.
+func (s *server) renderPublic(c *fiber.Ctx, status int, page string, d pageData) error {
+	if tok, ok := c.Locals(csrfKey).(string); ok {
+		d.CSRF = tok
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Referrer-Policy", "no-referrer") // the QR URL carries the code
+	c.Status(status)
+	return s.pages.sets[page].ExecuteTemplate(c.Response().BodyWriter(), "layout", d)
+}
+
+// The HTML pages say the same for every failed lookup, in fewer words
+// than the API.
+const pageNotFound = "案号或查询码不正确"
+
+func (s *server) publicRoutes(app *fiber.App) {
+	app.Get("/static/public.css", func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
+		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
+		return c.Send(publicCSS)
+	})
+	protect := csrf.New(csrf.Config{
+		KeyLookup:      "form:_csrf",
+		CookieName:     "yidi_csrf",
+		CookieSameSite: "Lax",
+		CookieHTTPOnly: true,
+		Expiration:     2 * time.Hour,
+		ContextKey:     csrfKey,
+		ErrorHandler: func(c *fiber.Ctx, err error) error {
+			return s.renderPublic(c, fiber.StatusForbidden, "message", pageData{Title: "页面已过期",
+				Body: "页面已过期或来源不明，请返回重新打开页面后再提交。", Back: "/status"})
+		},
+	})
+	app.Get("/status", protect, s.statusPage)
+	app.Post("/status/message", protect, s.messagePage)
+	app.Post("/status/rating", protect, s.ratingPage)
+	app.Get("/apply", protect, s.applyPage)
+	app.Post("/apply", protect, s.applySubmit)
+}
+
+// publicPageError renders a failed public call: the one not-found answer,
+// the 429 page, or the form again with the Chinese message (400/409).
+func (s *server) publicPageError(c *fiber.Ctx, number, code string, err error, body string) error {
+	e := cases.ErrorOf(err)
+	switch {
+	case e == nil:
+		return err
+	case e == cases.ErrPublicNotFound:
+		return s.renderPublic(c, fiber.StatusNotFound, "status", pageData{Title: "查询办理进度", Error: pageNotFound, Number: number})
+	case e.Kind == cases.KindTooMany:
+		return s.renderPublic(c, fiber.StatusTooManyRequests, "message", pageData{Title: "尝试次数过多", Body: e.Message, Back: "/status"})
+	}
+	view, verr := s.svc.PublicStatus(c.UserContext(), number, code)
+	if verr != nil {
+		return s.publicPageError(c, number, code, verr, body)
+	}
+	return s.renderPublic(c, statusOf(e.Kind), "status", pageData{Title: "案件办理进度", Error: e.Message,
+		View: view, Number: view.Number, Code: code, Body: body})
+}
+
+func (s *server) statusPage(c *fiber.Ctx) error {
+	number, code := c.Query("number"), c.Query("code")
+	if number == "" && code == "" {
+		return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "查询办理进度"})
+	}
+	if err := s.publicBlocked(c, number); err != nil {
+		return s.publicPageError(c, number, code, err, "")
+	}
+	view, err := s.svc.PublicStatus(c.UserContext(), number, code)
+	if err != nil {
+		s.publicFailed(c, number, err)
+		return s.publicPageError(c, number, code, err, "")
+	}
+	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number, Code: code})
+}
+
+func (s *server) messagePage(c *fiber.Ctx) error {
+	req, files, err := readMessage(c)
+	if err == nil {
+		err = s.publicBlocked(c, req.Number)
+	}
+	if err == nil {
+		_, err = s.svc.PublicMessage(c.UserContext(), req.Number, req.Code, req.Body, files)
+		s.publicFailed(c, req.Number, err)
+	}
+	if err != nil {
+		return s.publicPageError(c, req.Number, req.Code, err, req.Body)
+	}
+	view, err := s.svc.PublicStatus(c.UserContext(), req.Number, req.Code)
+	if err != nil {
+		return s.publicPageError(c, req.Number, req.Code, err, "")
+	}
+	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number,
+		Code: req.Code, Notice: "留言已收到，办理窗口会尽快查看。"})
+}
+
+func (s *server) ratingPage(c *fiber.Ctx) error {
+	number, code := c.FormValue("number"), c.FormValue("code")
+	err := s.publicBlocked(c, number)
+	if err == nil {
+		score, convErr := strconv.Atoi(c.FormValue("score"))
+		if convErr != nil {
+			score = 0 // the service refuses it with a clear message
+		}
+		_, err = s.svc.Rate(c.UserContext(), number, code, score, c.FormValue("comment"))
+		s.publicFailed(c, number, err)
+	}
+	if err != nil {
+		return s.publicPageError(c, number, code, err, "")
+	}
+	view, err := s.svc.PublicStatus(c.UserContext(), number, code)
+	if err != nil {
+		return s.publicPageError(c, number, code, err, "")
+	}
+	return s.renderPublic(c, fiber.StatusCreated, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number,
+		Code: code, Notice: "感谢您的评价！"})
+}
+
+// applyFields are the form's inputs, kept to fill the form in again.
+var applyFields = []string{"applicant_name", "applicant_id_number", "phone", "respondent_name",
+	"category", "town", "title", "summary", "claims"}
+
+func (s *server) applyForm(c *fiber.Ctx, status int, form map[string]string, msg string) error {
+	cats, err := s.svc.Categories(c.UserContext())
+	if err != nil {
+		return err
+	}
+	active := make([]cases.Category, 0, len(cats))
+	for _, cat := range cats {
+		if cat.Active {
+			active = append(active, cat)
+		}
+	}
+	return s.renderPublic(c, status, "apply", pageData{Title: "网上申请调解", Form: form, Categories: active, Error: msg})
+}
+
+func (s *server) applyPage(c *fiber.Ctx) error {
+	return s.applyForm(c, fiber.StatusOK, map[string]string{}, "")
+}
+
+func (s *server) applySubmit(c *fiber.Ctx) error {
+	form := map[string]string{}
+	for _, k := range applyFields {
+		form[k] = c.FormValue(k)
+	}
+	if err := s.applicationBlocked(c); err != nil {
+		return s.renderPublic(c, fiber.StatusTooManyRequests, "message", pageData{Title: "提交过于频繁",
+			Body: cases.ErrorOf(err).Message, Back: "/apply"})
+	}
+	in := cases.ApplicationInput{
+		IntakeInput: cases.IntakeInput{Title: form["title"], Category: form["category"], Town: form["town"],
+			Summary: form["summary"], Claims: form["claims"], Parties: []cases.PartyInput{
+				{Role: cases.PartyApplicant, Kind: cases.PersonIndividual, Name: form["applicant_name"], IDNumber: form["applicant_id_number"]},
+				{Role: cases.PartyRespondent, Name: form["respondent_name"]},
+			}},
+		Phone: form["phone"], Website: c.FormValue("website"),
+	}
+	receipt, err := s.svc.Apply(c.UserContext(), in)
+	s.applicationCounted(c, err)
+	if err != nil {
+		e := cases.ErrorOf(err)
+		if e == nil {
+			return err
+		}
+		return s.applyForm(c, statusOf(e.Kind), form, applyMessage(e))
+	}
+	return s.renderPublic(c, fiber.StatusCreated, "applied", pageData{Title: "申请已提交", Receipt: receipt})
+}
+
+// applyMessage names the form's own labels where the intake rules name
+// party fields.
+func applyMessage(e *cases.Error) string {
+	switch e.Field {
+	case "parties[0].name", "parties[0].id_number", "parties[0].phone":
+		return "申请人信息有误：" + e.Message
+	case "parties[1].name", "parties[1].kind", "parties[1].credit_code":
+		return "对方当事人信息有误：" + e.Message
+	}
+	return e.Message
+}
