@@ -30,6 +30,7 @@ type CaseListFilter struct {
 	Overdue     string // "true": open and past its deadline or red (as overdue_open)
 	Received    string // "true": not submitted/declined (as received)
 	Satisfied   string // "true": rated 4 or 5
+	Supervised  string // "true": open and under 督办, awaiting a response
 	Page        int
 	PerPage     int
 
@@ -88,7 +89,7 @@ func (f *CaseListFilter) Validate() error {
 		return err
 	}
 	for _, b := range []struct{ field, v string }{{"on_time", f.OnTime}, {"reopened", f.Reopened}, {"overdue", f.Overdue},
-		{"received", f.Received}, {"satisfied", f.Satisfied}} {
+		{"received", f.Received}, {"satisfied", f.Satisfied}, {"supervised", f.Supervised}} {
 		if b.v != "" && b.v != "true" && b.v != "false" {
 			return invalid(b.field, "invalid_boolean", "只能是 true 或 false")
 		}
@@ -188,6 +189,13 @@ func (f *CaseListFilter) where(a Actor, now time.Time) (string, []any) {
 	case "false":
 		add(`EXISTS (SELECT 1 FROM case_ratings r WHERE r.case_id = c.id AND r.score < 4)`)
 	}
+	// A closed case keeps its supervision level but awaits nothing.
+	switch f.Supervised {
+	case "true":
+		add(`c.supervision <> '' AND `+openIn, openArgs...)
+	case "false":
+		add(`NOT (c.supervision <> '' AND `+openIn+`)`, openArgs...)
+	}
 	if len(conds) == 0 {
 		return "", nil
 	}
@@ -274,7 +282,7 @@ func CaseListFilterFromQuery(get func(string) string) (CaseListFilter, error) {
 		Status: get("status"), Desk: get("desk"), Category: get("category"), Town: get("town"),
 		From: get("from"), To: get("to"), ClosedFrom: get("closed_from"), ClosedTo: get("closed_to"),
 		ClosureType: get("closure_type"), OnTime: get("on_time"), Reopened: get("reopened"),
-		Warning: get("warning"), Overdue: get("overdue"), Received: get("received"), Satisfied: get("satisfied"),
+		Warning: get("warning"), Overdue: get("overdue"), Received: get("received"), Satisfied: get("satisfied"), Supervised: get("supervised"),
 	}
 	for _, p := range []struct {
 		name string

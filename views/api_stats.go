@@ -12,23 +12,34 @@ import (
 // stats serves GET /api/v1/stats: JSON, or format=csv|xlsx for the same
 // figures as a table.
 func (s *server) stats(c *fiber.Ctx) error {
-	p, err := cases.ParsePeriod(c.Query("period"), c.Query("from"), c.Query("to"), s.svc.Now())
-	if err != nil {
-		return err
-	}
-	f := cases.StatsFilter{Desk: c.Query("desk"), Category: c.Query("category"), Town: c.Query("town")}
 	format := c.Query("format")
 	if format != "" && format != "csv" && format != "xlsx" {
 		return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_format", Message: "导出格式只能是 csv 或 xlsx", Field: "format"}
 	}
-	st, err := s.svc.Stats(c.UserContext(), actorOf(c), p, f)
+	st, err := s.statsOf(c, func(k string) string { return c.Query(k) })
 	if err != nil {
 		return err
 	}
 	if format == "" {
 		return c.JSON(st)
 	}
-	return sendExport(c, format, "统计_"+p.From+"_"+p.To, statsColumns, statsTable(st))
+	return sendStats(c, format, st)
+}
+
+// statsOf computes the statistics that get's parameters ask for (period or
+// from/to, desk, category, town): the API's reading, and the leader page's.
+func (s *server) statsOf(c *fiber.Ctx, get func(string) string) (*cases.Stats, error) {
+	p, err := cases.ParsePeriod(get("period"), get("from"), get("to"), s.svc.Now())
+	if err != nil {
+		return nil, err
+	}
+	f := cases.StatsFilter{Desk: get("desk"), Category: get("category"), Town: get("town")}
+	return s.svc.Stats(c.UserContext(), actorOf(c), p, f)
+}
+
+// sendStats streams the statistics as a CSV or XLSX file.
+func sendStats(c *fiber.Ctx, format string, st *cases.Stats) error {
+	return sendExport(c, format, "统计_"+st.Period.From+"_"+st.Period.To, statsColumns, statsTable(st))
 }
 
 var statsColumns = []Column{{Name: "范围"}, {Name: "指标"}, {Name: "分子（数值）", Numeric: true}, {Name: "分母", Numeric: true}, {Name: "比率", Numeric: true}}
@@ -106,19 +117,25 @@ func (s *server) listCases(c *fiber.Ctx) error {
 		}
 		return c.JSON(caseListAnswer{Total: total, Page: f.Page, PerPage: f.PerPage, Cases: rows})
 	case "csv", "xlsx":
-		names, err := s.labels(c.UserContext())
-		if err != nil {
-			return err
-		}
-		// The request's context ends with the handler; the stream runs after.
-		return sendExport(c, format, "案件清单", caseColumns, func(yield func([]string) error) error {
-			return s.svc.EachCase(context.Background(), a, f, func(r cases.CaseRow) error {
-				return yield(caseCells(r, names))
-			})
-		})
+		return s.sendCases(c, format, a, f)
 	default:
 		return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_format", Message: "导出格式只能是 csv 或 xlsx", Field: "format"}
 	}
+}
+
+// sendCases streams every case of the filter that a may see as a CSV or
+// XLSX file: the API's export and the case-list page's download.
+func (s *server) sendCases(c *fiber.Ctx, format string, a cases.Actor, f cases.CaseListFilter) error {
+	names, err := s.labels(c.UserContext())
+	if err != nil {
+		return err
+	}
+	// The request's context ends with the handler; the stream runs after.
+	return sendExport(c, format, "案件清单", caseColumns, func(yield func([]string) error) error {
+		return s.svc.EachCase(context.Background(), a, f, func(r cases.CaseRow) error {
+			return yield(caseCells(r, names))
+		})
+	})
 }
 
 type caseListAnswer struct {

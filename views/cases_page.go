@@ -2,77 +2,50 @@ package views
 
 import (
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
 )
 
-// 案件列表: any filtered list of cases — the leader's drill-downs (warnings
-// by desk, 督办 awaiting a response, statistics figures) open here. The read
-// rule applies through ListCases. Every link keeps the filters (listData.Link).
+// 案件列表: any filtered list of cases, with the filters of GET
+// /api/v1/cases (cases.CaseListFilterFromQuery) — the leader's drill-downs
+// (warnings by desk, 督办 awaiting a response) and every statistics figure
+// open here — paged, with CSV/XLSX downloads of exactly this list through
+// the API's streaming exporter. The read rule applies as in the API.
 
 type listData struct {
-	Query  url.Values // the filters as given, for links
-	Filter cases.CaseFilter
-	List   cases.CaseList
-	Prev   int
-	Next   int
-	Desks  []cases.Desk
-	Cats   []cases.Category
-	Error  string
+	Query url.Values // the filters as given, for links and the form
+	Rows  []cases.CaseRow
+	Total int
+	Page  int
+	Prev  int
+	Next  int
+	Desks []cases.Desk
+	Cats  []cases.Category
+	Types []string // closure types, "unspecified" last
+	Other [][2]string
+	Error string
+	CSV   string // downloads of exactly this list: the filters without paging
+	XLSX  string
 }
 
-// caseFilterFrom reads a list's filters from the query string. A bad value
-// is an error naming its field.
-func caseFilterFrom(q url.Values) (cases.CaseFilter, error) {
-	f := cases.CaseFilter{Desk: q.Get("desk"), Town: strings.TrimSpace(q.Get("town")),
-		Category: q.Get("category"), Sort: q.Get("sort"), Open: q.Get("open") == "1",
-		Supervised: q.Get("supervised") == "1"}
-	switch w := q.Get("warning"); w {
-	case "", cases.StateYellow, cases.StateRed:
-		f.Warning = w
-	default:
-		return f, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_warning", Message: "预警只能是 yellow（黄色预警）或 red（红色超期）", Field: "warning"}
-	}
-	for _, st := range q["status"] {
-		if st == "" {
-			continue
-		}
-		if cases.StatusLabel(cases.Status(st)) == st {
-			return f, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_status", Message: "未知的案件状态", Field: "status"}
-		}
-		f.Statuses = append(f.Statuses, cases.Status(st))
-	}
-	for _, k := range []string{"from", "to"} {
-		v := q.Get(k)
-		if v == "" {
-			continue
-		}
-		t, ok := cases.ParseDate(v)
-		if !ok {
-			return f, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_date", Message: "日期应为YYYY-MM-DD格式", Field: k}
-		}
-		if k == "from" {
-			f.From = t
-		} else {
-			f.To = t.AddDate(0, 0, 1).Add(-1)
-		}
-	}
-	if f.Sort != "deadline" && f.Sort != "new" {
-		f.Sort = "age"
-	}
-	f.Page, _ = strconv.Atoi(q.Get("page"))
-	f.PerPage = 50
-	return f, nil
-}
+// Statuses are the statuses the form offers.
+func (listData) Statuses() []cases.Status { return cases.Statuses }
+
+// listFormFields are the filters the page's form shows; others given in
+// the link (received, satisfied, …) are carried as hidden fields.
+var listFormFields = map[string]bool{"desk": true, "category": true, "town": true, "status": true, "warning": true,
+	"from": true, "to": true, "closed_from": true, "closed_to": true, "closure_type": true, "on_time": true,
+	"supervised": true, "page": true, "per_page": true}
 
 func (s *server) casesPage(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actorOf(c)
+	if a.Role == cases.RoleAdmin {
+		return s.errorPage(c, fiber.StatusForbidden, "管理员账号不办理案件。")
+	}
 	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
-	d := listData{Query: q}
+	d := listData{Query: q, Types: cases.StatsClosureTypes, Page: 1}
 	var err error
 	if d.Desks, err = s.svc.Desks(ctx); err != nil {
 		return err
@@ -80,24 +53,69 @@ func (s *server) casesPage(c *fiber.Ctx) error {
 	if d.Cats, err = s.svc.Categories(ctx); err != nil {
 		return err
 	}
-	status := fiber.StatusOK
-	d.Filter, err = caseFilterFrom(q)
+	for k, vs := range q {
+		if !listFormFields[k] && len(vs) > 0 && vs[0] != "" {
+			d.Other = append(d.Other, [2]string{k, vs[0]})
+		}
+	}
+	exp := url.Values{}
+	for k, v := range q {
+		if k != "page" && k != "per_page" && len(v) > 0 && v[0] != "" {
+			exp.Set(k, v[0])
+		}
+	}
+	d.CSV, d.XLSX = "/cases/export.csv?"+exp.Encode(), "/cases/export.xlsx?"+exp.Encode()
+	f, err := cases.CaseListFilterFromQuery(q.Get)
+	if err == nil {
+		d.Rows, d.Total, err = s.svc.CaseRows(ctx, a, f)
+	}
 	if err != nil {
 		e := cases.ErrorOf(err)
-		d.Error, status = e.Message, fiber.StatusBadRequest
-		d.List = cases.CaseList{Page: 1}
-		return s.render(c, status, "cases", page{Title: "案件列表", Active: "cases", Data: d})
+		if e == nil || e.Kind != cases.KindInvalid {
+			return err
+		}
+		d.Error = e.Message
+		if e.Field != "" {
+			d.Error = listFieldLabel(e.Field) + "：" + e.Message
+		}
+		return s.render(c, fiber.StatusBadRequest, "cases", page{Title: "案件列表", Active: "cases", Data: d})
 	}
-	if d.List, err = s.svc.ListCases(ctx, a, d.Filter); err != nil {
-		return err
+	d.Page = f.Page
+	if f.Page > 1 {
+		d.Prev = f.Page - 1
 	}
-	if d.List.Page > 1 {
-		d.Prev = d.List.Page - 1
+	if f.Page*f.PerPage < d.Total {
+		d.Next = f.Page + 1
 	}
-	if d.List.Page*d.List.PerPage < d.List.Total {
-		d.Next = d.List.Page + 1
+	return s.render(c, fiber.StatusOK, "cases", page{Title: "案件列表", Active: "cases", Data: d})
+}
+
+// casesExport streams the list the query names (as on the page) as CSV or
+// XLSX, for the signed-in user.
+func (s *server) casesExport(format string) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		a := actorOf(c)
+		if a.Role == cases.RoleAdmin {
+			return s.errorPage(c, fiber.StatusForbidden, "管理员账号不办理案件。")
+		}
+		f, err := cases.CaseListFilterFromQuery(func(k string) string { return c.Query(k) })
+		if err != nil {
+			return err
+		}
+		return s.sendCases(c, format, a, f)
 	}
-	return s.render(c, status, "cases", page{Title: "案件列表", Active: "cases", Data: d})
+}
+
+func listFieldLabel(field string) string {
+	switch field {
+	case "from", "to":
+		return "登记日期"
+	case "closed_from", "closed_to":
+		return "办结日期"
+	case "page", "per_page":
+		return "页码"
+	}
+	return field
 }
 
 // Link is this list's URL with one parameter changed (value "" removes it)
@@ -118,12 +136,33 @@ func (d listData) Link(key, value string) string {
 	return "/cases?" + q.Encode()
 }
 
-// Has reports whether the list is filtered by key=value, for the selects.
-func (d listData) Has(key, value string) bool {
-	for _, v := range d.Query[key] {
-		if v == value {
-			return true
+// Is reports whether the list is filtered by key=value, for the selects.
+func (d listData) Is(key, value string) bool { return d.Query.Get(key) == value }
+
+// listCond is a filter the form does not show, in words.
+func listCond(key, value string) string {
+	yes := value == "true"
+	switch key {
+	case "received":
+		if yes {
+			return "已受理（不含待受理、不予受理的网上申请）"
 		}
+		return "待受理或不予受理的网上申请"
+	case "satisfied":
+		if yes {
+			return "评价满意（4-5分）"
+		}
+		return "评价不满意（1-3分）"
+	case "overdue":
+		if yes {
+			return "超期未办结"
+		}
+		return "未超期"
+	case "reopened":
+		if yes {
+			return "曾重新办理"
+		}
+		return "未重新办理"
 	}
-	return false
+	return key + "=" + value
 }

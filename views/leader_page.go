@@ -90,8 +90,9 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 		} else {
 			desk = "status=registered"
 		}
-		lw.YellowHref = "/cases?open=1&warning=yellow&" + desk
-		lw.RedHref = "/cases?open=1&warning=red&" + desk
+		// A warning is cleared when a case closes: warning=… lists open cases.
+		lw.YellowHref = "/cases?warning=yellow&" + desk
+		lw.RedHref = "/cases?warning=red&" + desk
 		d.Warnings = append(d.Warnings, lw)
 	}
 	if d.Awaiting, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Supervised: true, Open: true, Sort: "deadline", PerPage: 20}); err != nil {

@@ -27,7 +27,8 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 	case cases.RoleIntake:
 		items = append(items, navItem{Key: "intake", Label: "受理登记", Href: "/intake"})
 	case cases.RoleLeader:
-		items = append(items, navItem{Key: "leader", Label: "领导视图", Href: "/leader"})
+		items = append(items, navItem{Key: "leader", Label: "领导视图", Href: "/leader"},
+			navItem{Key: "stats", Label: "统计分析", Href: "/leader/stats"})
 	case cases.RoleAdmin:
 		items = append(items,
 			navItem{Key: "users", Label: "用户", Href: "/admin/users"},

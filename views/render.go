@@ -145,15 +145,19 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return code
 		},
-		"eq1":       func(a, b string) bool { return a == b },
-		"dueText":   dueText,
-		"daysKind":  daysKindLabel,
-		"stateTag":  stateTag,
-		"warnTag":   warnTag,
-		"supLabel":  cases.SupervisionLabel,
-		"pct":       pct,
-		"kindIcon":  kindIcon,
-		"kindLabel": kindLabel,
+		"eq1":          func(a, b string) bool { return a == b },
+		"dueText":      dueText,
+		"daysKind":     daysKindLabel,
+		"stateTag":     stateTag,
+		"warnTag":      warnTag,
+		"supLabel":     cases.SupervisionLabel,
+		"pct":          pct,
+		"listCond":     listCond,
+		"qs":           func() []string { return []string{"1", "2", "3", "4"} },
+		"closureLabel": cases.ClosureTypeLabel,
+		"deref":        func(b *bool) bool { return b != nil && *b },
+		"kindIcon":     kindIcon,
+		"kindLabel":    kindLabel,
 		// safeHighlight: search highlights are escaped by the search package,
 		// with only <mark> added; nothing else is ever trusted as HTML.
 		"safeHighlight": func(s string) template.HTML { return template.HTML(s) },
@@ -229,19 +233,17 @@ func kindIcon(kind string) string {
 		return "重"
 	case cases.EventWarning:
 		return "警"
-	// The citizen part's kinds, spelled here so their events read well
-	// the day they arrive.
-	case "citizen_message":
+	case cases.EventCitizenMessage:
 		return "言"
-	case "rating":
+	case cases.EventRating:
 		return "评"
-	case "submitted":
+	case cases.EventSubmitted:
 		return "申"
-	case "register":
+	case cases.EventRegister:
 		return "受"
-	case "decline":
+	case cases.EventDecline:
 		return "拒"
-	case "code_reissued":
+	case cases.EventCodeReissued:
 		return "码"
 	}
 	return "·"
@@ -283,17 +285,17 @@ func kindLabel(kind string) string {
 		return "重新办理"
 	case cases.EventWarning:
 		return "时限预警"
-	case "citizen_message":
+	case cases.EventCitizenMessage:
 		return "群众留言"
-	case "rating":
+	case cases.EventRating:
 		return "满意度评价"
-	case "submitted":
+	case cases.EventSubmitted:
 		return "网上申请"
-	case "register":
+	case cases.EventRegister:
 		return "受理"
-	case "decline":
+	case cases.EventDecline:
 		return "不予受理"
-	case "code_reissued":
+	case cases.EventCodeReissued:
 		return "重发查询码"
 	}
 	return kind

@@ -18,6 +18,9 @@ func (s *server) pageRoutes(app *fiber.App) {
 
 	app.Get("/desk", in, s.deskPage)
 	app.Get("/cases", in, s.casesPage)
+	// Before /cases/:number, which would take "export.csv" for a number.
+	app.Get("/cases/export.csv", in, s.casesExport("csv"))
+	app.Get("/cases/export.xlsx", in, s.casesExport("xlsx"))
 	app.Get("/cases/:number", in, s.casePage)
 	app.Get("/cases/:number/receipt", in, s.receiptAgain)
 	app.Post("/cases/:number/act/:action", in, s.caseAct)
@@ -25,6 +28,9 @@ func (s *server) pageRoutes(app *fiber.App) {
 
 	app.Get("/search", in, s.searchPage)
 	app.Get("/leader", in, s.leaderPage)
+	app.Get("/leader/stats", in, s.statsPage)
+	app.Get("/leader/stats/export.csv", in, s.statsExport("csv"))
+	app.Get("/leader/stats/export.xlsx", in, s.statsExport("xlsx"))
 	app.Get("/notifications", in, s.notificationsPage)
 	app.Post("/notifications/read", in, s.notificationsRead)
 

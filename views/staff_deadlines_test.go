@@ -73,16 +73,16 @@ func TestCasePageShowsDeadlinesWithRuleBasisAndState(t *testing.T) {
 	l := newBrowser(t, ts.app)
 	l.login("leader")
 	_, body, _ = l.do("GET", "/leader", nil)
-	link := `href="/cases?open=1&amp;warning=red&amp;desk=mediation">1</a>`
+	link := `href="/cases?warning=red&amp;desk=mediation">1</a>`
 	if !strings.Contains(body, link) || !strings.Contains(body, "督办待答复（1 件）") {
 		t.Fatalf("leader view lacks the warnings link or the 督办 list")
 	}
-	status, body, _ = l.do("GET", "/cases?open=1&warning=red&desk=mediation", nil)
+	status, body, _ = l.do("GET", "/cases?warning=red&desk=mediation", nil)
 	if status != 200 || !strings.Contains(body, `<strong id="total">1</strong>`) || !strings.Contains(body, n) {
 		t.Fatalf("drill-down list: %d", status)
 	}
-	status, body, _ = l.do("GET", "/cases?warning=purple", nil)
-	if status != 400 || !strings.Contains(body, "预警只能是") {
+	status, body, _ = l.do("GET", "/cases?on_time=maybe", nil)
+	if status != 400 || !strings.Contains(body, "只能是 true 或 false") {
 		t.Fatalf("bad warning filter: %d", status)
 	}
 }
