@@ -108,6 +108,23 @@ func TestBrowserDeadlinesAndAdminPages(t *testing.T) {
 		t.Fatalf("red drill-down lists %s cases, want 1", n)
 	}
 	cr.shoot("24-cases")
+
+	// Statistics for this year: 化解率 shows 5/8; its numerator opens the
+	// list of those five cases.
+	year := time.Now().In(cst).Format("2006")
+	cr.open("/leader/stats?kind=year&year=" + year)
+	row := `#figures tr:nth-child(3)`
+	if got := cr.text(row + " td"); got != "62.5%（5/8）" {
+		t.Fatalf("化解率 reads %q, want 62.5%%（5/8）", got)
+	}
+	cr.shoot("27-stats")
+	cr.run("numerator", chromedp.Click(row+" a", chromedp.ByQuery), chromedp.WaitVisible("#total", chromedp.ByID))
+	var rows int
+	cr.run("count rows", chromedp.Evaluate(`document.querySelectorAll("#case-list tbody tr").length`, &rows))
+	if n := cr.text("#total"); n != "5" || rows != 5 {
+		t.Fatalf("the numerator's list says %s and has %d rows, want 5", n, rows)
+	}
+	cr.shoot("28-cases-resolved")
 	cr.logout()
 
 	cr.login("root")

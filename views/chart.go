@@ -147,7 +147,14 @@ func StatsCharts(st *cases.Stats, listURL func(query string) string) template.HT
 	if f.OverdueOpen != nil {
 		rates = append(rates, RateBar{"超期未办结", *f.OverdueOpen, link(f, "overdue_open")})
 	}
-	return BarChart(st.Period.Label+" 按月受理与办结", series, groups(st.Breakdown.Month)) +
+	months := groups(st.Breakdown.Month)
+	if len(st.Period.From) >= 4 && len(st.Period.To) >= 4 && st.Period.From[:4] == st.Period.To[:4] {
+		// "2026年1月" does not fit under its bars; the title names the year.
+		for i := range months {
+			months[i].Label = strings.TrimLeft(st.Breakdown.Month[i].Key[5:], "0") + "月"
+		}
+	}
+	return BarChart(st.Period.Label+" 按月受理与办结", series, months) +
 		BarChart(st.Period.Label+" 各窗口受理与办结", series, groups(st.Breakdown.Desk)) +
 		RateChart(st.Period.Label+" 主要比率（分子/分母）", rates)
 }
