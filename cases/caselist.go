@@ -135,7 +135,10 @@ func (f *CaseListFilter) where(a Actor, now time.Time) (string, []any) {
 	eq("c.desk", f.Desk)
 	eq("c.category", f.Category)
 	eq("c.town", f.Town)
-	eq("c.warning", f.Warning)
+	if f.Warning != "" {
+		// The redundant <> '' lets SQLite use the partial index cases_warning.
+		add(`c.warning = ? AND c.warning <> ''`, f.Warning)
+	}
 	if f.ClosureType == ClosureUnspecified {
 		add(`c.closure_type = ''`)
 	} else {
@@ -192,7 +195,8 @@ func (f *CaseListFilter) where(a Actor, now time.Time) (string, []any) {
 	// A closed case keeps its supervision level but awaits nothing.
 	switch f.Supervised {
 	case "true":
-		add(`c.supervision <> '' AND `+openIn, openArgs...)
+		// The unary + leaves the start to the partial index on supervision.
+		add(`c.supervision <> '' AND +`+openIn, openArgs...)
 	case "false":
 		add(`NOT (c.supervision <> '' AND `+openIn+`)`, openArgs...)
 	}

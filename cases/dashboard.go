@@ -55,12 +55,13 @@ func (s *Service) OpenWarningsByDesk(ctx context.Context, a Actor) ([]DeskWarnin
 		args[i] = string(st)
 	}
 	rows := []DeskWarningCount{}
-	// warning <> '' is served by the partial index cases_warning.
+	// warning <> '' is served by the partial index cases_warning; the unary
+	// + keeps SQLite from preferring the status index (all open cases).
 	err := s.store.r.SelectContext(ctx, &rows, s.store.r.Rebind(`
 		SELECT COALESCE(desk, '') AS desk,
 			SUM(CASE WHEN warning = 'yellow' THEN 1 ELSE 0 END) AS yellow,
 			SUM(CASE WHEN warning = 'red' THEN 1 ELSE 0 END) AS red
-		FROM cases WHERE warning <> '' AND status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)
+		FROM cases WHERE warning <> '' AND +status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)
 		GROUP BY COALESCE(desk, '') ORDER BY COALESCE(desk, '')`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count warnings: %w", err)

@@ -180,9 +180,14 @@ func (f CaseFilter) where(a Actor) (string, []any) {
 		conds = append(conds, `c.status IN (`+marks+`)`)
 	}
 	if f.Open {
-		// Spelled as IN, not <>, so the status indexes serve it.
-		open := openStatuses
-		conds = append(conds, `c.status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)`)
+		// Spelled as IN, not <>, so the status indexes serve it; but with
+		// 督办 asked for, the few supervised cases (partial index) are the
+		// better start, and the unary + keeps the status index out of it.
+		open, col := openStatuses, "c.status"
+		if f.Supervised {
+			col = "+c.status"
+		}
+		conds = append(conds, col+` IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)`)
 		for _, st := range open {
 			args = append(args, string(st))
 		}
