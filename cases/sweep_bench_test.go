@@ -70,6 +70,11 @@ func BenchmarkSweep100k(b *testing.B) {
 			if _, err := store.w.ExecContext(ctx, `UPDATE cases SET warning = ''`); err != nil {
 				b.Fatal(err)
 			}
+			// The reset's own pages are checkpointed before the clock
+			// starts: the sweep pays for its writes only.
+			if _, err := store.w.ExecContext(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+				b.Fatal(err)
+			}
 			b.StartTimer()
 			res, err := svc.SweepWarnings(ctx, later)
 			if err != nil || res.Yellow+res.Red != total || res.Yellow == 0 || res.Red == 0 {
@@ -82,7 +87,7 @@ func BenchmarkSweep100k(b *testing.B) {
 // seedSweepCases writes total open cases with bulk INSERTs in one
 // transaction; the first crossing of them are 80% used at now, the rest
 // have weeks to go.
-func seedSweepCases(b *testing.B, store *Store, now time.Time, total, crossing int) {
+func seedSweepCases(b testing.TB, store *Store, now time.Time, total, crossing int) {
 	b.Helper()
 	ctx := context.Background()
 	tx, err := store.w.BeginTxx(ctx, nil)

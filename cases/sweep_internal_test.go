@@ -3,6 +3,7 @@ package cases
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"sync"
@@ -296,5 +297,69 @@ func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 	yellow := "yellow 2026-11-12 15:59:59+00:00"
 	if want := []string{yellow, yellow, yellow, "red NULL"}; !slices.Equal(levels, want) {
 		t.Errorf("deadlines %q, want %q", levels, want)
+	}
+}
+
+// A backlog of several batches, swept by two processes at once: the
+// batches interleave, and still every crossing is written exactly once.
+func TestSweepBacklogAcrossBatchesByTwoProcesses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, chinaTime).UTC()
+	const total, crossing = 2*SweepBatch + 700, 2*SweepBatch + 300
+	var svcs []*Service
+	for i := 0; i < 2; i++ {
+		store, err := Open(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		if i == 0 {
+			seedSweepCases(t, store, now, total, crossing)
+		}
+		svcs = append(svcs, NewService(store))
+	}
+	var wg sync.WaitGroup
+	results := make([]SweepResult, 2)
+	errs := make([]error, 2)
+	for i, s := range svcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = s.SweepWarnings(ctx, now)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if got := results[0].Yellow + results[1].Yellow; got != crossing || results[0].Red+results[1].Red != 0 {
+		t.Fatalf("%+v, want %d yellow in total", results, crossing)
+	}
+	r := svcs[0].store.r
+	var events, notes, warned, distinct int
+	for q, n := range map[string]*int{
+		`SELECT COUNT(*) FROM events WHERE kind = 'warning'`:                    &events,
+		`SELECT COUNT(DISTINCT case_id) FROM events WHERE kind = 'warning'`:     &distinct,
+		`SELECT COUNT(*) FROM desk_notifications WHERE kind = 'warning_yellow'`: &notes,
+		`SELECT COUNT(*) FROM cases WHERE warning = 'yellow'`:                   &warned,
+	} {
+		if err := r.Get(n, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if events != crossing || distinct != crossing || notes != crossing || warned != crossing {
+		t.Errorf("%d events for %d cases, %d notifications, %d cases warned; want %d of each", events, distinct, notes, warned, crossing)
+	}
+	// The events are in case order, one sweep's batch after another's.
+	var order []int64
+	if err := r.Select(&order, `SELECT case_id FROM events WHERE kind = 'warning' ORDER BY seq`); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.IsSorted(order) {
+		t.Error("warning events are not in case order")
+	}
+	if res, err := svcs[1].SweepWarnings(ctx, now.Add(time.Minute)); err != nil || res != (SweepResult{}) {
+		t.Errorf("a later sweep wrote %+v %v", res, err)
 	}
 }
