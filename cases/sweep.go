@@ -223,7 +223,7 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 		return nil
 	}
 	// The case's warning is the worst of its running limits: yellow only
-	// over none, red over anything.
+	// over none, red over anything (a row already there is not rewritten).
 	for _, level := range []string{StateYellow, StateRed} {
 		var ids []any
 		for _, cd := range crossed {
@@ -233,9 +233,9 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 		}
 		err := inChunks(ids, sweepChunk, func(ids []any) error {
 			args := append([]any{level}, ids...)
-			args = append(args, level)
+			args = append(args, level, level)
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`
-				UPDATE cases SET warning = ? WHERE id IN (`+placeholders(len(ids))+`) AND (warning = '' OR ? = 'red')`), args...); err != nil {
+				UPDATE cases SET warning = ? WHERE id IN (`+placeholders(len(ids))+`) AND (warning = '' OR ? = 'red') AND warning <> ?`), args...); err != nil {
 				return fmt.Errorf("store: unable to set the case warning: %w", err)
 			}
 			return nil
