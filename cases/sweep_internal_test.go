@@ -181,8 +181,8 @@ func TestSweepJumpsStraightToRedWhenFirstSeenOverdue(t *testing.T) {
 }
 
 // What one sweep writes, row for row: the event and notification texts, the
-// event data, and the order of the events in the log (the order in which
-// the thresholds were passed). A case with two limits crossing in the same
+// event data, and the order of the events in the log (by case, and a case's
+// limits in the order their thresholds were passed). A case with two limits crossing in the same
 // pass, one yellow and one red, ends red.
 func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 	ctx := context.Background()
