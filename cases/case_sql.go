@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -193,7 +194,8 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 	return saveDeadlines(ctx, tx, after)
 }
 
-// appendEvent is the only writer of history.
+// appendEvent is the only writer of history (with appendEvents, its
+// batched twin for the warning sweep).
 func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
 	err := tx.GetContext(ctx, &e.Seq, tx.Rebind(`
 		INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
@@ -203,6 +205,50 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
 		return fmt.Errorf("store: unable to append event: %w", err)
 	}
 	return nil
+}
+
+// appendEvents appends events in one statement, in the order given, so
+// their seqs follow that order. It does not fill in Seq: a multi-row
+// RETURNING need not come back in insertion order.
+func appendEvents(ctx context.Context, tx *sqlx.Tx, events []*Event) error {
+	if len(events) == 0 {
+		return nil
+	}
+	args := make([]any, 0, 10*len(events))
+	for _, e := range events {
+		args = append(args, e.CaseID, e.At, e.Kind, e.Desk, e.ActorID, e.ActorName, e.ActorRole, e.Body, e.Visibility, string(e.Data))
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`
+		INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
+		VALUES `+valueRows(len(events), 10)), args...); err != nil {
+		return fmt.Errorf("store: unable to append events: %w", err)
+	}
+	return nil
+}
+
+// valueRows is the VALUES list of a multi-row INSERT: rows tuples of cols
+// placeholders each.
+func valueRows(rows, cols int) string {
+	tuple := "(?" + strings.Repeat(", ?", cols-1) + ")"
+	return tuple + strings.Repeat(", "+tuple, rows-1)
+}
+
+// inChunks calls fn on consecutive slices of items, at most n long, so a
+// set-wise statement stays under the database's limit on bound values.
+func inChunks[T any](items []T, n int, fn func([]T) error) error {
+	for len(items) > 0 {
+		k := min(n, len(items))
+		if err := fn(items[:k]); err != nil {
+			return err
+		}
+		items = items[k:]
+	}
+	return nil
+}
+
+// placeholders is the inside of an IN (…) list of n values.
+func placeholders(n int) string {
+	return "?" + strings.Repeat(", ?", n-1)
 }
 
 func findEvents(ctx context.Context, q querier, caseID int64) ([]Event, error) {

@@ -45,7 +45,9 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, fmt.Errorf("store: unable to create data folder: %w", err)
 	}
 	path := filepath.Join(dir, DBFile)
-	w, err := sqlx.Open("sqlite3", "file:"+path+"?"+dsnOptions+"&_txlock=immediate")
+	// The writer's page cache (64 MB, not the default 2) holds what a
+	// warning sweep batch dirties, so it is not spilled mid-transaction.
+	w, err := sqlx.Open("sqlite3", "file:"+path+"?"+dsnOptions+"&_txlock=immediate&_cache_size=-65536")
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to open database: %w", err)
 	}

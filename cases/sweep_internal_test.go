@@ -2,7 +2,10 @@ package cases
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -174,5 +177,189 @@ func TestSweepJumpsStraightToRedWhenFirstSeenOverdue(t *testing.T) {
 	last := events[len(events)-1]
 	if last.Kind != EventWarning || string(last.Data) == "" || last.ActorRole != "system" || last.Visibility != VisibilityInternal {
 		t.Fatalf("last event %+v", last)
+	}
+}
+
+// What one sweep writes, row for row: the event and notification texts, the
+// event data, and the order of the events in the log (by case, and a case's
+// limits in the order their thresholds were passed). A case with two limits crossing in the same
+// pass, one yellow and one red, ends red.
+func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
+	ctx := context.Background()
+	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime), 3)
+	store, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	first, err := findCase(ctx, store.r, numbers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A 督办 on the first case, due 5 Nov: overdue by the sweep on 7 Nov,
+	// and its threshold came before the stage limits' (6 Nov).
+	supDue := endOfDay(time.Date(2026, 11, 5, 0, 0, 0, 0, chinaTime)).UTC()
+	supStart := time.Date(2026, 11, 1, 9, 0, 0, 0, chinaTime).UTC()
+	if _, err := store.w.ExecContext(ctx, `INSERT INTO case_deadlines (case_id, kind, label, started_at, due_at, yellow_at, next_warn_at)
+		VALUES (?, 'supervision', '红牌督办：要求按期答复', ?, ?, ?, ?)`, first.ID, supStart, supDue, yellowAt(supStart, supDue, DefaultWarnShare), yellowAt(supStart, supDue, DefaultWarnShare)); err != nil {
+		t.Fatal(err)
+	}
+	var before int64
+	if err := store.r.Get(&before, `SELECT MAX(seq) FROM events`); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 7, 9, 0, 0, 0, chinaTime)
+	res, err := NewService(store).SweepWarnings(ctx, now)
+	if err != nil || res != (SweepResult{Yellow: 3, Red: 1}) {
+		t.Fatalf("%+v %v", res, err)
+	}
+
+	type eventRow struct {
+		Number     string        `db:"number"`
+		At         time.Time     `db:"at"`
+		Kind       string        `db:"kind"`
+		Desk       string        `db:"desk"`
+		ActorID    sql.NullInt64 `db:"actor_id"`
+		ActorName  string        `db:"actor_name"`
+		ActorRole  string        `db:"actor_role"`
+		Body       string        `db:"body"`
+		Visibility string        `db:"visibility"`
+		Data       string        `db:"data"`
+	}
+	var events []eventRow
+	if err := store.r.Select(&events, `SELECT c.number, e.at, e.kind, e.desk, e.actor_id, e.actor_name, e.actor_role, e.body, e.visibility, e.data
+		FROM events e JOIN cases c ON c.id = e.case_id WHERE e.seq > ? ORDER BY e.seq`, before); err != nil {
+		t.Fatal(err)
+	}
+	stage := `{"deadline":"stage","due":"2026-11-12T15:59:59Z","level":"yellow"}`
+	want := []eventRow{
+		{numbers[0], now.UTC(), "warning", "", sql.NullInt64{}, "时限预警", "system", "已超期：红牌督办：要求按期答复（期限2026-11-05）", "internal",
+			`{"deadline":"supervision","due":"2026-11-05T15:59:59Z","level":"red"}`},
+		{numbers[0], now.UTC(), "warning", "", sql.NullInt64{}, "时限预警", "system", "临近期限：一般在一个月内调结（期限2026-11-12）", "internal", stage},
+		{numbers[1], now.UTC(), "warning", "", sql.NullInt64{}, "时限预警", "system", "临近期限：一般在一个月内调结（期限2026-11-12）", "internal", stage},
+		{numbers[2], now.UTC(), "warning", "", sql.NullInt64{}, "时限预警", "system", "临近期限：一般在一个月内调结（期限2026-11-12）", "internal", stage},
+	}
+	if len(events) != len(want) {
+		t.Fatalf("%d events, want %d: %+v", len(events), len(want), events)
+	}
+	for i := range want {
+		events[i].At = events[i].At.UTC()
+		if events[i] != want[i] {
+			t.Errorf("event %d:\n got %+v\nwant %+v", i, events[i], want[i])
+		}
+	}
+
+	type noteRow struct {
+		Desk      string    `db:"desk"`
+		Number    string    `db:"number"`
+		Kind      string    `db:"kind"`
+		Text      string    `db:"text"`
+		CreatedAt time.Time `db:"created_at"`
+	}
+	var notes []noteRow
+	if err := store.r.Select(&notes, `SELECT n.desk, c.number, n.kind, n.text, n.created_at
+		FROM desk_notifications n JOIN cases c ON c.id = n.case_id ORDER BY n.id`); err != nil {
+		t.Fatal(err)
+	}
+	wantNotes := []noteRow{
+		{"mediation", numbers[0], "warning_red", numbers[0] + " 已超期：红牌督办：要求按期答复（期限2026-11-05）", now.UTC()},
+		{"mediation", numbers[0], "warning_yellow", numbers[0] + " 临近期限：一般在一个月内调结（期限2026-11-12）", now.UTC()},
+		{"mediation", numbers[1], "warning_yellow", numbers[1] + " 临近期限：一般在一个月内调结（期限2026-11-12）", now.UTC()},
+		{"mediation", numbers[2], "warning_yellow", numbers[2] + " 临近期限：一般在一个月内调结（期限2026-11-12）", now.UTC()},
+	}
+	if len(notes) != len(wantNotes) {
+		t.Fatalf("%d notifications, want %d: %+v", len(notes), len(wantNotes), notes)
+	}
+	for i := range wantNotes {
+		notes[i].CreatedAt = notes[i].CreatedAt.UTC()
+		if notes[i] != wantNotes[i] {
+			t.Errorf("notification %d:\n got %+v\nwant %+v", i, notes[i], wantNotes[i])
+		}
+	}
+
+	for i, n := range numbers {
+		c, err := findCase(ctx, store.r, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[bool]string{true: "red", false: "yellow"}[i == 0]; c.Warning != want {
+			t.Errorf("%s warning %q, want %q", n, c.Warning, want)
+		}
+	}
+	// The stage limits wait for their due date next, stored as written at
+	// acceptance; the 督办 has nothing more to warn of. (The earlier stages'
+	// limits ended when the case moved on.)
+	var levels []string
+	if err := store.r.Select(&levels, `SELECT level || ' ' || COALESCE(next_warn_at, 'NULL') FROM case_deadlines
+		WHERE ended_at IS NULL ORDER BY id`); err != nil {
+		t.Fatal(err)
+	}
+	yellow := "yellow 2026-11-12 15:59:59+00:00"
+	if want := []string{yellow, yellow, yellow, "red NULL"}; !slices.Equal(levels, want) {
+		t.Errorf("deadlines %q, want %q", levels, want)
+	}
+}
+
+// A backlog of several batches, swept by two processes at once: the
+// batches interleave, and still every crossing is written exactly once.
+func TestSweepBacklogAcrossBatchesByTwoProcesses(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, chinaTime).UTC()
+	const total, crossing = 2*SweepBatch + 700, 2*SweepBatch + 300
+	var svcs []*Service
+	for i := 0; i < 2; i++ {
+		store, err := Open(ctx, dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		if i == 0 {
+			seedSweepCases(t, store, now, total, crossing)
+		}
+		svcs = append(svcs, NewService(store))
+	}
+	var wg sync.WaitGroup
+	results := make([]SweepResult, 2)
+	errs := make([]error, 2)
+	for i, s := range svcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = s.SweepWarnings(ctx, now)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	if got := results[0].Yellow + results[1].Yellow; got != crossing || results[0].Red+results[1].Red != 0 {
+		t.Fatalf("%+v, want %d yellow in total", results, crossing)
+	}
+	r := svcs[0].store.r
+	var events, notes, warned, distinct int
+	for q, n := range map[string]*int{
+		`SELECT COUNT(*) FROM events WHERE kind = 'warning'`:                    &events,
+		`SELECT COUNT(DISTINCT case_id) FROM events WHERE kind = 'warning'`:     &distinct,
+		`SELECT COUNT(*) FROM desk_notifications WHERE kind = 'warning_yellow'`: &notes,
+		`SELECT COUNT(*) FROM cases WHERE warning = 'yellow'`:                   &warned,
+	} {
+		if err := r.Get(n, q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if events != crossing || distinct != crossing || notes != crossing || warned != crossing {
+		t.Errorf("%d events for %d cases, %d notifications, %d cases warned; want %d of each", events, distinct, notes, warned, crossing)
+	}
+	// The events are in case order, one sweep's batch after another's.
+	var order []int64
+	if err := r.Select(&order, `SELECT case_id FROM events WHERE kind = 'warning' ORDER BY seq`); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.IsSorted(order) {
+		t.Error("warning events are not in case order")
+	}
+	if res, err := svcs[1].SweepWarnings(ctx, now.Add(time.Minute)); err != nil || res != (SweepResult{}) {
+		t.Errorf("a later sweep wrote %+v %v", res, err)
 	}
 }

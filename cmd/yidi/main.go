@@ -272,12 +272,19 @@ func reindex(ctx context.Context, args []string, out io.Writer) error {
 
 // forgetSealedCodes keeps idempotency replays from holding query codes past their window.
 func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
-	tick := time.NewTicker(time.Hour)
-	defer tick.Stop()
-	for {
+	every(ctx, time.Hour, func() {
 		if err := svc.ForgetSealedCodes(ctx); err != nil && ctx.Err() == nil {
 			slog.Error("forgetting sealed query codes", "err", err)
 		}
+	})
+}
+
+// every runs fn now and then once per interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, fn func()) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		fn()
 		select {
 		case <-ctx.Done():
 			return

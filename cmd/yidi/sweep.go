@@ -15,20 +15,13 @@ import (
 // Several servers over one database may all run it: each crossing is
 // claimed once (cases/sweep.go).
 func sweepEveryMinute(ctx context.Context, svc *cases.Service) {
-	tick := time.NewTicker(time.Minute)
-	defer tick.Stop()
-	for {
+	every(ctx, time.Minute, func() {
 		if res, err := svc.SweepWarnings(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			slog.Error("deadline warning sweep", "err", err)
 		} else if res.Yellow+res.Red > 0 {
 			slog.Info("deadline warnings", "yellow", res.Yellow, "red", res.Red)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
+	})
 }
 
 func sweep(ctx context.Context, args []string, out io.Writer) error {
