@@ -211,9 +211,12 @@ func (c *Case) startStage(env *deadlineEnv) {
 		d.end(env.now)
 	}
 	if c.Status == StatusClosed {
+		// Closing answers any 督办 still open: the case is no longer awaiting
+		// a response (the escalate event keeps the history).
 		if d := c.openDeadline(DeadlineSupervision); d != nil {
 			d.end(env.now)
 		}
+		c.Supervision = ""
 		return
 	}
 	rule, ok := ruleFor(env.rules, c.Status, c.Desk)
