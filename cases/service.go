@@ -162,7 +162,7 @@ func (s *Service) Timeline(ctx context.Context, a Actor, number string) ([]Event
 		return nil, err
 	}
 	for i := range events {
-		events[i].DeskName = name(events[i].Desk)
+		events[i].DeskName = eventDeskName(&events[i], name)
 	}
 	return events, nil
 }
@@ -279,4 +279,19 @@ func maskCase(c *Case) *Case {
 		}
 	}
 	return out
+}
+
+// eventDeskName says on whose behalf an entry was written: a desk, the
+// intake window, the centre's leaders, or the system (deadline warnings,
+// online applications), rather than calling every deskless entry the window's.
+func eventDeskName(e *Event, name func(string) string) string {
+	if e.Desk == "" {
+		switch e.ActorRole {
+		case string(RoleLeader):
+			return "中心领导"
+		case "system":
+			return "系统"
+		}
+	}
+	return name(e.Desk)
 }
