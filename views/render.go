@@ -145,6 +145,8 @@ func (r *renderer) funcs() template.FuncMap {
 			return code
 		},
 		"eq1":       func(a, b string) bool { return a == b },
+		"fileType":  fileType,
+		"fileSize":  fileSize,
 		"kindIcon":  kindIcon,
 		"kindLabel": kindLabel,
 		// safeHighlight: search highlights are escaped by the search package,
