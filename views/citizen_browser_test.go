@@ -140,6 +140,8 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	phone.run("type a message",
 		chromedp.SendKeys("#body", "补充欠条照片，请查收", chromedp.ByID),
 		chromedp.SetUploadFiles("#files", []string{photo}, chromedp.ByID))
+	// Let the file input repaint with the chosen name before the shot.
+	phone.run("settle", chromedp.Blur("#body", chromedp.ByID), chromedp.Sleep(150*time.Millisecond))
 	phone.look("citizen-message-form")
 	phone.run("send", chromedp.Submit("#body", chromedp.ByID), chromedp.WaitVisible(".alert-ok", chromedp.ByQuery))
 	if got := phone.text(".timeline"); !strings.Contains(got, "您的留言：补充欠条照片，请查收（附件1个）") {
@@ -272,6 +274,19 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 		t.Fatalf("after registering, the citizen reads %q", got)
 	}
 	phone.look("citizen-application-registered")
+
+	// The applicant lost the code: the window reissues it from the case page.
+	desk.open("/cases/"+an, "#act-reissue_code")
+	desk.run("reissue", chromedp.Click("#act-reissue_code summary", chromedp.ByQuery),
+		chromedp.Click("#act-reissue_code button[type=submit]", chromedp.ByQuery),
+		chromedp.WaitVisible("#query-code", chromedp.ByID))
+	newCode := desk.text("#query-code")
+	if newCode == acode || len(newCode) != 11 || !strings.Contains(desk.text("main"), "原查询码已失效") {
+		t.Fatalf("the reissued receipt shows %q (old %q)", newCode, acode)
+	}
+	desk.look("staff-reissued-receipt")
+	phone.open("/status?"+url.Values{"number": {an}, "code": {acode}}.Encode(), ".alert-error")
+	phone.open("/status?"+url.Values{"number": {an}, "code": {newCode}}.Encode(), ".timeline")
 
 	desk.open("/cases/"+dn, "#act-decline")
 	desk.run("decline without a reason", chromedp.Click("#act-decline summary", chromedp.ByQuery),

@@ -7,6 +7,10 @@ package views_test
 
 import (
 	"bytes"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -198,5 +202,49 @@ func TestReissueFromTheCasePage(t *testing.T) {
 	}
 	if status, _, _ := ts.publicStatus(n, m[1]); status != 200 {
 		t.Fatalf("refused reissues changed the code: %d", status)
+	}
+}
+
+// A browser fetches /favicon.ico (a staff-side path) by itself, and staff
+// look at /status too: neither side's CSRF cookie may spoil the other's
+// next form.
+func TestPublicAndStaffCSRFCookiesDoNotClash(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.intake(nil)
+	n, code := c["number"].(string), c["query_code"].(string)
+
+	b := newBrowser(t, ts.app)
+	b.login("intake")
+	staffToken := b.csrf
+	if status, _, _ := b.do("GET", "/status?"+url.Values{"number": {n}, "code": {code}}.Encode(), nil); status != 200 {
+		t.Fatalf("status page: %d", status)
+	}
+	publicToken := b.csrf
+	b.do("GET", "/favicon.ico", nil)
+	// The page's form is multipart (it carries files).
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	for k, v := range map[string]string{"_csrf": publicToken, "number": n, "code": code, "body": "周五上午有空"} {
+		_ = w.WriteField(k, v)
+	}
+	w.Close()
+	req := httptest.NewRequest("POST", "/status/message", &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	for k, v := range b.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, err := ts.app.Test(req, -1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	status, body := resp.StatusCode, string(raw)
+	if status != 200 || !strings.Contains(body, "留言已收到") {
+		t.Fatalf("the citizen's form after a staff-side request: %d\n%s", status, body)
+	}
+	status, _, _ = b.do("POST", "/cases/"+n+"/act/notes", url.Values{"_csrf": {staffToken}, "body": {"已电话联系申请人"}})
+	if status != 303 {
+		t.Fatalf("the staff form after the public pages: %d", status)
 	}
 }
