@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
@@ -65,6 +66,9 @@ func (b *tab) look(name string) {
 	var png []byte
 	var wide bool
 	b.run("screenshot "+name,
+		// Two tabs share the browser: a tab in the background may never
+		// paint the frame a screenshot waits for.
+		page.BringToFront(),
 		chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &wide),
 		chromedp.FullScreenshot(&png, 100))
 	if wide {
@@ -128,6 +132,8 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	n, code := c["number"].(string), c["query_code"].(string)
 	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
 	ts.act("mediation", n, "accept", nil, 200)
+	const internal = "内部：申请人情绪激动，注意安全"
+	ts.act("mediation", n, "notes", map[string]any{"body": internal}, 200)
 	statusPath := "/status?" + url.Values{"number": {n}, "code": {code}}.Encode()
 
 	// (a) A message with a photo, through the page's form.
@@ -148,6 +154,13 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 		t.Fatalf("the timeline does not show the citizen's message:\n%s", got)
 	}
 	phone.look("citizen-message-sent")
+	var html string
+	phone.run("page source", chromedp.OuterHTML("html", &html, chromedp.ByQuery))
+	for _, never := range []string{internal, "13800000000", "11010519491231002X"} {
+		if strings.Contains(html, never) {
+			t.Errorf("the citizen's page contains %q", never)
+		}
+	}
 
 	// (d) An HTML page named .png: the clear message, nothing stored.
 	fake := filepath.Join(dir, "照片.png")
