@@ -44,7 +44,8 @@ type CaseSummary struct {
 	DeadlineAt  *time.Time `db:"deadline_at" json:"deadline_at"`
 	// Unread counts citizen messages not yet opened by whoever must answer.
 	Unread int `db:"unread_messages" json:"unread_messages"`
-	// Applicant is the first applicant's name, for the 待受理 list.
+	// Applicant is the first applicant's name, for the 待受理 list: read
+	// for submitted applications only, so other lists pay nothing for it.
 	Applicant string `db:"applicant" json:"applicant"`
 }
 
@@ -141,8 +142,9 @@ func (s *Service) ListCases(ctx context.Context, a Actor, f CaseFilter) (CaseLis
 	}
 	q := `SELECT c.number, c.title, c.category, c.status, COALESCE(c.desk, '') AS desk, c.town,
 		c.repeat_visit, c.warning, c.supervision, c.created_at, c.deadline_at, c.unread_messages,
-		COALESCE((SELECT p.name FROM case_parties cp JOIN persons p ON p.id = cp.person_id
-			WHERE cp.case_id = c.id AND cp.role = 'applicant' ORDER BY cp.position LIMIT 1), '') AS applicant
+		CASE WHEN c.status = 'submitted' THEN COALESCE((SELECT p.name FROM case_parties cp
+			JOIN persons p ON p.id = cp.person_id
+			WHERE cp.case_id = c.id AND cp.role = 'applicant' ORDER BY cp.position LIMIT 1), '') ELSE '' END AS applicant
 		FROM cases c WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	if err := r.SelectContext(ctx, &list.Cases, r.Rebind(q), args...); err != nil {
