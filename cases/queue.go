@@ -20,6 +20,8 @@ type CaseFilter struct {
 	Returned   bool     // returned to the window at least once
 	CreatedBy  int64
 	Repeat     bool // flagged as a repeat visit (重复来访)
+	Unread     bool // has citizen messages nobody who must answer has opened
+	Unheld     bool // held by no desk (at the window)
 	Town       string
 	Category   string
 	From, To   time.Time // on created_at
@@ -41,6 +43,11 @@ type CaseSummary struct {
 	Supervision string     `db:"supervision" json:"supervision"`
 	CreatedAt   time.Time  `db:"created_at" json:"created_at"`
 	DeadlineAt  *time.Time `db:"deadline_at" json:"deadline_at"`
+	// Unread counts citizen messages not yet opened by whoever must answer.
+	Unread int `db:"unread_messages" json:"unread_messages"`
+	// Applicant is the first applicant's name, for the 待受理 list: read
+	// for submitted applications only, so other lists pay nothing for it.
+	Applicant string `db:"applicant" json:"applicant"`
 }
 
 // CaseList is one page of a case list and the total count of the filter.
@@ -74,12 +81,17 @@ func QueuesFor(a Actor) []Queue {
 			{Key: "in_progress", Label: "办理中", Filter: CaseFilter{Desk: a.Desk, Statuses: []Status{StatusInProgress}}},
 			{Key: "co", Label: "联合调处", Filter: CaseFilter{CoDesk: a.Desk, Open: true}},
 			{Key: "returned", Label: "已退回", Filter: CaseFilter{ReturnedBy: a.Desk, Statuses: []Status{StatusRegistered}}},
+			{Key: "unread", Label: "新留言", Filter: CaseFilter{Desk: a.Desk, Unread: true}},
 		}
 	case RoleIntake, RoleLeader:
 		return []Queue{
 			{Key: "registered", Label: "待分流", Filter: CaseFilter{Statuses: []Status{StatusRegistered}}},
 			{Key: "returned", Label: "退回窗口", Filter: CaseFilter{Statuses: []Status{StatusRegistered}, Returned: true}},
 			{Key: "routed", Label: "待签收", Filter: CaseFilter{Statuses: []Status{StatusRouted}}},
+			// 网上申请 waiting to be registered or declined.
+			{Key: "submitted", Label: "待受理", Filter: CaseFilter{Statuses: []Status{StatusSubmitted}, Sort: "age"}},
+			// Messages on cases no desk holds are the window's to answer.
+			{Key: "unread", Label: "新留言", Filter: CaseFilter{Unheld: true, Unread: true}},
 		}
 	}
 	return nil
@@ -130,7 +142,10 @@ func (s *Service) ListCases(ctx context.Context, a Actor, f CaseFilter) (CaseLis
 		order = "c.created_at DESC, c.id DESC"
 	}
 	q := `SELECT c.number, c.title, c.category, c.status, COALESCE(c.desk, '') AS desk, c.town,
-		c.repeat_visit, c.warning, c.supervision, c.created_at, c.deadline_at
+		c.repeat_visit, c.warning, c.supervision, c.created_at, c.deadline_at, c.unread_messages,
+		CASE WHEN c.status = 'submitted' THEN COALESCE((SELECT p.name FROM case_parties cp
+			JOIN persons p ON p.id = cp.person_id
+			WHERE cp.case_id = c.id AND cp.role = 'applicant' ORDER BY cp.position LIMIT 1), '') ELSE '' END AS applicant
 		FROM cases c WHERE ` + where + ` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 	args = append(args, f.PerPage, (f.Page-1)*f.PerPage)
 	if err := r.SelectContext(ctx, &list.Cases, r.Rebind(q), args...); err != nil {
@@ -206,6 +221,12 @@ func (f CaseFilter) where(a Actor) (string, []any) {
 	}
 	if f.Returned {
 		add(`c.id IN (SELECT e.case_id FROM events e WHERE e.kind = ?)`, EventReturn)
+	}
+	if f.Unread {
+		add(`c.unread_messages > 0`)
+	}
+	if f.Unheld {
+		add(`COALESCE(c.desk, '') = ''`)
 	}
 	if f.Repeat {
 		add(`c.repeat_visit = ?`, true)

@@ -12,9 +12,14 @@ import (
 )
 
 // attachment sends a file a citizen attached to a message, to staff who
-// may read the case. It is always a download with the stored type and
-// nosniff, so a file can never run as a page of ours.
-func (s *server) attachment(c *fiber.Ctx) error {
+// may read the case (API token).
+func (s *server) attachment(c *fiber.Ctx) error { return s.sendAttachment(c) }
+
+// sendAttachment answers GET …/cases/:number/attachments/:id for the API
+// and the case page alike: the read rule of Service.Attachment, and always
+// a download with the stored type and nosniff, so a file can never run as
+// a page of ours.
+func (s *server) sendAttachment(c *fiber.Ctx) error {
 	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
 	if err != nil || id <= 0 {
 		return cases.ErrAttachmentNotFound
@@ -36,4 +41,28 @@ func (s *server) attachment(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(name))
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(data)
+}
+
+// fileType names an attachment's stored type for staff.
+func fileType(mime string) string {
+	switch mime {
+	case "image/jpeg":
+		return "JPG图片"
+	case "image/png":
+		return "PNG图片"
+	case "application/pdf":
+		return "PDF文件"
+	}
+	return mime
+}
+
+// fileSize spells a size in B, KB or MB.
+func fileSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1024/1024)
 }

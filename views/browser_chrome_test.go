@@ -39,7 +39,7 @@ func newChrome(t *testing.T, base string, budget time.Duration) *chrome {
 	opts := append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(chromiumPath), chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-component-update", true),
-		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 768))
+		chromedp.UserDataDir(profileDir(t)), chromedp.WindowSize(1366, 768))
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelCtx := chromedp.NewContext(actx)
 	ctx, cancel := context.WithTimeout(ctx, budget)
@@ -115,4 +115,24 @@ func (c *chrome) text(sel string) string {
 func (c *chrome) open(path string) {
 	c.t.Helper()
 	c.run("open "+path, chromedp.Navigate(c.base+path), chromedp.WaitVisible("main h1", chromedp.ByQuery))
+}
+
+// profileDir is a fresh chromium profile folder. Not t.TempDir: chromium's
+// helper processes may still be writing into it for a moment after the
+// browser is stopped, and TempDir fails the test when it cannot remove it.
+func profileDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.MkdirTemp("", "yidi-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		for range 5 {
+			if os.RemoveAll(dir) == nil {
+				return
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+	})
+	return dir
 }

@@ -24,6 +24,10 @@ type caseData struct {
 	Similar   []search.SimilarHit
 	Category  string // by name
 	PageError string // an action's error when its form is no longer offered
+	// Files are the citizen's attachments by the seq of their message event.
+	Files map[int64][]cases.Attachment
+	// Unread is how many citizen messages this opening marked read.
+	Unread int
 }
 
 // actionForm is one action's form, generated from cases.Actions() so that
@@ -120,6 +124,14 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 			d.Category = cat.Name
 		}
 	}
+	files, err := s.svc.Attachments(ctx, a, kase.Number)
+	if err != nil {
+		return nil, err
+	}
+	d.Files = map[int64][]cases.Attachment{}
+	for _, f := range files {
+		d.Files[f.EventSeq] = append(d.Files[f.EventSeq], f)
+	}
 	for _, info := range cases.AvailableActions(a, kase) {
 		f := actionForm{ActionInfo: info}
 		for _, name := range info.Fields {
@@ -138,6 +150,16 @@ func (s *server) casePage(c *fiber.Ctx) error {
 	d, err := s.loadCase(c, c.Params("number"))
 	if err != nil {
 		return err
+	}
+	// Opened by whoever must answer: the citizen's messages are read (the
+	// service decides who that is); the page says how many were new.
+	if d.Case.UnreadMessages > 0 {
+		if err := s.svc.MarkMessagesRead(c.UserContext(), actorOf(c), d.Case.Number); err != nil {
+			return err
+		}
+		if after, err := s.svc.Case(c.UserContext(), actorOf(c), d.Case.Number); err == nil && after.UnreadMessages == 0 {
+			d.Unread = d.Case.UnreadMessages
+		}
 	}
 	p := page{Title: d.Case.Number + " " + d.Case.Title, Data: d}
 	if done := c.Query("done"); done != "" {
@@ -162,6 +184,13 @@ func (s *server) caseAct(c *fiber.Ctx) error {
 	if err == nil {
 		return c.Redirect("/cases/"+number+"?done="+urlQueryEscape(action)+"#timeline", fiber.StatusSeeOther)
 	}
+	return s.actionFailed(c, number, action, err)
+}
+
+// actionFailed answers an action refused with err: the case page again,
+// the message by the action's form with the typed values, and the status
+// of the error; faults and cases out of sight go to the error page.
+func (s *server) actionFailed(c *fiber.Ctx, number, action string, err error) error {
 	e := cases.ErrorOf(err)
 	if e == nil || e.Kind == cases.KindInternal || e.Kind == cases.KindNotFound || e.Kind == cases.KindUnauthorized {
 		return err

@@ -56,6 +56,8 @@ func BenchmarkPages100k(b *testing.B) {
 		{"bmed", "/desk?queue=routed"},
 		{"bmed", "/desk?queue=in_progress&sort=deadline"},
 		{"bmed", "/desk?queue=returned"},
+		{"bintake", "/desk?queue=submitted"},
+		{"bmed", "/desk?queue=unread"},
 		{"bleader", "/cases/YD-2025-050001"},
 		{"bleader", "/leader"},
 		{"bleader", "/desk?queue=routed&page=3"},

@@ -88,8 +88,11 @@ func (s *server) publicRoutes(app *fiber.App) {
 		return c.Send(publicCSS)
 	})
 	protect := csrf.New(csrf.Config{
-		KeyLookup:      "form:_csrf",
-		CookieName:     "yidi_csrf",
+		KeyLookup: "form:_csrf",
+		// Not the staff pages' yidi_csrf: any page request (a browser's own
+		// /favicon.ico, the login page) passes the staff check, which would
+		// overwrite a shared cookie and fail the citizen's next form.
+		CookieName:     "yidi_public_csrf",
 		CookieSameSite: "Lax",
 		CookieHTTPOnly: true,
 		Expiration:     2 * time.Hour,

@@ -156,6 +156,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"qs":           func() []string { return []string{"1", "2", "3", "4"} },
 		"closureLabel": cases.ClosureTypeLabel,
 		"deref":        func(b *bool) bool { return b != nil && *b },
+		"fileType":     fileType,
+		"fileSize":     fileSize,
 		"kindIcon":     kindIcon,
 		"kindLabel":    kindLabel,
 		// safeHighlight: search highlights are escaped by the search package,

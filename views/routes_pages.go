@@ -23,7 +23,9 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Get("/cases/export.xlsx", in, s.casesExport("xlsx"))
 	app.Get("/cases/:number", in, s.casePage)
 	app.Get("/cases/:number/receipt", in, s.receiptAgain)
+	app.Post("/cases/:number/act/reissue_code", in, s.caseReissue) // answers the new code
 	app.Post("/cases/:number/act/:action", in, s.caseAct)
+	app.Get("/cases/:number/attachments/:id", in, s.sendAttachment)
 	app.Post("/cases/:number/reveal", in, s.caseReveal)
 
 	app.Get("/search", in, s.searchPage)
