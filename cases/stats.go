@@ -321,7 +321,7 @@ const statsScan = `SELECT c.id,
 	LEFT JOIN case_parties cp ON cp.case_id = c.id AND cp.role = 'applicant'
 	WHERE ((c.created_at >= ? AND c.created_at < ?) OR (c.closed_at >= ? AND c.closed_at < ?)
 		OR c.status IN (%[1]s) OR c.id IN (SELECT case_id FROM events WHERE kind = 'reopen'))
-		AND c.id %% %[2]d = ?`
+		AND c.created_at >= ? AND c.created_at < ?`
 
 // Stats computes the statistics for a leader.
 //
@@ -422,9 +422,11 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	}
 	args := append(append([]any{}, openArgs...), nowJD, p.start, p.end.AddDate(0, 0, 181), p.start, p.end)
 	args = append(args, openArgs...)
-	// The scan is split by case id over statsScanParts reader connections
-	// running at once; the rows are then counted in one goroutine.
-	q := r.Rebind(fmt.Sprintf(statsScan, openIn, statsScanParts))
+	// The scan is split by intake time over statsScanParts reader
+	// connections running at once, each reading its own stretch of the
+	// index; the rows are then counted in one goroutine.
+	q := r.Rebind(fmt.Sprintf(statsScan, openIn))
+	bounds := statsScanBounds(p, now)
 	var keyMu sync.Mutex
 	parts := make([]statsPart, statsScanParts)
 	errs := make([]error, statsScanParts)
@@ -433,7 +435,7 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			parts[part], errs[part] = scanStatsRows(ctx, r, q, append(args[:len(args):len(args)], part), func(b string) *statsKey {
+			parts[part], errs[part] = scanStatsRows(ctx, r, q, append(args[:len(args):len(args)], bounds[part], bounds[part+1]), func(b string) *statsKey {
 				keyMu.Lock()
 				defer keyMu.Unlock()
 				return keyOf(b)
@@ -639,6 +641,18 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 // machine's cores, at most 2, so one leader's statistics leave the rest of
 // the pool to everyone else.
 var statsScanParts = min(2, runtime.NumCPU())
+
+// statsScanBounds splits the scan by intake time into statsScanParts
+// stretches, even over the period up to now: the text bounds compare with
+// created_at as stored, "" and "~" standing for no bound.
+func statsScanBounds(p Period, now time.Time) []any {
+	last := minTime(p.end, maxTime(now, p.start))
+	bounds := []any{""}
+	for i := 1; i < statsScanParts; i++ {
+		bounds = append(bounds, p.start.Add(last.Sub(p.start)*time.Duration(i)/time.Duration(statsScanParts)))
+	}
+	return append(bounds, "~")
+}
 
 // statsRow is one row of the scan.
 type statsRow struct {
