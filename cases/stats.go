@@ -40,21 +40,28 @@ package cases
 //     null when den = 0. No figure without its denominator.
 //   - Who: leaders only (they supervise every desk); everyone else gets 403.
 //
-// One scan of the cases touched by the period (indexes on created_at,
-// closed_at and status) feeds the totals and every breakdown row, so rows
-// always add up to the totals; events are read by kind through their index.
+// One scan of the cases touched by the period (the covering index
+// cases_stats_scan of migration 00011) feeds the totals and every breakdown
+// row, so rows always add up to the totals; events are read by kind
+// through their index.
 
 import (
 	"context"
-	"database/sql"
+	"database/sql/driver"
+	"errors"
 	"fmt"
+	"io"
 	"math"
 	"net/url"
+	"runtime"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/jmoiron/sqlx"
 )
 
 // StatsClosureTypes lists the closure types in the order statistics show
@@ -250,20 +257,16 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 	return p, nil
 }
 
-// statsCase is what the statistics read of one case.
-type statsCase struct {
-	ID          int64
-	Status      string
-	Desk        string
-	Category    string
-	Town        string
-	ClosureType string
-	OnTime      *bool
-	Warning     string
-	Created     float64  // julian day
-	Closed      *float64 // julian day
-	Deadline    *float64
-	Score       *int64
+// statsKey is the part of a case the statistics group by. The scan sends
+// it as one string, status|desk|category|closure type|town: a few hundred
+// distinct keys repeat over 100k rows, so one string per row crosses from
+// SQLite instead of five, and each distinct key is parsed once.
+type statsKey struct {
+	status                        Status
+	desk, category, closure, town string
+	open                          bool
+	match                         bool         // passes the filter
+	accs                          [4]*statsAcc // total, desk, category, town
 }
 
 // statsAcc accumulates the figures of one slice.
@@ -298,7 +301,39 @@ func timeJD(t time.Time) float64 {
 	return float64(t.UnixNano())/86400e9 + unixEpochJD
 }
 
+// statsScan reads every case the period touches: created in it (or in the
+// 181 days after it, where returning applicants are looked for), closed in
+// it, open now, or ever reopened; with each of its applicants (one row per
+// applicant, the rows of a case next to each other). Every value boxed by
+// database/sql costs an allocation, so the small ones are packed into one
+// number: on-time (0 unknown, 1 late, 2 on time) + 3·overdue (open and past
+// its deadline or red) + 6·rating score (0: none) + 36·applicant (0: none);
+// a case not closed has close 0. The key, the julian days and the on-time
+// CASE are read from the index cases_stats_scan (migration 00011), which
+// holds them word for word.
+// Portable SQL except julianday(), which PostgreSQL spells
+// EXTRACT(EPOCH FROM …)/86400 + 2440587.5.
+const statsScan = `SELECT c.id,
+	c.status || '|' || COALESCE(c.desk, '') || '|' || c.category || '|' || c.closure_type || '|' || c.town,
+	julianday(c.created_at), COALESCE(julianday(c.closed_at), 0),
+	CASE WHEN c.closed_on_time IS NULL THEN 0 WHEN c.closed_on_time THEN 2 ELSE 1 END
+	+ CASE WHEN c.status IN (%[1]s) AND (c.warning = 'red' OR julianday(c.deadline_at) < ?) THEN 3 ELSE 0 END
+	+ 6 * COALESCE(r.score, 0) + 36 * COALESCE(cp.person_id, 0)
+	FROM cases c
+	LEFT JOIN case_ratings r ON r.case_id = c.id
+	LEFT JOIN case_parties cp ON cp.case_id = c.id AND cp.role = 'applicant'
+	WHERE ((c.created_at >= ? AND c.created_at < ?) OR (c.closed_at >= ? AND c.closed_at < ?)
+		OR c.status IN (%[1]s) OR c.id IN (SELECT case_id FROM events WHERE kind = 'reopen'))
+		AND c.created_at >= ? AND c.created_at < ?`
+
 // Stats computes the statistics for a leader.
+//
+// One scan streams the cases into Go, where they are counted into the
+// groups; SQLite's GROUP BY sorts its input (no hash aggregation), which
+// for 100k rows costs more than the scan itself, and p90 and the returning
+// applicants need per-case values anyway. The filter is applied in Go,
+// because an applicant who comes back counts whatever desk, category or
+// town the new case has.
 func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (*Stats, error) {
 	if a.Role != RoleLeader {
 		return nil, forbidden("只有领导可以查看统计")
@@ -308,82 +343,38 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	startJD, endJD := timeJD(p.start), timeJD(p.end)
 	r := s.store.r
 
-	// Cases ever reopened: their first close and first reopen after it.
-	type reopenInfo struct{ firstClose, firstReopen *float64 }
-	reopened := map[int64]*reopenInfo{}
-	rows, err := r.QueryxContext(ctx, `SELECT e.case_id, e.kind, julianday(e.at) FROM events e
-		WHERE e.case_id IN (SELECT case_id FROM events WHERE kind = 'reopen') AND e.kind IN ('close', 'reopen')
-		ORDER BY e.case_id, e.at`)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read reopens: %w", err)
+	// Visits are needed only after the scan: read them meanwhile on
+	// another reader connection.
+	type visitResult struct {
+		visits map[int64][]float64
+		err    error
 	}
-	for rows.Next() {
-		var id int64
-		var kind string
-		var jd float64
-		if err := rows.Scan(&id, &kind, &jd); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: unable to read reopens: %w", err)
-		}
-		ri := reopened[id]
-		if ri == nil {
-			ri = &reopenInfo{}
-			reopened[id] = ri
-		}
-		switch {
-		case kind == EventClose && ri.firstClose == nil:
-			ri.firstClose = &jd
-		case kind == "reopen" && ri.firstClose != nil && ri.firstReopen == nil:
-			ri.firstReopen = &jd
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: unable to read reopens: %w", err)
-	}
-
-	// Came back after closing: visits on the case, and the smallest gap to
-	// a later case of the same applicant.
-	visits := map[int64][]float64{}
-	rows, err = r.QueryxContext(ctx, r.Rebind(`SELECT case_id, julianday(at) FROM events WHERE kind = ? AND at >= ?`), EventVisit, p.start)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read visits: %w", err)
-	}
-	for rows.Next() {
-		var id int64
-		var jd float64
-		if err := rows.Scan(&id, &jd); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: unable to read visits: %w", err)
-		}
-		visits[id] = append(visits[id], jd)
-	}
-	rows.Close()
-	// The returning applicants are the costliest side query: it runs on a
-	// second reader connection while the main scan runs, and the repeat
-	// visits are counted after both.
-	type gapResult struct {
-		gaps map[int64]float64
-		err  error
-	}
-	gapc := make(chan gapResult, 1)
+	visitc := make(chan visitResult, 1)
 	go func() {
-		g, err := s.returnGaps(ctx, p)
-		gapc <- gapResult{g, err}
+		v, err := s.statsVisits(ctx, p)
+		visitc <- visitResult{v, err}
 	}()
-	type pendingRepeat struct {
-		id     int64
-		closed float64
-		accs   [5]*statsAcc
+	type reopenResult struct {
+		reopened map[int64]*reopenInfo
+		err      error
 	}
-	var pending []pendingRepeat
-
+	reopenc := make(chan reopenResult, 1)
+	go func() {
+		ro, err := s.statsReopened(ctx)
+		reopenc <- reopenResult{ro, err}
+	}()
+	wait := func() {
+		<-visitc
+		<-reopenc
+	}
 	desks, err := s.Desks(ctx)
 	if err != nil {
+		wait()
 		return nil, err
 	}
 	cats, err := s.Categories(ctx)
 	if err != nil {
+		wait()
 		return nil, err
 	}
 
@@ -398,129 +389,226 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		}
 		return a
 	}
-	months := map[int]string{} // China-time day number → "YYYY-MM"
-	monthOf := func(jd float64) string {
+	months := map[int]*statsAcc{} // China-time day number → its month's group
+	monthOf := func(jd float64) *statsAcc {
 		day := int(math.Floor(jd + 0.5 + 8.0/24))
-		m, ok := months[day]
+		a, ok := months[day]
 		if !ok {
-			m = jdTime(jd).In(chinaTime).Format("2006-01")
-			months[day] = m
+			a = group(byMonth, jdTime(jd).In(chinaTime).Format("2006-01"), false)
+			months[day] = a
 		}
-		return m
+		return a
+	}
+	keys := map[string]*statsKey{}
+	keyOf := func(b string) *statsKey {
+		if k, ok := keys[b]; ok {
+			return k
+		}
+		parts := strings.SplitN(b, "|", 5)
+		for len(parts) < 5 {
+			parts = append(parts, "")
+		}
+		k := &statsKey{status: Status(parts[0]), desk: parts[1], category: parts[2], closure: parts[3], town: parts[4]}
+		k.open = slices.Contains(openStatuses, k.status)
+		k.match = (f.Desk == "" || f.Desk == k.desk) && (f.Category == "" || f.Category == k.category) && (f.Town == "" || f.Town == k.town)
+		if k.match {
+			k.accs = [4]*statsAcc{total, group(byDesk, k.desk, true), group(byCat, k.category, true), group(byTown, k.town, true)}
+		}
+		keys[b] = k
+		return k
 	}
 
-	open := openStatuses
-	q := `SELECT c.id, c.status, COALESCE(c.desk, ''), c.category, c.town, c.closure_type, c.closed_on_time, c.warning,
-		julianday(c.created_at), julianday(c.closed_at), julianday(c.deadline_at), r.score
-		FROM cases c LEFT JOIN case_ratings r ON r.case_id = c.id
-		WHERE ((c.created_at >= ? AND c.created_at < ?) OR (c.closed_at >= ? AND c.closed_at < ?)
-			OR c.status IN (?` + strings.Repeat(", ?", len(open)-1) + `)
-			OR c.id IN (SELECT case_id FROM events WHERE kind = 'reopen'))`
-	args := []any{p.start, p.end, p.start, p.end}
-	for _, st := range open {
-		args = append(args, string(st))
+	openIn := "?" + strings.Repeat(", ?", len(openStatuses)-1)
+	var openArgs []any
+	for _, st := range openStatuses {
+		openArgs = append(openArgs, string(st))
 	}
-	for _, fc := range []struct{ col, v string }{{"c.desk", f.Desk}, {"c.category", f.Category}, {"c.town", f.Town}} {
-		if fc.v != "" {
-			q += ` AND ` + fc.col + ` = ?`
-			args = append(args, fc.v)
-		}
+	args := append(append([]any{}, openArgs...), nowJD, p.start, p.end.AddDate(0, 0, 181), p.start, p.end)
+	args = append(args, openArgs...)
+	// The scan is split by intake time over statsScanParts reader
+	// connections running at once, each reading its own stretch of the
+	// index; the rows are then counted in one goroutine.
+	q := r.Rebind(fmt.Sprintf(statsScan, openIn))
+	bounds := statsScanBounds(p, now)
+	var keyMu sync.Mutex
+	parts := make([]statsPart, statsScanParts)
+	errs := make([]error, statsScanParts)
+	var wg sync.WaitGroup
+	for part := range statsScanParts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[part], errs[part] = scanStatsRows(ctx, r, q, append(args[:len(args):len(args)], bounds[part], bounds[part+1]), func(b string) *statsKey {
+				keyMu.Lock()
+				defer keyMu.Unlock()
+				return keyOf(b)
+			})
+		}()
 	}
-	rows, err = r.QueryxContext(ctx, r.Rebind(q), args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
+	wg.Wait()
+	rr := <-reopenc
+	if err := errors.Join(append(errs, rr.err)...); err != nil {
+		<-visitc
+		return nil, err
 	}
-	defer rows.Close()
-	// Few distinct values repeat 100k times: scan the bytes and keep one
-	// string per value, and nullable columns into Null types, so a row
-	// costs next to no allocations.
-	interned := map[string]string{}
-	intern := func(b sql.RawBytes) string {
-		if v, ok := interned[string(b)]; ok {
-			return v
-		}
-		v := string(b)
-		interned[v] = v
-		return v
+	reopened := rr.reopened
+	n := 0
+	for _, part := range parts {
+		n += len(part.rows)
 	}
-	var c statsCase
-	var status, desk, category, town, closure, warning sql.RawBytes
-	var onTime sql.NullBool
-	var closedAt, deadline sql.NullFloat64
-	var score sql.NullInt64
-	var onTimeV bool
-	var closedV, deadlineV float64
-	var scoreV int64
-	for rows.Next() {
-		c = statsCase{}
-		if err := rows.Scan(&c.ID, &status, &desk, &category, &town, &closure, &onTime, &warning,
-			&c.Created, &closedAt, &deadline, &score); err != nil {
-			return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
-		}
-		c.Status, c.Desk, c.Category, c.Town = intern(status), intern(desk), intern(category), intern(town)
-		c.ClosureType, c.Warning = intern(closure), intern(warning)
-		if onTime.Valid {
-			onTimeV = onTime.Bool
-			c.OnTime = &onTimeV
-		}
-		if closedAt.Valid {
-			closedV = closedAt.Float64
-			c.Closed = &closedV
-		}
-		if deadline.Valid {
-			deadlineV = deadline.Float64
-			c.Deadline = &deadlineV
-		}
-		if score.Valid {
-			scoreV = score.Int64
-			c.Score = &scoreV
-		}
-		accs := []*statsAcc{total, group(byDesk, c.Desk, true), group(byCat, c.Category, true), group(byTown, c.Town, true)}
-		isOpen := slices.Contains(open, Status(c.Status))
-		if c.Created >= startJD && c.Created < endJD && Status(c.Status) != StatusSubmitted && Status(c.Status) != StatusDeclined {
-			for _, a := range append(accs, group(byMonth, monthOf(c.Created), false)) {
-				a.received++
+
+	// Closed cases of the period wait for the returning applicants: their
+	// groups, and the smallest gap after closing at which one came back.
+	type pendingRepeat struct {
+		id     int64
+		closed float64
+		days   float64
+		gap    float64
+		accs   [5]*statsAcc
+	}
+	pending := make([]pendingRepeat, 0, n)
+	// The applicants of each closed case of the period, at its close.
+	type closedApplicant struct {
+		person  int64
+		closed  float64
+		pending int
+	}
+	closes := make([]closedApplicant, 0, n)
+	// A case's rows come one after another; seen catches the case whose
+	// rows a different plan would not keep together.
+	var seen []uint64
+	var pendingOf map[int64]int
+	var prevID int64 = -1
+	prevPending := -1
+	for _, part := range parts {
+		for i := range part.rows {
+			row := &part.rows[i]
+			id, k, created := row.id, row.key, row.created
+			first := id != prevID
+			if first && id >= 0 {
+				w := int(id / 64)
+				if w >= len(seen) {
+					seen = append(seen, make([]uint64, w+1-len(seen)+len(seen)/2)...)
+				}
+				if seen[w]&(1<<(id%64)) != 0 {
+					// Seen before, not just before: look its pending entry up.
+					first = false
+					if pendingOf == nil {
+						pendingOf = map[int64]int{}
+						for i, pr := range pending {
+							pendingOf[pr.id] = i
+						}
+					}
+					prevPending = -1
+					if i, ok := pendingOf[id]; ok {
+						prevPending = i
+					}
+				}
+				seen[w] |= 1 << (id % 64)
 			}
-		}
-		if c.Status == string(StatusClosed) && c.Closed != nil && *c.Closed >= startJD && *c.Closed < endJD {
-			closed := *c.Closed
-			pr := pendingRepeat{id: c.ID, closed: closed}
-			copy(pr.accs[:], append(accs, group(byMonth, monthOf(closed), false)))
-			for _, a := range pr.accs {
-				a.addClosed(&c, closed)
+			prevID = id
+			if first {
+				prevPending = -1
+				if k.match {
+					accs := k.accs
+					if created >= startJD && created < endJD && k.status != StatusSubmitted && k.status != StatusDeclined {
+						for _, a := range accs {
+							a.received++
+						}
+						monthOf(created).received++
+					}
+					if k.status == StatusClosed && row.closed != 0 && row.closed >= startJD && row.closed < endJD {
+						closed := row.closed
+						pr := pendingRepeat{id: id, closed: closed, days: closed - created, gap: math.Inf(1)}
+						copy(pr.accs[:], accs[:])
+						pr.accs[4] = monthOf(closed)
+						for _, a := range pr.accs {
+							a.addClosed(k.closure, row.flags%3, row.flags/6)
+						}
+						pending = append(pending, pr)
+						prevPending = len(pending) - 1
+						if pendingOf != nil {
+							pendingOf[id] = prevPending
+						}
+					}
+					var firstClose, firstReopen *float64
+					if row.closed != 0 {
+						firstClose = &row.closed
+					}
+					if ri := reopened[id]; ri != nil {
+						firstClose, firstReopen = ri.firstClose, ri.firstReopen
+					}
+					if firstClose != nil && *firstClose >= startJD && *firstClose < endJD {
+						for _, a := range accs {
+							a.addReopen(*firstClose, firstReopen, nowJD)
+						}
+						monthOf(*firstClose).addReopen(*firstClose, firstReopen, nowJD)
+					}
+					if k.open {
+						overdue := row.flags%6/3 == 1
+						for _, a := range accs {
+							a.open++
+							if overdue {
+								a.overdue++
+							}
+						}
+					}
+				}
 			}
-			pending = append(pending, pr)
-		}
-		firstClose := c.Closed
-		var firstReopen *float64
-		if ri := reopened[c.ID]; ri != nil {
-			firstClose, firstReopen = ri.firstClose, ri.firstReopen
-		}
-		if firstClose != nil && *firstClose >= startJD && *firstClose < endJD {
-			for _, a := range append(accs, group(byMonth, monthOf(*firstClose), false)) {
-				a.addReopen(*firstClose, firstReopen, nowJD)
-			}
-		}
-		if isOpen {
-			overdue := c.Warning == "red" || (c.Deadline != nil && *c.Deadline < nowJD)
-			for _, a := range accs {
-				a.open++
-				if overdue {
-					a.overdue++
+			if row.person != 0 {
+				if prevPending >= 0 {
+					closes = append(closes, closedApplicant{row.person, pending[prevPending].closed, prevPending})
 				}
 			}
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
+	// Days to close: sorted once, then handed to each group in that order,
+	// so every group's list is sorted without sorting it again.
+	order := make([]int32, len(pending))
+	for i := range order {
+		order[i] = int32(i)
 	}
-	gr := <-gapc
-	if gr.err != nil {
-		return nil, gr.err
+	slices.SortFunc(order, func(a, b int32) int { return cmpFloat(pending[a].days, pending[b].days) })
+	for _, i := range order {
+		for _, a := range pending[i].accs {
+			a.days = append(a.days, pending[i].days)
+		}
+	}
+
+	// The first later intake of the same applicant: the closes sorted by
+	// applicant and time, walked along each part's intakes sorted alike.
+	slices.SortFunc(closes, func(a, b closedApplicant) int {
+		if a.person != b.person {
+			return cmpInt64(a.person, b.person)
+		}
+		return cmpFloat(a.closed, b.closed)
+	})
+	for _, part := range parts {
+		in, j := part.intakes, 0
+		for _, c := range closes {
+			for j < len(in) && (in[j].person < c.person || in[j].person == c.person && in[j].at <= c.closed) {
+				j++
+			}
+			if j < len(in) && in[j].person == c.person {
+				if g := in[j].at - c.closed; g < pending[c.pending].gap {
+					pending[c.pending].gap = g
+				}
+			}
+		}
+	}
+	vr := <-visitc
+	if vr.err != nil {
+		return nil, vr.err
 	}
 	for _, pr := range pending {
+		gap := pr.gap
+		for _, v := range vr.visits[pr.id] {
+			if v > pr.closed && v-pr.closed < gap {
+				gap = v - pr.closed
+			}
+		}
 		for _, a := range pr.accs {
-			a.addRepeat(pr.id, pr.closed, nowJD, visits[pr.id], gr.gaps)
+			a.addRepeat(pr.closed, gap, nowJD)
 		}
 	}
 
@@ -550,6 +638,211 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	st.Breakdown.Town = rowsOf(byTown, p, f, func(k string) string { return orKey(k, "未填写") },
 		func(f StatsFilter, k string) StatsFilter { f.Town = k; return f })
 	return st, nil
+}
+
+// statsScanParts is how many reader connections share the scan: the
+// machine's cores, at most 2, so one leader's statistics leave the rest of
+// the pool to everyone else.
+var statsScanParts = min(2, runtime.NumCPU())
+
+// statsScanBounds splits the scan by intake time into statsScanParts
+// stretches, even over the period up to now: the text bounds compare with
+// created_at as stored, "" and "~" standing for no bound.
+func statsScanBounds(p Period, now time.Time) []any {
+	last := minTime(p.end, maxTime(now, p.start))
+	bounds := []any{""}
+	for i := 1; i < statsScanParts; i++ {
+		bounds = append(bounds, p.start.Add(last.Sub(p.start)*time.Duration(i)/time.Duration(statsScanParts)))
+	}
+	return append(bounds, "~")
+}
+
+// statsRow is one row of the scan.
+type statsRow struct {
+	id, flags, person int64 // person 0: no applicant
+	key               *statsKey
+	created, closed   float64 // closed 0: not closed
+}
+
+// intake is an applicant of a case (not declined) at its intake.
+type intake struct {
+	person int64
+	at     float64
+}
+
+// statsPart is what one part of the scan read: its rows, and its intakes
+// sorted by applicant and time.
+type statsPart struct {
+	rows    []statsRow
+	intakes []intake
+}
+
+// scanStatsRows runs one part of the scan. It reads the driver's rows
+// directly (any database/sql driver): Rows.Scan would convert every value
+// once more, for 100k rows. Its few distinct keys are looked up in a map
+// of its own, and in the shared one (key) when new.
+func scanStatsRows(ctx context.Context, r *sqlx.DB, q string, args []any, key func(string) *statsKey) (statsPart, error) {
+	var p statsPart
+	conn, err := r.Conn(ctx)
+	if err != nil {
+		return p, fmt.Errorf("store: unable to read cases for statistics: %w", err)
+	}
+	defer conn.Close()
+	err = conn.Raw(func(dc any) error {
+		qc, ok := dc.(driver.QueryerContext)
+		if !ok {
+			return fmt.Errorf("driver %T cannot query", dc)
+		}
+		named := make([]driver.NamedValue, len(args))
+		for i, a := range args {
+			if n, ok := a.(int); ok {
+				a = int64(n)
+			}
+			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
+		}
+		rows, err := qc.QueryContext(ctx, q, named)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		keys := map[string]*statsKey{}
+		p.rows = make([]statsRow, 0, 4096)
+		p.intakes = make([]intake, 0, 4096)
+		dest := make([]driver.Value, 5)
+		for {
+			if err := rows.Next(dest); err == io.EOF {
+				break
+			} else if err != nil {
+				return err
+			}
+			b, _ := dest[1].(string)
+			k, ok := keys[b]
+			if !ok {
+				k = key(b)
+				keys[b] = k
+			}
+			packed := valueInt(dest[4])
+			row := statsRow{id: valueInt(dest[0]), key: k, created: valueFloat(dest[2]), closed: valueFloat(dest[3]),
+				flags: packed % 36, person: packed / 36}
+			p.rows = append(p.rows, row)
+			if row.person != 0 && k.status != StatusDeclined {
+				p.intakes = append(p.intakes, intake{row.person, row.created})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return p, fmt.Errorf("store: unable to read cases for statistics: %w", err)
+	}
+	slices.SortFunc(p.intakes, func(a, b intake) int {
+		if a.person != b.person {
+			return cmpInt64(a.person, b.person)
+		}
+		return cmpFloat(a.at, b.at)
+	})
+	return p, nil
+}
+
+func valueInt(v driver.Value) int64 {
+	switch v := v.(type) {
+	case int64:
+		return v
+	case float64:
+		return int64(v)
+	}
+	return 0
+}
+
+func valueFloat(v driver.Value) float64 {
+	switch v := v.(type) {
+	case float64:
+		return v
+	case int64:
+		return float64(v)
+	}
+	return 0
+}
+
+func cmpInt64(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func cmpFloat(a, b float64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// reopenInfo is a reopened case's first close and first reopen after it.
+type reopenInfo struct{ firstClose, firstReopen *float64 }
+
+// statsReopened reads the cases ever reopened (few) with their first close
+// and first reopen after it.
+func (s *Service) statsReopened(ctx context.Context) (map[int64]*reopenInfo, error) {
+	reopened := map[int64]*reopenInfo{}
+	rows, err := s.store.r.QueryContext(ctx, `SELECT e.case_id, e.kind, julianday(e.at) FROM events e
+		WHERE e.case_id IN (SELECT case_id FROM events WHERE kind = 'reopen') AND e.kind IN ('close', 'reopen')
+		ORDER BY e.case_id, e.at`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read reopens: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var kind string
+		var jd float64
+		if err := rows.Scan(&id, &kind, &jd); err != nil {
+			return nil, fmt.Errorf("store: unable to read reopens: %w", err)
+		}
+		ri := reopened[id]
+		if ri == nil {
+			ri = &reopenInfo{}
+			reopened[id] = ri
+		}
+		switch {
+		case kind == EventClose && ri.firstClose == nil:
+			ri.firstClose = &jd
+		case kind == "reopen" && ri.firstClose != nil && ri.firstReopen == nil:
+			ri.firstReopen = &jd
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to read reopens: %w", err)
+	}
+	return reopened, nil
+}
+
+// statsVisits reads the visits on cases since the period began.
+func (s *Service) statsVisits(ctx context.Context, p Period) (map[int64][]float64, error) {
+	r := s.store.r
+	visits := map[int64][]float64{}
+	rows, err := r.QueryContext(ctx, r.Rebind(`SELECT case_id, julianday(at) FROM events WHERE kind = ? AND at >= ?`), EventVisit, p.start)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read visits: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var jd float64
+		if err := rows.Scan(&id, &jd); err != nil {
+			return nil, fmt.Errorf("store: unable to read visits: %w", err)
+		}
+		visits[id] = append(visits[id], jd)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to read visits: %w", err)
+	}
+	return visits, nil
 }
 
 func orKey(v, k string) string {
@@ -591,40 +884,34 @@ func rowsOf(m map[string]*statsAcc, p Period, f StatsFilter, label func(string) 
 	return out
 }
 
-func (a *statsAcc) addClosed(c *statsCase, closed float64) {
+// addClosed counts a closed case (its days to close are added afterwards,
+// in order): onTime is 0 unknown, 1 late, 2 on time;
+// score is its rating, 0 without one.
+func (a *statsAcc) addClosed(closure string, onTime, score int64) {
 	a.closed++
-	t := c.ClosureType
-	if t == "" {
-		t = ClosureUnspecified
+	if closure == "" {
+		closure = ClosureUnspecified
 	}
-	a.byType[t]++
-	if c.OnTime != nil {
+	a.byType[closure]++
+	if onTime != 0 {
 		a.onTimeKnown++
-		if *c.OnTime {
+		if onTime == 2 {
 			a.onTime++
 		}
 	}
-	if c.Score != nil {
+	if score != 0 {
 		a.ratings++
-		a.scoreSum += *c.Score
-		if *c.Score >= 4 {
+		a.scoreSum += score
+		if score >= 4 {
 			a.satisfied++
 		}
 	}
-	a.days = append(a.days, closed-c.Created)
 }
 
-func (a *statsAcc) addRepeat(id int64, closed, nowJD float64, visits []float64, returnGap map[int64]float64) {
-	// The smallest gap after closing at which the applicant came back.
-	gap := math.Inf(1)
-	if g, ok := returnGap[id]; ok {
-		gap = g
-	}
-	for _, v := range visits {
-		if v > closed && v-closed < gap {
-			gap = v - closed
-		}
-	}
+// addRepeat counts a closed case into the repeat-visit cohorts whose window
+// has elapsed; gap is the smallest gap after closing at which its applicant
+// came back (+Inf: never).
+func (a *statsAcc) addRepeat(closed, gap, nowJD float64) {
 	for _, w := range []struct {
 		days     float64
 		num, den *int
@@ -740,66 +1027,3 @@ func (s *Service) Now() time.Time { return s.now() }
 
 // ChinaTime is t in China time, as the centre reads dates.
 func ChinaTime(t time.Time) time.Time { return t.In(chinaTime) }
-
-// returnGaps answers, for each case closed in the period, the smallest gap
-// in days from its close to a later case (not declined) in which one of its
-// applicants is again an applicant. Two ordered scans and a merge in Go:
-// a join per case costs a random lookup per case and is ten times slower.
-func (s *Service) returnGaps(ctx context.Context, p Period) (map[int64]float64, error) {
-	r := s.store.r
-	type applicant struct {
-		caseID, person int64
-		closed         float64
-	}
-	var cohort []applicant
-	rows, err := r.QueryxContext(ctx, r.Rebind(`SELECT cp.case_id, cp.person_id, julianday(c.closed_at)
-		FROM cases c JOIN case_parties cp ON cp.case_id = c.id AND cp.role = 'applicant'
-		WHERE c.closed_at >= ? AND c.closed_at < ?`), p.start, p.end)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read applicants: %w", err)
-	}
-	persons := map[int64][]float64{}
-	for rows.Next() {
-		var a applicant
-		if err := rows.Scan(&a.caseID, &a.person, &a.closed); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: unable to read applicants: %w", err)
-		}
-		cohort = append(cohort, a)
-		persons[a.person] = nil
-	}
-	rows.Close()
-	// Later cases of those persons, up to the longest window after the period.
-	rows, err = r.QueryxContext(ctx, r.Rebind(`SELECT cp.person_id, julianday(c.created_at)
-		FROM cases c JOIN case_parties cp ON cp.case_id = c.id AND cp.role = 'applicant'
-		WHERE c.created_at >= ? AND c.created_at < ? AND c.status <> ?`), p.start, p.end.AddDate(0, 0, 181), StatusDeclined)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read later cases: %w", err)
-	}
-	for rows.Next() {
-		var person int64
-		var created float64
-		if err := rows.Scan(&person, &created); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("store: unable to read later cases: %w", err)
-		}
-		if list, ok := persons[person]; ok {
-			persons[person] = append(list, created)
-		}
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: unable to read later cases: %w", err)
-	}
-	gaps := map[int64]float64{}
-	for _, a := range cohort {
-		for _, created := range persons[a.person] {
-			if created > a.closed {
-				if g, ok := gaps[a.caseID]; !ok || created-a.closed < g {
-					gaps[a.caseID] = created - a.closed
-				}
-			}
-		}
-	}
-	return gaps, nil
-}

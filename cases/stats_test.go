@@ -405,3 +405,81 @@ func ptr(v *float64) any {
 	}
 	return *v
 }
+
+// A case with two applicants is read once per applicant: it must still
+// count once, and either applicant coming back counts it as a repeat visit.
+func TestStatsCountsACaseWithTwoApplicantsOnce(t *testing.T) {
+	cases.PasswordCost = bcrypt.MinCost
+	ctx := context.Background()
+	store, err := cases.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	svc := cases.NewService(store)
+	var clock time.Time
+	svc.SetClock(func() time.Time { return clock })
+	user := func(name string, role cases.Role, desk string) cases.Actor {
+		a, err := svc.CreateUser(ctx, cases.UserInput{Username: name, Password: "password-" + name, Role: role, Desk: desk, Name: name})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *a
+	}
+	intake, handler := user("intake", cases.RoleIntake, ""), user("mediation", cases.RoleHandler, "mediation")
+	leader := user("leader", cases.RoleLeader, "")
+	newCase := func(when time.Time, applicants ...cases.PartyInput) string {
+		t.Helper()
+		clock = when
+		res, err := svc.Intake(ctx, intake, cases.IntakeInput{Title: "纠纷", Category: "labor", Source: "walk_in", Summary: "事实与理由。",
+			Town: "城关镇", Parties: append(applicants, cases.PartyInput{Role: "respondent", Name: "某公司"})}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Case.Number
+	}
+	do := func(a cases.Actor, n string, when time.Time, r cases.ActionRequest) {
+		t.Helper()
+		clock = when
+		if _, err := svc.Do(ctx, a, n, r); err != nil {
+			t.Fatalf("%s: %v", r.Action, err)
+		}
+	}
+	a := newCase(at(3, 2, 9, 0),
+		cases.PartyInput{Role: "applicant", Name: "张三", IDNumber: "11010519491231002X"},
+		cases.PartyInput{Role: "applicant", Name: "李四", IDNumber: "110105198001010016"})
+	do(intake, a, at(3, 2, 10, 0), cases.ActionRequest{Action: "route", Desk: "mediation"})
+	do(handler, a, at(3, 3, 9, 0), cases.ActionRequest{Action: "accept"})
+	do(handler, a, at(3, 10, 9, 0), cases.ActionRequest{Action: "close", Outcome: "已办结", ClosureType: "resolved"})
+	// The second applicant comes back 22 days after the close.
+	newCase(at(4, 1, 9, 0), cases.PartyInput{Role: "applicant", Name: "李四", IDNumber: "110105198001010016"})
+	clock = time.Date(2026, 12, 31, 12, 0, 0, 0, cst)
+
+	for _, tc := range []struct {
+		period   string
+		received int
+	}{{"2026-03", 1}, {"2026", 2}} {
+		p, err := cases.ParsePeriod(tc.period, "", "", clock)
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := svc.Stats(ctx, leader, p, cases.StatsFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Received != tc.received || st.Closed.Total != 1 || st.Closed.ByClosureType["resolved"] != 1 || st.DaysToClose.Count != 1 {
+			t.Errorf("%s: received %d, closed %d (resolved %d), days counted %d; want %d, 1 (1), 1", tc.period,
+				st.Received, st.Closed.Total, st.Closed.ByClosureType["resolved"], st.DaysToClose.Count, tc.received)
+		}
+		wantRate(t, tc.period+" repeat_visit_rate_90", st.RepeatVisitRate90, 1, 1, 1)
+		wantRate(t, tc.period+" reopen_rate_90", st.ReopenRate90, 0, 1, 0)
+		closed, repeats := 0, 0
+		for _, row := range st.Breakdown.Desk {
+			closed += row.Closed.Total
+			repeats += row.RepeatVisitRate90.Num
+		}
+		if closed != 1 || repeats != 1 {
+			t.Errorf("%s: desk rows add up to %d closes, %d repeat visits; want 1, 1", tc.period, closed, repeats)
+		}
+	}
+}
