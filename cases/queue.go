@@ -180,20 +180,17 @@ func (f CaseFilter) where(a Actor) (string, []any) {
 		conds = append(conds, `c.status IN (`+marks+`)`)
 	}
 	if f.Open {
-		// Spelled as IN, not <>, so the status indexes serve it; but with
-		// 督办 asked for, the few supervised cases (partial index) are the
-		// better start, and the unary + keeps the status index out of it.
-		open, col := openStatuses, "c.status"
-		if f.Supervised {
-			col = "+c.status"
-		}
-		conds = append(conds, col+` IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)`)
-		for _, st := range open {
-			args = append(args, string(st))
-		}
+		// Spelled word for word as the WHERE of the partial index
+		// cases_open_created, so the oldest open cases come in index order
+		// without a sort; the unary + keeps the status indexes (a sort of
+		// all open cases) out of it, and with 督办 asked for the few
+		// supervised cases (partial index) are the start.
+		conds = append(conds, `+c.status IN (`+openStatusesSQL()+`)`)
 	}
 	if f.Warning != "" {
-		add(`c.warning = ?`, f.Warning)
+		// The redundant <> '' lets SQLite use the partial index
+		// cases_warning_desk (desk, warning, status, deadline_at).
+		add(`c.warning = ? AND c.warning <> ''`, f.Warning)
 	}
 	if f.Supervised {
 		add(`c.supervision <> ''`)
@@ -229,4 +226,19 @@ func (f CaseFilter) where(a Actor) (string, []any) {
 		return "1 = 1", nil
 	}
 	return strings.Join(conds, " AND "), args
+}
+
+// openStatusesSQL spells openStatuses as SQL literals, word for word the
+// WHERE of the partial index cases_open_created (migration 00012): SQLite
+// uses a partial index only for a query term that matches it, and a bound
+// parameter does not. The statuses are constants of this package.
+func openStatusesSQL() string {
+	var b strings.Builder
+	for i, st := range openStatuses {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + string(st) + "'")
+	}
+	return b.String()
 }

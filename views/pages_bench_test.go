@@ -35,6 +35,10 @@ func BenchmarkPages100k(b *testing.B) {
 	ctx := context.Background()
 	// v2: warnings, 督办, closure types and notifications in the data.
 	dir := filepath.Join(os.TempDir(), "yidi-pages-bench-100k-v2")
+	if d := os.Getenv("YIDI_PAGES_BENCH_DIR"); d != "" {
+		// A private copy, so a branch's new migration does not touch the shared one.
+		dir = d
+	}
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer slog.SetDefault(prev)
@@ -82,6 +86,9 @@ func BenchmarkPages100k(b *testing.B) {
 	b.ResetTimer()
 	for range b.N {
 		for _, p := range pages {
+			if only := os.Getenv("YIDI_PAGES_BENCH_ONLY"); only != "" && !strings.Contains(p.path, only) {
+				continue // e.g. YIDI_PAGES_BENCH_ONLY=/cases to time a few pages while tuning
+			}
 			br := browsers[p.user]
 			var times []time.Duration
 			size := 0
