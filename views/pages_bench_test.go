@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -82,12 +83,20 @@ func BenchmarkPages100k(b *testing.B) {
 		br.login(u)
 		browsers[u] = br
 	}
+	// YIDI_PAGES_BENCH_ONLY (a regexp on the path, e.g. '^/(leader|cases)($|\?)')
+	// times a few pages while tuning.
+	var only *regexp.Regexp
+	if re := os.Getenv("YIDI_PAGES_BENCH_ONLY"); re != "" {
+		if only, err = regexp.Compile(re); err != nil {
+			b.Fatal(err)
+		}
+	}
 	const rounds = 100
 	b.ResetTimer()
 	for range b.N {
 		for _, p := range pages {
-			if only := os.Getenv("YIDI_PAGES_BENCH_ONLY"); only != "" && !strings.Contains(p.path, only) {
-				continue // e.g. YIDI_PAGES_BENCH_ONLY=/cases to time a few pages while tuning
+			if only != nil && !only.MatchString(p.path) {
+				continue
 			}
 			br := browsers[p.user]
 			var times []time.Duration
