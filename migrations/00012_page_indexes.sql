@@ -8,8 +8,9 @@
 CREATE INDEX cases_status_desk ON cases(status, desk);
 
 -- Open cases oldest first (领导视图, intake and leader queues). The WHERE
--- must stay word for word what cases.openStatusesSQL spells, in the order
--- of openStatuses, or SQLite will not use it.
+-- must stay word for word what CaseFilter.where spells for a page (unary +
+-- and cases.openStatusesSQL, in the order of openStatuses), or SQLite will
+-- not use it; the + keeps status indexes from competing for such a page.
 CREATE INDEX cases_open_created ON cases(created_at, id)
     WHERE +status IN ('registered', 'routed', 'in_progress', 'suspended');
 
