@@ -1,8 +1,10 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -25,12 +27,25 @@ func (s *Service) OpenCasesByDesk(ctx context.Context, a Actor) ([]DeskStatusCou
 	for i, st := range open {
 		args[i] = string(st)
 	}
-	err := s.store.r.SelectContext(ctx, &rows, s.store.r.Rebind(`
+	// Grouped by the plain columns so the (status, desk) index yields the
+	// groups in order without a sort; NULL and '' desks merge below.
+	var raw []DeskStatusCount
+	err := s.store.r.SelectContext(ctx, &raw, s.store.r.Rebind(`
 		SELECT COALESCE(desk, '') AS desk, status, COUNT(*) AS n FROM cases
 		WHERE status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)
-		GROUP BY COALESCE(desk, ''), status`), args...)
+		GROUP BY status, desk`), args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count open cases: %w", err)
+	}
+	slices.SortFunc(raw, func(x, y DeskStatusCount) int {
+		return cmp.Or(cmp.Compare(x.Desk, y.Desk), cmp.Compare(x.Status, y.Status))
+	})
+	for _, r := range raw {
+		if n := len(rows); n > 0 && rows[n-1].Desk == r.Desk && rows[n-1].Status == r.Status {
+			rows[n-1].Count += r.Count
+			continue
+		}
+		rows = append(rows, r)
 	}
 	return rows, nil
 }
@@ -55,8 +70,9 @@ func (s *Service) OpenWarningsByDesk(ctx context.Context, a Actor) ([]DeskWarnin
 		args[i] = string(st)
 	}
 	rows := []DeskWarningCount{}
-	// warning <> '' is served by the partial index cases_warning; the unary
-	// + keeps SQLite from preferring the status index (all open cases).
+	// warning <> '' is served by the partial index cases_warning_desk, which
+	// holds desk and status too; the unary + keeps SQLite from preferring a
+	// status index (all open cases).
 	err := s.store.r.SelectContext(ctx, &rows, s.store.r.Rebind(`
 		SELECT COALESCE(desk, '') AS desk,
 			SUM(CASE WHEN warning = 'yellow' THEN 1 ELSE 0 END) AS yellow,

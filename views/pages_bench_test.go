@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -35,6 +36,10 @@ func BenchmarkPages100k(b *testing.B) {
 	ctx := context.Background()
 	// v2: warnings, 督办, closure types and notifications in the data.
 	dir := filepath.Join(os.TempDir(), "yidi-pages-bench-100k-v2")
+	if d := os.Getenv("YIDI_PAGES_BENCH_DIR"); d != "" {
+		// A private copy, so a branch's new migration does not touch the shared one.
+		dir = d
+	}
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	defer slog.SetDefault(prev)
@@ -80,10 +85,21 @@ func BenchmarkPages100k(b *testing.B) {
 		br.login(u)
 		browsers[u] = br
 	}
+	// YIDI_PAGES_BENCH_ONLY (a regexp on the path, e.g. '^/(leader|cases)($|\?)')
+	// times a few pages while tuning.
+	var only *regexp.Regexp
+	if re := os.Getenv("YIDI_PAGES_BENCH_ONLY"); re != "" {
+		if only, err = regexp.Compile(re); err != nil {
+			b.Fatal(err)
+		}
+	}
 	const rounds = 100
 	b.ResetTimer()
 	for range b.N {
 		for _, p := range pages {
+			if only != nil && !only.MatchString(p.path) {
+				continue
+			}
 			br := browsers[p.user]
 			var times []time.Duration
 			size := 0
