@@ -46,6 +46,7 @@ package cases
 // through their index.
 
 import (
+	"cmp"
 	"context"
 	"database/sql/driver"
 	"errors"
@@ -568,7 +569,7 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	for i := range order {
 		order[i] = int32(i)
 	}
-	slices.SortFunc(order, func(a, b int32) int { return cmpFloat(pending[a].days, pending[b].days) })
+	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(pending[a].days, pending[b].days) })
 	for _, i := range order {
 		for _, a := range pending[i].accs {
 			a.days = append(a.days, pending[i].days)
@@ -579,9 +580,9 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	// applicant and time, walked along each part's intakes sorted alike.
 	slices.SortFunc(closes, func(a, b closedApplicant) int {
 		if a.person != b.person {
-			return cmpInt64(a.person, b.person)
+			return cmp.Compare(a.person, b.person)
 		}
-		return cmpFloat(a.closed, b.closed)
+		return cmp.Compare(a.closed, b.closed)
 	})
 	for _, part := range parts {
 		in, j := part.intakes, 0
@@ -736,9 +737,9 @@ func scanStatsRows(ctx context.Context, r *sqlx.DB, q string, args []any, key fu
 	}
 	slices.SortFunc(p.intakes, func(a, b intake) int {
 		if a.person != b.person {
-			return cmpInt64(a.person, b.person)
+			return cmp.Compare(a.person, b.person)
 		}
-		return cmpFloat(a.at, b.at)
+		return cmp.Compare(a.at, b.at)
 	})
 	return p, nil
 }
@@ -759,26 +760,6 @@ func valueFloat(v driver.Value) float64 {
 		return v
 	case int64:
 		return float64(v)
-	}
-	return 0
-}
-
-func cmpInt64(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
 	}
 	return 0
 }
