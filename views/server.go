@@ -1,6 +1,7 @@
-// Package views is the web layer: the JSON API of api.md, the public status
-// lookup and (later) the staff pages. Handlers parse, call one cases method,
-// and render; the rules live in cases.
+// Package views is the web layer: the JSON API of api.md, the staff pages
+// behind a session login, and the citizen's pages (status, messages, rating,
+// online application). Handlers parse, call one cases method, and render;
+// the rules live in cases.
 package views
 
 import (
