@@ -8,6 +8,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -93,6 +94,17 @@ func (f *CaseListFilter) Validate() error {
 		if b.v != "" && b.v != "true" && b.v != "false" {
 			return invalid(b.field, "invalid_boolean", "只能是 true 或 false")
 		}
+	}
+	// Values from fixed lists: a typo is an error, not an empty list that
+	// looks like "no such cases".
+	if f.Status != "" && !slices.Contains(Statuses, Status(f.Status)) {
+		return invalid("status", "unknown_status", fmt.Sprintf("没有“%s”这个状态", f.Status))
+	}
+	if f.ClosureType != "" && !slices.Contains(StatsClosureTypes, f.ClosureType) {
+		return invalid("closure_type", "unknown_closure_type", fmt.Sprintf("没有“%s”这种结案方式", f.ClosureType))
+	}
+	if f.Warning != "" && f.Warning != "yellow" && f.Warning != "red" {
+		return invalid("warning", "unknown_warning", "预警只能是 yellow（黄色）或 red（红色）")
 	}
 	if f.Page == 0 {
 		f.Page = 1

@@ -134,7 +134,8 @@ func TestCaseListExportsOpenAndMatchTheList(t *testing.T) {
 	if _, l := ts.call("GET", "/api/v1/cases?status=closed&closure_type=procedural", "leader", nil); l["total"].(float64) != 1 {
 		t.Errorf("closed list %v", l)
 	}
-	for q, field := range map[string]string{"closed_from=2026-13-01": "closed_from", "on_time=yes": "on_time", "per_page=201": "per_page", "format=pdf": "format", "page=x": "page"} {
+	for q, field := range map[string]string{"closed_from=2026-13-01": "closed_from", "on_time=yes": "on_time", "per_page=201": "per_page", "format=pdf": "format", "page=x": "page",
+		"status=bogus": "status", "warning=blue": "warning", "closure_type=won": "closure_type"} {
 		status, body := ts.call("GET", "/api/v1/cases?"+q, "leader", nil)
 		if status != 400 || errorField(body) != field {
 			t.Errorf("?%s: %d %v, want 400 on %s", q, status, body, field)
