@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -43,6 +44,11 @@ const (
 
 // DefaultWarnShare is the share of a limit used at which a case turns yellow.
 const DefaultWarnShare = 0.8
+
+// DeadlineStages are the stages a rule may govern: those a case waits in
+// for someone to act (a suspended case's clock stands still; a closed or
+// declined one has none).
+var DeadlineStages = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress}
 
 // DeadlineRule is one time limit of deadlines.md as data: the stage it
 // governs (the status a case enters, at a desk or at any desk), its length
@@ -432,7 +438,7 @@ func (r *DeadlineRule) validate() error {
 	if r.Desk != "" && !validCode(r.Desk) {
 		return invalid("desk", "invalid_code", "窗口代码应为2-32位小写英文字母、数字或下划线；留空表示适用于所有窗口")
 	}
-	if r.Stage != StatusSubmitted && r.Stage != StatusRegistered && r.Stage != StatusRouted && r.Stage != StatusInProgress {
+	if !slices.Contains(DeadlineStages, r.Stage) {
 		return invalid("stage", "invalid_stage", "环节只能是 submitted（网上申请待受理）、registered（待分流）、routed（待签收）或 in_progress（办理中）")
 	}
 	if r.Unit != UnitDay && r.Unit != UnitMonth {

@@ -45,7 +45,7 @@ func (s *server) rulesPage(c *fiber.Ctx, status int, failed *ruleForm) error {
 	if err != nil {
 		return err
 	}
-	d := rulesData{Stages: []cases.Status{cases.StatusRegistered, cases.StatusRouted, cases.StatusInProgress},
+	d := rulesData{Stages: cases.DeadlineStages,
 		New: ruleForm{DeadlineRule: cases.DeadlineRule{Unit: cases.UnitDay, DaysKind: cases.DaysCalendar, Active: true}}}
 	if d.Desks, err = s.svc.Desks(ctx); err != nil {
 		return err

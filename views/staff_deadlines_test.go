@@ -178,6 +178,11 @@ func TestAdminDeadlineRulesForm(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "一般在一个月内调结") || !strings.Contains(body, "《信访工作条例》") || !strings.Contains(body, "停用") {
 		t.Fatalf("rules page: %d", status)
 	}
+	// The online applications' rule keeps its own stage in its edit form:
+	// saving it must not quietly move it to another stage.
+	if !regexp.MustCompile(`<option value="submitted" selected>`).MatchString(body) {
+		t.Error("no rule form offers the submitted stage as selected")
+	}
 	for _, c := range []struct {
 		change map[string]string
 		status int
