@@ -8,7 +8,6 @@ package views
 // no session).
 
 import (
-	"embed"
 	"html/template"
 	"strconv"
 	"time"
@@ -19,19 +18,8 @@ import (
 	"yidi/cases"
 )
 
-//go:embed templates/public/*.html
-var publicTemplates embed.FS
-
-//go:embed static/public.css
-var publicCSS []byte
-
-// publicPages holds one template set per page.
-type publicPages struct {
-	sets map[string]*template.Template
-}
-
+// publicFuncs are what the citizen's pages use besides the staff pages' functions.
 var publicFuncs = template.FuncMap{
-	"cst": func(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") },
 	"scores": func() []struct {
 		Value int
 		Label string
@@ -41,15 +29,6 @@ var publicFuncs = template.FuncMap{
 			Label string
 		}{{5, "5分 非常满意"}, {4, "4分 满意"}, {3, "3分 基本满意"}, {2, "2分 不满意"}, {1, "1分 非常不满意"}}
 	},
-}
-
-func loadPublicPages() *publicPages {
-	p := &publicPages{sets: map[string]*template.Template{}}
-	for _, name := range []string{"status", "apply", "applied", "message"} {
-		p.sets[name] = template.Must(template.New(name).Funcs(publicFuncs).ParseFS(publicTemplates,
-			"templates/public/layout.html", "templates/public/"+name+".html"))
-	}
-	return p
 }
 
 // pageData is what every public template reads; each page uses a part.
@@ -74,7 +53,7 @@ func (s *server) renderPublic(c *fiber.Ctx, status int, page string, d pageData)
 	c.Set("X-Frame-Options", "DENY")
 	c.Set("Referrer-Policy", "no-referrer") // the QR URL carries the code
 	c.Status(status)
-	return s.pages.sets[page].ExecuteTemplate(c.Response().BodyWriter(), "layout", d)
+	return s.views.public[page].ExecuteTemplate(c.Response().BodyWriter(), "layout", d)
 }
 
 // The HTML pages say the same for every failed lookup, in fewer words
@@ -82,11 +61,6 @@ func (s *server) renderPublic(c *fiber.Ctx, status int, page string, d pageData)
 const pageNotFound = "案号或查询码不正确"
 
 func (s *server) publicRoutes(app *fiber.App) {
-	app.Get("/static/public.css", func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderContentType, "text/css; charset=utf-8")
-		c.Set(fiber.HeaderCacheControl, "public, max-age=3600")
-		return c.Send(publicCSS)
-	})
 	protect := csrf.New(csrf.Config{
 		KeyLookup: "form:_csrf",
 		// Not the staff pages' yidi_csrf: any page request (a browser's own

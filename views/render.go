@@ -28,11 +28,13 @@ var assets embed.FS
 type renderer struct {
 	svc     *cases.Service // desk and category names (cached by the service)
 	pages   map[string]*template.Template
-	version map[string]string // static file → content hash, for cache busting
+	public  map[string]*template.Template // the citizen's pages, in their own layout
+	version map[string]string             // static file → content hash, for cache busting
 }
 
 func newRenderer(svc *cases.Service) (*renderer, error) {
-	r := &renderer{svc: svc, pages: map[string]*template.Template{}, version: map[string]string{}}
+	r := &renderer{svc: svc, pages: map[string]*template.Template{},
+		public: map[string]*template.Template{}, version: map[string]string{}}
 	statics, _ := fs.Glob(assets, "static/*")
 	for _, f := range statics {
 		b, err := assets.ReadFile(f)
@@ -54,6 +56,22 @@ func newRenderer(svc *cases.Service) (*renderer, error) {
 			return nil, fmt.Errorf("views: template %s: %w", name, err)
 		}
 		r.pages[name] = t
+	}
+	public, err := fs.Glob(assets, "templates/public/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range public {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(r.funcs()).Funcs(publicFuncs).ParseFS(assets,
+			"templates/public/layout.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("views: template public/%s: %w", name, err)
+		}
+		r.public[name] = t
 	}
 	return r, nil
 }

@@ -89,7 +89,6 @@ type server struct {
 	views         *renderer
 	sessions      *session.Store
 	publicURL     string
-	pages         *publicPages
 }
 
 // New builds the fiber app with every route.
@@ -110,7 +109,6 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		// The templates are embedded: a parse error is a programming error.
 		panic(err)
 	}
-	s.pages = loadPublicPages()
 	app := fiber.New(fiber.Config{
 		AppName: "yidi",
 		// Strings from a request stay valid after the handler: the service
