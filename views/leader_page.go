@@ -101,7 +101,7 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 	if d.Oldest, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Open: true, Sort: "age", PerPage: 20}); err != nil {
 		return err
 	}
-	now := time.Now().In(chinaTime)
+	now := s.svc.Now().In(chinaTime)
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, chinaTime)
 	if d.Repeats, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Repeat: true, From: month, Sort: "new", PerPage: 20}); err != nil {
 		return err
