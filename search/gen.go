@@ -266,7 +266,12 @@ var benchNotes = []string{
 	"律师值班窗口提供了法律咨询，建议保留好借条和转账记录。",
 }
 
-var benchOutcomes = []string{"调解成功", "调解成功，当场履行", "达成和解", "引导诉讼", "调解不成，告知诉讼途径", "已协调解决", "申请人撤回"}
+// benchOutcomes are closing outcomes with the closure type each implies.
+var benchOutcomes = []struct{ outcome, closureType string }{
+	{"调解成功", cases.ClosureResolved}, {"调解成功，当场履行", cases.ClosureResolved}, {"达成和解", cases.ClosureResolved},
+	{"引导诉讼", cases.ClosureLegalProcedure}, {"调解不成，告知诉讼途径", cases.ClosureLegalProcedure},
+	{"已协调解决", cases.ClosureResolved}, {"申请人撤回", cases.ClosureWithdrawn},
+}
 
 var benchCloseSummaries = []string{
 	"经多次调解，双方自愿达成协议：{r}于本月底前支付{p}{a}元，签订人民调解协议书。",
@@ -558,7 +563,8 @@ func (g *benchGen) timeline(ctx context.Context, svc *cases.Service, actors Benc
 		}
 	}
 	if closing {
-		return do(actors.Handlers[desk], cases.ActionRequest{Action: "close", Outcome: g.pick(benchOutcomes),
+		o := benchOutcomes[g.rng.Intn(len(benchOutcomes))]
+		return do(actors.Handlers[desk], cases.ActionRequest{Action: "close", Outcome: o.outcome, ClosureType: o.closureType,
 			Summary: g.fill(g.pick(benchCloseSummaries), c.vars)})
 	}
 	return nil
