@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
+	blevesearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 
 	"yidi/cases"
@@ -119,10 +120,7 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 		req.SortBy([]string{"-" + fCreated, "-_id"})
 	}
 	// With text, bleve's default order by score needs no doc values.
-	// Every value of the five facets: a county has a dozen towns, and a
-	// year of months; 1,000 leaves room for many years of data.
-	req.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, 1000))
-	res, err := ix.idx.SearchInContext(ctx, req)
+	res, facets, err := ix.pageAndFacets(ctx, req)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -130,8 +128,8 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 	for _, name := range facetFields {
 		out.Facets[name] = []Facet{}
 	}
-	if fr := res.Facets[fFacets]; fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() { // by count, highest first
+	if facets != nil && facets.Terms != nil {
+		for _, t := range facets.Terms.Terms() { // by count, highest first
 			name, value, ok := strings.Cut(t.Term, "=")
 			if ok {
 				out.Facets[name] = append(out.Facets[name], Facet{Value: value, Count: t.Count})
@@ -156,6 +154,38 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 			Score: h.Score, Highlights: highlight(d, whole, bigrams)})
 	}
 	return out, nil
+}
+
+// pageAndFacets answers the page that req asks for and the facets of all
+// its hits, found by two searches on the two cores at once: the page is
+// scored (or sorted) without facets, and the facets come from a search
+// that scores nothing, which bleve answers with bitmap operations before
+// reading each hit's facet values. One search doing both took the sum of
+// the two: at 100k cases facets were 40% of a broad search.
+func (ix *Index) pageAndFacets(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, *blevesearch.FacetResult, error) {
+	counting := bleve.NewSearchRequestOptions(req.Query, 0, 0, false)
+	counting.Score = bleve.ScoreNone
+	// Every value of the five facets: a county has a dozen towns, and a
+	// year of months; 1,000 leaves room for many years of data.
+	counting.AddFacet(fFacets, bleve.NewFacetRequest(fFacets, 1000))
+	type answer struct {
+		res *bleve.SearchResult
+		err error
+	}
+	facetsDone := make(chan answer, 1)
+	go func() {
+		res, err := ix.idx.SearchInContext(ctx, counting)
+		facetsDone <- answer{res, err}
+	}()
+	page, err := ix.idx.SearchInContext(ctx, req)
+	facets := <-facetsDone
+	if err != nil {
+		return nil, nil, err
+	}
+	if facets.err != nil {
+		return nil, nil, facets.err
+	}
+	return page, facets.res.Facets[fFacets], nil
 }
 
 // DocSource loads the current text of hits, for highlights and a final

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -273,15 +274,19 @@ func TestACorruptIndexIsRebuiltNotFatal(t *testing.T) {
 func TestRebuildIndexesEveryCaseInParallelBatches(t *testing.T) {
 	w := newWorld(t)
 	w.seed()
-	const extra = 1200 // several batches for the parallel workers
+	const extra = 2500 // several batches for the parallel workers
 	for i := 0; i < extra; i++ {
 		w.intake("物业费纠纷", "property_mgmt", "海洲街道", "业主拖欠物业管理费两年，物业公司多次催缴未果。",
 			applicant("业主", "", ""), respondent("某物业公司"))
 	}
-	dir := t.TempDir() + "/index"
+	parent := t.TempDir()
+	dir := parent + "/index"
 	var last int
 	if err := search.Rebuild(w.ctx, w.svc, dir, func(done int) { last = done }); err != nil {
 		t.Fatal(err)
+	}
+	if left, _ := os.ReadDir(parent); len(left) != 1 {
+		t.Fatalf("the rebuild left %v beside the index", left)
 	}
 	if last != extra+3 {
 		t.Fatalf("progress ended at %d, want %d", last, extra+3)
@@ -297,5 +302,29 @@ func TestRebuildIndexesEveryCaseInParallelBatches(t *testing.T) {
 	}
 	if n, _ := ix.CatchUp(w.ctx, w.svc); n != 0 {
 		t.Fatalf("a fresh rebuild still had %d cases to catch up", n)
+	}
+	res, err := ix.Search(w.ctx, w.actors["leader"], search.Query{Text: "物业费"}, w.svc)
+	if err != nil || res.Total != extra || res.Facets["town"][0] != (search.Facet{Value: "海洲街道", Count: extra}) {
+		t.Fatalf("search after the rebuild: %v %+v", err, res)
+	}
+}
+
+func TestRebuildWithNoCasesMakesAnEmptyIndex(t *testing.T) {
+	w := newWorld(t)
+	dir := t.TempDir() + "/index"
+	if err := search.Rebuild(w.ctx, w.svc, dir, nil); err != nil {
+		t.Fatal(err)
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if ix.DocCount() != 0 || ix.LastSeq() != 0 {
+		t.Fatalf("empty rebuild: %d cases, seq %d", ix.DocCount(), ix.LastSeq())
+	}
+	w.seed()
+	if n, err := ix.CatchUp(w.ctx, w.svc); err != nil || n != 3 {
+		t.Fatalf("catch-up after an empty rebuild: %d %v", n, err)
 	}
 }
