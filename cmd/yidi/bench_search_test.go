@@ -1,0 +1,42 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// TestBenchSearchReportsBothEngines runs `yidi bench search` on 500
+// generated cases. Built with -tags sqlite_fts5 (as .ci/run does once) it
+// also runs every benchmark query through both FTS5 variants, so their SQL
+// is checked; without the tag it reports that the comparison did not run.
+func TestBenchSearchReportsBothEngines(t *testing.T) {
+	cail := "../../../shared/data"
+	if _, err := os.Stat(filepath.Join(cail, "cail2019-rc-dev.json")); err != nil {
+		t.Skipf("CAIL2019 files not here: %v", err)
+	}
+	var out bytes.Buffer
+	dir := filepath.Join(t.TempDir(), "bench")
+	if err := run(context.Background(), []string{"bench", "search", "--cases", "500", "--rounds", "1", "--dir", dir, "--cail", cail}, &out); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	report := out.String()
+	for _, want := range []string{"重建索引：500 件", "100 条查询 × 1 轮"} {
+		if !strings.Contains(report, want) {
+			t.Fatalf("report lacks %q:\n%s", want, report)
+		}
+	}
+	if strings.Contains(report, "FTS5 对照未运行") {
+		t.Logf("built without FTS5: only bleve measured\n%s", report)
+		return
+	}
+	row := regexp.MustCompile(`全部查询\s+100 \|(\s+[\d.]+ms){3} \|(\s+[\d.]+ms){3} \|\s+[\d.]+ \| [\d.]+ms / [\d.]+ms`)
+	if !row.MatchString(report) {
+		t.Fatalf("no latency row for both engines:\n%s", report)
+	}
+	t.Logf("\n%s", report)
+}
