@@ -11,15 +11,12 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
 // mappingVersion changes whenever the mapping or the document shape does;
 // an index built with another version is rebuilt at start.
-const mappingVersion = "10"
+const mappingVersion = "11"
 
 // chineseAnalyzer indexes CJK text as overlapping bigrams plus single
 // characters (so a surname or 房 alone still matches), after folding
@@ -33,7 +30,6 @@ const chineseAnalyzer = "zh_bigram"
 // two characters. Measured at 100k cases: p95 139 ms before.
 const bigramAnalyzer = "zh_bigram_only"
 
-const bigramWithUnigrams = "cjk_bigram_unigram"
 
 // Field names of the index document.
 const (
@@ -65,27 +61,18 @@ const (
 
 func newMapping() (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
-	if err := im.AddCustomTokenFilter(bigramWithUnigrams, map[string]any{
-		"type":           cjk.BigramName,
-		"output_unigram": true,
-	}); err != nil {
-		return nil, err
+	for _, a := range []struct {
+		name     string
+		unigrams bool
+	}{{chineseAnalyzer, true}, {bigramAnalyzer, false}} {
+		tokenizer := a.name + "_tokenizer"
+		if err := im.AddCustomTokenizer(tokenizer, map[string]any{"type": bigramTokenizerType, "unigrams": a.unigrams}); err != nil {
+			return nil, err
+		}
+		if err := im.AddCustomAnalyzer(a.name, map[string]any{"type": custom.Name, "tokenizer": tokenizer}); err != nil {
+			return nil, err
+		}
 	}
-	if err := im.AddCustomAnalyzer(chineseAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{cjk.WidthName, lowercase.Name, bigramWithUnigrams},
-	}); err != nil {
-		return nil, err
-	}
-	if err := im.AddCustomAnalyzer(bigramAnalyzer, map[string]any{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{cjk.WidthName, lowercase.Name, cjk.BigramName},
-	}); err != nil {
-		return nil, err
-	}
-
 	text := func(analyzer string) *mapping.FieldMapping {
 		f := bleve.NewTextFieldMapping()
 		f.Analyzer = analyzer
