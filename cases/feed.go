@@ -123,7 +123,8 @@ func loadSearchDocs(ctx context.Context, q querier, ids []int64) ([]SearchDoc, e
 		return q.Rebind(s), args
 	}
 	var rows []caseRow
-	query, args := in(`SELECT * FROM cases WHERE id IN (?) ORDER BY id`)
+	query, args := in(`SELECT id, number, title, category, source, summary, claims, town, status, desk, created_by, created_at
+		FROM cases WHERE id IN (?) ORDER BY id`)
 	if err := q.SelectContext(ctx, &rows, query, args...); err != nil {
 		return nil, fmt.Errorf("store: unable to load cases: %w", err)
 	}

@@ -6,6 +6,7 @@ import (
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/registry"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // bigramTokenizerType is a tokenizer that does in one pass what bleve's
@@ -41,14 +42,25 @@ type char struct {
 }
 
 func (t *bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	// About one token per character of Chinese text; terms are cut from
-	// one buffer (a term never changes once cut, so growing it is safe).
+	// About one token per character of Chinese text.
 	slab := make([]analysis.Token, 0, utf8.RuneCount(input)+8)
+	scan(input, t.unigrams, func(term []byte, start, end int, typ analysis.TokenType) {
+		slab = append(slab, analysis.Token{Term: term, Start: start, End: end, Position: len(slab) + 1, Type: typ})
+	})
+	stream := make(analysis.TokenStream, len(slab))
+	for i := range slab {
+		stream[i] = &slab[i]
+	}
+	return stream
+}
+
+// scan calls emit with each token of input in order. A term is cut from one
+// buffer and never changes once cut (growing the buffer leaves it alone),
+// so it may be kept.
+func scan(input []byte, unigrams bool, emit func(term []byte, start, end int, typ analysis.TokenType)) {
 	buf := make([]byte, 0, 2*len(input)+8)
-	pos := 0
-	emit := func(from, start, end int, typ analysis.TokenType) {
-		pos++
-		slab = append(slab, analysis.Token{Term: buf[from:len(buf):len(buf)], Start: start, End: end, Position: pos, Type: typ})
+	cut := func(from, start, end int, typ analysis.TokenType) {
+		emit(buf[from:len(buf):len(buf)], start, end, typ)
 	}
 	var run []char // the current run of CJK characters or of letters and digits
 	runCJK := false
@@ -58,18 +70,18 @@ func (t *bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		case runCJK && len(run) == 1:
 			from := len(buf)
 			buf = utf8.AppendRune(buf, run[0].r)
-			emit(from, run[0].start, run[0].end, analysis.Ideographic)
+			cut(from, run[0].start, run[0].end, analysis.Ideographic)
 		case runCJK:
 			for i := range run {
-				if t.unigrams {
+				if unigrams {
 					from := len(buf)
 					buf = utf8.AppendRune(buf, run[i].r)
-					emit(from, run[i].start, run[i].end, analysis.Single)
+					cut(from, run[i].start, run[i].end, analysis.Single)
 				}
 				if i+1 < len(run) {
 					from := len(buf)
 					buf = utf8.AppendRune(utf8.AppendRune(buf, run[i].r), run[i+1].r)
-					emit(from, run[i].start, run[i+1].end, analysis.Double)
+					cut(from, run[i].start, run[i+1].end, analysis.Double)
 				}
 			}
 		default:
@@ -83,7 +95,7 @@ func (t *bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			if numeric {
 				typ = analysis.Numeric
 			}
-			emit(from, run[0].start, run[len(run)-1].end, typ)
+			cut(from, run[0].start, run[len(run)-1].end, typ)
 		}
 		run = run[:0]
 	}
@@ -112,11 +124,46 @@ func (t *bigramTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 	}
 	flush()
-	stream := make(analysis.TokenStream, len(slab))
-	for i := range slab {
-		stream[i] = &slab[i]
-	}
-	return stream
+}
+
+// bigramField is the long text field as the index takes it: its terms
+// counted straight from the text by scan, with no token stream between
+// (bleve's TextField tokenizes, then counts the tokens in a second map).
+// It is indexed only, like the mapping's fText, whose analyzer queries and
+// the similarity use: both come to the same terms.
+type bigramField struct {
+	name   string
+	value  []byte
+	length int
+	freqs  index.TokenFrequencies
+}
+
+func newBigramField(name, value string) *bigramField {
+	return &bigramField{name: name, value: []byte(value)}
+}
+
+func (f *bigramField) Name() string                                     { return f.name }
+func (f *bigramField) ArrayPositions() []uint64                         { return nil }
+func (f *bigramField) Options() index.FieldIndexingOptions              { return index.IndexField }
+func (f *bigramField) Value() []byte                                    { return f.value }
+func (f *bigramField) NumPlainTextBytes() uint64                        { return uint64(len(f.value)) }
+func (f *bigramField) EncodedFieldType() byte                           { return 't' }
+func (f *bigramField) AnalyzedLength() int                              { return f.length }
+func (f *bigramField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+func (f *bigramField) Size() int                                        { return len(f.value) + 64*len(f.freqs) }
+
+func (f *bigramField) Analyze() {
+	f.freqs = make(index.TokenFrequencies, len(f.value)/3)
+	f.length = 0
+	scan(f.value, false, func(term []byte, _, _ int, _ analysis.TokenType) {
+		f.length++
+		tf, ok := f.freqs[string(term)]
+		if !ok {
+			tf = &index.TokenFreq{Term: term}
+			f.freqs[string(term)] = tf
+		}
+		tf.SetFrequency(tf.Frequency() + 1)
+	})
 }
 
 func isCJK(r rune) bool {

@@ -12,6 +12,7 @@ import (
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
 	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // bleveChain builds bleve's own four-stage analyzer that bigramTokenizer
@@ -71,6 +72,12 @@ func TestBigramTokenizerMatchesBleveChainOnCourtTexts(t *testing.T) {
 		}
 		compared++
 		a, b := mine.Tokenize(text), chain.Analyze(text)
+		f := newBigramField(fText, string(text))
+		f.Analyze()
+		if want := analysis.TokenFrequency(b, nil, index.IndexField); f.AnalyzedLength() != len(b) || !sameFrequencies(f.AnalyzedTokenFrequencies(), want) {
+			t.Errorf("%s: the text field counts %d tokens, %d terms; the chain %d tokens, %d terms",
+				d.Ref, f.AnalyzedLength(), len(f.AnalyzedTokenFrequencies()), len(b), len(want))
+		}
 		same := len(a) == len(b)
 		for i := 0; same && i < len(a); i++ {
 			same = string(a[i].Term) == string(b[i].Term) && a[i].Start == b[i].Start && a[i].End == b[i].End
@@ -97,4 +104,16 @@ func TestBigramTokenizerMatchesBleveChainOnCourtTexts(t *testing.T) {
 	if differ > 0 || compared < 950 {
 		t.Fatalf("%d of %d texts tokenized differently", differ, compared)
 	}
+}
+
+func sameFrequencies(a, b index.TokenFrequencies) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for term, tf := range a {
+		if other, ok := b[term]; !ok || other.Frequency() != tf.Frequency() || string(other.Term) != string(tf.Term) {
+			return false
+		}
+	}
+	return true
 }
