@@ -15,9 +15,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
 	"github.com/blevesearch/bleve/v2/document"
-	index "github.com/blevesearch/bleve_index_api"
 
 	"yidi/cases"
 )
@@ -134,30 +132,19 @@ func (ix *Index) put(docs []cases.SearchDoc, seq int64) error {
 	return nil
 }
 
-// document maps a case onto the fields of mapping.go, and adds two kinds
-// of field of our own: the long text, counted in one pass (bigramField),
-// and the facet values, whose doc values are stored uncompressed, which
-// bleve's mapping cannot ask for. Every search reads the facet values of
-// all its hits, and decompressing their chunks took a quarter of a broad
-// search's time.
+// document maps a case onto the fields of mapping.go, but for the long
+// text, which goes in as a field of our own counted in one pass
+// (bigramField).
 func (ix *Index) document(d *cases.SearchDoc) (*document.Document, error) {
 	doc := document.NewDocument(d.Number)
-	m := ix.idx.Mapping()
-	if err := m.MapDocument(doc, toDocument(d)); err != nil {
+	if err := ix.idx.Mapping().MapDocument(doc, toDocument(d)); err != nil {
 		return nil, err
 	}
 	doc.AddField(newBigramField(fText, d.Summary+"\n"+d.Claims+"\n"+strings.Join(d.Notes, "\n")))
-	an := m.AnalyzerNamed(keyword.Name)
-	for i, v := range facetValues(d) {
-		doc.AddField(document.NewTextFieldCustom(fFacets, []uint64{uint64(i)}, []byte(v), facetOptions, an))
-	}
 	return doc, nil
 }
 
-const facetOptions = index.IndexField | index.DocValues | index.SkipDVCompression
-
-// toDocument flattens a case into the fields of mapping.go but the text and
-// the facets.
+// toDocument flattens a case into the fields of mapping.go but the text.
 func toDocument(d *cases.SearchDoc) map[string]any {
 	var names, phones, tails, ids []string
 	var partyText strings.Builder
@@ -194,6 +181,7 @@ func toDocument(d *cases.SearchDoc) map[string]any {
 		fExact: exactValues(map[string][]string{fNumber: {d.Number}, fNumberTail: {numberTail}, fNames: names,
 			fPhone: phones, fPhoneTail: tails, fIDNumber: ids, fTown: {d.Town}, fViewers: viewers}),
 		fCreated: createdKey(d.CreatedAt),
+		fFacets:  facetValues(d),
 	}
 }
 

@@ -90,37 +90,33 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 	if len(terms) > MaxTerms {
 		return nil, invalidQuery("q", fmt.Sprintf("关键词过多，最多%d个", MaxTerms))
 	}
-	var must []query.Query
-	textQuery := ix.textQuery(terms)
+	textQuery := ix.textQuery(terms, false)
 	if strings.TrimSpace(q.Text) != "" && textQuery == nil {
 		// Only punctuation or symbols: nothing to look for.
 		return &Result{Page: q.Page, Hits: []Hit{}, Facets: map[string][]Facet{}}, nil
-	}
-	if textQuery != nil {
-		must = append(must, textQuery)
 	}
 	filters, err := filterQueries(q)
 	if err != nil {
 		return nil, err
 	}
-	must = append(must, filters...)
 	perm, ok := permissionQuery(viewer)
 	if !ok {
 		return &Result{Page: q.Page, Hits: []Hit{}, Facets: map[string][]Facet{}}, nil
 	}
 	if perm != nil {
-		must = append(must, perm)
+		filters = append(filters, perm)
 	}
-	var root query.Query = bleve.NewMatchAllQuery()
-	if len(must) > 0 {
-		root = bleve.NewConjunctionQuery(must...)
-	}
+	root := allOf(textQuery, filters)
 	req := bleve.NewSearchRequestOptions(root, q.PerPage, (q.Page-1)*q.PerPage, false)
 	if textQuery == nil {
 		req.SortBy([]string{"-" + fCreated, "-_id"})
 	}
 	// With text, bleve's default order by score needs no doc values.
-	res, facets, err := ix.pageAndFacets(ctx, req)
+	counting := root
+	if textQuery != nil {
+		counting = allOf(ix.textQuery(terms, true), filters)
+	}
+	res, facets, err := ix.pageAndFacets(ctx, req, counting)
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
@@ -156,14 +152,27 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 	return out, nil
 }
 
+// allOf requires text (when there is any) and every filter.
+func allOf(text query.Query, filters []query.Query) query.Query {
+	must := filters
+	if text != nil {
+		must = append([]query.Query{text}, filters...)
+	}
+	if len(must) == 0 {
+		return bleve.NewMatchAllQuery()
+	}
+	return bleve.NewConjunctionQuery(must...)
+}
+
 // pageAndFacets answers the page that req asks for and the facets of all
-// its hits, found by two searches on the two cores at once: the page is
-// scored (or sorted) without facets, and the facets come from a search
-// that scores nothing, which bleve answers with bitmap operations before
-// reading each hit's facet values. One search doing both took the sum of
-// the two: at 100k cases facets were 40% of a broad search.
-func (ix *Index) pageAndFacets(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, *blevesearch.FacetResult, error) {
-	counting := bleve.NewSearchRequestOptions(req.Query, 0, 0, false)
+// the documents that count matches (the same documents as req's query),
+// found by two searches on the two cores at once: the page is scored (or
+// sorted) without facets, and the facets come from a search that scores
+// nothing, which bleve answers with bitmap operations before reading each
+// hit's facet values. One search doing both took the sum of the two: at
+// 100k cases facets were 40% of a broad search.
+func (ix *Index) pageAndFacets(ctx context.Context, req *bleve.SearchRequest, count query.Query) (*bleve.SearchResult, *blevesearch.FacetResult, error) {
+	counting := bleve.NewSearchRequestOptions(count, 0, 0, false)
 	counting.Score = bleve.ScoreNone
 	// Every value of the five facets: a county has a dozen towns, and a
 	// year of months; 1,000 leaves room for many years of data.
@@ -217,7 +226,12 @@ var (
 // disjunction: exact fields first (case number, phone and its tail, ID
 // number, a party's full name, the town) boosted far above the analysed
 // text fields, and the term's synonyms beside it.
-func (ix *Index) textQuery(terms []string) query.Query {
+//
+// Counting (for the total and the facets, scored by nothing) asks for the
+// same documents in a shape bleve can answer with bitmaps: "all but one"
+// becomes a union of conjunctions instead of a disjunction with a minimum,
+// which bleve walks document by document.
+func (ix *Index) textQuery(terms []string, counting bool) query.Query {
 	var clauses []query.Query
 	for _, t := range terms {
 		var any []query.Query
@@ -244,7 +258,7 @@ func (ix *Index) textQuery(terms []string) query.Query {
 		exact(fNames, t, 20)
 		exact(fTown, t, 10)
 		for _, variant := range ix.expand(t) {
-			any = append(any, ix.analysedClauses(variant, variant == t)...)
+			any = append(any, ix.analysedClauses(variant, variant == t, counting)...)
 		}
 		clauses = append(clauses, bleve.NewDisjunctionQuery(any...))
 	}
@@ -260,11 +274,35 @@ func (ix *Index) textQuery(terms []string) query.Query {
 	// for each term alone at 100k cases); the disjunction walks them once.
 	// Three or more words: a case missing one still shows, below those that
 	// have them all.
-	d := bleve.NewDisjunctionQuery(clauses...)
 	need := len(clauses)
 	if need >= 3 {
 		need--
 	}
+	return atLeast(clauses, need, counting)
+}
+
+// atLeast matches documents matching need of qs. Scoring, it is one
+// disjunction with a minimum. Counting, it is a conjunction (need all) or
+// the union of the conjunctions that leave one out (need all but one; up to
+// five clauses, beyond which the union grows faster than it saves); bleve
+// answers both with bitmaps when it scores nothing.
+func atLeast(qs []query.Query, need int, counting bool) query.Query {
+	switch {
+	case len(qs) == 1 && need >= 1:
+		return qs[0]
+	case counting && need >= len(qs):
+		return bleve.NewConjunctionQuery(qs...)
+	case counting && need == len(qs)-1 && len(qs) <= 5:
+		var union []query.Query
+		for skip := range qs {
+			part := make([]query.Query, 0, len(qs)-1)
+			part = append(part, qs[:skip]...)
+			part = append(part, qs[skip+1:]...)
+			union = append(union, atLeast(part, len(part), true))
+		}
+		return bleve.NewDisjunctionQuery(union...)
+	}
+	d := bleve.NewDisjunctionQuery(qs...)
 	d.SetMin(float64(need))
 	return d
 }
@@ -279,7 +317,7 @@ func (ix *Index) textQuery(terms []string) query.Query {
 // 昆KS58061, indexed inside 驶昆) cannot be required there; the rest must.
 //
 // Party names are matched only as typed: a synonym is never a name.
-func (ix *Index) analysedClauses(term string, asTyped bool) []query.Query {
+func (ix *Index) analysedClauses(term string, asTyped, counting bool) []query.Query {
 	grams := HanBigrams(term)
 	var out []query.Query
 	for _, f := range []struct {
@@ -309,9 +347,8 @@ func (ix *Index) analysedClauses(term string, asTyped bool) []query.Query {
 		if len(grams) >= 3 {
 			// One clause serves both: a disjunction scores a document by the
 			// bigrams it has, so those with all of them still rank first.
-			d := bleve.NewDisjunctionQuery(strict...)
-			d.SetMin(float64(len(grams) - 1))
-			d.SetBoost(2)
+			d := atLeast(strict, min(len(grams)-1, len(strict)), counting)
+			d.(query.BoostableQuery).SetBoost(2)
 			out = append(out, d)
 			continue
 		}

@@ -328,3 +328,43 @@ func TestRebuildWithNoCasesMakesAnEmptyIndex(t *testing.T) {
 		t.Fatalf("catch-up after an empty rebuild: %d %v", n, err)
 	}
 }
+
+// The total and the facets come from a second search written for counting
+// (conjunctions and unions where the page's search has disjunctions with a
+// minimum): it must find exactly the page's documents. Each case has one
+// status, so the status facet adds up to the total, and paging through the
+// whole result yields the same number of cases.
+func TestFacetsCountExactlyThePageSearchesDocuments(t *testing.T) {
+	w := newWorld(t)
+	w.seed()
+	texts := []string{
+		"楼上漏水", "拖欠工资", "卫生间渗水发霉", "工资共计", "彩礼 订婚 返还", "长安镇 木工 工资", "漏水 宿舍 工资 老板",
+		"欠薪", "拒不支付劳动报酬", "张建国 工资", "楼上 漏水 发霉 防水 拖延",
+	}
+	for i, town := range []string{"长安镇", "许村镇", "硖石街道"} {
+		for j := 0; j < 15; j++ {
+			w.intake("劳资纠纷", "labor", town, []string{
+				"老板拖欠工资三个月，工人多次讨薪未果，楼上宿舍还漏水。",
+				"装修队包工头跑路，工钱没发，拒不支付劳动报酬。",
+				"工资拖欠一年，申请人订婚急需用钱，要求返还押金八万。",
+			}[(i+j)%3], applicant("工人", "", ""), respondent("某公司"))
+		}
+	}
+	w.catchUp()
+	for _, q := range texts {
+		res, err := w.ix.Search(w.ctx, w.actors["leader"], search.Query{Text: q, PerPage: 100}, w.svc)
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		sum := 0
+		for _, f := range res.Facets["status"] {
+			sum += f.Count
+		}
+		if uint64(sum) != res.Total || len(res.Hits) != int(res.Total) {
+			t.Errorf("%q: total %d, %d hits, status facets add up to %d", q, res.Total, len(res.Hits), sum)
+		}
+		if res.Total == 0 {
+			t.Errorf("%q found nothing", q)
+		}
+	}
+}
