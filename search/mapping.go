@@ -16,7 +16,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the document shape does;
 // an index built with another version is rebuilt at start.
-const mappingVersion = "12"
+const mappingVersion = "13"
 
 // chineseAnalyzer indexes CJK text as overlapping bigrams plus single
 // characters (so a surname or 房 alone still matches), after folding
@@ -98,10 +98,9 @@ func newMapping() (mapping.IndexMapping, error) {
 		doc.AddFieldMappingsAt(name, text(bigramAnalyzer))
 	}
 	doc.AddFieldMappingsAt(fExact, exact(false))
-	doc.AddFieldMappingsAt(fFacets, exact(true))
 	// fText is added by Index.document as a bigramField, which makes the
 	// same terms as this mapping's analyzer, used by queries and the
-	// similarity.
+	// similarity; fFacets too, with options a mapping cannot set.
 	doc.AddFieldMappingsAt(fCreated, exact(true)) // sorted on: doc values
 	// No _all field: every field is excluded from it and no query reads it,
 	// yet bleve would still compose it for every document (a tenth of

@@ -332,8 +332,8 @@ func TestRebuildWithNoCasesMakesAnEmptyIndex(t *testing.T) {
 // The total and the facets come from a second search written for counting
 // (conjunctions and unions where the page's search has disjunctions with a
 // minimum): it must find exactly the page's documents. Each case has one
-// status, so the status facet adds up to the total, and paging through the
-// whole result yields the same number of cases.
+// status, town, category and month, so each of those facets adds up to the
+// total, and the town facet counts what the hits' cases say.
 func TestFacetsCountExactlyThePageSearchesDocuments(t *testing.T) {
 	w := newWorld(t)
 	w.seed()
@@ -349,19 +349,34 @@ func TestFacetsCountExactlyThePageSearchesDocuments(t *testing.T) {
 				"工资拖欠一年，申请人订婚急需用钱，要求返还押金八万。",
 			}[(i+j)%3], applicant("工人", "", ""), respondent("某公司"))
 		}
+		w.catchUp() // a segment each: the facets are read across segments
 	}
-	w.catchUp()
 	for _, q := range texts {
 		res, err := w.ix.Search(w.ctx, w.actors["leader"], search.Query{Text: q, PerPage: 100}, w.svc)
 		if err != nil {
 			t.Fatalf("%q: %v", q, err)
 		}
-		sum := 0
-		for _, f := range res.Facets["status"] {
-			sum += f.Count
+		for _, facet := range []string{"status", "town", "category", "month"} {
+			sum := 0
+			for _, f := range res.Facets[facet] {
+				sum += f.Count
+			}
+			if uint64(sum) != res.Total || len(res.Hits) != int(res.Total) {
+				t.Errorf("%q: total %d, %d hits, %s facets add up to %d", q, res.Total, len(res.Hits), facet, sum)
+			}
 		}
-		if uint64(sum) != res.Total || len(res.Hits) != int(res.Total) {
-			t.Errorf("%q: total %d, %d hits, status facets add up to %d", q, res.Total, len(res.Hits), sum)
+		towns := map[string]int{}
+		for _, h := range res.Hits {
+			c, err := w.svc.Case(w.ctx, w.actors["leader"], h.Number)
+			if err != nil {
+				t.Fatal(err)
+			}
+			towns[c.Town]++
+		}
+		for _, f := range res.Facets["town"] {
+			if towns[f.Value] != f.Count {
+				t.Errorf("%q: town facet %s=%d, the hits hold %d", q, f.Value, f.Count, towns[f.Value])
+			}
 		}
 		if res.Total == 0 {
 			t.Errorf("%q found nothing", q)
