@@ -257,8 +257,8 @@ func (ix *Index) textQuery(terms []string, counting bool) query.Query {
 		}
 		exact(fNames, t, 20)
 		exact(fTown, t, 10)
-		for _, variant := range ix.expand(t) {
-			any = append(any, ix.analysedClauses(variant, variant == t, counting)...)
+		for _, v := range ix.variants(t) {
+			any = append(any, ix.analysedClauses(v.text, v.kind, counting)...)
 		}
 		clauses = append(clauses, bleve.NewDisjunctionQuery(any...))
 	}
@@ -312,23 +312,25 @@ func atLeast(qs []query.Query, need int, counting bool) query.Query {
 // position data). Loosely, for a Chinese term of four or more characters,
 // one bigram may be missing: people type two words run together (楼上漏水)
 // whose joining bigram (上漏) is in no text. Strict matches score higher.
-// A synonym is matched strictly: it is a phrase someone wrote down, and
-// loosely each of a group's long phrases walked the postings of all its
-// bigrams (欠薪 has four such: p95 of the bench queries 40 -> 19-27 ms at
-// 100k cases, the judged set's recall@10 unchanged).
+// Another member of the typed term's synonym group is matched strictly: it
+// is a phrase someone wrote down, and loosely each of a group's long
+// phrases walked the postings of all its bigrams (欠薪 has four such: p95
+// of the bench queries 40 -> 19-27 ms at 100k cases, the judged set's
+// recall@10 unchanged). A typed phrase with a member replaced inside it
+// (楼上渗水 for 楼上漏水) is still words run together, matched loosely.
 //
 // The long fields hold bigrams only, so a lone character of the term (昆 in
 // 昆KS58061, indexed inside 驶昆) cannot be required there; the rest must.
 //
 // Party names are matched only as typed: a synonym is never a name.
-func (ix *Index) analysedClauses(term string, asTyped, counting bool) []query.Query {
+func (ix *Index) analysedClauses(term string, kind variantKind, counting bool) []query.Query {
 	grams := HanBigrams(term)
 	var out []query.Query
 	for _, f := range []struct {
 		name  string
 		boost float64
 	}{{fTitle, 3}, {fParties, 2}} {
-		if f.name == fParties && !asTyped {
+		if f.name == fParties && kind != typed {
 			continue
 		}
 		m := bleve.NewMatchQuery(term)
@@ -348,7 +350,7 @@ func (ix *Index) analysedClauses(term string, asTyped, counting bool) []query.Qu
 			tq.SetField(field)
 			strict[i] = tq
 		}
-		if len(grams) >= 3 && asTyped {
+		if len(grams) >= 3 && kind != member {
 			// One clause serves both: a disjunction scores a document by the
 			// bigrams it has, so those with all of them still rank first.
 			d := atLeast(strict, min(len(grams)-1, len(strict)), counting)

@@ -66,3 +66,37 @@ func (ix *Index) expand(term string) []string {
 	defer ix.mu.RUnlock()
 	return ix.synonyms.Expand(term)
 }
+
+// variantKind says how a spelling of a typed term came about, which
+// decides how strictly it must match.
+type variantKind int
+
+const (
+	typed     variantKind = iota // as typed: may be words run together
+	member                       // another member of the typed term's group: a whole phrase
+	rewritten                    // the typed phrase with a member inside it replaced (楼上漏水 → 楼上渗水)
+)
+
+// variant is one spelling a typed term is searched as.
+type variant struct {
+	text string
+	kind variantKind
+}
+
+// variants answers the spellings term is searched as, the term first.
+func (ix *Index) variants(term string) []variant {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	expanded := ix.synonyms.Expand(term)
+	out := make([]variant, len(expanded))
+	for i, v := range expanded {
+		out[i].text, out[i].kind = v, rewritten
+		switch {
+		case i == 0:
+			out[i].kind = typed
+		case slices.Contains(ix.synonyms[term], v):
+			out[i].kind = member
+		}
+	}
+	return out
+}
