@@ -20,7 +20,8 @@
 --    case_stats) go, and cases_list (00012) is rebuilt without warning
 --    (its filter is served by cases_warning_desk). A sweep that sets
 --    cases.warning on 100,000 cases then updates one index per case, not
---    four.
+--    four. The sweep's list of what is due reads case_deadlines_next_warn
+--    alone (it holds case_id now).
 --
 -- SQLite only (triggers and julianday()); PostgreSQL would use a trigger
 -- function and EXTRACT(EPOCH FROM ...).
@@ -173,7 +174,14 @@ UPDATE sqlite_stat1 SET idx = 'cases_list',
     stat = CASE WHEN stat LIKE '% 1' THEN substr(stat, 1, length(stat) - 2) ELSE stat END
     WHERE tbl = 'cases' AND idx = 'cases_list (00014)';
 
+-- The sweep lists what is due in case order: with case_id in the index the
+-- list is read from it alone (and sorted), not from 100,000 table rows.
+DROP INDEX case_deadlines_next_warn;
+CREATE INDEX case_deadlines_next_warn ON case_deadlines(next_warn_at, case_id) WHERE next_warn_at IS NOT NULL;
+
 -- +goose Down
+DROP INDEX case_deadlines_next_warn;
+CREATE INDEX case_deadlines_next_warn ON case_deadlines(next_warn_at) WHERE next_warn_at IS NOT NULL;
 INSERT INTO sqlite_stat1 (tbl, idx, stat)
     SELECT tbl, 'cases_list (00014)', stat || ' 1' FROM sqlite_stat1 WHERE tbl = 'cases' AND idx = 'cases_list';
 DROP INDEX cases_list;
