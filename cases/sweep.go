@@ -89,7 +89,8 @@ type sweepCrossing struct {
 // would scatter each batch over the whole table and write most of its
 // pages again and again (3 to 4 times slower for 100,000 crossings).
 // Another round lists what is left, until a round writes nothing. A
-// backlog of several batches checkpoints the WAL once, at its end.
+// backlog of several batches is checkpointed beside the writer
+// (sweepCheckpointer).
 func (s *Service) SweepWarnings(ctx context.Context, now time.Time) (SweepResult, error) {
 	now = now.UTC()
 	var res SweepResult
@@ -101,8 +102,10 @@ func (s *Service) SweepWarnings(ctx context.Context, now time.Time) (SweepResult
 			ORDER BY case_id, next_warn_at, id`), now); err != nil {
 			return res, fmt.Errorf("store: unable to find deadline warnings: %w", err)
 		}
+		var ck *sweepCheckpointer
 		if len(due) > SweepBatch {
-			defer s.checkpointOnceAfter(ctx)()
+			ck = s.startCheckpointer(ctx)
+			defer ck.finish()
 		}
 		var round SweepResult
 		err := inChunks(due, SweepBatch, func(ids []int64) error {
@@ -125,6 +128,7 @@ func (s *Service) SweepWarnings(ctx context.Context, now time.Time) (SweepResult
 			if err != nil {
 				return err
 			}
+			ck.kick()
 			round.Yellow += batch.Yellow
 			round.Red += batch.Red
 			return nil
@@ -148,32 +152,72 @@ func (s *Service) SweepWarnings(ctx context.Context, now time.Time) (SweepResult
 	return res, nil
 }
 
-// checkpointOnceAfter turns the writer's automatic WAL checkpoints off for
-// a backlog of several batches, and answers the function that turns them
-// back on and checkpoints once. Each commit would otherwise copy its pages
-// from the WAL into the database and sync both files (SQLite checkpoints
-// after any commit that leaves the WAL over 1000 pages, and every batch
-// does): pages that several batches write (the indexes' inner pages, the
-// warning index, the tails of the event log) were copied once per batch.
-// The setting belongs to the writer's connection (the pool has one), so it
-// ends with it; another process keeps its own.
-func (s *Service) checkpointOnceAfter(ctx context.Context) func() {
+// sweepCheckpointer copies a backlog's batches from the WAL into the
+// database while later batches are written. The writer's automatic
+// checkpoints are off meanwhile: SQLite would otherwise checkpoint in the
+// writer after every commit (each leaves the WAL over 1000 pages), and the
+// next batch would wait for each copy and sync. A reader connection
+// checkpoints instead, on the other core, what has been committed (a kick
+// while one runs asks for one more after it, so pages that several batches
+// write are often copied once); finish turns the writer's checkpoints back
+// on and checkpoints the rest before the sweep returns. The setting
+// belongs to the writer's connection (the pool has one), so it ends with
+// it; another process keeps its own.
+type sweepCheckpointer struct {
+	s     *Service
+	ctx   context.Context
+	pages int // the writer's setting, restored by finish
+	wake  chan struct{}
+	done  chan struct{}
+}
+
+func (s *Service) startCheckpointer(ctx context.Context) *sweepCheckpointer {
+	ctx = context.WithoutCancel(ctx)
 	var pages int
 	if err := s.store.w.GetContext(ctx, &pages, `PRAGMA wal_autocheckpoint`); err != nil || pages <= 0 {
-		return func() {}
+		return nil
 	}
 	if _, err := s.store.w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
-		return func() {}
+		return nil
 	}
-	return func() {
-		ctx := context.WithoutCancel(ctx)
-		if _, err := s.store.w.ExecContext(ctx, fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, pages)); err != nil {
-			slog.Warn("sweep: unable to turn WAL checkpoints back on", "err", err)
+	ck := &sweepCheckpointer{s: s, ctx: ctx, pages: pages, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		defer close(ck.done)
+		for range ck.wake {
+			ck.checkpoint()
 		}
-		if _, err := s.store.w.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
-			slog.Warn("sweep: unable to checkpoint the WAL", "err", err)
-		}
+	}()
+	return ck
+}
+
+// kick asks for a checkpoint of what is committed (one at a time; a kick
+// while one runs asks for one more after it).
+func (ck *sweepCheckpointer) kick() {
+	if ck == nil {
+		return
 	}
+	select {
+	case ck.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (ck *sweepCheckpointer) checkpoint() {
+	if _, err := ck.s.store.r.ExecContext(ck.ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+		slog.Warn("sweep: unable to checkpoint the WAL", "err", err)
+	}
+}
+
+func (ck *sweepCheckpointer) finish() {
+	if ck == nil {
+		return
+	}
+	close(ck.wake)
+	<-ck.done
+	if _, err := ck.s.store.w.ExecContext(ck.ctx, fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, ck.pages)); err != nil {
+		slog.Warn("sweep: unable to turn WAL checkpoints back on", "err", err)
+	}
+	ck.checkpoint()
 }
 
 // claimCrossings moves each listed limit whose threshold is still behind it
