@@ -40,10 +40,10 @@ package cases
 //     null when den = 0. No figure without its denominator.
 //   - Who: leaders only (they supervise every desk); everyone else gets 403.
 //
-// One scan of the cases touched by the period (the covering index
-// cases_stats_scan of migration 00011) feeds the totals and every breakdown
-// row, so rows always add up to the totals; events are read by kind
-// through their index.
+// One scan of case_stats (migration 00014: per case, its values for the
+// statistics, kept by triggers in the transaction that changes the case)
+// feeds the totals and every breakdown row, so rows always add up to the
+// totals; events are read by kind through their index.
 
 import (
 	"cmp"
@@ -58,7 +58,6 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"strings"
 	"sync"
 	"time"
 
@@ -258,13 +257,13 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 	return p, nil
 }
 
-// statsKey is the part of a case the statistics group by. The scan sends
-// it as one string, status|desk|category|closure type|town: a few hundred
-// distinct keys repeat over 100k rows, so one string per row crosses from
-// SQLite instead of five, and each distinct key is parsed once.
+// statsKey is the part of a case the statistics group by: a row of
+// stats_keys (migration 00014), which case_stats names by its id, so a
+// number crosses from SQLite for each case instead of five strings.
 type statsKey struct {
 	status                        Status
 	desk, category, closure, town string
+	closureIdx                    int // in StatsClosureTypes, -1 for none of them
 	open                          bool
 	match                         bool         // passes the filter
 	accs                          [4]*statsAcc // total, desk, category, town
@@ -274,7 +273,7 @@ type statsKey struct {
 type statsAcc struct {
 	received                int
 	closed                  int
-	byType                  map[string]int
+	byType                  []int // by index in StatsClosureTypes
 	onTime, onTimeKnown     int
 	ratings, satisfied      int
 	scoreSum                int64
@@ -288,7 +287,16 @@ type statsAcc struct {
 }
 
 func newAcc(hasOpen bool) *statsAcc {
-	return &statsAcc{byType: map[string]int{}, hasOpen: hasOpen}
+	return &statsAcc{byType: make([]int, len(StatsClosureTypes)), hasOpen: hasOpen}
+}
+
+// closureIndex is t's index in StatsClosureTypes ("" is unspecified), -1
+// for a type statistics do not show.
+func closureIndex(t string) int {
+	if t == "" {
+		t = ClosureUnspecified
+	}
+	return slices.Index(StatsClosureTypes, t)
 }
 
 // julian day of the Unix epoch; SQLite's julianday() answers days since noon 4714 BC.
@@ -302,39 +310,27 @@ func timeJD(t time.Time) float64 {
 	return float64(t.UnixNano())/86400e9 + unixEpochJD
 }
 
-// statsScan reads every case the period touches: created in it (or in the
-// 181 days after it, where returning applicants are looked for), closed in
-// it, open now, or ever reopened; with each of its applicants (one row per
-// applicant, the rows of a case next to each other). Every value boxed by
-// database/sql costs an allocation, so the small ones are packed into one
-// number: on-time (0 unknown, 1 late, 2 on time) + 3·overdue (open and past
-// its deadline or red) + 6·rating score (0: none) + 36·applicant (0: none);
-// a case not closed has close 0. The key, the julian days and the on-time
-// CASE are read from the index cases_stats_scan (migration 00011), which
-// holds them word for word.
-// Portable SQL except julianday(), which PostgreSQL spells
-// EXTRACT(EPOCH FROM …)/86400 + 2440587.5.
-const statsScan = `SELECT c.id,
-	c.status || '|' || COALESCE(c.desk, '') || '|' || c.category || '|' || c.closure_type || '|' || c.town,
-	julianday(c.created_at), COALESCE(julianday(c.closed_at), 0),
-	CASE WHEN c.closed_on_time IS NULL THEN 0 WHEN c.closed_on_time THEN 2 ELSE 1 END
-	+ CASE WHEN c.status IN (%[1]s) AND (c.warning = 'red' OR julianday(c.deadline_at) < ?) THEN 3 ELSE 0 END
-	+ 6 * COALESCE(r.score, 0) + 36 * COALESCE(cp.person_id, 0)
-	FROM cases c
-	LEFT JOIN case_ratings r ON r.case_id = c.id
-	LEFT JOIN case_parties cp ON cp.case_id = c.id AND cp.role = 'applicant'
-	WHERE ((c.created_at >= ? AND c.created_at < ?) OR (c.closed_at >= ? AND c.closed_at < ?)
-		OR c.status IN (%[1]s) OR c.id IN (SELECT case_id FROM events WHERE kind = 'reopen'))
-		AND c.created_at >= ? AND c.created_at < ?`
+// statsScan reads case_stats (migration 00014), one row a case, in case
+// order: what triggers derived from the case, its rating and its parties
+// in the transaction that changed them. Every value boxed by database/sql
+// costs an allocation, so the small ones travel as one number: on-time (0
+// unknown, 1 late, 2 on time) + 3·past its deadline + 6·rating score (0:
+// none) + 36·key id. A case not closed has close 0; applicant is the
+// person_id of the single applicant, 0 for none, -1 for several
+// (statsApplicants reads those).
+const statsScan = `SELECT case_id, created, closed, flags + 3 * COALESCE(deadline < ?, 0) + 36 * key_id, applicant
+	FROM case_stats WHERE case_id >= ? AND case_id < ? ORDER BY case_id`
 
 // Stats computes the statistics for a leader.
 //
-// One scan streams the cases into Go, where they are counted into the
-// groups; SQLite's GROUP BY sorts its input (no hash aggregation), which
-// for 100k rows costs more than the scan itself, and p90 and the returning
-// applicants need per-case values anyway. The filter is applied in Go,
-// because an applicant who comes back counts whatever desk, category or
-// town the new case has.
+// One scan of case_stats streams every case into Go, where those the
+// period touches (created in it or in the 181 days after it, where
+// returning applicants are looked for; closed in it; open now; or ever
+// reopened) are counted into the groups; SQLite's GROUP BY sorts its input
+// (no hash aggregation), which for 100k rows costs more than the scan
+// itself, and p90 and the returning applicants need per-case values
+// anyway. The filter is applied in Go, because an applicant who comes back
+// counts whatever desk, category or town the new case has.
 func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (*Stats, error) {
 	if a.Role != RoleLeader {
 		return nil, forbidden("只有领导可以查看统计")
@@ -342,10 +338,12 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	now := s.now().UTC()
 	nowJD := timeJD(now)
 	startJD, endJD := timeJD(p.start), timeJD(p.end)
+	laterJD := timeJD(p.end.AddDate(0, 0, 181))
 	r := s.store.r
 
-	// Visits are needed only after the scan: read them meanwhile on
-	// another reader connection.
+	// What is needed only after the scan is read meanwhile, on other
+	// reader connections: visits; the reopened cases; the red cases and the
+	// cases with several applicants.
 	type visitResult struct {
 		visits map[int64][]float64
 		err    error
@@ -364,19 +362,74 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		ro, err := s.statsReopened(ctx)
 		reopenc <- reopenResult{ro, err}
 	}()
-	wait := func() {
+	type sideResult struct {
+		red        map[int64]bool
+		applicants map[int64][]int64
+		err        error
+	}
+	sidec := make(chan sideResult, 1)
+	go func() {
+		var sr sideResult
+		sr.red, sr.err = s.statsRed(ctx)
+		if sr.err == nil {
+			sr.applicants, sr.err = s.statsApplicants(ctx)
+		}
+		sidec <- sr
+	}()
+
+	// The scan, split by case id over statsScanParts reader connections
+	// running at once, each reading its own stretch of the table.
+	// (Two subqueries: SQLite finds a lone MIN or MAX at an end of the
+	// table, both in one SELECT by reading all of it.)
+	var lo, hi int64
+	if err := r.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(case_id) FROM case_stats), 0),
+		COALESCE((SELECT MAX(case_id) FROM case_stats), -1)`).Scan(&lo, &hi); err != nil {
 		<-visitc
 		<-reopenc
+		<-sidec
+		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
 	}
+	parts := make([][]statsRow, statsScanParts)
+	errs := make([]error, statsScanParts+3)
+	var wg sync.WaitGroup
+	for part := range statsScanParts {
+		from := lo + (hi+1-lo)*int64(part)/int64(statsScanParts)
+		to := lo + (hi+1-lo)*int64(part+1)/int64(statsScanParts)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			parts[part], errs[part] = scanStatsRows(ctx, r, r.Rebind(statsScan), nowJD, from, to)
+		}()
+	}
+
 	desks, err := s.Desks(ctx)
 	if err != nil {
-		wait()
-		return nil, err
+		errs[statsScanParts] = err
 	}
 	cats, err := s.Categories(ctx)
 	if err != nil {
-		wait()
+		errs[statsScanParts] = err
+	}
+	rawKeys, err := s.statsKeys(ctx)
+	if err != nil {
+		errs[statsScanParts] = err
+	}
+	wg.Wait()
+	rr := <-reopenc
+	sr := <-sidec
+	errs[statsScanParts+1], errs[statsScanParts+2] = rr.err, sr.err
+	if err := errors.Join(errs...); err != nil {
+		<-visitc
 		return nil, err
+	}
+	reopened, red, multi := rr.reopened, sr.red, sr.applicants
+	// Case ids are dense: a bit per id says which were ever reopened
+	// quicker than the map.
+	isReopened := make([]bool, max(hi+1, 0))
+	for id := range reopened {
+		if id >= 0 && id < int64(len(isReopened)) {
+			isReopened[id] = true
+		}
 	}
 
 	total := newAcc(true)
@@ -390,74 +443,75 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		}
 		return a
 	}
-	months := map[int]*statsAcc{} // China-time day number → its month's group
+	// Every day counted into a month lies in the period: China-time day
+	// number − the first one → its month's group.
+	firstDay := int(math.Floor(startJD + 0.5 + 8.0/24))
+	months := make([]*statsAcc, int(math.Floor(endJD+0.5+8.0/24))-firstDay+1)
 	monthOf := func(jd float64) *statsAcc {
-		day := int(math.Floor(jd + 0.5 + 8.0/24))
-		a, ok := months[day]
-		if !ok {
+		day := int(math.Floor(jd+0.5+8.0/24)) - firstDay
+		if day < 0 || day >= len(months) {
+			return group(byMonth, jdTime(jd).In(chinaTime).Format("2006-01"), false)
+		}
+		a := months[day]
+		if a == nil {
 			a = group(byMonth, jdTime(jd).In(chinaTime).Format("2006-01"), false)
 			months[day] = a
 		}
 		return a
 	}
-	keys := map[string]*statsKey{}
-	keyOf := func(b string) *statsKey {
-		if k, ok := keys[b]; ok {
-			return k
+	// The key ids are small and dense: a slice finds them quicker than
+	// the map.
+	var keyAt []*statsKey
+	useKeys := func(raw map[int64]*statsKey) {
+		rawKeys, keyAt = raw, nil
+		var maxKey int64
+		for id, k := range raw {
+			maxKey = max(maxKey, id)
+			k.closureIdx = closureIndex(k.closure)
+			k.open = slices.Contains(openStatuses, k.status)
+			k.match = (f.Desk == "" || f.Desk == k.desk) && (f.Category == "" || f.Category == k.category) && (f.Town == "" || f.Town == k.town)
+			if k.match {
+				k.accs = [4]*statsAcc{total, group(byDesk, k.desk, true), group(byCat, k.category, true), group(byTown, k.town, true)}
+			}
 		}
-		parts := strings.SplitN(b, "|", 5)
-		for len(parts) < 5 {
-			parts = append(parts, "")
+		if maxKey < 1<<20 {
+			keyAt = make([]*statsKey, maxKey+1)
+			for id, k := range raw {
+				keyAt[id] = k
+			}
 		}
-		k := &statsKey{status: Status(parts[0]), desk: parts[1], category: parts[2], closure: parts[3], town: parts[4]}
-		k.open = slices.Contains(openStatuses, k.status)
-		k.match = (f.Desk == "" || f.Desk == k.desk) && (f.Category == "" || f.Category == k.category) && (f.Town == "" || f.Town == k.town)
-		if k.match {
-			k.accs = [4]*statsAcc{total, group(byDesk, k.desk, true), group(byCat, k.category, true), group(byTown, k.town, true)}
+	}
+	useKeys(rawKeys)
+	reread := false
+	var keyOf func(id int64) (*statsKey, error)
+	keyOf = func(id int64) (*statsKey, error) {
+		var k *statsKey
+		if id >= 0 && id < int64(len(keyAt)) {
+			k = keyAt[id]
+		} else {
+			k = rawKeys[id]
 		}
-		keys[b] = k
-		return k
+		if k == nil && !reread {
+			// A key added while the scan ran (keys are only ever
+			// added): read them again, once.
+			reread = true
+			raw, err := s.statsKeys(ctx)
+			if err != nil {
+				return nil, err
+			}
+			useKeys(raw)
+			return keyOf(id)
+		}
+		if k == nil {
+			return nil, fmt.Errorf("store: statistics key %d is missing", id)
+		}
+		return k, nil
 	}
 
-	openIn := "?" + strings.Repeat(", ?", len(openStatuses)-1)
-	var openArgs []any
-	for _, st := range openStatuses {
-		openArgs = append(openArgs, string(st))
-	}
-	args := append(append([]any{}, openArgs...), nowJD, p.start, p.end.AddDate(0, 0, 181), p.start, p.end)
-	args = append(args, openArgs...)
-	// The scan is split by intake time over statsScanParts reader
-	// connections running at once, each reading its own stretch of the
-	// index; the rows are then counted in one goroutine.
-	q := r.Rebind(fmt.Sprintf(statsScan, openIn))
-	bounds := statsScanBounds(p, now)
-	var keyMu sync.Mutex
-	parts := make([]statsPart, statsScanParts)
-	errs := make([]error, statsScanParts)
-	var wg sync.WaitGroup
-	for part := range statsScanParts {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parts[part], errs[part] = scanStatsRows(ctx, r, q, append(args[:len(args):len(args)], bounds[part], bounds[part+1]), func(b string) *statsKey {
-				keyMu.Lock()
-				defer keyMu.Unlock()
-				return keyOf(b)
-			})
-		}()
-	}
-	wg.Wait()
-	rr := <-reopenc
-	if err := errors.Join(append(errs, rr.err)...); err != nil {
-		<-visitc
-		return nil, err
-	}
-	reopened := rr.reopened
 	n := 0
 	for _, part := range parts {
-		n += len(part.rows)
+		n += len(part)
 	}
-
 	// Closed cases of the period wait for the returning applicants: their
 	// groups, and the smallest gap after closing at which one came back.
 	type pendingRepeat struct {
@@ -471,129 +525,115 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	// The applicants of each closed case of the period, at its close.
 	type closedApplicant struct {
 		person  int64
-		closed  float64
 		pending int
 	}
 	closes := make([]closedApplicant, 0, n)
-	// A case's rows come one after another; seen catches the case whose
-	// rows a different plan would not keep together.
-	var seen []uint64
-	var pendingOf map[int64]int
-	var prevID int64 = -1
-	prevPending := -1
+	// Every applicant's intakes (cases not declined).
+	intakes := make([]intake, 0, n)
+	var one [1]int64
 	for _, part := range parts {
-		for i := range part.rows {
-			row := &part.rows[i]
-			id, k, created := row.id, row.key, row.created
-			first := id != prevID
-			if first && id >= 0 {
-				w := int(id / 64)
-				if w >= len(seen) {
-					seen = append(seen, make([]uint64, w+1-len(seen)+len(seen)/2)...)
-				}
-				if seen[w]&(1<<(id%64)) != 0 {
-					// Seen before, not just before: look its pending entry up.
-					first = false
-					if pendingOf == nil {
-						pendingOf = map[int64]int{}
-						for i, pr := range pending {
-							pendingOf[pr.id] = i
-						}
-					}
-					prevPending = -1
-					if i, ok := pendingOf[id]; ok {
-						prevPending = i
-					}
-				}
-				seen[w] |= 1 << (id % 64)
+		for i := range part {
+			row := &part[i]
+			id, created := row.id, row.created
+			k, err := keyOf(row.key)
+			if err != nil {
+				<-visitc
+				return nil, err
 			}
-			prevID = id
-			if first {
-				prevPending = -1
-				if k.match {
-					accs := k.accs
-					if created >= startJD && created < endJD && k.status != StatusSubmitted && k.status != StatusDeclined {
-						for _, a := range accs {
-							a.received++
-						}
-						monthOf(created).received++
-					}
-					if k.status == StatusClosed && row.closed != 0 && row.closed >= startJD && row.closed < endJD {
-						closed := row.closed
-						pr := pendingRepeat{id: id, closed: closed, days: closed - created, gap: math.Inf(1)}
-						copy(pr.accs[:], accs[:])
-						pr.accs[4] = monthOf(closed)
-						for _, a := range pr.accs {
-							a.addClosed(k.closure, row.flags%3, row.flags/6)
-						}
-						pending = append(pending, pr)
-						prevPending = len(pending) - 1
-						if pendingOf != nil {
-							pendingOf[id] = prevPending
-						}
-					}
-					var firstClose, firstReopen *float64
-					if row.closed != 0 {
-						firstClose = &row.closed
-					}
-					if ri := reopened[id]; ri != nil {
-						firstClose, firstReopen = ri.firstClose, ri.firstReopen
-					}
-					if firstClose != nil && *firstClose >= startJD && *firstClose < endJD {
-						for _, a := range accs {
-							a.addReopen(*firstClose, firstReopen, nowJD)
-						}
-						monthOf(*firstClose).addReopen(*firstClose, firstReopen, nowJD)
-					}
-					if k.open {
-						overdue := row.flags%6/3 == 1
-						for _, a := range accs {
-							a.open++
-							if overdue {
-								a.overdue++
-							}
-						}
-					}
+			var ri *reopenInfo
+			if id >= 0 && id < int64(len(isReopened)) && isReopened[id] {
+				ri = reopened[id]
+			}
+			if !(created >= startJD && created < laterJD || row.closed != 0 && row.closed >= startJD && row.closed < endJD ||
+				k.open || ri != nil) {
+				continue // not touched by the period
+			}
+			var applicants []int64
+			switch {
+			case row.applicant > 0:
+				one[0] = row.applicant
+				applicants = one[:]
+			case row.applicant < 0:
+				applicants = multi[id]
+			}
+			if k.status != StatusDeclined {
+				for _, person := range applicants {
+					intakes = append(intakes, intake{person, created})
 				}
 			}
-			if row.person != 0 {
-				if prevPending >= 0 {
-					closes = append(closes, closedApplicant{row.person, pending[prevPending].closed, prevPending})
+			if !k.match {
+				continue
+			}
+			accs := k.accs
+			if created >= startJD && created < endJD && k.status != StatusSubmitted && k.status != StatusDeclined {
+				for _, a := range accs {
+					a.received++
+				}
+				monthOf(created).received++
+			}
+			if k.status == StatusClosed && row.closed != 0 && row.closed >= startJD && row.closed < endJD {
+				closed := row.closed
+				pr := pendingRepeat{id: id, closed: closed, days: closed - created, gap: math.Inf(1)}
+				copy(pr.accs[:], accs[:])
+				pr.accs[4] = monthOf(closed)
+				onTime, score := row.flags%3, row.flags/6
+				for _, a := range pr.accs {
+					a.addClosed(k.closureIdx, onTime, score)
+				}
+				pending = append(pending, pr)
+				for _, person := range applicants {
+					closes = append(closes, closedApplicant{person, len(pending) - 1})
+				}
+			}
+			var firstClose, firstReopen *float64
+			if row.closed != 0 {
+				firstClose = &row.closed
+			}
+			if ri != nil {
+				firstClose, firstReopen = ri.firstClose, ri.firstReopen
+			}
+			if firstClose != nil && *firstClose >= startJD && *firstClose < endJD {
+				for _, a := range accs {
+					a.addReopen(*firstClose, firstReopen, nowJD)
+				}
+				monthOf(*firstClose).addReopen(*firstClose, firstReopen, nowJD)
+			}
+			if k.open {
+				overdue := row.flags%6/3 == 1 || red[id]
+				for _, a := range accs {
+					a.open++
+					if overdue {
+						a.overdue++
+					}
 				}
 			}
 		}
 	}
 	// Days to close: sorted once, then handed to each group in that order,
 	// so every group's list is sorted without sorting it again.
-	order := make([]int32, len(pending))
-	for i := range order {
-		order[i] = int32(i)
+	days := make([]float64, len(pending))
+	for i := range pending {
+		days[i] = pending[i].days
 	}
-	slices.SortFunc(order, func(a, b int32) int { return cmp.Compare(pending[a].days, pending[b].days) })
-	for _, i := range order {
+	for _, m := range []map[string]*statsAcc{byMonth, byDesk, byCat, byTown, {"": total}} {
+		for _, a := range m {
+			a.days = make([]float64, 0, a.closed)
+		}
+	}
+	for _, i := range sortedOrder(days) {
 		for _, a := range pending[i].accs {
 			a.days = append(a.days, pending[i].days)
 		}
 	}
 
-	// The first later intake of the same applicant: the closes sorted by
-	// applicant and time, walked along each part's intakes sorted alike.
-	slices.SortFunc(closes, func(a, b closedApplicant) int {
-		if a.person != b.person {
-			return cmp.Compare(a.person, b.person)
-		}
-		return cmp.Compare(a.closed, b.closed)
-	})
-	for _, part := range parts {
-		in, j := part.intakes, 0
-		for _, c := range closes {
-			for j < len(in) && (in[j].person < c.person || in[j].person == c.person && in[j].at <= c.closed) {
-				j++
-			}
-			if j < len(in) && in[j].person == c.person {
-				if g := in[j].at - c.closed; g < pending[c.pending].gap {
-					pending[c.pending].gap = g
-				}
+	// The first later intake of the same applicant: the intakes grouped by
+	// applicant, each close looking through its applicant's few.
+	byPerson := groupIntakes(intakes)
+	for _, c := range closes {
+		pr := &pending[c.pending]
+		for _, at := range byPerson.of(c.person) {
+			if at > pr.closed && at-pr.closed < pr.gap {
+				pr.gap = at - pr.closed
 			}
 		}
 	}
@@ -601,15 +641,21 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	if vr.err != nil {
 		return nil, vr.err
 	}
-	for _, pr := range pending {
-		gap := pr.gap
-		for _, v := range vr.visits[pr.id] {
-			if v > pr.closed && v-pr.closed < gap {
-				gap = v - pr.closed
+	// Visits after closing: pending is in case order.
+	for id, visits := range vr.visits {
+		i, ok := slices.BinarySearchFunc(pending, id, func(pr pendingRepeat, id int64) int { return cmp.Compare(pr.id, id) })
+		for ; ok && i < len(pending) && pending[i].id == id; i++ {
+			pr := &pending[i]
+			for _, v := range visits {
+				if v > pr.closed && v-pr.closed < pr.gap {
+					pr.gap = v - pr.closed
+				}
 			}
 		}
+	}
+	for _, pr := range pending {
 		for _, a := range pr.accs {
-			a.addRepeat(pr.closed, gap, nowJD)
+			a.addRepeat(pr.closed, pr.gap, nowJD)
 		}
 	}
 
@@ -646,23 +692,11 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 // the pool to everyone else.
 var statsScanParts = min(2, runtime.NumCPU())
 
-// statsScanBounds splits the scan by intake time into statsScanParts
-// stretches, even over the period up to now: the text bounds compare with
-// created_at as stored, "" and "~" standing for no bound.
-func statsScanBounds(p Period, now time.Time) []any {
-	last := minTime(p.end, maxTime(now, p.start))
-	bounds := []any{""}
-	for i := 1; i < statsScanParts; i++ {
-		bounds = append(bounds, p.start.Add(last.Sub(p.start)*time.Duration(i)/time.Duration(statsScanParts)))
-	}
-	return append(bounds, "~")
-}
-
 // statsRow is one row of the scan.
 type statsRow struct {
-	id, flags, person int64 // person 0: no applicant
-	key               *statsKey
-	created, closed   float64 // closed 0: not closed
+	id, applicant   int64 // applicant: 0 none, -1 several
+	key, flags      int64
+	created, closed float64 // closed 0: not closed
 }
 
 // intake is an applicant of a case (not declined) at its intake.
@@ -671,22 +705,15 @@ type intake struct {
 	at     float64
 }
 
-// statsPart is what one part of the scan read: its rows, and its intakes
-// sorted by applicant and time.
-type statsPart struct {
-	rows    []statsRow
-	intakes []intake
-}
-
-// scanStatsRows runs one part of the scan. It reads the driver's rows
+// scanStatsRows reads the cases from id from to id to (excluded), those
+// past their deadline at nowJD flagged. It reads the driver's rows
 // directly (any database/sql driver): Rows.Scan would convert every value
-// once more, for 100k rows. Its few distinct keys are looked up in a map
-// of its own, and in the shared one (key) when new.
-func scanStatsRows(ctx context.Context, r *sqlx.DB, q string, args []any, key func(string) *statsKey) (statsPart, error) {
-	var p statsPart
+// once more, for 100k rows.
+func scanStatsRows(ctx context.Context, r *sqlx.DB, q string, nowJD float64, from, to int64) ([]statsRow, error) {
+	var out []statsRow
 	conn, err := r.Conn(ctx)
 	if err != nil {
-		return p, fmt.Errorf("store: unable to read cases for statistics: %w", err)
+		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
 	}
 	defer conn.Close()
 	err = conn.Raw(func(dc any) error {
@@ -694,21 +721,13 @@ func scanStatsRows(ctx context.Context, r *sqlx.DB, q string, args []any, key fu
 		if !ok {
 			return fmt.Errorf("driver %T cannot query", dc)
 		}
-		named := make([]driver.NamedValue, len(args))
-		for i, a := range args {
-			if n, ok := a.(int); ok {
-				a = int64(n)
-			}
-			named[i] = driver.NamedValue{Ordinal: i + 1, Value: a}
-		}
-		rows, err := qc.QueryContext(ctx, q, named)
+		rows, err := qc.QueryContext(ctx, q, []driver.NamedValue{{Ordinal: 1, Value: nowJD}, {Ordinal: 2, Value: from}, {Ordinal: 3, Value: to}})
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		keys := map[string]*statsKey{}
-		p.rows = make([]statsRow, 0, 4096)
-		p.intakes = make([]intake, 0, 4096)
+		// Case ids are dense: the stretch's width is about its rows.
+		out = make([]statsRow, 0, min(max(to-from, 0), 1<<22))
 		dest := make([]driver.Value, 5)
 		for {
 			if err := rows.Next(dest); err == io.EOF {
@@ -716,32 +735,174 @@ func scanStatsRows(ctx context.Context, r *sqlx.DB, q string, args []any, key fu
 			} else if err != nil {
 				return err
 			}
-			b, _ := dest[1].(string)
-			k, ok := keys[b]
-			if !ok {
-				k = key(b)
-				keys[b] = k
-			}
-			packed := valueInt(dest[4])
-			row := statsRow{id: valueInt(dest[0]), key: k, created: valueFloat(dest[2]), closed: valueFloat(dest[3]),
-				flags: packed % 36, person: packed / 36}
-			p.rows = append(p.rows, row)
-			if row.person != 0 && k.status != StatusDeclined {
-				p.intakes = append(p.intakes, intake{row.person, row.created})
-			}
+			packed := valueInt(dest[3])
+			out = append(out, statsRow{id: valueInt(dest[0]), created: valueFloat(dest[1]), closed: valueFloat(dest[2]),
+				flags: packed % 36, key: packed / 36, applicant: valueInt(dest[4])})
 		}
 		return nil
 	})
 	if err != nil {
-		return p, fmt.Errorf("store: unable to read cases for statistics: %w", err)
+		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
 	}
-	slices.SortFunc(p.intakes, func(a, b intake) int {
-		if a.person != b.person {
-			return cmp.Compare(a.person, b.person)
+	return out, nil
+}
+
+// statsKeys reads every group key by its id.
+func (s *Service) statsKeys(ctx context.Context) (map[int64]*statsKey, error) {
+	rows, err := s.store.r.QueryContext(ctx, `SELECT id, status, desk, category, closure_type, town FROM stats_keys`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read statistics keys: %w", err)
+	}
+	defer rows.Close()
+	keys := map[int64]*statsKey{}
+	for rows.Next() {
+		var id int64
+		k := &statsKey{}
+		if err := rows.Scan(&id, &k.status, &k.desk, &k.category, &k.closure, &k.town); err != nil {
+			return nil, fmt.Errorf("store: unable to read statistics keys: %w", err)
 		}
-		return cmp.Compare(a.at, b.at)
-	})
-	return p, nil
+		keys[id] = k
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to read statistics keys: %w", err)
+	}
+	return keys, nil
+}
+
+// statsRed reads the cases with a red warning (a few percent, from the
+// partial index cases_warning_desk): open ones among them are overdue
+// whatever their deadline says.
+func (s *Service) statsRed(ctx context.Context) (map[int64]bool, error) {
+	var ids []int64
+	if err := s.store.r.SelectContext(ctx, &ids, s.store.r.Rebind(
+		`SELECT id FROM cases WHERE warning = ? AND warning <> ''`), StateRed); err != nil {
+		return nil, fmt.Errorf("store: unable to read red cases: %w", err)
+	}
+	red := make(map[int64]bool, len(ids))
+	for _, id := range ids {
+		red[id] = true
+	}
+	return red, nil
+}
+
+// statsApplicants reads the applicants of the cases with several (a
+// partial index on case_stats finds them).
+func (s *Service) statsApplicants(ctx context.Context) (map[int64][]int64, error) {
+	rows, err := s.store.r.QueryContext(ctx, `SELECT cp.case_id, cp.person_id FROM case_parties cp
+		WHERE cp.role = 'applicant' AND cp.case_id IN (SELECT case_id FROM case_stats WHERE applicant < 0)`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read applicants: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64][]int64{}
+	for rows.Next() {
+		var id, person int64
+		if err := rows.Scan(&id, &person); err != nil {
+			return nil, fmt.Errorf("store: unable to read applicants: %w", err)
+		}
+		out[id] = append(out[id], person)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: unable to read applicants: %w", err)
+	}
+	return out, nil
+}
+
+// intakeIndex groups intake times by applicant.
+type intakeIndex struct {
+	// dense[p] to dense[p+1] are p's intakes in at, when person ids are
+	// dense enough for a counting sort (they are a table's row ids).
+	dense []int32
+	at    []float64
+	// Otherwise the intakes sorted by person.
+	sorted []intake
+}
+
+func groupIntakes(in []intake) *intakeIndex {
+	var maxPerson int64
+	for _, x := range in {
+		if x.person < 0 {
+			maxPerson = -1
+			break
+		}
+		maxPerson = max(maxPerson, x.person)
+	}
+	if maxPerson < 0 || maxPerson > 8*int64(len(in))+1<<16 {
+		sorted := slices.Clone(in)
+		slices.SortFunc(sorted, func(a, b intake) int { return cmp.Compare(a.person, b.person) })
+		return &intakeIndex{sorted: sorted}
+	}
+	dense := make([]int32, maxPerson+2)
+	for _, x := range in {
+		dense[x.person+1]++
+	}
+	for p := 1; p < len(dense); p++ {
+		dense[p] += dense[p-1]
+	}
+	at := make([]float64, len(in))
+	next := slices.Clone(dense[:len(dense)-1])
+	for _, x := range in {
+		at[next[x.person]] = x.at
+		next[x.person]++
+	}
+	return &intakeIndex{dense: dense, at: at}
+}
+
+// of answers the intake times of person, in no particular order.
+func (x *intakeIndex) of(person int64) []float64 {
+	if x.dense != nil {
+		if person < 0 || person+1 >= int64(len(x.dense)) {
+			return nil
+		}
+		return x.at[x.dense[person]:x.dense[person+1]]
+	}
+	i, _ := slices.BinarySearchFunc(x.sorted, person, func(e intake, p int64) int { return cmp.Compare(e.person, p) })
+	var out []float64
+	for ; i < len(x.sorted) && x.sorted[i].person == person; i++ {
+		out = append(out, x.sorted[i].at)
+	}
+	return out
+}
+
+// sortedOrder answers the indexes of v in ascending order of their values
+// (v holds no NaN): a radix sort of the values' bits, 16 at a time,
+// passing over the digits all values share.
+func sortedOrder(v []float64) []int32 {
+	keys := make([]uint64, len(v))
+	idx := make([]int32, len(v))
+	for i, f := range v {
+		b := math.Float64bits(f)
+		if b>>63 == 1 {
+			b = ^b // negative: reversed
+		} else {
+			b |= 1 << 63
+		}
+		keys[i], idx[i] = b, int32(i)
+	}
+	keys2 := make([]uint64, len(v))
+	idx2 := make([]int32, len(v))
+	var count [1 << 16]int
+	for shift := uint(0); shift < 64; shift += 16 {
+		clear(count[:])
+		for _, k := range keys {
+			count[k>>shift&0xffff]++
+		}
+		if len(keys) == 0 || count[keys[0]>>shift&0xffff] == len(keys) {
+			continue // one digit for all: the order stands
+		}
+		pos := 0
+		for d, c := range count {
+			count[d] = pos
+			pos += c
+		}
+		for i, k := range keys {
+			d := k >> shift & 0xffff
+			keys2[count[d]], idx2[count[d]] = k, idx[i]
+			count[d]++
+		}
+		keys, keys2, idx, idx2 = keys2, keys, idx2, idx
+	}
+	return idx
 }
 
 func valueInt(v driver.Value) int64 {
@@ -866,14 +1027,14 @@ func rowsOf(m map[string]*statsAcc, p Period, f StatsFilter, label func(string) 
 }
 
 // addClosed counts a closed case (its days to close are added afterwards,
-// in order): onTime is 0 unknown, 1 late, 2 on time;
-// score is its rating, 0 without one.
-func (a *statsAcc) addClosed(closure string, onTime, score int64) {
+// in order): closure is its type's index in StatsClosureTypes (-1: none of
+// them); onTime is 0 unknown, 1 late, 2 on time; score is its rating, 0
+// without one.
+func (a *statsAcc) addClosed(closure int, onTime, score int64) {
 	a.closed++
-	if closure == "" {
-		closure = ClosureUnspecified
+	if closure >= 0 {
+		a.byType[closure]++
 	}
-	a.byType[closure]++
 	if onTime != 0 {
 		a.onTimeKnown++
 		if onTime == 2 {
@@ -930,7 +1091,7 @@ func (a *statsAcc) figures(p Period, f StatsFilter) Figures {
 	out := Figures{
 		Received:           a.received,
 		Closed:             ClosedCounts{Total: a.closed, ByClosureType: map[string]int{}},
-		ResolutionRate:     rate(a.byType["resolved"], a.closed),
+		ResolutionRate:     rate(a.byType[closureIndex("resolved")], a.closed),
 		OnTimeRate:         rate(a.onTime, a.onTimeKnown),
 		SatisfactionRate:   rate(a.satisfied, a.ratings),
 		RepeatVisitRate:    rate(a.repeat90, a.repeat90Den),
@@ -940,8 +1101,8 @@ func (a *statsAcc) figures(p Period, f StatsFilter) Figures {
 		ReopenRate180:      rate(a.reopen180, a.reopen180Den),
 		DaysToClose:        DaysToClose{Count: len(a.days)},
 	}
-	for _, t := range StatsClosureTypes {
-		out.Closed.ByClosureType[t] = a.byType[t]
+	for i, t := range StatsClosureTypes {
+		out.Closed.ByClosureType[t] = a.byType[i]
 	}
 	if a.ratings > 0 {
 		out.SatisfactionAverage = round(float64(a.scoreSum)/float64(a.ratings), 2)

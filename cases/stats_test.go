@@ -2,6 +2,7 @@ package cases_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"path/filepath"
 	"slices"
@@ -482,4 +483,103 @@ func TestStatsCountsACaseWithTwoApplicantsOnce(t *testing.T) {
 			t.Errorf("%s: desk rows add up to %d closes, %d repeat visits; want 1, 1", tc.period, closed, repeats)
 		}
 	}
+}
+
+// caseStatsDrift lists the cases whose case_stats row (migration 00014,
+// kept by triggers) differs from what it is derived from: the case, its
+// rating and its applicants. Empty when the triggers did their work.
+func caseStatsDrift(t *testing.T, db *sqlx.DB) []string {
+	t.Helper()
+	const derived = `SELECT c.id, c.status, COALESCE(c.desk, ''), c.category, c.closure_type, c.town,
+		julianday(c.created_at), COALESCE(julianday(c.closed_at), 0), julianday(c.deadline_at),
+		CASE WHEN c.closed_on_time IS NULL THEN 0 WHEN c.closed_on_time THEN 2 ELSE 1 END
+			+ 6 * COALESCE((SELECT r.score FROM case_ratings r WHERE r.case_id = c.id), 0),
+		(SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MAX(cp.person_id) ELSE -1 END
+			FROM case_parties cp WHERE cp.case_id = c.id AND cp.role = 'applicant')
+		FROM cases c`
+	const stored = `SELECT s.case_id, k.status, k.desk, k.category, k.closure_type, k.town,
+		s.created, s.closed, s.deadline, s.flags, s.applicant
+		FROM case_stats s JOIN stats_keys k ON k.id = s.key_id`
+	var drift []string
+	for _, q := range []string{derived + ` EXCEPT ` + stored, stored + ` EXCEPT ` + derived} {
+		rows, err := db.Queryx(q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			row, err := rows.SliceScan()
+			if err != nil {
+				t.Fatal(err)
+			}
+			drift = append(drift, fmt.Sprint(row...))
+		}
+		rows.Close()
+	}
+	return drift
+}
+
+// The statistics read case_stats, which triggers derive from the case, its
+// rating and its parties in the same transaction: every way those change
+// (the service's actions, and plain SQL as in the fixture) leaves it equal
+// to a derivation from scratch.
+func TestCaseStatsFollowWhatTheyAreDerivedFrom(t *testing.T) {
+	fx := newStatsFixture(t)
+	check := func(step string) {
+		t.Helper()
+		if drift := caseStatsDrift(t, fx.db); len(drift) > 0 {
+			t.Errorf("%s: case_stats differs from its sources: %v", step, drift)
+		}
+		var n, m int
+		if err := fx.db.Get(&n, `SELECT COUNT(*) FROM cases`); err != nil {
+			t.Fatal(err)
+		}
+		if err := fx.db.Get(&m, `SELECT COUNT(*) FROM case_stats`); err != nil {
+			t.Fatal(err)
+		}
+		if n != m || n == 0 {
+			t.Errorf("%s: %d cases, %d case_stats rows", step, n, m)
+		}
+	}
+	check("fixture")
+	id := func(c string) int64 {
+		var id int64
+		if err := fx.db.Get(&id, `SELECT id FROM cases WHERE number = ?`, fx.n[c]); err != nil {
+			t.Fatal(err)
+		}
+		return id
+	}
+	var person int64
+	if err := fx.db.Get(&person, `SELECT person_id FROM case_parties WHERE case_id = ? AND role = 'applicant'`, id("C2")); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct{ name, sql string }{
+		{"rating changed", `UPDATE case_ratings SET score = 2 WHERE case_id = ?`},
+		{"rating removed", `DELETE FROM case_ratings WHERE case_id = ?`},
+		{"rating moved", `UPDATE case_ratings SET case_id = ? WHERE case_id = ` + fmt.Sprint(id("C4"))},
+		{"second applicant", `INSERT INTO case_parties (case_id, person_id, role, position) VALUES (?, ` + fmt.Sprint(person) + `, 'applicant', 5)`},
+		{"third applicant", `INSERT INTO case_parties (case_id, person_id, role, position) SELECT ?, person_id, 'applicant', 6 FROM case_parties WHERE role = 'respondent' LIMIT 1`},
+		{"applicant now respondent", `UPDATE case_parties SET role = 'respondent' WHERE case_id = ? AND position = 6`},
+		{"applicant removed", `DELETE FROM case_parties WHERE case_id = ? AND position = 5`},
+		{"all applicants removed", `DELETE FROM case_parties WHERE case_id = ? AND role = 'applicant'`},
+		{"case regrouped", `UPDATE cases SET category = 'neighbour', town = '新地方', desk = 'petition', closure_type = 'withdrawn' WHERE id = ?`},
+		{"case times", `UPDATE cases SET created_at = '2026-01-05 01:02:03+00:00', closed_at = NULL, closed_on_time = 0, deadline_at = NULL WHERE id = ?`},
+	} {
+		fx.exec(t, step.sql, id("C1"))
+		check(step.name)
+	}
+	// A case through the service: intake (the case, then its parties), then
+	// actions that change its status, desk and deadline.
+	ctx := context.Background()
+	fx.clock = at(12, 1, 9, 0)
+	intake := cases.Actor{UserID: 1, Role: cases.RoleIntake, Name: "intake"}
+	res, err := fx.svc.Intake(ctx, intake, cases.IntakeInput{Title: "新纠纷", Category: "labor", Source: "walk_in", Summary: "事实与理由。",
+		Town: "城关镇", Parties: []cases.PartyInput{{Role: "applicant", Name: "王五"}, {Role: "applicant", Name: "赵六"}, {Role: "respondent", Name: "某公司"}}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("intake")
+	if _, err := fx.svc.Do(ctx, intake, res.Case.Number, cases.ActionRequest{Action: "route", Desk: "mediation"}); err != nil {
+		t.Fatal(err)
+	}
+	check("route")
 }

@@ -4,13 +4,12 @@ import (
 	"cmp"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/jmoiron/sqlx/types"
 )
 
 // The warning sweep: a limit turns yellow when a share of its time is used
@@ -39,10 +38,14 @@ import (
 // pages the batch touches twice are written once.
 const SweepBatch = 5000
 
-// sweepChunk is how many rows one statement writes: the widest, the events'
-// INSERT, binds 10 values a row, well under the bound-parameter limits of
-// SQLite (32766) and PostgreSQL (65535).
-const sweepChunk = 500
+// sweepChunk is how many events (and notifications) one statement writes:
+// 2 bound values a row, well under the bound-parameter limits of SQLite
+// (32766) and PostgreSQL (65535).
+const sweepChunk = 5000
+
+// sweepClaimChunk is how many limits one claim (and one case-warning
+// UPDATE) lists, one bound value each: a whole batch in one statement.
+const sweepClaimChunk = SweepBatch
 
 // SweepResult counts what one sweep wrote.
 type SweepResult struct {
@@ -66,30 +69,28 @@ type DeskNotification struct {
 }
 
 // sweepCrossing is one threshold crossed: the limit as its claim left it
-// (Level is the level reached) and where its notification goes.
+// (Level is the level reached).
 type sweepCrossing struct {
-	ID     int64     `db:"id"`
-	CaseID int64     `db:"case_id"`
-	Kind   string    `db:"kind"`
-	Label  string    `db:"label"`
-	DueAt  time.Time `db:"due_at"`
-	Level  string    `db:"level"`
-	Number string    `db:"-"`
-	Desk   string    `db:"-"`
+	ID     int64
+	CaseID int64
+	Level  string
 }
 
 // SweepWarnings writes the warnings due at now. Idempotent: a second run at
 // the same instant writes nothing.
 //
 // The limits with a threshold behind them are listed first (a range scan
-// of the next_warn_at index, on a reader), in case order; they are then
+// of the next_warn_at index, which holds case_id, on a reader), in case
+// order; they are then
 // claimed and written SweepBatch at a time, one write transaction each,
 // where the claim re-checks every listed limit. Case order is what makes a
 // large backlog cheap: the rows a batch writes (cases, their limits, the
 // events' case index) sit on neighbouring pages, where threshold order
 // would scatter each batch over the whole table and write most of its
 // pages again and again (3 to 4 times slower for 100,000 crossings).
-// Another round lists what is left, until a round writes nothing.
+// Another round lists what is left, until a round writes nothing. A
+// backlog of several batches is checkpointed beside the writer
+// (sweepCheckpointer).
 func (s *Service) SweepWarnings(ctx context.Context, now time.Time) (SweepResult, error) {
 	now = now.UTC()
 	var res SweepResult
@@ -100,6 +101,11 @@ func (s *Service) SweepWarnings(ctx context.Context, now time.Time) (SweepResult
 			WHERE next_warn_at IS NOT NULL AND next_warn_at <= ?
 			ORDER BY case_id, next_warn_at, id`), now); err != nil {
 			return res, fmt.Errorf("store: unable to find deadline warnings: %w", err)
+		}
+		var ck *sweepCheckpointer
+		if len(due) > SweepBatch {
+			ck = s.startCheckpointer(ctx)
+			defer ck.finish()
 		}
 		var round SweepResult
 		err := inChunks(due, SweepBatch, func(ids []int64) error {
@@ -122,6 +128,7 @@ func (s *Service) SweepWarnings(ctx context.Context, now time.Time) (SweepResult
 			if err != nil {
 				return err
 			}
+			ck.kick()
 			round.Yellow += batch.Yellow
 			round.Red += batch.Red
 			return nil
@@ -145,13 +152,81 @@ func (s *Service) SweepWarnings(ctx context.Context, now time.Time) (SweepResult
 	return res, nil
 }
 
+// sweepCheckpointer copies a backlog's batches from the WAL into the
+// database while later batches are written. The writer's automatic
+// checkpoints are off meanwhile: SQLite would otherwise checkpoint in the
+// writer after every commit (each leaves the WAL over 1000 pages), and the
+// next batch would wait for each copy and sync. A reader connection
+// checkpoints instead, on the other core, what has been committed (a kick
+// while one runs asks for one more after it, so pages that several batches
+// write are often copied once); finish turns the writer's checkpoints back
+// on and checkpoints the rest before the sweep returns. The setting
+// belongs to the writer's connection (the pool has one), so it ends with
+// it; another process keeps its own.
+type sweepCheckpointer struct {
+	s     *Service
+	ctx   context.Context
+	pages int // the writer's setting, restored by finish
+	wake  chan struct{}
+	done  chan struct{}
+}
+
+func (s *Service) startCheckpointer(ctx context.Context) *sweepCheckpointer {
+	ctx = context.WithoutCancel(ctx)
+	var pages int
+	if err := s.store.w.GetContext(ctx, &pages, `PRAGMA wal_autocheckpoint`); err != nil || pages <= 0 {
+		return nil
+	}
+	if _, err := s.store.w.ExecContext(ctx, `PRAGMA wal_autocheckpoint = 0`); err != nil {
+		return nil
+	}
+	ck := &sweepCheckpointer{s: s, ctx: ctx, pages: pages, wake: make(chan struct{}, 1), done: make(chan struct{})}
+	go func() {
+		defer close(ck.done)
+		for range ck.wake {
+			ck.checkpoint()
+		}
+	}()
+	return ck
+}
+
+// kick asks for a checkpoint of what is committed (one at a time; a kick
+// while one runs asks for one more after it).
+func (ck *sweepCheckpointer) kick() {
+	if ck == nil {
+		return
+	}
+	select {
+	case ck.wake <- struct{}{}:
+	default:
+	}
+}
+
+func (ck *sweepCheckpointer) checkpoint() {
+	if _, err := ck.s.store.r.ExecContext(ck.ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
+		slog.Warn("sweep: unable to checkpoint the WAL", "err", err)
+	}
+}
+
+func (ck *sweepCheckpointer) finish() {
+	if ck == nil {
+		return
+	}
+	close(ck.wake)
+	<-ck.done
+	if _, err := ck.s.store.w.ExecContext(ck.ctx, fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, ck.pages)); err != nil {
+		slog.Warn("sweep: unable to turn WAL checkpoints back on", "err", err)
+	}
+	ck.checkpoint()
+}
+
 // claimCrossings moves each listed limit whose threshold is still behind it
 // to its next level, and returns those it moved in the listed order; a
 // limit that another sweep (or an extension, a suspension) moved meanwhile
 // no longer meets the condition and is left alone.
 func claimCrossings(ctx context.Context, tx *sqlx.Tx, ids []int64, now time.Time) ([]sweepCrossing, error) {
-	var claimed []sweepCrossing
-	err := inChunks(ids, sweepChunk, func(ids []int64) error {
+	claimed := make([]sweepCrossing, 0, len(ids))
+	err := inChunks(ids, sweepClaimChunk, func(ids []int64) error {
 		// Overdue: red, even if yellow was never seen (one event, not two);
 		// otherwise yellow, and the due date is the next threshold. (The
 		// times compare as stored, in UTC, as next_warn_at does in the list.)
@@ -161,17 +236,27 @@ func claimCrossings(ctx context.Context, tx *sqlx.Tx, ids []int64, now time.Time
 			args = append(args, id)
 		}
 		args = append(args, now)
-		var got []sweepCrossing
-		if err := tx.SelectContext(ctx, &got, tx.Rebind(`
+		rows, err := tx.QueryContext(ctx, tx.Rebind(`
 			UPDATE case_deadlines SET
 				level = CASE WHEN due_at < ? THEN ? ELSE ? END,
 				next_warn_at = CASE WHEN due_at < ? THEN NULL ELSE due_at END
 			WHERE id IN (`+placeholders(len(ids))+`) AND next_warn_at IS NOT NULL AND next_warn_at <= ?
 				AND ended_at IS NULL AND paused_since IS NULL
-			RETURNING id, case_id, kind, label, due_at, level`), args...); err != nil {
+			RETURNING id, case_id, level`), args...)
+		if err != nil {
 			return fmt.Errorf("store: unable to claim deadline warnings: %w", err)
 		}
-		claimed = append(claimed, got...)
+		defer rows.Close()
+		for rows.Next() {
+			var cd sweepCrossing
+			if err := rows.Scan(&cd.ID, &cd.CaseID, &cd.Level); err != nil {
+				return fmt.Errorf("store: unable to claim deadline warnings: %w", err)
+			}
+			claimed = append(claimed, cd)
+		}
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: unable to claim deadline warnings: %w", err)
+		}
 		return nil
 	})
 	if err != nil || len(claimed) == 0 {
@@ -183,41 +268,30 @@ func claimCrossings(ctx context.Context, tx *sqlx.Tx, ids []int64, now time.Time
 		at[id] = i
 	}
 	slices.SortFunc(claimed, func(a, b sweepCrossing) int { return cmp.Compare(at[a.ID], at[b.ID]) })
-
-	// The case number and holding desk, for the notification.
-	var caseIDs []any
-	for i, cd := range claimed {
-		if i == 0 || cd.CaseID != claimed[i-1].CaseID {
-			caseIDs = append(caseIDs, cd.CaseID)
-		}
-	}
-	type holder struct {
-		ID     int64  `db:"id"`
-		Number string `db:"number"`
-		Desk   string `db:"desk"`
-	}
-	holders := make(map[int64]holder, len(caseIDs))
-	err = inChunks(caseIDs, sweepChunk, func(ids []any) error {
-		var got []holder
-		if err := tx.SelectContext(ctx, &got, tx.Rebind(`
-			SELECT id, number, COALESCE(desk, '') AS desk FROM cases WHERE id IN (`+placeholders(len(ids))+`)`), ids...); err != nil {
-			return fmt.Errorf("store: unable to find the warned cases: %w", err)
-		}
-		for _, h := range got {
-			holders[h.ID] = h
-		}
-		return nil
-	})
-	for i := range claimed {
-		h := holders[claimed[i].CaseID]
-		claimed[i].Number, claimed[i].Desk = h.Number, h.Desk
-	}
-	return claimed, err
+	return claimed, nil
 }
+
+// The warning's text, spelled in SQL over the claimed limit d (level as
+// the claim left it): "已超期：<label>（期限<due date in China time>）" when red,
+// "临近期限：…" when yellow. sweepDueSecond is d.due_at without its fraction
+// of a second: some SQLite versions (3.40 does; the bundled 3.54 does not)
+// round a time to the millisecond, which at .9995 s carries into the next
+// second, or day; Go's formats cut the fraction off, and so does this.
+const (
+	sweepDueSecond = `(CASE WHEN substr(d.due_at, 20, 1) = '.' THEN substr(d.due_at, 1, 19)
+		|| CASE WHEN substr(d.due_at, -6, 1) IN ('+', '-') THEN substr(d.due_at, -6) ELSE '' END ELSE d.due_at END)`
+	sweepWarningText = `CASE d.level WHEN 'red' THEN '已超期：' ELSE '临近期限：' END || d.label
+		|| '（期限' || date(` + sweepDueSecond + `, '+8 hours') || '）'`
+	// The event's data: {"deadline":kind,"due":RFC 3339 in UTC,"level":level}.
+	sweepWarningData = `json_object('deadline', d.kind, 'due', strftime('%Y-%m-%dT%H:%M:%SZ', ` + sweepDueSecond + `), 'level', d.level)`
+)
 
 // recordCrossings writes what the claimed crossings say: the case warnings,
 // one event each (in the order of the crossings) and one notification each
-// to the holding desk.
+// to the holding desk. The events and notifications are made set-wise from
+// the claimed limits (INSERT … SELECT over their ids in the crossings'
+// order): a crossing costs two bound values, not fifteen, and nothing is
+// read back into Go.
 func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, now time.Time) error {
 	if len(crossed) == 0 {
 		return nil
@@ -231,7 +305,7 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 				ids = append(ids, cd.CaseID)
 			}
 		}
-		err := inChunks(ids, sweepChunk, func(ids []any) error {
+		err := inChunks(ids, sweepClaimChunk, func(ids []any) error {
 			args := append([]any{level}, ids...)
 			args = append(args, level, level)
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`
@@ -244,46 +318,42 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 			return err
 		}
 	}
-	events := make([]*Event, len(crossed))
-	notes := make([]any, 0, 5*len(crossed))
-	for i, cd := range crossed {
-		text := warningText(cd, cd.Level)
-		data, _ := json.Marshal(warningData{Deadline: cd.Kind, Due: cd.DueAt.UTC().Format(time.RFC3339), Level: cd.Level})
-		events[i] = &Event{CaseID: cd.CaseID, At: now, Kind: EventWarning, ActorName: systemWarnerName, ActorRole: "system",
-			Body: text, Visibility: VisibilityInternal, Data: types.JSONText(data)}
-		notes = append(notes, cd.Desk, cd.CaseID, "warning_"+cd.Level, cd.Number+" "+text, now)
-	}
 	// In the crossings' order, chunk after chunk: the events' seqs follow
 	// the list (by case, and a case's limits in the order they crossed).
-	if err := inChunks(events, sweepChunk, func(events []*Event) error {
-		return appendEvents(ctx, tx, events)
-	}); err != nil {
-		return err
+	type crossing struct {
+		pos int
+		cd  sweepCrossing
 	}
-	return inChunks(notes, 5*sweepChunk, func(notes []any) error {
+	list := make([]crossing, len(crossed))
+	for i, cd := range crossed {
+		list[i] = crossing{i, cd}
+	}
+	return inChunks(list, sweepChunk, func(list []crossing) error {
+		pairs := make([]any, 0, 2*len(list))
+		for _, c := range list {
+			pairs = append(pairs, c.pos, c.cd.ID)
+		}
+		// The VALUES rows are (position, limit id), named column1 and
+		// column2 by SQLite and PostgreSQL alike.
+		values := `(VALUES ` + valueRows(len(list), 2) + `) v`
+		args := append([]any{now, EventWarning, systemWarnerName, VisibilityInternal}, pairs...)
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`
-			INSERT INTO desk_notifications (desk, case_id, kind, text, created_at) VALUES `+valueRows(len(notes)/5, 5)), notes...); err != nil {
+			INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
+			SELECT d.case_id, ?, ?, '', NULL, ?, 'system', `+sweepWarningText+`, ?, `+sweepWarningData+`
+			FROM `+values+` JOIN case_deadlines d ON d.id = v.column2
+			ORDER BY v.column1`), args...); err != nil {
+			return fmt.Errorf("store: unable to append events: %w", err)
+		}
+		args = append([]any{now}, pairs...)
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`
+			INSERT INTO desk_notifications (desk, case_id, kind, text, created_at)
+			SELECT COALESCE(c.desk, ''), d.case_id, 'warning_' || d.level, c.number || ' ' || `+sweepWarningText+`, ?
+			FROM `+values+` JOIN case_deadlines d ON d.id = v.column2 JOIN cases c ON c.id = d.case_id
+			ORDER BY v.column1`), args...); err != nil {
 			return fmt.Errorf("store: unable to notify the desk: %w", err)
 		}
 		return nil
 	})
-}
-
-// warningData is a warning event's data. Its fields are in the order of
-// their names, as a map's keys would be: the stored JSON is the same as it
-// always was, only quicker to make.
-type warningData struct {
-	Deadline string `json:"deadline"`
-	Due      string `json:"due"`
-	Level    string `json:"level"`
-}
-
-func warningText(cd sweepCrossing, level string) string {
-	due := cd.DueAt.In(chinaTime).Format("2006-01-02")
-	if level == StateRed {
-		return fmt.Sprintf("已超期：%s（期限%s）", cd.Label, due)
-	}
-	return fmt.Sprintf("临近期限：%s（期限%s）", cd.Label, due)
 }
 
 // DeskNotifications lists the newest 100 notifications a user's desk

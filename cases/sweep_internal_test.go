@@ -363,3 +363,63 @@ func TestSweepBacklogAcrossBatchesByTwoProcesses(t *testing.T) {
 		t.Errorf("a later sweep wrote %+v %v", res, err)
 	}
 }
+
+// The sweep spells the warning's text and data in SQL. Due times as a
+// person or an older version may have stored them (a fraction of a second
+// up to .9999, a zone other than UTC, no zone at all) read the same as
+// Go's formats make them: the date in China time and the due instant in
+// UTC, both cut to the second, never rounded up into the next one.
+func TestSweepSpellsDueTimesAsGoDoes(t *testing.T) {
+	ctx := context.Background()
+	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime), 1)
+	store, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	c, err := findCase(ctx, store.r, numbers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	dues := []struct {
+		stored any       // as written
+		due    time.Time // as Go reads it back
+	}{
+		{time.Date(2026, 11, 5, 23, 59, 59, 999_900_000, chinaTime).UTC(), time.Date(2026, 11, 5, 23, 59, 59, 999_900_000, chinaTime)},
+		{time.Date(2026, 11, 4, 23, 59, 59, 999_999_999, chinaTime), time.Date(2026, 11, 4, 23, 59, 59, 999_999_999, chinaTime)},
+		{time.Date(2026, 11, 3, 12, 30, 59, 999_600_000, time.UTC), time.Date(2026, 11, 3, 12, 30, 59, 999_600_000, time.UTC)},
+		{"2026-11-02 15:59:59.9996", time.Date(2026, 11, 2, 15, 59, 59, 999_600_000, time.UTC)},
+		{"2026-11-01 16:00:00+00:00", time.Date(2026, 11, 1, 16, 0, 0, 0, time.UTC)},
+	}
+	start := time.Date(2026, 10, 20, 9, 0, 0, 0, chinaTime).UTC()
+	for i, d := range dues {
+		if _, err := store.w.ExecContext(ctx, `INSERT INTO case_deadlines (case_id, kind, label, started_at, due_at, yellow_at, next_warn_at)
+			VALUES (?, 'supervision', ?, ?, ?, ?, ?)`, c.ID, fmt.Sprintf("督办%d", i), start, d.stored, start, start); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var before int64
+	if err := store.r.Get(&before, `SELECT MAX(seq) FROM events`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := NewService(store).SweepWarnings(ctx, time.Date(2026, 11, 7, 9, 0, 0, 0, chinaTime)); err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Body string `db:"body"`
+		Data string `db:"data"`
+	}
+	if err := store.r.Select(&got, `SELECT body, data FROM events WHERE seq > ? AND body LIKE '%督办%' ORDER BY seq`, before); err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != len(dues) {
+		t.Fatalf("%d warnings, want %d: %+v", len(got), len(dues), got)
+	}
+	for i, d := range dues {
+		body := fmt.Sprintf("已超期：督办%d（期限%s）", i, d.due.In(chinaTime).Format("2006-01-02"))
+		data := fmt.Sprintf(`{"deadline":"supervision","due":"%s","level":"red"}`, d.due.UTC().Format(time.RFC3339))
+		if got[i].Body != body || got[i].Data != data {
+			t.Errorf("due %v:\n got %s %s\nwant %s %s", d.stored, got[i].Body, got[i].Data, body, data)
+		}
+	}
+}
