@@ -194,8 +194,8 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 	return saveDeadlines(ctx, tx, after)
 }
 
-// appendEvent is the only writer of history (with appendEvents, its
-// batched twin for the warning sweep).
+// appendEvent is the writer of history, but for the warning sweep, which
+// writes its warning events set-wise (recordCrossings in sweep.go).
 func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
 	err := tx.GetContext(ctx, &e.Seq, tx.Rebind(`
 		INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
@@ -203,25 +203,6 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
 		e.CaseID, e.At, e.Kind, e.Desk, e.ActorID, e.ActorName, e.ActorRole, e.Body, e.Visibility, string(e.Data))
 	if err != nil {
 		return fmt.Errorf("store: unable to append event: %w", err)
-	}
-	return nil
-}
-
-// appendEvents appends events in one statement, in the order given, so
-// their seqs follow that order. It does not fill in Seq: a multi-row
-// RETURNING need not come back in insertion order.
-func appendEvents(ctx context.Context, tx *sqlx.Tx, events []*Event) error {
-	if len(events) == 0 {
-		return nil
-	}
-	args := make([]any, 0, 10*len(events))
-	for _, e := range events {
-		args = append(args, e.CaseID, e.At, e.Kind, e.Desk, e.ActorID, e.ActorName, e.ActorRole, e.Body, e.Visibility, string(e.Data))
-	}
-	if _, err := tx.ExecContext(ctx, tx.Rebind(`
-		INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
-		VALUES `+valueRows(len(events), 10)), args...); err != nil {
-		return fmt.Errorf("store: unable to append events: %w", err)
 	}
 	return nil
 }
