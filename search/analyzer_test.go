@@ -101,6 +101,7 @@ func TestBigramTokenizerMatchesBleveChainOnCourtTexts(t *testing.T) {
 			differ++
 		}
 	}
+	t.Logf("%d texts compared", compared)
 	if differ > 0 || compared < 950 {
 		t.Fatalf("%d of %d texts tokenized differently", differ, compared)
 	}
