@@ -334,7 +334,7 @@ func fill(ctx context.Context, ix *Index, feed Feed, progress func(done int)) er
 	var after int64
 	var loadErr error
 	for loadErr == nil {
-		docs, err := feed.AllCases(ctx, after, batchSize)
+		docs, err := feed.AllCases(ctx, after, rebuildBatchSize)
 		if err != nil {
 			loadErr = err
 			break
@@ -359,6 +359,12 @@ func fill(ctx context.Context, ix *Index, feed Feed, progress func(done int)) er
 }
 
 var rebuildWorkers = max(2, runtime.NumCPU())
+
+// rebuildBatchSize: each batch becomes a segment with dictionaries of its
+// own, merged later. Measured on 100k cases, 2 cores: 1,000 a batch
+// 5,970–5,990 cases/s, 2,500 5,950–6,760, 5,000 5,270–5,450 (the heap
+// reaches the rebuild's budget and collection starts).
+const rebuildBatchSize = 2500
 
 // rebuildHeapBudget bounds the heap while garbage collection waits.
 const rebuildHeapBudget = 1 << 30
