@@ -59,6 +59,23 @@ func sweepFixture(t *testing.T, clock time.Time, n int) (dir string, numbers []s
 	return dir, numbers
 }
 
+// openSweepFixture opens a sweepFixture of n cases registered on 12 Oct
+// 2026 and answers the store, the case numbers and the first case.
+func openSweepFixture(t *testing.T, n int) (*Store, []string, *Case) {
+	t.Helper()
+	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime), n)
+	store, err := Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	first, err := findCase(context.Background(), store.r, numbers[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, numbers, first
+}
+
 // Two processes (two stores over one file) sweep at the same instant: every
 // crossing is written exactly once, and a later sweep writes nothing.
 func TestSweepCrossesEachThresholdOnceEvenWhenTwoProcessesRunIt(t *testing.T) {
@@ -161,18 +178,12 @@ func TestSweepCrossesEachThresholdOnceEvenWhenTwoProcessesRunIt(t *testing.T) {
 // A case already overdue when first swept gets one red warning, not two.
 func TestSweepJumpsStraightToRedWhenFirstSeenOverdue(t *testing.T) {
 	ctx := context.Background()
-	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime), 1)
-	store, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store, _, c := openSweepFixture(t, 1)
 	svc := NewService(store)
 	got, err := svc.SweepWarnings(ctx, time.Date(2026, 12, 1, 0, 0, 0, 0, chinaTime))
 	if err != nil || got != (SweepResult{Red: 1}) {
 		t.Fatalf("%+v %v", got, err)
 	}
-	c, _ := findCase(ctx, store.r, numbers[0])
 	events, _ := findEvents(ctx, store.r, c.ID)
 	last := events[len(events)-1]
 	if last.Kind != EventWarning || string(last.Data) == "" || last.ActorRole != "system" || last.Visibility != VisibilityInternal {
@@ -186,16 +197,7 @@ func TestSweepJumpsStraightToRedWhenFirstSeenOverdue(t *testing.T) {
 // pass, one yellow and one red, ends red.
 func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 	ctx := context.Background()
-	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime), 3)
-	store, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	first, err := findCase(ctx, store.r, numbers[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, numbers, first := openSweepFixture(t, 3)
 	// A 督办 on the first case, due 5 Nov: overdue by the sweep on 7 Nov,
 	// and its threshold came before the stage limits' (6 Nov).
 	supDue := endOfDay(time.Date(2026, 11, 5, 0, 0, 0, 0, chinaTime)).UTC()
@@ -371,16 +373,7 @@ func TestSweepBacklogAcrossBatchesByTwoProcesses(t *testing.T) {
 // UTC, both cut to the second, never rounded up into the next one.
 func TestSweepSpellsDueTimesAsGoDoes(t *testing.T) {
 	ctx := context.Background()
-	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime), 1)
-	store, err := Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	c, err := findCase(ctx, store.r, numbers[0])
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, _, c := openSweepFixture(t, 1)
 	dues := []struct {
 		stored any       // as written
 		due    time.Time // as Go reads it back
