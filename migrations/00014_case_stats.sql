@@ -9,11 +9,11 @@
 --    the transaction that changes a case, its parties or its rating (the
 --    application's own writes, imports and hand-written SQL alike), so it
 --    can never disagree with what it is derived from; the backfill below
---    fills it for the cases already there. A change to the case recomputes
---    its row whole (delete, insert) from the case, its rating and its
---    parties, so the order in which a transaction writes them is free. The statistics read this narrow table (a few integers and reals
---    a case) instead of a ten-column expression index joined to ratings
---    and parties: a third of the reading time.
+--    fills it for the cases already there. Every trigger recomputes the
+--    touched case's row whole from one view (case_stats_computed). The
+--    statistics read this narrow table (a few integers and reals a case)
+--    instead of a ten-column expression index joined to ratings and
+--    parties: a third of the reading time.
 --
 -- 2. warning leaves every index but the queues' own: cases_stats (00010,
 --    unused since 00011) and cases_stats_scan (00011, replaced by
@@ -50,42 +50,39 @@ CREATE TABLE case_stats (
 -- The few cases with several applicants.
 CREATE INDEX case_stats_applicants ON case_stats(case_id) WHERE applicant < 0;
 
+-- What case_stats holds for each case, computed from the case, its rating
+-- and its applicants: every trigger below copies the rows of the cases it
+-- touched from here, and the backfill copies them all.
+CREATE VIEW case_stats_computed AS
+    SELECT c.id AS case_id, k.id AS key_id, julianday(c.created_at) AS created,
+        COALESCE(julianday(c.closed_at), 0) AS closed, julianday(c.deadline_at) AS deadline,
+        CASE WHEN c.closed_on_time IS NULL THEN 0 WHEN c.closed_on_time THEN 2 ELSE 1 END
+            + 6 * COALESCE((SELECT r.score FROM case_ratings r WHERE r.case_id = c.id), 0) AS flags,
+        (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MAX(cp.person_id) ELSE -1 END
+            FROM case_parties cp WHERE cp.case_id = c.id AND cp.role = 'applicant') AS applicant
+    FROM cases c JOIN stats_keys k ON k.status = c.status AND k.desk = COALESCE(c.desk, '')
+        AND k.category = c.category AND k.closure_type = c.closure_type AND k.town = c.town;
+
+-- A case's row is recomputed whole whenever the case, its rating or its
+-- applicants change, so the order in which a transaction writes them is
+-- free (an intake writes the case before its parties).
 -- +goose StatementBegin
 CREATE TRIGGER case_stats_case_insert AFTER INSERT ON cases BEGIN
-    INSERT INTO stats_keys (status, desk, category, closure_type, town)
-        SELECT NEW.status, COALESCE(NEW.desk, ''), NEW.category, NEW.closure_type, NEW.town
-        WHERE NOT EXISTS (SELECT 1 FROM stats_keys k WHERE k.status = NEW.status AND k.desk = COALESCE(NEW.desk, '')
-            AND k.category = NEW.category AND k.closure_type = NEW.closure_type AND k.town = NEW.town);
-    DELETE FROM case_stats WHERE case_id = NEW.id;
-    INSERT INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
-        SELECT c.id, k.id, julianday(c.created_at), COALESCE(julianday(c.closed_at), 0), julianday(c.deadline_at),
-            CASE WHEN c.closed_on_time IS NULL THEN 0 WHEN c.closed_on_time THEN 2 ELSE 1 END
-                + 6 * COALESCE((SELECT r.score FROM case_ratings r WHERE r.case_id = c.id), 0),
-            (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MAX(cp.person_id) ELSE -1 END
-                FROM case_parties cp WHERE cp.case_id = c.id AND cp.role = 'applicant')
-        FROM cases c JOIN stats_keys k ON k.status = c.status AND k.desk = COALESCE(c.desk, '')
-            AND k.category = c.category AND k.closure_type = c.closure_type AND k.town = c.town
-        WHERE c.id = NEW.id;
+    INSERT OR IGNORE INTO stats_keys (status, desk, category, closure_type, town)
+        VALUES (NEW.status, COALESCE(NEW.desk, ''), NEW.category, NEW.closure_type, NEW.town);
+    INSERT OR REPLACE INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
+        SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed WHERE case_id = NEW.id;
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE TRIGGER case_stats_case_update
 AFTER UPDATE OF id, status, desk, category, closure_type, town, created_at, closed_at, closed_on_time, deadline_at ON cases BEGIN
-    INSERT INTO stats_keys (status, desk, category, closure_type, town)
-        SELECT NEW.status, COALESCE(NEW.desk, ''), NEW.category, NEW.closure_type, NEW.town
-        WHERE NOT EXISTS (SELECT 1 FROM stats_keys k WHERE k.status = NEW.status AND k.desk = COALESCE(NEW.desk, '')
-            AND k.category = NEW.category AND k.closure_type = NEW.closure_type AND k.town = NEW.town);
+    INSERT OR IGNORE INTO stats_keys (status, desk, category, closure_type, town)
+        VALUES (NEW.status, COALESCE(NEW.desk, ''), NEW.category, NEW.closure_type, NEW.town);
     DELETE FROM case_stats WHERE case_id IN (OLD.id, NEW.id);
     INSERT INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
-        SELECT c.id, k.id, julianday(c.created_at), COALESCE(julianday(c.closed_at), 0), julianday(c.deadline_at),
-            CASE WHEN c.closed_on_time IS NULL THEN 0 WHEN c.closed_on_time THEN 2 ELSE 1 END
-                + 6 * COALESCE((SELECT r.score FROM case_ratings r WHERE r.case_id = c.id), 0),
-            (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MAX(cp.person_id) ELSE -1 END
-                FROM case_parties cp WHERE cp.case_id = c.id AND cp.role = 'applicant')
-        FROM cases c JOIN stats_keys k ON k.status = c.status AND k.desk = COALESCE(c.desk, '')
-            AND k.category = c.category AND k.closure_type = c.closure_type AND k.town = c.town
-        WHERE c.id = NEW.id;
+        SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed WHERE case_id = NEW.id;
 END;
 -- +goose StatementEnd
 
@@ -95,66 +92,54 @@ CREATE TRIGGER case_stats_case_delete AFTER DELETE ON cases BEGIN
 END;
 -- +goose StatementEnd
 
--- A rating or an applicant changes one number of the row: the triggers
--- below recompute that number from the table it comes from (a row the
--- case's own trigger has not written yet gets it when that trigger runs).
 -- +goose StatementBegin
 CREATE TRIGGER case_stats_rating_insert AFTER INSERT ON case_ratings BEGIN
-    UPDATE case_stats SET flags = flags % 6 + 6 * COALESCE((SELECT r.score FROM case_ratings r WHERE r.case_id = NEW.case_id), 0)
-        WHERE case_id = NEW.case_id;
+    INSERT OR REPLACE INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
+        SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed WHERE case_id = NEW.case_id;
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE TRIGGER case_stats_rating_update AFTER UPDATE OF case_id, score ON case_ratings BEGIN
-    UPDATE case_stats SET flags = flags % 6 + 6 * COALESCE((SELECT r.score FROM case_ratings r WHERE r.case_id = case_stats.case_id), 0)
-        WHERE case_id IN (OLD.case_id, NEW.case_id);
+    INSERT OR REPLACE INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
+        SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed WHERE case_id IN (OLD.case_id, NEW.case_id);
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE TRIGGER case_stats_rating_delete AFTER DELETE ON case_ratings BEGIN
-    UPDATE case_stats SET flags = flags % 6 + 6 * COALESCE((SELECT r.score FROM case_ratings r WHERE r.case_id = OLD.case_id), 0)
-        WHERE case_id = OLD.case_id;
+    INSERT OR REPLACE INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
+        SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed WHERE case_id = OLD.case_id;
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE TRIGGER case_stats_party_insert AFTER INSERT ON case_parties WHEN NEW.role = 'applicant' BEGIN
-    UPDATE case_stats SET applicant = (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MAX(cp.person_id) ELSE -1 END
-        FROM case_parties cp WHERE cp.case_id = NEW.case_id AND cp.role = 'applicant')
-        WHERE case_id = NEW.case_id;
+    INSERT OR REPLACE INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
+        SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed WHERE case_id = NEW.case_id;
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE TRIGGER case_stats_party_update AFTER UPDATE OF case_id, person_id, role ON case_parties
 WHEN OLD.role = 'applicant' OR NEW.role = 'applicant' BEGIN
-    UPDATE case_stats SET applicant = (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MAX(cp.person_id) ELSE -1 END
-        FROM case_parties cp WHERE cp.case_id = case_stats.case_id AND cp.role = 'applicant')
-        WHERE case_id IN (OLD.case_id, NEW.case_id);
+    INSERT OR REPLACE INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
+        SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed WHERE case_id IN (OLD.case_id, NEW.case_id);
 END;
 -- +goose StatementEnd
 
 -- +goose StatementBegin
 CREATE TRIGGER case_stats_party_delete AFTER DELETE ON case_parties WHEN OLD.role = 'applicant' BEGIN
-    UPDATE case_stats SET applicant = (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MAX(cp.person_id) ELSE -1 END
-        FROM case_parties cp WHERE cp.case_id = OLD.case_id AND cp.role = 'applicant')
-        WHERE case_id = OLD.case_id;
+    INSERT OR REPLACE INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
+        SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed WHERE case_id = OLD.case_id;
 END;
 -- +goose StatementEnd
 
--- The backfill: the same computation for every case there is.
+-- The backfill.
 INSERT INTO stats_keys (status, desk, category, closure_type, town)
     SELECT DISTINCT status, COALESCE(desk, ''), category, closure_type, town FROM cases;
 INSERT INTO case_stats (case_id, key_id, created, closed, deadline, flags, applicant)
-    SELECT c.id, k.id, julianday(c.created_at), COALESCE(julianday(c.closed_at), 0), julianday(c.deadline_at),
-        CASE WHEN c.closed_on_time IS NULL THEN 0 WHEN c.closed_on_time THEN 2 ELSE 1 END
-            + 6 * COALESCE((SELECT r.score FROM case_ratings r WHERE r.case_id = c.id), 0),
-        (SELECT CASE COUNT(*) WHEN 0 THEN 0 WHEN 1 THEN MAX(cp.person_id) ELSE -1 END
-            FROM case_parties cp WHERE cp.case_id = c.id AND cp.role = 'applicant')
-    FROM cases c JOIN stats_keys k ON k.status = c.status AND k.desk = COALESCE(c.desk, '')
-        AND k.category = c.category AND k.closure_type = c.closure_type AND k.town = c.town;
+    SELECT case_id, key_id, created, closed, deadline, flags, applicant FROM case_stats_computed;
 
 DROP INDEX cases_stats;
 DROP INDEX cases_stats_scan;
@@ -203,5 +188,6 @@ DROP TRIGGER case_stats_rating_insert;
 DROP TRIGGER case_stats_case_delete;
 DROP TRIGGER case_stats_case_update;
 DROP TRIGGER case_stats_case_insert;
+DROP VIEW case_stats_computed;
 DROP TABLE case_stats;
 DROP TABLE stats_keys;
