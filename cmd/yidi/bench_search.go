@@ -281,47 +281,12 @@ func ftsBody(d *cases.SearchDoc) string {
 
 // ftsSearch asks FTS5 what the search API answers: every typed term (or
 // one of its synonyms) must occur; the total and the five facets of all
-// matches (one GROUP BY over the facet columns) and the first 20 row ids by
-// bm25 when some term can be MATCHed. A variant of three or more characters
-// goes to MATCH (the trigram tokenizer answers nothing for shorter ones), a
-// shorter one to LIKE '%…%', which FTS5 answers by reading every row.
+// matches (one GROUP BY over the facet columns) and the first 20 row ids.
 func ftsSearch(ctx context.Context, db *sql.DB, syn search.Synonyms, q string) (int, error) {
-	var match []string // terms whose every variant can be MATCHed, ANDed in one MATCH
-	var where []string
-	var args []any
-	for _, t := range ftsTerms(q) {
-		var long []string
-		var short []string
-		for _, v := range syn.Expand(t) {
-			if utf8.RuneCountInString(v) >= 3 {
-				long = append(long, ftsPhrase(v))
-			} else {
-				short = append(short, "%"+v+"%")
-			}
-		}
-		if len(short) == 0 {
-			match = append(match, "("+strings.Join(long, " OR ")+")")
-			continue
-		}
-		var or []string
-		if len(long) > 0 {
-			or = append(or, "rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
-			args = append(args, strings.Join(long, " OR "))
-		}
-		for _, l := range short {
-			or = append(or, "body LIKE ?")
-			args = append(args, l)
-		}
-		where = append(where, "("+strings.Join(or, " OR ")+")")
-	}
-	if len(match) > 0 {
-		where = append([]string{"fts MATCH ?"}, where...)
-		args = append([]any{strings.Join(match, " AND ")}, args...)
-	}
-	if len(where) == 0 {
+	cond, args, ranked := ftsWhere(q, syn.Expand)
+	if cond == "" {
 		return 0, nil
 	}
-	cond := strings.Join(where, " AND ")
 	rows, err := db.QueryContext(ctx, `SELECT category, desk, status, town, month, COUNT(*) FROM fts WHERE `+cond+
 		` GROUP BY category, desk, status, town, month`, args...)
 	if err != nil {
@@ -350,53 +315,69 @@ func ftsSearch(ctx context.Context, db *sql.DB, syn search.Synonyms, q string) (
 	if err := rows.Err(); err != nil {
 		return 0, err
 	}
-	page := `SELECT rowid FROM fts WHERE ` + cond
-	if len(match) > 0 {
-		page += ` ORDER BY rank`
-	}
-	if _, err := ftsCount(ctx, db, page+` LIMIT 20`, args...); err != nil {
+	if _, err := ftsFirstRows(ctx, db, cond, args, ranked); err != nil {
 		return 0, err
 	}
 	return total, nil
 }
 
 // ftsFirstPage is FTS5 at its barest: the typed words only, no synonyms,
-// nothing counted, the first 20 row ids (by bm25 when some word can be
-// MATCHed, else the first found by LIKE).
+// nothing counted, the first 20 row ids.
 func ftsFirstPage(ctx context.Context, db *sql.DB, q string) (int, error) {
-	var match, like []string
-	for _, t := range ftsTerms(q) {
-		if utf8.RuneCountInString(t) >= 3 {
-			match = append(match, ftsPhrase(t))
-		} else {
-			like = append(like, "%"+t+"%")
-		}
-	}
-	var where []string
-	var args []any
-	if len(match) > 0 {
-		where = append(where, "fts MATCH ?")
-		args = append(args, strings.Join(match, " "))
-	}
-	for _, l := range like {
-		where = append(where, "body LIKE ?")
-		args = append(args, l)
-	}
-	if len(where) == 0 {
+	cond, args, ranked := ftsWhere(q, func(t string) []string { return []string{t} })
+	if cond == "" {
 		return 0, nil
 	}
-	query := `SELECT rowid FROM fts WHERE ` + strings.Join(where, " AND ")
-	if len(match) > 0 {
-		query += ` ORDER BY rank`
-	}
-	return ftsCount(ctx, db, query+` LIMIT 20`, args...)
+	return ftsFirstRows(ctx, db, cond, args, ranked)
 }
 
-func ftsPhrase(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
+// ftsWhere is the condition that every typed term, spelled one of the ways
+// variants answers, occurs. A spelling of three or more characters goes to
+// MATCH (the trigram tokenizer answers nothing for shorter ones), a shorter
+// one to LIKE '%…%', which FTS5 answers by reading every row. ranked says
+// whether the condition has a top-level MATCH, so results can be ordered by
+// bm25.
+func ftsWhere(q string, variants func(string) []string) (cond string, args []any, ranked bool) {
+	var match []string // terms whose every spelling can be MATCHed, ANDed in one MATCH
+	var where []string
+	for _, t := range ftsTerms(q) {
+		var long, short []string
+		for _, v := range variants(t) {
+			if utf8.RuneCountInString(v) >= 3 {
+				long = append(long, ftsPhrase(v))
+			} else {
+				short = append(short, "%"+v+"%")
+			}
+		}
+		if len(short) == 0 {
+			match = append(match, "("+strings.Join(long, " OR ")+")")
+			continue
+		}
+		var or []string
+		if len(long) > 0 {
+			or = append(or, "rowid IN (SELECT rowid FROM fts WHERE fts MATCH ?)")
+			args = append(args, strings.Join(long, " OR "))
+		}
+		for _, l := range short {
+			or = append(or, "body LIKE ?")
+			args = append(args, l)
+		}
+		where = append(where, "("+strings.Join(or, " OR ")+")")
+	}
+	if len(match) > 0 {
+		where = append([]string{"fts MATCH ?"}, where...)
+		args = append([]any{strings.Join(match, " AND ")}, args...)
+	}
+	return strings.Join(where, " AND "), args, len(match) > 0
+}
 
-// ftsCount runs query and counts its rows.
-func ftsCount(ctx context.Context, db *sql.DB, query string, args ...any) (int, error) {
-	rows, err := db.QueryContext(ctx, query, args...)
+// ftsFirstRows reads the first 20 row ids meeting cond, by bm25 if ranked.
+func ftsFirstRows(ctx context.Context, db *sql.DB, cond string, args []any, ranked bool) (int, error) {
+	query := `SELECT rowid FROM fts WHERE ` + cond
+	if ranked {
+		query += ` ORDER BY rank`
+	}
+	rows, err := db.QueryContext(ctx, query+` LIMIT 20`, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -407,6 +388,8 @@ func ftsCount(ctx context.Context, db *sql.DB, query string, args ...any) (int, 
 	}
 	return n, rows.Err()
 }
+
+func ftsPhrase(t string) string { return `"` + strings.ReplaceAll(t, `"`, `""`) + `"` }
 
 // ftsTerms splits a query as search.splitTerms does.
 func ftsTerms(q string) []string {
