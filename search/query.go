@@ -108,10 +108,10 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 	}
 	root := allOf(textQuery, filters)
 	req := bleve.NewSearchRequestOptions(root, q.PerPage, (q.Page-1)*q.PerPage, false)
+	// With text, bleve's default order by score needs no doc values.
 	if textQuery == nil {
 		req.SortBy([]string{"-" + fCreated, "-_id"})
 	}
-	// With text, bleve's default order by score needs no doc values.
 	counting := root
 	if textQuery != nil {
 		counting = allOf(ix.textQuery(terms, true), filters)
