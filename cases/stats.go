@@ -788,22 +788,29 @@ func (s *Service) statsRed(ctx context.Context) (map[int64]bool, error) {
 // statsApplicants reads the applicants of the cases with several (a
 // partial index on case_stats finds them).
 func (s *Service) statsApplicants(ctx context.Context) (map[int64][]int64, error) {
-	rows, err := s.store.r.QueryContext(ctx, `SELECT cp.case_id, cp.person_id FROM case_parties cp
+	return listsByCase[int64](ctx, s.store.r, "applicants", `SELECT cp.case_id, cp.person_id FROM case_parties cp
 		WHERE cp.role = 'applicant' AND cp.case_id IN (SELECT case_id FROM case_stats WHERE applicant < 0)`)
+}
+
+// listsByCase reads rows of (case id, value) into each case's values in
+// row order; what names them in errors.
+func listsByCase[V any](ctx context.Context, r *sqlx.DB, what, query string, args ...any) (map[int64][]V, error) {
+	rows, err := r.QueryContext(ctx, r.Rebind(query), args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: unable to read applicants: %w", err)
+		return nil, fmt.Errorf("store: unable to read %s: %w", what, err)
 	}
 	defer rows.Close()
-	out := map[int64][]int64{}
+	out := map[int64][]V{}
 	for rows.Next() {
-		var id, person int64
-		if err := rows.Scan(&id, &person); err != nil {
-			return nil, fmt.Errorf("store: unable to read applicants: %w", err)
+		var id int64
+		var v V
+		if err := rows.Scan(&id, &v); err != nil {
+			return nil, fmt.Errorf("store: unable to read %s: %w", what, err)
 		}
-		out[id] = append(out[id], person)
+		out[id] = append(out[id], v)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: unable to read applicants: %w", err)
+		return nil, fmt.Errorf("store: unable to read %s: %w", what, err)
 	}
 	return out, nil
 }
@@ -966,25 +973,7 @@ func (s *Service) statsReopened(ctx context.Context) (map[int64]*reopenInfo, err
 
 // statsVisits reads the visits on cases since the period began.
 func (s *Service) statsVisits(ctx context.Context, p Period) (map[int64][]float64, error) {
-	r := s.store.r
-	visits := map[int64][]float64{}
-	rows, err := r.QueryContext(ctx, r.Rebind(`SELECT case_id, julianday(at) FROM events WHERE kind = ? AND at >= ?`), EventVisit, p.start)
-	if err != nil {
-		return nil, fmt.Errorf("store: unable to read visits: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var jd float64
-		if err := rows.Scan(&id, &jd); err != nil {
-			return nil, fmt.Errorf("store: unable to read visits: %w", err)
-		}
-		visits[id] = append(visits[id], jd)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: unable to read visits: %w", err)
-	}
-	return visits, nil
+	return listsByCase[float64](ctx, s.store.r, "visits", `SELECT case_id, julianday(at) FROM events WHERE kind = ? AND at >= ?`, EventVisit, p.start)
 }
 
 func orKey(v, k string) string {
