@@ -110,9 +110,16 @@ func readMessage(c *fiber.Ctx) (messageRequest, []cases.AttachmentInput, error) 
 	if err != nil {
 		return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_form", Message: "表单内容无法读取，请重新提交"}
 	}
-	for k := range form.Value {
+	for k, v := range form.Value {
 		switch k {
 		case "number", "code", "body", "_csrf":
+		case "files":
+			// A browser's empty file input is a part with filename="",
+			// which multipart parsing files under values; only a
+			// non-empty value is a misnamed field.
+			if strings.Join(v, "") != "" {
+				return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: "附件须以文件上传", Field: k}
+			}
 		default:
 			return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: fmt.Sprintf("不认识的字段“%s”", k), Field: k}
 		}

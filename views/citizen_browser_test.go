@@ -162,6 +162,16 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 		}
 	}
 
+	// (c) Text alone: the browser still sends the empty file part.
+	phone.open(statusPath, "#body")
+	phone.run("text-only message",
+		chromedp.SendKeys("#body", "周五上午有空，可以来中心", chromedp.ByID),
+		chromedp.Submit("#body", chromedp.ByID),
+		chromedp.WaitVisible(".alert-ok", chromedp.ByQuery))
+	if got := phone.text(".timeline"); !strings.Contains(got, "您的留言：周五上午有空，可以来中心") {
+		t.Fatalf("a text-only message is not on the timeline:\n%s", got)
+	}
+
 	// (d) An HTML page named .png: the clear message, nothing stored.
 	fake := filepath.Join(dir, "照片.png")
 	if err := os.WriteFile(fake, htmlBytes, 0o644); err != nil {
@@ -189,7 +199,7 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	// The mediator: the badge in the queue, the file on the case page.
 	desk.login("mediation")
 	desk.open("/desk?queue=in_progress", "table.cases")
-	if got := desk.text("table.cases .tag.new"); got != "新留言 1" {
+	if got := desk.text("table.cases .tag.new"); got != "新留言 2" {
 		t.Fatalf("the queue's badge says %q", got)
 	}
 	desk.look("staff-desk-unread")

@@ -79,6 +79,26 @@ func (ts *testServer) storedFiles() []string {
 	return out
 }
 
+// A browser sends the empty file input as a part with filename="" and no
+// content, which multipart parsing files under values: a text-only message
+// must still be taken.
+func TestCitizenTextOnlyMessageWithTheBrowsersEmptyFilePart(t *testing.T) {
+	ts := newTestServer(t)
+	c := ts.intake(nil)
+	n, code := c["number"].(string), c["query_code"].(string)
+	status, out := ts.multipartCall("/api/v1/public/messages", map[string]string{"number": n, "code": code, "body": "周五上午有空"},
+		[]upload{{"", nil}})
+	if status != 201 {
+		t.Fatalf("text-only message with an empty file part: %d %v", status, out)
+	}
+	if atts, _ := out["attachments"].([]any); len(atts) != 0 {
+		t.Fatalf("an empty file part became attachments %v", atts)
+	}
+	if files := ts.storedFiles(); len(files) != 0 {
+		t.Fatalf("stored files %v for a text-only message", files)
+	}
+}
+
 func TestCitizenMessageWithFilesReachesTheDesk(t *testing.T) {
 	ts := newTestServer(t)
 	c := ts.intake(nil)

@@ -97,7 +97,12 @@ func (s *server) publicPageError(c *fiber.Ctx, number, code string, err error, b
 	}
 	view, verr := s.svc.PublicStatus(c.UserContext(), number, code)
 	if verr != nil {
-		return s.publicPageError(c, number, code, verr, body)
+		// Only the not-found and too-many answers end the recursion; any
+		// other failure of the status itself is the server's.
+		if ve := cases.ErrorOf(verr); ve != nil && (ve == cases.ErrPublicNotFound || ve.Kind == cases.KindTooMany) {
+			return s.publicPageError(c, number, code, verr, body)
+		}
+		return verr
 	}
 	return s.renderPublic(c, statusOf(e.Kind), "status", pageData{Title: "案件办理进度", Error: e.Message,
 		View: view, Number: view.Number, Code: code, Body: body})
