@@ -464,3 +464,6 @@ func (r *DeadlineRule) validate() error {
 	}
 	return maxLen("extension_note", r.ExtensionNote, 500)
 }
+
+// ChinaTime is t in China time, as the centre reads dates.
+func ChinaTime(t time.Time) time.Time { return t.In(chinaTime) }

@@ -295,3 +295,6 @@ func eventDeskName(e *Event, name func(string) string) string {
 	}
 	return name(e.Desk)
 }
+
+// Now is the service's clock (tests and the demo set it).
+func (s *Service) Now() time.Time { return s.now() }

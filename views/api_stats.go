@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 )
 
 // stats serves GET /api/v1/stats: JSON, or format=csv|xlsx for the same
@@ -28,17 +29,17 @@ func (s *server) stats(c *fiber.Ctx) error {
 
 // statsOf computes the statistics that get's parameters ask for (period or
 // from/to, desk, category, town): the API's reading, and the leader page's.
-func (s *server) statsOf(c *fiber.Ctx, get func(string) string) (*cases.Stats, error) {
-	p, err := cases.ParsePeriod(get("period"), get("from"), get("to"), s.svc.Now())
+func (s *server) statsOf(c *fiber.Ctx, get func(string) string) (*reports.Stats, error) {
+	p, err := reports.ParsePeriod(get("period"), get("from"), get("to"), s.svc.Now())
 	if err != nil {
 		return nil, err
 	}
-	f := cases.StatsFilter{Desk: get("desk"), Category: get("category"), Town: get("town")}
-	return s.svc.Stats(c.UserContext(), actorOf(c), p, f)
+	f := reports.StatsFilter{Desk: get("desk"), Category: get("category"), Town: get("town")}
+	return s.rep.Stats(c.UserContext(), actorOf(c), p, f)
 }
 
 // sendStats streams the statistics as a CSV or XLSX file.
-func sendStats(c *fiber.Ctx, format string, st *cases.Stats) error {
+func sendStats(c *fiber.Ctx, format string, st *reports.Stats) error {
 	return sendExport(c, format, "统计_"+st.Period.From+"_"+st.Period.To, statsColumns, statsTable(st))
 }
 
@@ -46,14 +47,14 @@ var statsColumns = []Column{{Name: "范围"}, {Name: "指标"}, {Name: "分子�
 
 // statsTable lists every figure of the totals, then of each breakdown row,
 // each rate with its numerator and denominator.
-func statsTable(st *cases.Stats) Rows {
+func statsTable(st *reports.Stats) Rows {
 	return func(yield func([]string) error) error {
 		if err := figureRows(yield, "合计（"+st.Period.Label+"）", &st.Figures); err != nil {
 			return err
 		}
 		for _, dim := range []struct {
 			name string
-			rows []cases.StatsRow
+			rows []reports.StatsRow
 		}{{"按月", st.Breakdown.Month}, {"按窗口", st.Breakdown.Desk}, {"按类别", st.Breakdown.Category}, {"按乡镇", st.Breakdown.Town}} {
 			for i := range dim.rows {
 				if err := figureRows(yield, dim.name+"："+dim.rows[i].Label, &dim.rows[i].Figures); err != nil {
@@ -65,7 +66,7 @@ func statsTable(st *cases.Stats) Rows {
 	}
 }
 
-func figureRows(yield func([]string) error, scope string, f *cases.Figures) error {
+func figureRows(yield func([]string) error, scope string, f *reports.Figures) error {
 	itoa := strconv.Itoa
 	num := func(v *float64) string {
 		if v == nil {
@@ -74,10 +75,10 @@ func figureRows(yield func([]string) error, scope string, f *cases.Figures) erro
 		return strconv.FormatFloat(*v, 'f', -1, 64)
 	}
 	rows := [][]string{{scope, "受理数", itoa(f.Received), "", ""}, {scope, "办结数", itoa(f.Closed.Total), "", ""}}
-	for _, t := range cases.StatsClosureTypes {
-		rows = append(rows, []string{scope, "办结数·" + cases.ClosureTypeLabel(t), itoa(f.Closed.ByClosureType[t]), itoa(f.Closed.Total), ""})
+	for _, t := range reports.StatsClosureTypes {
+		rows = append(rows, []string{scope, "办结数·" + reports.ClosureTypeLabel(t), itoa(f.Closed.ByClosureType[t]), itoa(f.Closed.Total), ""})
 	}
-	rate := func(name string, r cases.Rate) {
+	rate := func(name string, r reports.Rate) {
 		rows = append(rows, []string{scope, name, itoa(r.Num), itoa(r.Den), num(r.Value)})
 	}
 	rate("化解率", f.ResolutionRate)
@@ -104,14 +105,14 @@ func figureRows(yield func([]string) error, scope string, f *cases.Figures) erro
 // listCases serves GET /api/v1/cases: one page as JSON, or with
 // format=csv|xlsx every matching case as a streamed file.
 func (s *server) listCases(c *fiber.Ctx) error {
-	f, err := cases.CaseListFilterFromQuery(func(k string) string { return c.Query(k) })
+	f, err := reports.CaseListFilterFromQuery(func(k string) string { return c.Query(k) })
 	if err != nil {
 		return err
 	}
 	a := actorOf(c)
 	switch format := c.Query("format"); format {
 	case "":
-		rows, total, err := s.svc.CaseRows(c.UserContext(), a, f)
+		rows, total, err := s.rep.CaseRows(c.UserContext(), a, f)
 		if err != nil {
 			return err
 		}
@@ -125,24 +126,24 @@ func (s *server) listCases(c *fiber.Ctx) error {
 
 // sendCases streams every case of the filter that a may see as a CSV or
 // XLSX file: the API's export and the case-list page's download.
-func (s *server) sendCases(c *fiber.Ctx, format string, a cases.Actor, f cases.CaseListFilter) error {
+func (s *server) sendCases(c *fiber.Ctx, format string, a cases.Actor, f reports.CaseListFilter) error {
 	names, err := s.labels(c.UserContext())
 	if err != nil {
 		return err
 	}
 	// The request's context ends with the handler; the stream runs after.
 	return sendExport(c, format, "案件清单", caseColumns, func(yield func([]string) error) error {
-		return s.svc.EachCase(context.Background(), a, f, func(r cases.CaseRow) error {
+		return s.rep.EachCase(context.Background(), a, f, func(r reports.CaseRow) error {
 			return yield(caseCells(r, names))
 		})
 	})
 }
 
 type caseListAnswer struct {
-	Total   int             `json:"total"`
-	Page    int             `json:"page"`
-	PerPage int             `json:"per_page"`
-	Cases   []cases.CaseRow `json:"cases"`
+	Total   int               `json:"total"`
+	Page    int               `json:"page"`
+	PerPage int               `json:"per_page"`
+	Cases   []reports.CaseRow `json:"cases"`
 }
 
 // CaseColumns are the case export's columns.
@@ -171,12 +172,12 @@ func (s *server) labels(ctx context.Context) (labels, error) {
 }
 
 // caseCells is one case as people read it: labels, China time.
-func caseCells(r cases.CaseRow, l labels) []string {
+func caseCells(r reports.CaseRow, l labels) []string {
 	const layout = "2006-01-02 15:04"
 	closed, closure, onTime := "", "", ""
 	if r.ClosedAt != nil {
 		closed = cases.ChinaTime(*r.ClosedAt).Format(layout)
-		closure = cases.ClosureTypeLabel(r.ClosureType)
+		closure = reports.ClosureTypeLabel(r.ClosureType)
 	}
 	if r.ClosedOnTime != nil {
 		onTime = map[bool]string{true: "是", false: "否"}[*r.ClosedOnTime]

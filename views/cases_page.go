@@ -6,17 +6,18 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 )
 
 // 案件列表: any filtered list of cases, with the filters of GET
-// /api/v1/cases (cases.CaseListFilterFromQuery) — the leader's drill-downs
+// /api/v1/cases (reports.CaseListFilterFromQuery) — the leader's drill-downs
 // (warnings by desk, 督办 awaiting a response) and every statistics figure
 // open here — paged, with CSV/XLSX downloads of exactly this list through
 // the API's streaming exporter. The read rule applies as in the API.
 
 type listData struct {
 	Query url.Values // the filters as given, for links and the form
-	Rows  []cases.CaseRow
+	Rows  []reports.CaseRow
 	Total int
 	Page  int
 	Prev  int
@@ -45,7 +46,7 @@ func (s *server) casesPage(c *fiber.Ctx) error {
 		return s.errorPage(c, fiber.StatusForbidden, "管理员账号不办理案件。")
 	}
 	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
-	d := listData{Query: q, Types: cases.StatsClosureTypes, Page: 1}
+	d := listData{Query: q, Types: reports.StatsClosureTypes, Page: 1}
 	var err error
 	if d.Desks, err = s.svc.Desks(ctx); err != nil {
 		return err
@@ -65,9 +66,9 @@ func (s *server) casesPage(c *fiber.Ctx) error {
 		}
 	}
 	d.CSV, d.XLSX = "/cases/export.csv?"+exp.Encode(), "/cases/export.xlsx?"+exp.Encode()
-	f, err := cases.CaseListFilterFromQuery(q.Get)
+	f, err := reports.CaseListFilterFromQuery(q.Get)
 	if err == nil {
-		d.Rows, d.Total, err = s.svc.CaseRows(ctx, a, f)
+		d.Rows, d.Total, err = s.rep.CaseRows(ctx, a, f)
 	}
 	if err != nil {
 		e := cases.ErrorOf(err)
@@ -98,7 +99,7 @@ func (s *server) casesExport(format string) fiber.Handler {
 		if a.Role == cases.RoleAdmin {
 			return s.errorPage(c, fiber.StatusForbidden, "管理员账号不办理案件。")
 		}
-		f, err := cases.CaseListFilterFromQuery(func(k string) string { return c.Query(k) })
+		f, err := reports.CaseListFilterFromQuery(func(k string) string { return c.Query(k) })
 		if err != nil {
 			return err
 		}

@@ -10,7 +10,7 @@ import (
 	"math"
 	"strings"
 
-	"yidi/cases"
+	"yidi/cases/reports"
 )
 
 const chartFont = `"Microsoft YaHei","PingFang SC","Noto Sans CJK SC",sans-serif`
@@ -74,7 +74,7 @@ func BarChart(title string, series []Series, groups []BarGroup) template.HTML {
 // RateBar is one rate to draw with its numerator and denominator.
 type RateBar struct {
 	Label string
-	Rate  cases.Rate
+	Rate  reports.Rate
 	Link  string
 }
 
@@ -119,15 +119,15 @@ func trimFloat(v float64) string {
 // denominators. listURL turns a figure's case-list query (Figures.Links)
 // into the address of the case-list page, e.g.
 // func(q string) string { return "/cases?" + q }.
-func StatsCharts(st *cases.Stats, listURL func(query string) string) template.HTML {
-	link := func(f *cases.Figures, key string) string {
+func StatsCharts(st *reports.Stats, listURL func(query string) string) template.HTML {
+	link := func(f *reports.Figures, key string) string {
 		if q, ok := f.Links[key]; ok {
 			return listURL(q)
 		}
 		return ""
 	}
 	series := []Series{{"受理", "#2f6fb3"}, {"办结", "#3c9a5f"}}
-	groups := func(rows []cases.StatsRow) []BarGroup {
+	groups := func(rows []reports.StatsRow) []BarGroup {
 		var out []BarGroup
 		for i := range rows {
 			r := &rows[i]

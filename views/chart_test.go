@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"yidi/cases"
+	"yidi/cases/reports"
 	"yidi/views"
 )
 
@@ -63,20 +63,20 @@ func parseSVG(t *testing.T, s string) (titles []string, bars []svgBar, texts []s
 
 func TestStatsChartsAreAccessibleSVGWithLinkedBars(t *testing.T) {
 	half, third := 0.5, 0.3333
-	fig := func(received, closed int, link string) cases.Figures {
-		return cases.Figures{Received: received, Closed: cases.ClosedCounts{Total: closed},
+	fig := func(received, closed int, link string) reports.Figures {
+		return reports.Figures{Received: received, Closed: reports.ClosedCounts{Total: closed},
 			Links: map[string]string{"received": "r&" + link, "closed": "c&" + link}}
 	}
-	st := &cases.Stats{Period: cases.Period{Label: "2026年第1季度"}}
+	st := &reports.Stats{Period: reports.Period{Label: "2026年第1季度"}}
 	st.Figures = fig(30, 20, "all")
-	st.ResolutionRate = cases.Rate{Num: 10, Den: 20, Value: &half}
-	st.OnTimeRate = cases.Rate{Num: 1, Den: 3, Value: &third}
-	st.SatisfactionRate = cases.Rate{}
-	st.OverdueOpen = &cases.Rate{Num: 0, Den: 0}
+	st.ResolutionRate = reports.Rate{Num: 10, Den: 20, Value: &half}
+	st.OnTimeRate = reports.Rate{Num: 1, Den: 3, Value: &third}
+	st.SatisfactionRate = reports.Rate{}
+	st.OverdueOpen = &reports.Rate{Num: 0, Den: 0}
 	st.Links["resolution_rate"] = "closure_type=resolved"
-	st.Breakdown.Month = []cases.StatsRow{{Key: "2026-01", Label: "2026年1月", Figures: fig(10, 7, "m1")},
+	st.Breakdown.Month = []reports.StatsRow{{Key: "2026-01", Label: "2026年1月", Figures: fig(10, 7, "m1")},
 		{Key: "2026-02", Label: "2026年2月", Figures: fig(12, 8, "m2")}, {Key: "2026-03", Label: "2026年3月", Figures: fig(8, 5, "m3")}}
-	st.Breakdown.Desk = []cases.StatsRow{{Key: "mediation", Label: "人民调解<&>", Figures: fig(30, 20, "d")}}
+	st.Breakdown.Desk = []reports.StatsRow{{Key: "mediation", Label: "人民调解<&>", Figures: fig(30, 20, "d")}}
 
 	out := string(views.StatsCharts(st, func(q string) string { return "/cases?" + q }))
 	if !strings.Contains(out, "Noto Sans CJK SC") {

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 )
 
 // 工作台: a desk's queues (待签收, 办理中, 联合调处, 退回; 待分流 at the window),
@@ -13,18 +14,18 @@ import (
 // the other choices (deskData.Link).
 
 type deskData struct {
-	Queues  []cases.QueueCount
-	Current cases.QueueCount
+	Queues  []reports.QueueCount
+	Current reports.QueueCount
 	Sort    string
 	Warning string // "" | "yellow" | "red"
-	List    cases.CaseList
+	List    reports.CaseList
 	Prev    int
 	Next    int
 }
 
 func (s *server) deskPage(c *fiber.Ctx) error {
 	a := actorOf(c)
-	counts, err := s.svc.QueueCounts(c.UserContext(), a)
+	counts, err := s.rep.QueueCounts(c.UserContext(), a)
 	if err != nil {
 		return err
 	}
@@ -46,7 +47,7 @@ func (s *server) deskPage(c *fiber.Ctx) error {
 	pg, _ := strconv.Atoi(c.Query("page"))
 	f := d.Current.Filter
 	f.Sort, f.Page, f.PerPage, f.Warning = d.Sort, pg, 50, d.Warning
-	if d.List, err = s.svc.ListCases(c.UserContext(), a, f); err != nil {
+	if d.List, err = s.rep.ListCases(c.UserContext(), a, f); err != nil {
 		return err
 	}
 	if d.List.Page > 1 {

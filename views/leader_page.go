@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 )
 
 // 领导视图: open cases by desk and status, the oldest open cases, repeat
@@ -15,10 +16,10 @@ import (
 type leaderData struct {
 	Statuses []cases.Status
 	Rows     []leaderRow
-	Oldest   cases.CaseList
+	Oldest   reports.CaseList
 	Warnings []leaderWarn
-	Awaiting cases.CaseList // under 督办, awaiting a response
-	Repeats  cases.CaseList
+	Awaiting reports.CaseList // under 督办, awaiting a response
+	Repeats  reports.CaseList
 }
 
 // leaderWarn is one desk's yellow and red open cases, each a link to the list.
@@ -42,7 +43,7 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 		return s.errorPage(c, fiber.StatusForbidden, "领导视图仅供领导使用。")
 	}
 	ctx := c.UserContext()
-	cells, err := s.svc.OpenCasesByDesk(ctx, a)
+	cells, err := s.rep.OpenCasesByDesk(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -78,7 +79,7 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 	for _, k := range order {
 		d.Rows = append(d.Rows, *byDesk[k])
 	}
-	warns, err := s.svc.OpenWarningsByDesk(ctx, a)
+	warns, err := s.rep.OpenWarningsByDesk(ctx, a)
 	if err != nil {
 		return err
 	}
@@ -95,15 +96,15 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 		lw.RedHref = "/cases?warning=red&" + desk
 		d.Warnings = append(d.Warnings, lw)
 	}
-	if d.Awaiting, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Supervised: true, Open: true, Sort: "deadline", PerPage: 20}); err != nil {
+	if d.Awaiting, err = s.rep.ListCases(ctx, a, reports.CaseFilter{Supervised: true, Open: true, Sort: "deadline", PerPage: 20}); err != nil {
 		return err
 	}
-	if d.Oldest, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Open: true, Sort: "age", PerPage: 20}); err != nil {
+	if d.Oldest, err = s.rep.ListCases(ctx, a, reports.CaseFilter{Open: true, Sort: "age", PerPage: 20}); err != nil {
 		return err
 	}
 	now := s.svc.Now().In(chinaTime)
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, chinaTime)
-	if d.Repeats, err = s.svc.ListCases(ctx, a, cases.CaseFilter{Repeat: true, From: month, Sort: "new", PerPage: 20}); err != nil {
+	if d.Repeats, err = s.rep.ListCases(ctx, a, reports.CaseFilter{Repeat: true, From: month, Sort: "new", PerPage: 20}); err != nil {
 		return err
 	}
 	return s.render(c, fiber.StatusOK, "leader", page{Title: "领导视图", Active: "leader", Data: d})

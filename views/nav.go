@@ -38,7 +38,7 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"})
 	}
 	if a.Role != cases.RoleAdmin {
-		counts, err := s.svc.QueueCounts(c.UserContext(), a)
+		counts, err := s.rep.QueueCounts(c.UserContext(), a)
 		if err == nil {
 			for _, q := range counts {
 				items = append(items, navItem{Key: "desk:" + q.Key, Label: q.Label,

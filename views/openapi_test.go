@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 	"yidi/search"
 	"yidi/views"
 )
@@ -284,9 +285,9 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"RelatedCase": cases.RelatedCase{}, "SimilarHit": search.SimilarHit{},
 		"Rating": cases.Rating{}, "Attachment": cases.Attachment{}, "MessageReceipt": cases.MessageReceipt{},
 		"ApplicationReceipt": cases.ApplicationReceipt{},
-		"Rate":               cases.Rate{}, "DaysToClose": cases.DaysToClose{}, "ClosedCounts": cases.ClosedCounts{},
-		"StatsFigures": cases.Figures{}, "StatsPeriod": cases.Period{}, "StatsFilter": cases.StatsFilter{},
-		"StatsBreakdown": cases.Breakdown{}, "CaseRow": cases.CaseRow{},
+		"Rate":               reports.Rate{}, "DaysToClose": reports.DaysToClose{}, "ClosedCounts": reports.ClosedCounts{},
+		"StatsFigures": reports.Figures{}, "StatsPeriod": reports.Period{}, "StatsFilter": reports.StatsFilter{},
+		"StatsBreakdown": reports.Breakdown{}, "CaseRow": reports.CaseRow{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))

@@ -16,6 +16,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 )
 
 // The staff pages: each page template is parsed into its own set together
@@ -172,7 +173,7 @@ func (r *renderer) funcs() template.FuncMap {
 		"pct":          pct,
 		"listCond":     listCond,
 		"qs":           func() []string { return []string{"1", "2", "3", "4"} },
-		"closureLabel": cases.ClosureTypeLabel,
+		"closureLabel": reports.ClosureTypeLabel,
 		"deref":        func(b *bool) bool { return b != nil && *b },
 		"fileType":     fileType,
 		"fileSize":     fileSize,

@@ -18,6 +18,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 	"yidi/search"
 )
 
@@ -81,6 +82,7 @@ func (o *Options) defaults() {
 
 type server struct {
 	svc           *cases.Service
+	rep           *reports.Service // the read models over svc
 	index         *search.Index
 	publicLimiter *failureLimiter
 	caseLimiter   *failureLimiter
@@ -96,6 +98,7 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	opts.defaults()
 	s := &server{
 		svc:           svc,
+		rep:           reports.New(svc),
 		index:         opts.Index,
 		publicLimiter: newFailureLimiter(opts.PublicFailures, opts.PublicWindow),
 		caseLimiter:   newFailureLimiter(opts.PublicCaseFailures, opts.PublicWindow),

@@ -10,9 +10,10 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 )
 
-// 统计分析 (/leader/stats): the statistics of cases.Stats for a month,
+// 统计分析 (/leader/stats): the statistics of reports.Stats for a month,
 // quarter, year or custom span, narrowed by desk, category and town. Every
 // rate shows its numerator and denominator, each numerator a link to the
 // list of exactly those cases; the charts are SVG drawn on the server; the
@@ -20,7 +21,7 @@ import (
 
 type statsPage struct {
 	Form    statsForm
-	Stats   *cases.Stats
+	Stats   *reports.Stats
 	Figures []figureView
 	Types   []figureView // closed by closure type
 	Dims    []statsDim
@@ -160,7 +161,7 @@ func countView(label string, n int, href string) figureView {
 	return figureView{Label: label, Value: strconv.Itoa(n), Num: n, Href: href}
 }
 
-func rateView(label string, r cases.Rate, href string) figureView {
+func rateView(label string, r reports.Rate, href string) figureView {
 	v := figureView{Label: label, Num: r.Num, Den: r.Den, IsRate: true, Href: href, Value: "无数据"}
 	if r.Value != nil {
 		v.Value = trimFloat(*r.Value*100) + "%"
@@ -199,18 +200,18 @@ func (s *server) fillStats(c *fiber.Ctx, d *statsPage) {
 		o := rateView("超期未办结（当前，在办案件中）", *fg.OverdueOpen, listHref(l, "overdue_open"))
 		d.Figures = append(d.Figures, o)
 	}
-	for _, t := range cases.StatsClosureTypes {
+	for _, t := range reports.StatsClosureTypes {
 		n := fg.Closed.ByClosureType[t]
-		if n == 0 && t == cases.ClosureUnspecified {
+		if n == 0 && t == reports.ClosureUnspecified {
 			continue
 		}
-		v := rateView(cases.ClosureTypeLabel(t), cases.Rate{Num: n, Den: fg.Closed.Total, Value: share(n, fg.Closed.Total)},
+		v := rateView(reports.ClosureTypeLabel(t), reports.Rate{Num: n, Den: fg.Closed.Total, Value: share(n, fg.Closed.Total)},
 			listHref(l, "closure_type."+t))
 		d.Types = append(d.Types, v)
 	}
 	for _, dim := range []struct {
 		name string
-		rows []cases.StatsRow
+		rows []reports.StatsRow
 	}{{"按窗口", st.Breakdown.Desk}, {"按纠纷类别", st.Breakdown.Category}, {"按乡镇", st.Breakdown.Town}, {"按月", st.Breakdown.Month}} {
 		sd := statsDim{Name: dim.name}
 		for i := range dim.rows {

@@ -1,4 +1,4 @@
-package cases_test
+package reports_test
 
 import (
 	"context"
@@ -14,6 +14,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -165,7 +166,7 @@ func (fx *statsFixture) event(t *testing.T, c, kind string, when time.Time) {
 		when.UTC(), kind, fx.n[c])
 }
 
-func wantRate(t *testing.T, name string, got cases.Rate, num, den int, value float64) {
+func wantRate(t *testing.T, name string, got reports.Rate, num, den int, value float64) {
 	t.Helper()
 	if got.Num != num || got.Den != den || got.Value == nil || *got.Value != value {
 		t.Errorf("%s = %d/%d %v, want %d/%d %v", name, got.Num, got.Den, ptr(got.Value), num, den, value)
@@ -175,14 +176,14 @@ func wantRate(t *testing.T, name string, got cases.Rate, num, den int, value flo
 func TestStatsOnAHandComputedFixture(t *testing.T) {
 	fx := newStatsFixture(t)
 	ctx := context.Background()
-	p, err := cases.ParsePeriod("2026-03", "", "", fx.clock)
+	p, err := reports.ParsePeriod("2026-03", "", "", fx.clock)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if p.From != "2026-03-01" || p.To != "2026-03-31" {
 		t.Fatalf("period %+v", p)
 	}
-	st, err := fx.svc.Stats(ctx, fx.leader, p, cases.StatsFilter{})
+	st, err := reports.New(fx.svc).Stats(ctx, fx.leader, p, reports.StatsFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +237,7 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 
 	// Breakdown by desk: mediation received C1 C2 C5 C7 C9 C12 = 6, closed
 	// C1 C2 = 2, both resolved; petition received C3 C4 = 2; unrouted C8 = 1.
-	desk := map[string]cases.StatsRow{}
+	desk := map[string]reports.StatsRow{}
 	for _, r := range st.Breakdown.Desk {
 		desk[r.Key] = r
 	}
@@ -262,12 +263,12 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := cases.CaseListFilterFromQuery(v.Get)
+		f, err := reports.CaseListFilterFromQuery(v.Get)
 		if err != nil {
 			t.Fatalf("%s: %v", link, err)
 		}
 		var got []string
-		if err := fx.svc.EachCase(ctx, fx.leader, f, func(r cases.CaseRow) error { got = append(got, r.Number); return nil }); err != nil {
+		if err := reports.New(fx.svc).EachCase(ctx, fx.leader, f, func(r reports.CaseRow) error { got = append(got, r.Number); return nil }); err != nil {
 			t.Fatal(err)
 		}
 		sort.Strings(got)
@@ -301,7 +302,7 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 	// On 2026-07-01 the 180-day windows of March closes have not elapsed:
 	// no denominator, no value. 90 days: all of C1–C4 (latest 03-31 + 90 = 06-29).
 	fx.clock = time.Date(2026, 7, 1, 0, 0, 0, 0, cst)
-	st, err = fx.svc.Stats(ctx, fx.leader, p, cases.StatsFilter{})
+	st, err = reports.New(fx.svc).Stats(ctx, fx.leader, p, reports.StatsFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,13 +311,13 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 	}
 
 	// Filters narrow every figure: town 硖石街道 received C3 C4 C5 = 3.
-	st, err = fx.svc.Stats(ctx, fx.leader, p, cases.StatsFilter{Town: "硖石街道"})
+	st, err = reports.New(fx.svc).Stats(ctx, fx.leader, p, reports.StatsFilter{Town: "硖石街道"})
 	if err != nil || st.Received != 3 || st.Closed.Total != 2 {
 		t.Errorf("town filter: %v %+v", err, st)
 	}
 	// Leaders only.
 	for _, a := range []cases.Actor{{Role: cases.RoleIntake}, {Role: cases.RoleHandler, Desk: "mediation"}, {Role: cases.RoleAdmin}} {
-		if _, err := fx.svc.Stats(ctx, a, p, cases.StatsFilter{}); cases.ErrorOf(err) == nil || cases.ErrorOf(err).Kind != cases.KindForbidden {
+		if _, err := reports.New(fx.svc).Stats(ctx, a, p, reports.StatsFilter{}); cases.ErrorOf(err) == nil || cases.ErrorOf(err).Kind != cases.KindForbidden {
 			t.Errorf("%s: %v, want forbidden", a.Role, err)
 		}
 	}
@@ -326,7 +327,7 @@ func TestCaseListFollowsTheReadRule(t *testing.T) {
 	fx := newStatsFixture(t)
 	ctx := context.Background()
 	count := func(a cases.Actor) int {
-		n, err := fx.svc.CountCases(ctx, a, cases.CaseListFilter{})
+		n, err := reports.New(fx.svc).CountCases(ctx, a, reports.CaseListFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -348,7 +349,7 @@ func TestCaseListFollowsTheReadRule(t *testing.T) {
 	if n := count(cases.Actor{Role: cases.RoleAdmin}); n != 0 {
 		t.Errorf("admin sees %d", n)
 	}
-	rows, total, err := fx.svc.CaseRows(ctx, fx.leader, cases.CaseListFilter{Page: 2, PerPage: 5})
+	rows, total, err := reports.New(fx.svc).CaseRows(ctx, fx.leader, reports.CaseListFilter{Page: 2, PerPage: 5})
 	if err != nil || total != 12 || len(rows) != 5 {
 		t.Fatalf("page 2: %d rows of %d, %v", len(rows), total, err)
 	}
@@ -375,7 +376,7 @@ func TestParsePeriod(t *testing.T) {
 		{"", "2016-01-02", "2026-01-01", "2016-01-02", "2026-01-01", ""},
 		{"", "2026-01-01", "", "", "", "to"},
 	} {
-		p, err := cases.ParsePeriod(c.period, c.from, c.to, now)
+		p, err := reports.ParsePeriod(c.period, c.from, c.to, now)
 		if c.field != "" {
 			if e := cases.ErrorOf(err); e == nil || e.Field != c.field {
 				t.Errorf("%q %q %q: %v, want an error on %s", c.period, c.from, c.to, err, c.field)
@@ -460,11 +461,11 @@ func TestStatsCountsACaseWithTwoApplicantsOnce(t *testing.T) {
 		period   string
 		received int
 	}{{"2026-03", 1}, {"2026", 2}} {
-		p, err := cases.ParsePeriod(tc.period, "", "", clock)
+		p, err := reports.ParsePeriod(tc.period, "", "", clock)
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := svc.Stats(ctx, leader, p, cases.StatsFilter{})
+		st, err := reports.New(svc).Stats(ctx, leader, p, reports.StatsFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,4 +1,4 @@
-package cases_test
+package reports_test
 
 import (
 	"context"
@@ -8,6 +8,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 )
 
 func TestDeskQueuesFollowTheCaseAndTheReadRule(t *testing.T) {
@@ -56,7 +57,7 @@ func TestDeskQueuesFollowTheCaseAndTheReadRule(t *testing.T) {
 	do(med, newer, cases.ActionRequest{Action: "invite", Desk: "petition"})
 
 	counts := func(a cases.Actor) map[string]int {
-		qs, err := svc.QueueCounts(ctx, a)
+		qs, err := reports.New(svc).QueueCounts(ctx, a)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -77,7 +78,7 @@ func TestDeskQueuesFollowTheCaseAndTheReadRule(t *testing.T) {
 	}
 	// A handler's list without a desk filter keeps to the read rule: the
 	// petition desk sees only the case it co-handles.
-	list, err := svc.ListCases(ctx, pet, cases.CaseFilter{})
+	list, err := reports.New(svc).ListCases(ctx, pet, reports.CaseFilter{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -85,14 +86,14 @@ func TestDeskQueuesFollowTheCaseAndTheReadRule(t *testing.T) {
 		t.Errorf("petition sees %+v", list)
 	}
 	// Sorted by age, oldest first; paged.
-	list, err = svc.ListCases(ctx, window, cases.CaseFilter{Sort: "age", PerPage: 2, Page: 1})
+	list, err = reports.New(svc).ListCases(ctx, window, reports.CaseFilter{Sort: "age", PerPage: 2, Page: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if list.Total != 3 || len(list.Cases) != 2 || list.Cases[0].Number != older {
 		t.Errorf("page 1 by age: %+v", list)
 	}
-	if _, err := svc.ListCases(ctx, cases.Actor{Role: cases.RoleAdmin}, cases.CaseFilter{}); cases.ErrorOf(err) == nil {
+	if _, err := reports.New(svc).ListCases(ctx, cases.Actor{Role: cases.RoleAdmin}, reports.CaseFilter{}); cases.ErrorOf(err) == nil {
 		t.Error("an admin listed cases")
 	}
 }

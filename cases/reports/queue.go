@@ -1,23 +1,25 @@
-package cases
+package reports
 
 import (
 	"context"
 	"fmt"
 	"strings"
 	"time"
+
+	"yidi/cases"
 )
 
 // CaseFilter selects a list of cases: a desk queue, a leader's drill-down,
 // an export. Zero fields do not filter.
 type CaseFilter struct {
-	Desk       string   // held by this desk
-	Statuses   []Status // in one of these statuses
-	Open       bool     // not closed (nor declined, once that exists)
-	Warning    string   // "yellow" | "red"
-	Supervised bool     // under 督办, awaiting a response
-	CoDesk     string   // co-handled by this desk (联合调处)
-	ReturnedBy string   // a desk that returned it to the window at some point
-	Returned   bool     // returned to the window at least once
+	Desk       string         // held by this desk
+	Statuses   []cases.Status // in one of these statuses
+	Open       bool           // not closed (nor declined, once that exists)
+	Warning    string         // "yellow" | "red"
+	Supervised bool           // under 督办, awaiting a response
+	CoDesk     string         // co-handled by this desk (联合调处)
+	ReturnedBy string         // a desk that returned it to the window at some point
+	Returned   bool           // returned to the window at least once
 	CreatedBy  int64
 	Repeat     bool // flagged as a repeat visit (重复来访)
 	Unread     bool // has citizen messages nobody who must answer has opened
@@ -32,17 +34,17 @@ type CaseFilter struct {
 
 // CaseSummary is one row of a case list.
 type CaseSummary struct {
-	Number      string     `db:"number" json:"number"`
-	Title       string     `db:"title" json:"title"`
-	Category    string     `db:"category" json:"category"`
-	Status      Status     `db:"status" json:"status"`
-	Desk        string     `db:"desk" json:"desk"`
-	Town        string     `db:"town" json:"town"`
-	RepeatVisit bool       `db:"repeat_visit" json:"repeat_visit"`
-	Warning     string     `db:"warning" json:"warning"`
-	Supervision string     `db:"supervision" json:"supervision"`
-	CreatedAt   time.Time  `db:"created_at" json:"created_at"`
-	DeadlineAt  *time.Time `db:"deadline_at" json:"deadline_at"`
+	Number      string       `db:"number" json:"number"`
+	Title       string       `db:"title" json:"title"`
+	Category    string       `db:"category" json:"category"`
+	Status      cases.Status `db:"status" json:"status"`
+	Desk        string       `db:"desk" json:"desk"`
+	Town        string       `db:"town" json:"town"`
+	RepeatVisit bool         `db:"repeat_visit" json:"repeat_visit"`
+	Warning     string       `db:"warning" json:"warning"`
+	Supervision string       `db:"supervision" json:"supervision"`
+	CreatedAt   time.Time    `db:"created_at" json:"created_at"`
+	DeadlineAt  *time.Time   `db:"deadline_at" json:"deadline_at"`
 	// Unread counts citizen messages not yet opened by whoever must answer.
 	Unread int `db:"unread_messages" json:"unread_messages"`
 	// Applicant is the first applicant's name, for the 待受理 list: read
@@ -73,23 +75,23 @@ type QueueCount struct {
 
 // QueuesFor lists the workbench queues of a user, in the order shown.
 // Other parts append theirs here (e.g. online applications for intake).
-func QueuesFor(a Actor) []Queue {
+func QueuesFor(a cases.Actor) []Queue {
 	switch a.Role {
-	case RoleHandler:
+	case cases.RoleHandler:
 		return []Queue{
-			{Key: "routed", Label: "待签收", Filter: CaseFilter{Desk: a.Desk, Statuses: []Status{StatusRouted}}},
-			{Key: "in_progress", Label: "办理中", Filter: CaseFilter{Desk: a.Desk, Statuses: []Status{StatusInProgress}}},
+			{Key: "routed", Label: "待签收", Filter: CaseFilter{Desk: a.Desk, Statuses: []cases.Status{cases.StatusRouted}}},
+			{Key: "in_progress", Label: "办理中", Filter: CaseFilter{Desk: a.Desk, Statuses: []cases.Status{cases.StatusInProgress}}},
 			{Key: "co", Label: "联合调处", Filter: CaseFilter{CoDesk: a.Desk, Open: true}},
-			{Key: "returned", Label: "已退回", Filter: CaseFilter{ReturnedBy: a.Desk, Statuses: []Status{StatusRegistered}}},
+			{Key: "returned", Label: "已退回", Filter: CaseFilter{ReturnedBy: a.Desk, Statuses: []cases.Status{cases.StatusRegistered}}},
 			{Key: "unread", Label: "新留言", Filter: CaseFilter{Desk: a.Desk, Unread: true}},
 		}
-	case RoleIntake, RoleLeader:
+	case cases.RoleIntake, cases.RoleLeader:
 		return []Queue{
-			{Key: "registered", Label: "待分流", Filter: CaseFilter{Statuses: []Status{StatusRegistered}}},
-			{Key: "returned", Label: "退回窗口", Filter: CaseFilter{Statuses: []Status{StatusRegistered}, Returned: true}},
-			{Key: "routed", Label: "待签收", Filter: CaseFilter{Statuses: []Status{StatusRouted}}},
+			{Key: "registered", Label: "待分流", Filter: CaseFilter{Statuses: []cases.Status{cases.StatusRegistered}}},
+			{Key: "returned", Label: "退回窗口", Filter: CaseFilter{Statuses: []cases.Status{cases.StatusRegistered}, Returned: true}},
+			{Key: "routed", Label: "待签收", Filter: CaseFilter{Statuses: []cases.Status{cases.StatusRouted}}},
 			// 网上申请 waiting to be registered or declined.
-			{Key: "submitted", Label: "待受理", Filter: CaseFilter{Statuses: []Status{StatusSubmitted}, Sort: "age"}},
+			{Key: "submitted", Label: "待受理", Filter: CaseFilter{Statuses: []cases.Status{cases.StatusSubmitted}, Sort: "age"}},
 			// Messages on cases no desk holds are the window's to answer.
 			{Key: "unread", Label: "新留言", Filter: CaseFilter{Unheld: true, Unread: true}},
 		}
@@ -99,12 +101,12 @@ func QueuesFor(a Actor) []Queue {
 
 // QueueCounts answers every queue of a's workbench with its count, for the
 // navigation and the workbench tabs.
-func (s *Service) QueueCounts(ctx context.Context, a Actor) ([]QueueCount, error) {
+func (s *Service) QueueCounts(ctx context.Context, a cases.Actor) ([]QueueCount, error) {
 	var out []QueueCount
 	for _, q := range QueuesFor(a) {
 		where, args := q.Filter.where(a, true)
 		var n int
-		if err := s.store.r.GetContext(ctx, &n, s.store.r.Rebind(`SELECT COUNT(*) FROM cases c WHERE `+where), args...); err != nil {
+		if err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM cases c WHERE `+where), args...); err != nil {
 			return nil, fmt.Errorf("store: unable to count queue %s: %w", q.Key, err)
 		}
 		out = append(out, QueueCount{Queue: q, Count: n})
@@ -113,9 +115,9 @@ func (s *Service) QueueCounts(ctx context.Context, a Actor) ([]QueueCount, error
 }
 
 // ListCases answers one page of the cases that match f and that a may see.
-func (s *Service) ListCases(ctx context.Context, a Actor, f CaseFilter) (CaseList, error) {
-	if a.Role == RoleAdmin {
-		return CaseList{}, forbidden("管理员账号不办理案件")
+func (s *Service) ListCases(ctx context.Context, a cases.Actor, f CaseFilter) (CaseList, error) {
+	if a.Role == cases.RoleAdmin {
+		return CaseList{}, cases.Forbidden("管理员账号不办理案件")
 	}
 	if f.PerPage <= 0 {
 		f.PerPage = 50
@@ -127,7 +129,7 @@ func (s *Service) ListCases(ctx context.Context, a Actor, f CaseFilter) (CaseLis
 		f.Page = 1
 	}
 	list := CaseList{Page: f.Page, PerPage: f.PerPage, Cases: []CaseSummary{}}
-	r := s.store.r
+	r := s.r
 	where, args := f.where(a, true)
 	if err := r.GetContext(ctx, &list.Total, r.Rebind(`SELECT COUNT(*) FROM cases c WHERE `+where), args...); err != nil {
 		return CaseList{}, fmt.Errorf("store: unable to count cases: %w", err)
@@ -165,7 +167,7 @@ func (s *Service) ListCases(ctx context.Context, a Actor, f CaseFilter) (CaseLis
 
 // where spells the filter and the read rule of canSee in SQL, for a count
 // or for a page in order (the two may want different indexes).
-func (f CaseFilter) where(a Actor, count bool) (string, []any) {
+func (f CaseFilter) where(a cases.Actor, count bool) (string, []any) {
 	conds := []string{}
 	var args []any
 	add := func(cond string, v ...any) {
@@ -173,8 +175,8 @@ func (f CaseFilter) where(a Actor, count bool) (string, []any) {
 		args = append(args, v...)
 	}
 	switch a.Role {
-	case RoleIntake, RoleLeader:
-	case RoleHandler:
+	case cases.RoleIntake, cases.RoleLeader:
+	case cases.RoleHandler:
 		if a.Desk != "" && (f.Desk == a.Desk || f.CoDesk == a.Desk || f.ReturnedBy == a.Desk) {
 			// The filter itself keeps to cases the desk holds, co-handles or
 			// acted on: the read rule holds, and its ORs would defeat the indexes.
@@ -221,10 +223,10 @@ func (f CaseFilter) where(a Actor, count bool) (string, []any) {
 		add(`c.id IN (SELECT cd.case_id FROM case_co_desks cd WHERE cd.desk = ?)`, f.CoDesk)
 	}
 	if f.ReturnedBy != "" {
-		add(`c.id IN (SELECT e.case_id FROM events e WHERE e.kind = ? AND e.desk = ?)`, EventReturn, f.ReturnedBy)
+		add(`c.id IN (SELECT e.case_id FROM events e WHERE e.kind = ? AND e.desk = ?)`, cases.EventReturn, f.ReturnedBy)
 	}
 	if f.Returned {
-		add(`c.id IN (SELECT e.case_id FROM events e WHERE e.kind = ?)`, EventReturn)
+		add(`c.id IN (SELECT e.case_id FROM events e WHERE e.kind = ?)`, cases.EventReturn)
 	}
 	if f.Unread {
 		add(`c.unread_messages > 0`)
@@ -262,7 +264,7 @@ func (f CaseFilter) where(a Actor, count bool) (string, []any) {
 // parameter does not. The statuses are constants of this package.
 func openStatusesSQL() string {
 	var b strings.Builder
-	for i, st := range openStatuses {
+	for i, st := range cases.OpenStatuses() {
 		if i > 0 {
 			b.WriteString(", ")
 		}

@@ -1,4 +1,4 @@
-package cases
+package reports
 
 // The case list behind statistics click-throughs and exports: filters that
 // match each statistic's numerator exactly, paged for the API and streamed
@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"yidi/cases"
 )
 
 // CaseListFilter selects cases; empty fields do not filter. Dates are China
@@ -41,18 +43,18 @@ type CaseListFilter struct {
 // CaseRow is one case in a list or export: no ID numbers or phones, only
 // the parties' names.
 type CaseRow struct {
-	Number       string     `json:"number" db:"number"`
-	Title        string     `json:"title" db:"title"`
-	Status       Status     `json:"status" db:"status"`
-	Desk         string     `json:"desk" db:"desk"`
-	Category     string     `json:"category" db:"category"`
-	Town         string     `json:"town" db:"town"`
-	CreatedAt    time.Time  `json:"created_at" db:"created_at"`
-	ClosedAt     *time.Time `json:"closed_at" db:"closed_at"`
-	ClosureType  string     `json:"closure_type" db:"closure_type"`
-	ClosedOnTime *bool      `json:"closed_on_time" db:"closed_on_time"`
-	Warning      string     `json:"warning" db:"warning"`
-	Parties      string     `json:"parties" db:"parties"` // names, 、-separated, in intake order
+	Number       string       `json:"number" db:"number"`
+	Title        string       `json:"title" db:"title"`
+	Status       cases.Status `json:"status" db:"status"`
+	Desk         string       `json:"desk" db:"desk"`
+	Category     string       `json:"category" db:"category"`
+	Town         string       `json:"town" db:"town"`
+	CreatedAt    time.Time    `json:"created_at" db:"created_at"`
+	ClosedAt     *time.Time   `json:"closed_at" db:"closed_at"`
+	ClosureType  string       `json:"closure_type" db:"closure_type"`
+	ClosedOnTime *bool        `json:"closed_on_time" db:"closed_on_time"`
+	Warning      string       `json:"warning" db:"warning"`
+	Parties      string       `json:"parties" db:"parties"` // names, 、-separated, in intake order
 }
 
 // Case list paging limits.
@@ -67,9 +69,9 @@ func (f *CaseListFilter) Validate() error {
 		if s == "" {
 			return time.Time{}, nil
 		}
-		t, err := time.ParseInLocation("2006-01-02", s, chinaTime)
+		t, err := time.ParseInLocation("2006-01-02", s, cases.ChinaZone)
 		if err != nil {
-			return t, invalid(field, "invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-11-01")
+			return t, cases.Invalid(field, "invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-11-01")
 		}
 		if next {
 			t = t.AddDate(0, 0, 1)
@@ -92,19 +94,19 @@ func (f *CaseListFilter) Validate() error {
 	for _, b := range []struct{ field, v string }{{"on_time", f.OnTime}, {"reopened", f.Reopened}, {"overdue", f.Overdue},
 		{"received", f.Received}, {"satisfied", f.Satisfied}, {"supervised", f.Supervised}} {
 		if b.v != "" && b.v != "true" && b.v != "false" {
-			return invalid(b.field, "invalid_boolean", "只能是 true 或 false")
+			return cases.Invalid(b.field, "invalid_boolean", "只能是 true 或 false")
 		}
 	}
 	// Values from fixed lists: a typo is an error, not an empty list that
 	// looks like "no such cases".
-	if f.Status != "" && !slices.Contains(Statuses, Status(f.Status)) {
-		return invalid("status", "unknown_status", fmt.Sprintf("没有“%s”这个状态", f.Status))
+	if f.Status != "" && !slices.Contains(cases.Statuses, cases.Status(f.Status)) {
+		return cases.Invalid("status", "unknown_status", fmt.Sprintf("没有“%s”这个状态", f.Status))
 	}
 	if f.ClosureType != "" && !slices.Contains(StatsClosureTypes, f.ClosureType) {
-		return invalid("closure_type", "unknown_closure_type", fmt.Sprintf("没有“%s”这种结案方式", f.ClosureType))
+		return cases.Invalid("closure_type", "unknown_closure_type", fmt.Sprintf("没有“%s”这种结案方式", f.ClosureType))
 	}
 	if f.Warning != "" && f.Warning != "yellow" && f.Warning != "red" {
-		return invalid("warning", "unknown_warning", "预警只能是 yellow（黄色）或 red（红色）")
+		return cases.Invalid("warning", "unknown_warning", "预警只能是 yellow（黄色）或 red（红色）")
 	}
 	if f.Page == 0 {
 		f.Page = 1
@@ -113,22 +115,22 @@ func (f *CaseListFilter) Validate() error {
 		f.PerPage = 50
 	}
 	if f.Page < 1 || f.Page > MaxListPage {
-		return invalid("page", "page_out_of_range", fmt.Sprintf("页码应在1到%d之间", MaxListPage))
+		return cases.Invalid("page", "page_out_of_range", fmt.Sprintf("页码应在1到%d之间", MaxListPage))
 	}
 	if f.PerPage < 1 || f.PerPage > MaxListPerPage {
-		return invalid("per_page", "per_page_out_of_range", fmt.Sprintf("每页条数应在1到%d之间", MaxListPerPage))
+		return cases.Invalid("per_page", "per_page_out_of_range", fmt.Sprintf("每页条数应在1到%d之间", MaxListPerPage))
 	}
 	return nil
 }
 
 // where is the filter and the read rule as SQL over cases c.
-func (f *CaseListFilter) where(a Actor, now time.Time) (string, []any) {
+func (f *CaseListFilter) where(a cases.Actor, now time.Time) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, v ...any) { conds = append(conds, cond); args = append(args, v...) }
 	switch a.Role {
-	case RoleIntake, RoleLeader:
-	case RoleHandler:
+	case cases.RoleIntake, cases.RoleLeader:
+	case cases.RoleHandler:
 		// canSee in SQL: holds, co-handles, held before, or registered it.
 		// desk and created_by come from the cases_list index; a desk's few
 		// co-handled cases are read once (IN), its events probed per case.
@@ -190,7 +192,7 @@ func (f *CaseListFilter) where(a Actor, now time.Time) (string, []any) {
 	case "false":
 		add(`(c.reopen_count = 0 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.kind = 'reopen'))`)
 	}
-	open := openStatuses
+	open := cases.OpenStatuses()
 	openIn := `c.status IN (?` + strings.Repeat(", ?", len(open)-1) + `)`
 	var openArgs []any
 	for _, s := range open {
@@ -204,9 +206,9 @@ func (f *CaseListFilter) where(a Actor, now time.Time) (string, []any) {
 	}
 	switch f.Received {
 	case "true":
-		add(`c.status NOT IN (?, ?)`, StatusSubmitted, StatusDeclined)
+		add(`c.status NOT IN (?, ?)`, cases.StatusSubmitted, cases.StatusDeclined)
 	case "false":
-		add(`c.status IN (?, ?)`, StatusSubmitted, StatusDeclined)
+		add(`c.status IN (?, ?)`, cases.StatusSubmitted, cases.StatusDeclined)
 	}
 	switch f.Satisfied {
 	case "true":
@@ -235,20 +237,20 @@ const caseRowColumns = `SELECT c.number, c.title, c.status, COALESCE(c.desk, '')
 	FROM cases c`
 
 // CountCases counts the cases of the filter that a may see.
-func (s *Service) CountCases(ctx context.Context, a Actor, f CaseListFilter) (int, error) {
+func (s *Service) CountCases(ctx context.Context, a cases.Actor, f CaseListFilter) (int, error) {
 	if err := f.Validate(); err != nil {
 		return 0, err
 	}
-	where, args := f.where(a, s.now().UTC())
+	where, args := f.where(a, s.cases.Now().UTC())
 	var n int
-	if err := s.store.r.GetContext(ctx, &n, s.store.r.Rebind(`SELECT COUNT(*) FROM cases c`+where), args...); err != nil {
+	if err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM cases c`+where), args...); err != nil {
 		return 0, fmt.Errorf("store: unable to count cases: %w", err)
 	}
 	return n, nil
 }
 
 // CaseRows answers one page of the list, newest intake first, and the total.
-func (s *Service) CaseRows(ctx context.Context, a Actor, f CaseListFilter) ([]CaseRow, int, error) {
+func (s *Service) CaseRows(ctx context.Context, a cases.Actor, f CaseListFilter) ([]CaseRow, int, error) {
 	total, err := s.CountCases(ctx, a, f)
 	if err != nil {
 		return nil, 0, err
@@ -263,16 +265,16 @@ func (s *Service) CaseRows(ctx context.Context, a Actor, f CaseListFilter) ([]Ca
 
 // EachCase streams every case of the filter that a may see, newest intake
 // first, one row at a time (paging is ignored); fn's error stops it.
-func (s *Service) EachCase(ctx context.Context, a Actor, f CaseListFilter, fn func(CaseRow) error) error {
+func (s *Service) EachCase(ctx context.Context, a cases.Actor, f CaseListFilter, fn func(CaseRow) error) error {
 	if err := f.Validate(); err != nil {
 		return err
 	}
 	return s.eachCase(ctx, a, f, "", fn)
 }
 
-func (s *Service) eachCase(ctx context.Context, a Actor, f CaseListFilter, limit string, fn func(CaseRow) error) error {
-	where, args := f.where(a, s.now().UTC())
-	rows, err := s.store.r.QueryxContext(ctx, s.store.r.Rebind(caseRowColumns+where+` ORDER BY c.created_at DESC, c.id DESC`+limit), args...)
+func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseListFilter, limit string, fn func(CaseRow) error) error {
+	where, args := f.where(a, s.cases.Now().UTC())
+	rows, err := s.r.QueryxContext(ctx, s.r.Rebind(caseRowColumns+where+` ORDER BY c.created_at DESC, c.id DESC`+limit), args...)
 	if err != nil {
 		return fmt.Errorf("store: unable to list cases: %w", err)
 	}
@@ -317,7 +319,7 @@ func CaseListFilterFromQuery(get func(string) string) (CaseListFilter, error) {
 		if v := get(p.name); v != "" {
 			n, err := strconv.Atoi(v)
 			if err != nil {
-				return f, invalid(p.name, "invalid_"+p.name, "应为整数")
+				return f, cases.Invalid(p.name, "invalid_"+p.name, "应为整数")
 			}
 			*p.to = n
 		}

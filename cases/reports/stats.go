@@ -1,4 +1,4 @@
-package cases
+package reports
 
 // Statistics for leaders (统计分析). What each number means:
 //
@@ -62,11 +62,13 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+
+	"yidi/cases"
 )
 
 // StatsClosureTypes lists the closure types in the order statistics show
 // them, "unspecified" last (historical cases closed without one).
-var StatsClosureTypes = append(ClosureTypes[:len(ClosureTypes):len(ClosureTypes)], ClosureUnspecified)
+var StatsClosureTypes = append(cases.ClosureTypes[:len(cases.ClosureTypes):len(cases.ClosureTypes)], ClosureUnspecified)
 
 // ClosureUnspecified stands for an empty closure type in statistics and filters.
 const ClosureUnspecified = "unspecified"
@@ -77,7 +79,7 @@ func ClosureTypeLabel(t string) string {
 	if t == "" || t == ClosureUnspecified {
 		return "未注明"
 	}
-	return ClosureLabel(t)
+	return cases.ClosureLabel(t)
 }
 
 // Rate is a share with its denominator; Value is nil when Den is 0.
@@ -181,9 +183,9 @@ const periodErr = "统计期间应为 2026、2026-Q4 或 2026-11 这样的年份
 // with none of them, the current month so far.
 func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 	day := func(field, s string) (time.Time, error) {
-		t, err := time.ParseInLocation("2006-01-02", s, chinaTime)
+		t, err := time.ParseInLocation("2006-01-02", s, cases.ChinaZone)
 		if err != nil {
-			return t, invalid(field, "invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-11-01")
+			return t, cases.Invalid(field, "invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-11-01")
 		}
 		return t, nil
 	}
@@ -191,14 +193,14 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 	var first, last time.Time
 	switch {
 	case period != "" && (from != "" || to != ""):
-		return p, invalid("period", "period_and_dates", "统计期间与起止日期只能二选一")
+		return p, cases.Invalid("period", "period_and_dates", "统计期间与起止日期只能二选一")
 	case period != "":
 		var y, m, q int
 		var err error
 		switch {
 		case len(period) == 4:
 			y, err = strconv.Atoi(period)
-			first = time.Date(y, 1, 1, 0, 0, 0, 0, chinaTime)
+			first = time.Date(y, 1, 1, 0, 0, 0, 0, cases.ChinaZone)
 			last = first.AddDate(1, 0, -1)
 			p.Label = fmt.Sprintf("%d年", y)
 		case len(period) == 7 && period[4] == '-' && period[5] == 'Q':
@@ -207,12 +209,12 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 			if q < 1 || q > 4 {
 				err = fmt.Errorf("quarter")
 			}
-			first = time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, chinaTime)
+			first = time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, cases.ChinaZone)
 			last = first.AddDate(0, 3, -1)
 			p.Label = fmt.Sprintf("%d年第%d季度", y, q)
 		case len(period) == 7 && period[4] == '-':
 			var t time.Time
-			t, err = time.ParseInLocation("2006-01", period, chinaTime)
+			t, err = time.ParseInLocation("2006-01", period, cases.ChinaZone)
 			y, m = t.Year(), int(t.Month())
 			first = t
 			last = first.AddDate(0, 1, -1)
@@ -221,14 +223,14 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 			err = fmt.Errorf("format")
 		}
 		if err != nil || y < 1900 || y > 9999 {
-			return p, invalid("period", "invalid_period", periodErr)
+			return p, cases.Invalid("period", "invalid_period", periodErr)
 		}
 	case from != "" || to != "":
 		if from == "" {
-			return p, invalid("from", "required", "请填写起始日期")
+			return p, cases.Invalid("from", "required", "请填写起始日期")
 		}
 		if to == "" {
-			return p, invalid("to", "required", "请填写截止日期")
+			return p, cases.Invalid("to", "required", "请填写截止日期")
 		}
 		var err error
 		if first, err = day("from", from); err != nil {
@@ -238,15 +240,15 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 			return p, err
 		}
 		if last.Before(first) {
-			return p, invalid("to", "to_before_from", "截止日期不能早于起始日期")
+			return p, cases.Invalid("to", "to_before_from", "截止日期不能早于起始日期")
 		}
 		if !last.Before(first.AddDate(MaxStatsYears, 0, 0)) {
-			return p, invalid("to", "period_too_long", fmt.Sprintf("统计期间最长%d年", MaxStatsYears))
+			return p, cases.Invalid("to", "period_too_long", fmt.Sprintf("统计期间最长%d年", MaxStatsYears))
 		}
 	default:
-		n := now.In(chinaTime)
-		first = time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, chinaTime)
-		last = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, chinaTime)
+		n := now.In(cases.ChinaZone)
+		first = time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, cases.ChinaZone)
+		last = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, cases.ChinaZone)
 		p.Label = fmt.Sprintf("%d年%d月", n.Year(), int(n.Month()))
 	}
 	p.From, p.To = first.Format("2006-01-02"), last.Format("2006-01-02")
@@ -261,7 +263,7 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 // stats_keys (migration 00014), which case_stats names by its id, so a
 // number crosses from SQLite for each case instead of five strings.
 type statsKey struct {
-	status                        Status
+	status                        cases.Status
 	desk, category, closure, town string
 	closureIdx                    int // in StatsClosureTypes, -1 for none of them
 	open                          bool
@@ -331,15 +333,15 @@ const statsScan = `SELECT case_id, created, closed, flags + 3 * COALESCE(deadlin
 // itself, and p90 and the returning applicants need per-case values
 // anyway. The filter is applied in Go, because an applicant who comes back
 // counts whatever desk, category or town the new case has.
-func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (*Stats, error) {
-	if a.Role != RoleLeader {
-		return nil, forbidden("只有领导可以查看统计")
+func (s *Service) Stats(ctx context.Context, a cases.Actor, p Period, f StatsFilter) (*Stats, error) {
+	if a.Role != cases.RoleLeader {
+		return nil, cases.Forbidden("只有领导可以查看统计")
 	}
-	now := s.now().UTC()
+	now := s.cases.Now().UTC()
 	nowJD := timeJD(now)
 	startJD, endJD := timeJD(p.start), timeJD(p.end)
 	laterJD := timeJD(p.end.AddDate(0, 0, 181))
-	r := s.store.r
+	r := s.r
 
 	// What is needed only after the scan is read meanwhile, on other
 	// reader connections: visits; the reopened cases; the red cases and the
@@ -402,11 +404,11 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		}()
 	}
 
-	desks, err := s.Desks(ctx)
+	desks, err := s.cases.Desks(ctx)
 	if err != nil {
 		errs[statsScanParts] = err
 	}
-	cats, err := s.Categories(ctx)
+	cats, err := s.cases.Categories(ctx)
 	if err != nil {
 		errs[statsScanParts] = err
 	}
@@ -450,11 +452,11 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	monthOf := func(jd float64) *statsAcc {
 		day := int(math.Floor(jd+0.5+8.0/24)) - firstDay
 		if day < 0 || day >= len(months) {
-			return group(byMonth, jdTime(jd).In(chinaTime).Format("2006-01"), false)
+			return group(byMonth, jdTime(jd).In(cases.ChinaZone).Format("2006-01"), false)
 		}
 		a := months[day]
 		if a == nil {
-			a = group(byMonth, jdTime(jd).In(chinaTime).Format("2006-01"), false)
+			a = group(byMonth, jdTime(jd).In(cases.ChinaZone).Format("2006-01"), false)
 			months[day] = a
 		}
 		return a
@@ -468,7 +470,7 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		for id, k := range raw {
 			maxKey = max(maxKey, id)
 			k.closureIdx = closureIndex(k.closure)
-			k.open = slices.Contains(openStatuses, k.status)
+			k.open = slices.Contains(cases.OpenStatuses(), k.status)
 			k.match = (f.Desk == "" || f.Desk == k.desk) && (f.Category == "" || f.Category == k.category) && (f.Town == "" || f.Town == k.town)
 			if k.match {
 				k.accs = [4]*statsAcc{total, group(byDesk, k.desk, true), group(byCat, k.category, true), group(byTown, k.town, true)}
@@ -556,7 +558,7 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 			case row.applicant < 0:
 				applicants = multi[id]
 			}
-			if k.status != StatusDeclined {
+			if k.status != cases.StatusDeclined {
 				for _, person := range applicants {
 					intakes = append(intakes, intake{person, created})
 				}
@@ -565,13 +567,13 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 				continue
 			}
 			accs := k.accs
-			if created >= startJD && created < endJD && k.status != StatusSubmitted && k.status != StatusDeclined {
+			if created >= startJD && created < endJD && k.status != cases.StatusSubmitted && k.status != cases.StatusDeclined {
 				for _, a := range accs {
 					a.received++
 				}
 				monthOf(created).received++
 			}
-			if k.status == StatusClosed && row.closed != 0 && row.closed >= startJD && row.closed < endJD {
+			if k.status == cases.StatusClosed && row.closed != 0 && row.closed >= startJD && row.closed < endJD {
 				closed := row.closed
 				pr := pendingRepeat{id: id, closed: closed, days: closed - created, gap: math.Inf(1)}
 				copy(pr.accs[:], accs[:])
@@ -662,12 +664,12 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	st := &Stats{Period: p, Filters: f, AsOf: now}
 	st.Figures = total.figures(p, f)
 	// Every month of the period, in order, even empty ones.
-	for m := time.Date(p.start.In(chinaTime).Year(), p.start.In(chinaTime).Month(), 1, 0, 0, 0, 0, chinaTime); m.Before(p.end); m = m.AddDate(0, 1, 0) {
+	for m := time.Date(p.start.In(cases.ChinaZone).Year(), p.start.In(cases.ChinaZone).Month(), 1, 0, 0, 0, 0, cases.ChinaZone); m.Before(p.end); m = m.AddDate(0, 1, 0) {
 		k := m.Format("2006-01")
 		a := group(byMonth, k, false)
 		mp := p
 		mp.start, mp.end = maxTime(m.UTC(), p.start), minTime(m.AddDate(0, 1, 0).UTC(), p.end)
-		mp.From, mp.To = mp.start.In(chinaTime).Format("2006-01-02"), mp.end.Add(-time.Hour).In(chinaTime).Format("2006-01-02")
+		mp.From, mp.To = mp.start.In(cases.ChinaZone).Format("2006-01-02"), mp.end.Add(-time.Hour).In(cases.ChinaZone).Format("2006-01-02")
 		st.Breakdown.Month = append(st.Breakdown.Month, StatsRow{Key: k, Label: fmt.Sprintf("%d年%d月", m.Year(), int(m.Month())), Figures: a.figures(mp, f)})
 	}
 	deskName := map[string]string{"": "未分流"}
@@ -749,7 +751,7 @@ func scanStatsRows(ctx context.Context, r *sqlx.DB, q string, nowJD float64, fro
 
 // statsKeys reads every group key by its id.
 func (s *Service) statsKeys(ctx context.Context) (map[int64]*statsKey, error) {
-	rows, err := s.store.r.QueryContext(ctx, `SELECT id, status, desk, category, closure_type, town FROM stats_keys`)
+	rows, err := s.r.QueryContext(ctx, `SELECT id, status, desk, category, closure_type, town FROM stats_keys`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read statistics keys: %w", err)
 	}
@@ -774,8 +776,8 @@ func (s *Service) statsKeys(ctx context.Context) (map[int64]*statsKey, error) {
 // whatever their deadline says.
 func (s *Service) statsRed(ctx context.Context) (map[int64]bool, error) {
 	var ids []int64
-	if err := s.store.r.SelectContext(ctx, &ids, s.store.r.Rebind(
-		`SELECT id FROM cases WHERE warning = ? AND warning <> ''`), StateRed); err != nil {
+	if err := s.r.SelectContext(ctx, &ids, s.r.Rebind(
+		`SELECT id FROM cases WHERE warning = ? AND warning <> ''`), cases.StateRed); err != nil {
 		return nil, fmt.Errorf("store: unable to read red cases: %w", err)
 	}
 	red := make(map[int64]bool, len(ids))
@@ -788,7 +790,7 @@ func (s *Service) statsRed(ctx context.Context) (map[int64]bool, error) {
 // statsApplicants reads the applicants of the cases with several (a
 // partial index on case_stats finds them).
 func (s *Service) statsApplicants(ctx context.Context) (map[int64][]int64, error) {
-	return listsByCase[int64](ctx, s.store.r, "applicants", `SELECT cp.case_id, cp.person_id FROM case_parties cp
+	return listsByCase[int64](ctx, s.r, "applicants", `SELECT cp.case_id, cp.person_id FROM case_parties cp
 		WHERE cp.role = 'applicant' AND cp.case_id IN (SELECT case_id FROM case_stats WHERE applicant < 0)`)
 }
 
@@ -939,7 +941,7 @@ type reopenInfo struct{ firstClose, firstReopen *float64 }
 // and first reopen after it.
 func (s *Service) statsReopened(ctx context.Context) (map[int64]*reopenInfo, error) {
 	reopened := map[int64]*reopenInfo{}
-	rows, err := s.store.r.QueryContext(ctx, `SELECT e.case_id, e.kind, julianday(e.at) FROM events e
+	rows, err := s.r.QueryContext(ctx, `SELECT e.case_id, e.kind, julianday(e.at) FROM events e
 		WHERE e.case_id IN (SELECT case_id FROM events WHERE kind = 'reopen') AND e.kind IN ('close', 'reopen')
 		ORDER BY e.case_id, e.at`)
 	if err != nil {
@@ -959,7 +961,7 @@ func (s *Service) statsReopened(ctx context.Context) (map[int64]*reopenInfo, err
 			reopened[id] = ri
 		}
 		switch {
-		case kind == EventClose && ri.firstClose == nil:
+		case kind == cases.EventClose && ri.firstClose == nil:
 			ri.firstClose = &jd
 		case kind == "reopen" && ri.firstClose != nil && ri.firstReopen == nil:
 			ri.firstReopen = &jd
@@ -973,7 +975,7 @@ func (s *Service) statsReopened(ctx context.Context) (map[int64]*reopenInfo, err
 
 // statsVisits reads the visits on cases since the period began.
 func (s *Service) statsVisits(ctx context.Context, p Period) (map[int64][]float64, error) {
-	return listsByCase[float64](ctx, s.store.r, "visits", `SELECT case_id, julianday(at) FROM events WHERE kind = ? AND at >= ?`, EventVisit, p.start)
+	return listsByCase[float64](ctx, s.r, "visits", `SELECT case_id, julianday(at) FROM events WHERE kind = ? AND at >= ?`, cases.EventVisit, p.start)
 }
 
 func orKey(v, k string) string {
@@ -1136,7 +1138,7 @@ func statsLinks(p Period, f StatsFilter, hasOpen bool) map[string]string {
 		}
 		return v.Encode()
 	}
-	closed := []string{"status", string(StatusClosed), "closed_from", p.From, "closed_to", p.To}
+	closed := []string{"status", string(cases.StatusClosed), "closed_from", p.From, "closed_to", p.To}
 	links := map[string]string{
 		"received":          with("from", p.From, "to", p.To, "received", "true"),
 		"closed":            with(closed...),
@@ -1152,9 +1154,3 @@ func statsLinks(p Period, f StatsFilter, hasOpen bool) map[string]string {
 	}
 	return links
 }
-
-// Now is the service's clock (tests and the demo set it).
-func (s *Service) Now() time.Time { return s.now() }
-
-// ChinaTime is t in China time, as the centre reads dates.
-func ChinaTime(t time.Time) time.Time { return t.In(chinaTime) }

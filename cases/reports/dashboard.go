@@ -1,4 +1,4 @@
-package cases
+package reports
 
 import (
 	"cmp"
@@ -6,23 +6,25 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"yidi/cases"
 )
 
 // DeskStatusCount is one cell of the leader's open-cases table.
 type DeskStatusCount struct {
-	Desk   string `db:"desk"`
-	Status Status `db:"status"`
-	Count  int    `db:"n"`
+	Desk   string       `db:"desk"`
+	Status cases.Status `db:"status"`
+	Count  int          `db:"n"`
 }
 
 // OpenCasesByDesk counts open cases per holding desk and status, for the
 // leader view (领导视图). Registered cases have no desk ("").
-func (s *Service) OpenCasesByDesk(ctx context.Context, a Actor) ([]DeskStatusCount, error) {
-	if a.Role != RoleLeader {
-		return nil, forbidden("只有领导可以查看全局统计")
+func (s *Service) OpenCasesByDesk(ctx context.Context, a cases.Actor) ([]DeskStatusCount, error) {
+	if a.Role != cases.RoleLeader {
+		return nil, cases.Forbidden("只有领导可以查看全局统计")
 	}
 	var rows []DeskStatusCount
-	open := openStatuses
+	open := cases.OpenStatuses()
 	args := make([]any, len(open))
 	for i, st := range open {
 		args[i] = string(st)
@@ -30,7 +32,7 @@ func (s *Service) OpenCasesByDesk(ctx context.Context, a Actor) ([]DeskStatusCou
 	// Grouped by the plain columns so the (status, desk) index yields the
 	// groups in order without a sort; NULL and '' desks merge below.
 	var raw []DeskStatusCount
-	err := s.store.r.SelectContext(ctx, &raw, s.store.r.Rebind(`
+	err := s.r.SelectContext(ctx, &raw, s.r.Rebind(`
 		SELECT COALESCE(desk, '') AS desk, status, COUNT(*) AS n FROM cases
 		WHERE status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)
 		GROUP BY status, desk`), args...)
@@ -60,11 +62,11 @@ type DeskWarningCount struct {
 
 // OpenWarningsByDesk counts open cases in yellow and red per holding desk
 // (registered cases have desk ""), for the leader view.
-func (s *Service) OpenWarningsByDesk(ctx context.Context, a Actor) ([]DeskWarningCount, error) {
-	if a.Role != RoleLeader {
-		return nil, forbidden("只有领导可以查看全局统计")
+func (s *Service) OpenWarningsByDesk(ctx context.Context, a cases.Actor) ([]DeskWarningCount, error) {
+	if a.Role != cases.RoleLeader {
+		return nil, cases.Forbidden("只有领导可以查看全局统计")
 	}
-	open := openStatuses
+	open := cases.OpenStatuses()
 	args := make([]any, len(open))
 	for i, st := range open {
 		args[i] = string(st)
@@ -73,7 +75,7 @@ func (s *Service) OpenWarningsByDesk(ctx context.Context, a Actor) ([]DeskWarnin
 	// warning <> '' is served by the partial index cases_warning_desk, which
 	// holds desk and status too; the unary + keeps SQLite from preferring a
 	// status index (all open cases).
-	err := s.store.r.SelectContext(ctx, &rows, s.store.r.Rebind(`
+	err := s.r.SelectContext(ctx, &rows, s.r.Rebind(`
 		SELECT COALESCE(desk, '') AS desk,
 			SUM(CASE WHEN warning = 'yellow' THEN 1 ELSE 0 END) AS yellow,
 			SUM(CASE WHEN warning = 'red' THEN 1 ELSE 0 END) AS red

@@ -1,4 +1,4 @@
-package cases_test
+package reports_test
 
 import (
 	"context"
@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 	"yidi/views"
 )
 
@@ -29,6 +30,16 @@ import (
 //	go test ./cases/ -run '^$' -bench 'StatsYear100k|ExportCases100k' -benchtime 10x
 //
 // Generating the file takes a few seconds and is not timed.
+
+// benchDSN is the store's DSN for its writer pool (cases/store.go).
+const benchDSN = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_txlock=immediate"
+
+var benchSurnames = []string{"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙"}
+var benchGiven = []string{"建国", "秀英", "志强", "桂兰", "海涛", "丽娟", "德明", "春梅", "永刚", "晓燕"}
+
+func benchName(n, salt int) string {
+	return benchSurnames[(n+salt)%len(benchSurnames)] + benchGiven[(n/len(benchSurnames)+salt)%len(benchGiven)]
+}
 
 var statsBenchOnce sync.Once
 var statsBenchDir string
@@ -184,11 +195,11 @@ func generateStatsYear(n int) (string, error) {
 func BenchmarkStatsYear100k(b *testing.B) {
 	svc, leader := statsBenchStore(b)
 	ctx := context.Background()
-	p, err := cases.ParsePeriod("2026", "", "", time.Now())
+	p, err := reports.ParsePeriod("2026", "", "", time.Now())
 	if err != nil {
 		b.Fatal(err)
 	}
-	st, err := svc.Stats(ctx, leader, p, cases.StatsFilter{})
+	st, err := reports.New(svc).Stats(ctx, leader, p, reports.StatsFilter{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -199,7 +210,7 @@ func BenchmarkStatsYear100k(b *testing.B) {
 	b.ResetTimer()
 	cpu := processCPU()
 	for b.Loop() {
-		if _, err := svc.Stats(ctx, leader, p, cases.StatsFilter{}); err != nil {
+		if _, err := reports.New(svc).Stats(ctx, leader, p, reports.StatsFilter{}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -248,7 +259,7 @@ func BenchmarkExportCases100k(b *testing.B) {
 			for b.Loop() {
 				out = 0
 				rows := func(yield func([]string) error) error {
-					return svc.EachCase(ctx, leader, cases.CaseListFilter{}, func(r cases.CaseRow) error {
+					return reports.New(svc).EachCase(ctx, leader, reports.CaseListFilter{}, func(r reports.CaseRow) error {
 						return yield([]string{r.Number, r.Title, string(r.Status), r.Desk, r.Category, r.Town,
 							r.CreatedAt.Format(time.DateTime), "", r.ClosureType, "", r.Parties})
 					})
