@@ -295,8 +295,8 @@ func cailTown(text string) string {
 // their place in the file: registered on a working day in office hours,
 // settled one to twelve weeks later, never after 2025.
 func cailDates(i int) (at, closedAt time.Time) {
-	first := time.Date(2019, 1, 1, 0, 0, 0, 0, chinaTime)
-	last := time.Date(2025, 12, 31, 17, 0, 0, 0, chinaTime)
+	first := time.Date(2019, 1, 1, 0, 0, 0, 0, ChinaZone)
+	last := time.Date(2025, 12, 31, 17, 0, 0, 0, ChinaZone)
 	days := int(last.Sub(first).Hours()/24) + 1
 	// 7919 is prime and coprime to the span: consecutive documents land far
 	// apart, and the first thousands hardly repeat a day.

@@ -37,7 +37,7 @@ func NewCalendar(days []CalendarDay) *Calendar {
 
 // IsWorkingDay reports whether the China date of t is a working day.
 func (c *Calendar) IsWorkingDay(t time.Time) bool {
-	t = t.In(chinaTime)
+	t = t.In(ChinaZone)
 	if d, ok := c.exceptions[t.Format(time.DateOnly)]; ok {
 		return d.Working
 	}
@@ -48,7 +48,7 @@ func (c *Calendar) IsWorkingDay(t time.Time) bool {
 // AddWorkingDays is the n-th working day after day (day itself not
 // counted), at midnight China time.
 func (c *Calendar) AddWorkingDays(day time.Time, n int) time.Time {
-	day = startOfDay(day)
+	day = StartOfDay(day)
 	for n > 0 {
 		day = day.AddDate(0, 0, 1)
 		if c.IsWorkingDay(day) {
@@ -61,7 +61,7 @@ func (c *Calendar) AddWorkingDays(day time.Time, n int) time.Time {
 // nextWorkingDay is day itself when it is a working day, else the first
 // working day after it.
 func (c *Calendar) nextWorkingDay(day time.Time) time.Time {
-	day = startOfDay(day)
+	day = StartOfDay(day)
 	for !c.IsWorkingDay(day) {
 		day = day.AddDate(0, 0, 1)
 	}
@@ -72,7 +72,7 @@ func (c *Calendar) nextWorkingDay(day time.Time) time.Time {
 // limit did not run. Natural days for calendar limits, working days for
 // working-day limits.
 func (c *Calendar) daysBetween(from, to time.Time, kind string) int {
-	from, to = startOfDay(from), startOfDay(to)
+	from, to = StartOfDay(from), StartOfDay(to)
 	n := 0
 	for d := from; d.Before(to); d = d.AddDate(0, 0, 1) {
 		if kind != DaysWorking || c.IsWorkingDay(d) {
@@ -82,36 +82,18 @@ func (c *Calendar) daysBetween(from, to time.Time, kind string) int {
 	return n
 }
 
-// startOfDay is midnight China time of t's China date.
-func startOfDay(t time.Time) time.Time {
-	t = t.In(chinaTime)
-	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, chinaTime)
-}
-
-// endOfDay is the last second of day's China date, in UTC: a limit "ends"
-// there, as the counters say "当日24时前".
-func endOfDay(day time.Time) time.Time {
-	return startOfDay(day).Add(24*time.Hour - time.Second).UTC()
-}
-
 // addMonths is the same day n months later, clamped to the month's end
 // (31 January + 1 month = 28 or 29 February), as 民法典 第二百零二条 counts
 // a month without a corresponding day.
 func addMonths(day time.Time, n int) time.Time {
-	day = startOfDay(day)
-	first := time.Date(day.Year(), day.Month()+time.Month(n), 1, 0, 0, 0, 0, chinaTime)
+	day = StartOfDay(day)
+	first := time.Date(day.Year(), day.Month()+time.Month(n), 1, 0, 0, 0, 0, ChinaZone)
 	last := first.AddDate(0, 1, -1).Day()
 	d := day.Day()
 	if d > last {
 		d = last
 	}
-	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, chinaTime)
-}
-
-// ParseDate reads a YYYY-MM-DD China date.
-func ParseDate(s string) (time.Time, bool) {
-	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), chinaTime)
-	return t, err == nil
+	return time.Date(first.Year(), first.Month(), d, 0, 0, 0, 0, ChinaZone)
 }
 
 // calendar answers the working-day calendar, cached for a minute (another

@@ -11,10 +11,6 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// China has no daylight saving time, so a fixed zone is exact and needs no
-// tzdata on the server.
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // How a limit counts. Calendar-day limits count natural days and, when the
 // last day is a weekend or public holiday, end on the first working day
 // after it (民事诉讼法 第八十五条: 期间届满的最后一日是法定休假日的，以法定休假日后
@@ -137,16 +133,16 @@ func ruleFor(rules []DeadlineRule, stage Status, desk string) (DeadlineRule, boo
 // stageDue is when a limit started at start ends, with extra days (extended
 // or suspended) of its kind added.
 func stageDue(cal *Calendar, start time.Time, length int, unit, kind string, extra int) time.Time {
-	day := startOfDay(start)
+	day := StartOfDay(start)
 	switch {
 	case unit == UnitMonth:
 		day = addMonths(day, length).AddDate(0, 0, extra)
 	case kind == DaysWorking:
-		return endOfDay(cal.AddWorkingDays(day, length+extra))
+		return dueAt(cal.AddWorkingDays(day, length+extra))
 	default:
 		day = day.AddDate(0, 0, length+extra)
 	}
-	return endOfDay(cal.nextWorkingDay(day))
+	return dueAt(cal.nextWorkingDay(day))
 }
 
 // yellowAt is the instant share of the time from start to due is used.
@@ -464,6 +460,3 @@ func (r *DeadlineRule) validate() error {
 	}
 	return maxLen("extension_note", r.ExtensionNote, 500)
 }
-
-// ChinaTime is t in China time, as the centre reads dates.
-func ChinaTime(t time.Time) time.Time { return t.In(chinaTime) }

@@ -103,7 +103,7 @@ func applyEscalate(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 	if !ok {
 		return nil, invalid("respond_by", "invalid_date", "答复期限应为YYYY-MM-DD格式的日期")
 	}
-	today := startOfDay(env.now)
+	today := StartOfDay(env.now)
 	if by.Before(today) {
 		return nil, invalid("respond_by", "date_in_past", "答复期限不能早于今天")
 	}
@@ -121,7 +121,7 @@ func applyEscalate(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 		basis += "；督办意见：" + note
 	}
 	d := &caseDeadline{CaseID: c.ID, Kind: DeadlineSupervision, Label: SupervisionLabel(r.Level) + "：要求按期答复",
-		Basis: basis, Unit: UnitDay, DaysKind: DaysCalendar, StartedAt: env.now, DueAt: endOfDay(by)}
+		Basis: basis, Unit: UnitDay, DaysKind: DaysCalendar, StartedAt: env.now, DueAt: dueAt(by)}
 	d.refresh(env.deadlines)
 	c.deadlines = append(c.deadlines, d)
 	c.Supervision = r.Level

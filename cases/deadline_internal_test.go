@@ -81,11 +81,11 @@ func TestDeadlineArithmeticOnThe2025And2026Calendars(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := stageDue(cal, day(tt.from), tt.length, tt.unit, tt.kind, 0)
-			want := endOfDay(day(tt.want))
+			want := dueAt(day(tt.want))
 			if !got.Equal(want) {
-				t.Errorf("due %s, want %s", got.In(chinaTime).Format(time.DateTime), want.In(chinaTime).Format(time.DateTime))
+				t.Errorf("due %s, want %s", got.In(ChinaZone).Format(time.DateTime), want.In(ChinaZone).Format(time.DateTime))
 			}
-			if h := got.In(chinaTime).Format("15:04:05"); h != "23:59:59" {
+			if h := got.In(ChinaZone).Format("15:04:05"); h != "23:59:59" {
 				t.Errorf("a limit ends at 23:59:59 China time, not %s", h)
 			}
 		})

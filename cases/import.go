@@ -163,7 +163,7 @@ func (s *Service) insertHistorical(ctx context.Context, tx *sqlx.Tx, a Actor, in
 		}
 		personIDs[i] = id
 	}
-	number, err := nextCaseNumber(ctx, tx, at.In(chinaTime).Year())
+	number, err := nextCaseNumber(ctx, tx, at.In(ChinaZone).Year())
 	if err != nil {
 		return "", err
 	}

@@ -262,7 +262,7 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 	if err != nil {
 		return nil, err
 	}
-	number, err := nextCaseNumber(ctx, tx, now.In(chinaTime).Year())
+	number, err := nextCaseNumber(ctx, tx, now.In(ChinaZone).Year())
 	if err != nil {
 		return nil, err
 	}

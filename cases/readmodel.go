@@ -1,7 +1,7 @@
 package cases
 
 // What the read models of cases/reports need of this package, and no more:
-// the reader pool, the error constructors, the open statuses and the zone.
+// the reader pool, the error constructors, and the open statuses.
 
 import (
 	"slices"
@@ -22,6 +22,3 @@ func Forbidden(msg string) *Error { return forbidden(msg) }
 
 // OpenStatuses are the statuses of a case still being handled.
 func OpenStatuses() []Status { return slices.Clone(openStatuses) }
-
-// ChinaZone is China time (UTC+8, no daylight saving).
-var ChinaZone = chinaTime

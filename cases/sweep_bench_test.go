@@ -25,7 +25,7 @@ func BenchmarkSweep100k(b *testing.B) {
 	}
 	defer store.Close()
 	svc := NewService(store)
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, chinaTime).UTC()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, ChinaZone).UTC()
 	const total, crossing = 100_000, 5_000
 	seedSweepCases(b, store, now, total, crossing)
 
@@ -116,7 +116,7 @@ func seedSweepCases(b testing.TB, store *Store, now time.Time, total, crossing i
 		if i > crossing {
 			started = now.Add(-time.Duration(i%10) * 24 * time.Hour) // a few days in: weeks to go
 		}
-		due := endOfDay(addMonths(started, 1))
+		due := dueAt(addMonths(started, 1))
 		yellow := yellowAt(started, due, DefaultWarnShare)
 		if _, err := caseStmt.ExecContext(ctx, i, fmt.Sprintf("YD-2026-%06d", i), due, user, started, started); err != nil {
 			b.Fatal(err)

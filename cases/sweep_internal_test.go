@@ -63,7 +63,7 @@ func sweepFixture(t *testing.T, clock time.Time, n int) (dir string, numbers []s
 // 2026 and answers the store, the case numbers and the first case.
 func openSweepFixture(t *testing.T, n int) (*Store, []string, *Case) {
 	t.Helper()
-	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime), n)
+	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, ChinaZone), n)
 	store, err := Open(context.Background(), dir)
 	if err != nil {
 		t.Fatal(err)
@@ -82,7 +82,7 @@ func TestSweepCrossesEachThresholdOnceEvenWhenTwoProcessesRunIt(t *testing.T) {
 	ctx := context.Background()
 	// Accepted Mon 12 Oct 2026 10:00 China time: due Thu 12 Nov 23:59:59;
 	// 80% of the time is used on Wed 6 Nov around 10:00.
-	accepted := time.Date(2026, 10, 12, 10, 0, 0, 0, chinaTime)
+	accepted := time.Date(2026, 10, 12, 10, 0, 0, 0, ChinaZone)
 	dir, numbers := sweepFixture(t, accepted, 20)
 
 	var svcs []*Service
@@ -133,19 +133,19 @@ func TestSweepCrossesEachThresholdOnceEvenWhenTwoProcessesRunIt(t *testing.T) {
 		return n
 	}
 
-	if got := sweepBoth(time.Date(2026, 11, 1, 9, 0, 0, 0, chinaTime)); got != (SweepResult{}) {
+	if got := sweepBoth(time.Date(2026, 11, 1, 9, 0, 0, 0, ChinaZone)); got != (SweepResult{}) {
 		t.Fatalf("before 80%% of the time nothing warns, got %+v", got)
 	}
-	if got := sweepBoth(time.Date(2026, 11, 7, 9, 0, 0, 0, chinaTime)); got != (SweepResult{Yellow: 20}) {
+	if got := sweepBoth(time.Date(2026, 11, 7, 9, 0, 0, 0, ChinaZone)); got != (SweepResult{Yellow: 20}) {
 		t.Fatalf("after 80%%: %+v, want 20 yellow in total", got)
 	}
-	if got := sweepBoth(time.Date(2026, 11, 7, 9, 1, 0, 0, chinaTime)); got != (SweepResult{}) {
+	if got := sweepBoth(time.Date(2026, 11, 7, 9, 1, 0, 0, ChinaZone)); got != (SweepResult{}) {
 		t.Fatalf("a second sweep wrote %+v", got)
 	}
-	if got := sweepBoth(time.Date(2026, 11, 13, 0, 0, 1, 0, chinaTime)); got != (SweepResult{Red: 20}) {
+	if got := sweepBoth(time.Date(2026, 11, 13, 0, 0, 1, 0, ChinaZone)); got != (SweepResult{Red: 20}) {
 		t.Fatalf("overdue: %+v, want 20 red", got)
 	}
-	if got := sweepBoth(time.Date(2026, 11, 20, 0, 0, 0, 0, chinaTime)); got != (SweepResult{}) {
+	if got := sweepBoth(time.Date(2026, 11, 20, 0, 0, 0, 0, ChinaZone)); got != (SweepResult{}) {
 		t.Fatalf("red is the last level, got %+v", got)
 	}
 	for _, n := range numbers {
@@ -180,7 +180,7 @@ func TestSweepJumpsStraightToRedWhenFirstSeenOverdue(t *testing.T) {
 	ctx := context.Background()
 	store, _, c := openSweepFixture(t, 1)
 	svc := NewService(store)
-	got, err := svc.SweepWarnings(ctx, time.Date(2026, 12, 1, 0, 0, 0, 0, chinaTime))
+	got, err := svc.SweepWarnings(ctx, time.Date(2026, 12, 1, 0, 0, 0, 0, ChinaZone))
 	if err != nil || got != (SweepResult{Red: 1}) {
 		t.Fatalf("%+v %v", got, err)
 	}
@@ -200,8 +200,8 @@ func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 	store, numbers, first := openSweepFixture(t, 3)
 	// A 督办 on the first case, due 5 Nov: overdue by the sweep on 7 Nov,
 	// and its threshold came before the stage limits' (6 Nov).
-	supDue := endOfDay(time.Date(2026, 11, 5, 0, 0, 0, 0, chinaTime)).UTC()
-	supStart := time.Date(2026, 11, 1, 9, 0, 0, 0, chinaTime).UTC()
+	supDue := dueAt(time.Date(2026, 11, 5, 0, 0, 0, 0, ChinaZone)).UTC()
+	supStart := time.Date(2026, 11, 1, 9, 0, 0, 0, ChinaZone).UTC()
 	if _, err := store.w.ExecContext(ctx, `INSERT INTO case_deadlines (case_id, kind, label, started_at, due_at, yellow_at, next_warn_at)
 		VALUES (?, 'supervision', '红牌督办：要求按期答复', ?, ?, ?, ?)`, first.ID, supStart, supDue, yellowAt(supStart, supDue, DefaultWarnShare), yellowAt(supStart, supDue, DefaultWarnShare)); err != nil {
 		t.Fatal(err)
@@ -210,7 +210,7 @@ func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 	if err := store.r.Get(&before, `SELECT MAX(seq) FROM events`); err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 11, 7, 9, 0, 0, 0, chinaTime)
+	now := time.Date(2026, 11, 7, 9, 0, 0, 0, ChinaZone)
 	res, err := NewService(store).SweepWarnings(ctx, now)
 	if err != nil || res != (SweepResult{Yellow: 3, Red: 1}) {
 		t.Fatalf("%+v %v", res, err)
@@ -307,7 +307,7 @@ func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 func TestSweepBacklogAcrossBatchesByTwoProcesses(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	now := time.Date(2026, 11, 23, 10, 0, 0, 0, chinaTime).UTC()
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, ChinaZone).UTC()
 	const total, crossing = 2*SweepBatch + 700, 2*SweepBatch + 300
 	var svcs []*Service
 	for i := 0; i < 2; i++ {
@@ -378,13 +378,13 @@ func TestSweepSpellsDueTimesAsGoDoes(t *testing.T) {
 		stored any       // as written
 		due    time.Time // as Go reads it back
 	}{
-		{time.Date(2026, 11, 5, 23, 59, 59, 999_900_000, chinaTime).UTC(), time.Date(2026, 11, 5, 23, 59, 59, 999_900_000, chinaTime)},
-		{time.Date(2026, 11, 4, 23, 59, 59, 999_999_999, chinaTime), time.Date(2026, 11, 4, 23, 59, 59, 999_999_999, chinaTime)},
+		{time.Date(2026, 11, 5, 23, 59, 59, 999_900_000, ChinaZone).UTC(), time.Date(2026, 11, 5, 23, 59, 59, 999_900_000, ChinaZone)},
+		{time.Date(2026, 11, 4, 23, 59, 59, 999_999_999, ChinaZone), time.Date(2026, 11, 4, 23, 59, 59, 999_999_999, ChinaZone)},
 		{time.Date(2026, 11, 3, 12, 30, 59, 999_600_000, time.UTC), time.Date(2026, 11, 3, 12, 30, 59, 999_600_000, time.UTC)},
 		{"2026-11-02 15:59:59.9996", time.Date(2026, 11, 2, 15, 59, 59, 999_600_000, time.UTC)},
 		{"2026-11-01 16:00:00+00:00", time.Date(2026, 11, 1, 16, 0, 0, 0, time.UTC)},
 	}
-	start := time.Date(2026, 10, 20, 9, 0, 0, 0, chinaTime).UTC()
+	start := time.Date(2026, 10, 20, 9, 0, 0, 0, ChinaZone).UTC()
 	for i, d := range dues {
 		if _, err := store.w.ExecContext(ctx, `INSERT INTO case_deadlines (case_id, kind, label, started_at, due_at, yellow_at, next_warn_at)
 			VALUES (?, 'supervision', ?, ?, ?, ?, ?)`, c.ID, fmt.Sprintf("督办%d", i), start, d.stored, start, start); err != nil {
@@ -395,7 +395,7 @@ func TestSweepSpellsDueTimesAsGoDoes(t *testing.T) {
 	if err := store.r.Get(&before, `SELECT MAX(seq) FROM events`); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := NewService(store).SweepWarnings(ctx, time.Date(2026, 11, 7, 9, 0, 0, 0, chinaTime)); err != nil {
+	if _, err := NewService(store).SweepWarnings(ctx, time.Date(2026, 11, 7, 9, 0, 0, 0, ChinaZone)); err != nil {
 		t.Fatal(err)
 	}
 	var got []struct {
@@ -409,7 +409,7 @@ func TestSweepSpellsDueTimesAsGoDoes(t *testing.T) {
 		t.Fatalf("%d warnings, want %d: %+v", len(got), len(dues), got)
 	}
 	for i, d := range dues {
-		body := fmt.Sprintf("已超期：督办%d（期限%s）", i, d.due.In(chinaTime).Format("2006-01-02"))
+		body := fmt.Sprintf("已超期：督办%d（期限%s）", i, d.due.In(ChinaZone).Format("2006-01-02"))
 		data := fmt.Sprintf(`{"deadline":"supervision","due":"%s","level":"red"}`, d.due.UTC().Format(time.RFC3339))
 		if got[i].Body != body || got[i].Data != data {
 			t.Errorf("due %v:\n got %s %s\nwant %s %s", d.stored, got[i].Body, got[i].Data, body, data)

@@ -201,8 +201,6 @@ func toDocument(d *cases.SearchDoc) map[string]any {
 	}
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 // createdKey spells a time so that string order is time order: a keyword
 // costs one term where a bleve date costs sixteen.
 func createdKey(t time.Time) string { return t.UTC().Format("20060102150405") }
@@ -225,7 +223,7 @@ func facetValues(d *cases.SearchDoc) []string {
 		fDesk + "=" + d.Desk,
 		fStatus + "=" + string(d.Status),
 		fTown + "=" + d.Town,
-		fMonth + "=" + d.CreatedAt.In(chinaTime).Format("2006-01"),
+		fMonth + "=" + d.CreatedAt.In(cases.ChinaZone).Format("2006-01"),
 	}
 }
 

@@ -25,7 +25,7 @@ type Query struct {
 	Status   string
 	Town     string
 	Month    string
-	From, To time.Time // on the intake date; zero means open
+	From, To time.Time // intake in [From, To) (To: cases.EndOfDay of the last day); zero means open
 	Page     int       // from 1
 	PerPage  int
 }
@@ -412,10 +412,10 @@ func filterQueries(q Query) ([]query.Query, error) {
 		out = append(out, t)
 	}
 	if !q.From.IsZero() || !q.To.IsZero() {
-		if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		if !q.From.IsZero() && !q.To.IsZero() && !q.To.After(q.From) {
 			return nil, invalidQuery("to", "结束日期不能早于开始日期")
 		}
-		inclusive := true
+		inclusive, exclusive := true, false
 		var from, to string
 		if !q.From.IsZero() {
 			from = createdKey(q.From)
@@ -423,7 +423,7 @@ func filterQueries(q Query) ([]query.Query, error) {
 		if !q.To.IsZero() {
 			to = createdKey(q.To)
 		}
-		r := bleve.NewTermRangeInclusiveQuery(from, to, &inclusive, &inclusive)
+		r := bleve.NewTermRangeInclusiveQuery(from, to, &inclusive, &exclusive)
 		r.SetField(fCreated)
 		out = append(out, r)
 	}

@@ -30,7 +30,7 @@ func similarFixture(t *testing.T) (*Index, docMap) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { ix.Close() })
-	at := time.Date(2026, 3, 2, 9, 0, 0, 0, chinaTime)
+	at := time.Date(2026, 3, 2, 9, 0, 0, 0, cases.ChinaZone)
 	mk := func(id int64, number, title, category, desk, summary, claims string) cases.SearchDoc {
 		return cases.SearchDoc{ID: id, Number: number, Title: title, Category: category, Desk: desk,
 			Status: cases.StatusInProgress, Summary: summary, Claims: claims, Town: "城关镇",

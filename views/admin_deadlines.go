@@ -131,7 +131,7 @@ func (s *server) calendarPage(c *fiber.Ctx, status int, year int, d *calendarDat
 	if a.Role != cases.RoleAdmin {
 		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以进入管理页面。")
 	}
-	now := s.svc.Now().In(chinaTime).Year()
+	now := s.svc.Now().In(cases.ChinaZone).Year()
 	if year < 2000 || year > 2100 {
 		year = now
 	}

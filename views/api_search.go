@@ -57,19 +57,20 @@ func intParam(c *fiber.Ctx, name string) (int, error) {
 	return n, nil
 }
 
-// dateParam reads YYYY-MM-DD as a day in China time; endOfDay makes "to"
-// include the whole day.
-func dateParam(c *fiber.Ctx, name string, endOfDay bool) (time.Time, error) {
+// dateParam reads YYYY-MM-DD as a day in China time: its start, or with
+// end its end (cases.EndOfDay, outside it), so a "to" day is included.
+func dateParam(c *fiber.Ctx, name string, end bool) (time.Time, error) {
 	v := c.Query(name)
 	if v == "" {
 		return time.Time{}, nil
 	}
-	t, err := time.ParseInLocation("2006-01-02", v, time.FixedZone("CST", 8*3600))
+	t, err := cases.ParseDay(name, v)
 	if err != nil {
+		// The search API's documented message (openapi.json).
 		return time.Time{}, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_date", Message: "日期格式应为 YYYY-MM-DD", Field: name}
 	}
-	if endOfDay {
-		t = t.Add(24*time.Hour - time.Nanosecond)
+	if end {
+		t = cases.EndOfDay(t)
 	}
 	return t, nil
 }

@@ -102,8 +102,8 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 	if d.Oldest, err = s.rep.ListCases(ctx, a, reports.CaseFilter{Open: true, Sort: "age", PerPage: 20}); err != nil {
 		return err
 	}
-	now := s.svc.Now().In(chinaTime)
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, chinaTime)
+	now := s.svc.Now().In(cases.ChinaZone)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, cases.ChinaZone)
 	if d.Repeats, err = s.rep.ListCases(ctx, a, reports.CaseFilter{Repeat: true, From: month, Sort: "new", PerPage: 20}); err != nil {
 		return err
 	}

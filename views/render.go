@@ -121,8 +121,6 @@ func (s *server) render(c *fiber.Ctx, status int, name string, p page) error {
 	return c.Status(status).Send(buf.Bytes())
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
 func (r *renderer) funcs() template.FuncMap {
 	return template.FuncMap{
 		"asset":       func(name string) string { return "/static/" + name + "?v=" + r.version[name] },
@@ -131,13 +129,13 @@ func (r *renderer) funcs() template.FuncMap {
 			if t.IsZero() {
 				return ""
 			}
-			return t.In(chinaTime).Format("2006-01-02 15:04")
+			return t.In(cases.ChinaZone).Format("2006-01-02 15:04")
 		},
 		"day": func(t *time.Time) string {
 			if t == nil || t.IsZero() {
 				return "—"
 			}
-			return t.In(chinaTime).Format("2006-01-02")
+			return t.In(cases.ChinaZone).Format("2006-01-02")
 		},
 		"ageDays":   func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
@@ -328,7 +326,7 @@ func dueText(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	t = t.In(chinaTime)
+	t = t.In(cases.ChinaZone)
 	if t.Hour() == 23 && t.Minute() == 59 {
 		return t.Format("2006年1月2日") + " 24:00 前"
 	}

@@ -99,7 +99,7 @@ func (s *server) statsPage(c *fiber.Ctx) error {
 		return s.errorPage(c, fiber.StatusForbidden, "统计分析仅供领导使用。")
 	}
 	ctx := c.UserContext()
-	now := s.svc.Now().In(chinaTime)
+	now := s.svc.Now().In(cases.ChinaZone)
 	f := statsForm{Kind: c.Query("kind", "month"), Month: c.Query("month", now.Format("2006-01")),
 		Year: c.Query("year", strconv.Itoa(now.Year())), Quarter: c.Query("quarter", strconv.Itoa((int(now.Month())+2)/3)),
 		From: c.Query("from"), To: c.Query("to"), Desk: c.Query("desk"), Category: c.Query("category"),

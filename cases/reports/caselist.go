@@ -69,12 +69,12 @@ func (f *CaseListFilter) Validate() error {
 		if s == "" {
 			return time.Time{}, nil
 		}
-		t, err := time.ParseInLocation("2006-01-02", s, cases.ChinaZone)
+		t, err := cases.ParseDay(field, s)
 		if err != nil {
-			return t, cases.Invalid(field, "invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-11-01")
+			return t, err
 		}
 		if next {
-			t = t.AddDate(0, 0, 1)
+			t = cases.EndOfDay(t)
 		}
 		return t.UTC(), nil
 	}

@@ -182,13 +182,6 @@ const periodErr = "统计期间应为 2026、2026-Q4 或 2026-11 这样的年份
 // ParsePeriod reads period (YYYY, YYYY-Qn, YYYY-MM) or from/to (YYYY-MM-DD);
 // with none of them, the current month so far.
 func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
-	day := func(field, s string) (time.Time, error) {
-		t, err := time.ParseInLocation("2006-01-02", s, cases.ChinaZone)
-		if err != nil {
-			return t, cases.Invalid(field, "invalid_date", "日期格式应为 YYYY-MM-DD，例如 2026-11-01")
-		}
-		return t, nil
-	}
 	var p Period
 	var first, last time.Time
 	switch {
@@ -233,10 +226,10 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 			return p, cases.Invalid("to", "required", "请填写截止日期")
 		}
 		var err error
-		if first, err = day("from", from); err != nil {
+		if first, err = cases.ParseDay("from", from); err != nil {
 			return p, err
 		}
-		if last, err = day("to", to); err != nil {
+		if last, err = cases.ParseDay("to", to); err != nil {
 			return p, err
 		}
 		if last.Before(first) {

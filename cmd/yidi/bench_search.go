@@ -250,7 +250,7 @@ func buildFTS(ctx context.Context, svc *cases.Service, path string, out io.Write
 		for i := range docs {
 			d := &docs[i]
 			if _, err := ins.ExecContext(ctx, d.ID, ftsBody(d), d.Category, d.Desk, string(d.Status), d.Town,
-				d.CreatedAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01")); err != nil {
+				d.CreatedAt.In(cases.ChinaZone).Format("2006-01")); err != nil {
 				db.Close()
 				return nil, err
 			}

@@ -48,7 +48,7 @@ var demoDeskNames = map[string]string{
 const demoSeed = 20260823
 
 // demoZone is China Standard Time; the centre works 8:30–17:30.
-var demoZone = time.FixedZone("CST", 8*3600)
+var demoZone = cases.ChinaZone
 
 // seedDemo creates the demo users and ~60 demo cases when the database has no
 // cases yet; it prints the demo logins (username, password, role, desk) to
