@@ -49,7 +49,6 @@ import (
 	"cmp"
 	"context"
 	"database/sql/driver"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -58,10 +57,10 @@ import (
 	"slices"
 	"sort"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sync/errgroup"
 
 	"yidi/cases"
 )
@@ -308,13 +307,37 @@ func timeJD(t time.Time) float64 {
 // statsScan reads case_stats (migration 00014), one row a case, in case
 // order: what triggers derived from the case, its rating and its parties
 // in the transaction that changed them. Every value boxed by database/sql
-// costs an allocation, so the small ones travel as one number: on-time (0
-// unknown, 1 late, 2 on time) + 3·past its deadline + 6·rating score (0:
-// none) + 36·key id. A case not closed has close 0; applicant is the
-// person_id of the single applicant, 0 for none, -1 for several
-// (statsApplicants reads those).
-const statsScan = `SELECT case_id, created, closed, flags + 3 * COALESCE(deadline < ?, 0) + 36 * key_id, applicant
-	FROM case_stats WHERE case_id >= ? AND case_id < ? ORDER BY case_id`
+// costs an allocation, so the small ones travel as one number, a
+// statsFlags. A case not closed has close 0; applicant is the person_id of
+// the single applicant, 0 for none, -1 for several (statsApplicants reads
+// those).
+var statsScan = fmt.Sprintf(`SELECT case_id, created, closed, flags + %d * COALESCE(deadline < ?, 0) + %d * key_id, applicant
+	FROM case_stats WHERE case_id >= ? AND case_id < ? ORDER BY case_id`, pastDeadlineUnit, keyUnit)
+
+// statsFlags is the packed number of statsScan: on-time (onTimeUnknown,
+// onTimeLate, onTimeYes) + pastDeadlineUnit · past its deadline (0, 1) +
+// scoreUnit · rating score (0 none, 1–5) + keyUnit · stats key id.
+// case_stats.flags (migration 00014) holds on-time + scoreUnit · score.
+type statsFlags int64
+
+// Each unit is the product of the ranges of the parts below it.
+const (
+	pastDeadlineUnit = 3                    // on-time: 3 values
+	scoreUnit        = 2 * pastDeadlineUnit // past its deadline: 2
+	keyUnit          = 6 * scoreUnit        // score: 6
+)
+
+// On-time values of a closed case.
+const (
+	onTimeUnknown = 0 // the stage had no time limit
+	onTimeLate    = 1
+	onTimeYes     = 2
+)
+
+func (f statsFlags) onTime() int64      { return int64(f) % pastDeadlineUnit }
+func (f statsFlags) pastDeadline() bool { return int64(f)%scoreUnit/pastDeadlineUnit == 1 }
+func (f statsFlags) score() int64       { return int64(f) % keyUnit / scoreUnit }
+func (f statsFlags) key() int64         { return int64(f) / keyUnit }
 
 // Stats computes the statistics for a leader.
 //
@@ -326,360 +349,374 @@ const statsScan = `SELECT case_id, created, closed, flags + 3 * COALESCE(deadlin
 // itself, and p90 and the returning applicants need per-case values
 // anyway. The filter is applied in Go, because an applicant who comes back
 // counts whatever desk, category or town the new case has.
+//
+// Three steps: statsRead (the scan and the side reads, at once),
+// accumulate (each case into its groups), rows (the groups into figures).
 func (s *Service) Stats(ctx context.Context, a cases.Actor, p Period, f StatsFilter) (*Stats, error) {
 	if a.Role != cases.RoleLeader {
 		return nil, cases.Forbidden("只有领导可以查看统计")
 	}
 	now := s.cases.Now().UTC()
-	nowJD := timeJD(now)
-	startJD, endJD := timeJD(p.start), timeJD(p.end)
-	laterJD := timeJD(p.end.AddDate(0, 0, 181))
-	r := s.r
-
-	// What is needed only after the scan is read meanwhile, on other
-	// reader connections: visits; the reopened cases; the red cases and the
-	// cases with several applicants.
-	type visitResult struct {
-		visits map[int64][]float64
-		err    error
+	in, err := s.statsRead(ctx, p, timeJD(now))
+	if err != nil {
+		return nil, err
 	}
-	visitc := make(chan visitResult, 1)
-	go func() {
-		v, err := s.statsVisits(ctx, p)
-		visitc <- visitResult{v, err}
-	}()
-	type reopenResult struct {
-		reopened map[int64]*reopenInfo
-		err      error
-	}
-	reopenc := make(chan reopenResult, 1)
-	go func() {
-		ro, err := s.statsReopened(ctx)
-		reopenc <- reopenResult{ro, err}
-	}()
-	type sideResult struct {
-		red        map[int64]bool
-		applicants map[int64][]int64
-		err        error
-	}
-	sidec := make(chan sideResult, 1)
-	go func() {
-		var sr sideResult
-		sr.red, sr.err = s.statsRed(ctx)
-		if sr.err == nil {
-			sr.applicants, sr.err = s.statsApplicants(ctx)
+	acc := newStatsAccumulator(p, f, now, in, func() (map[int64]*statsKey, error) { return s.statsKeys(ctx) })
+	for _, part := range in.parts {
+		for i := range part {
+			if err := acc.add(&part[i]); err != nil {
+				return nil, err
+			}
 		}
-		sidec <- sr
-	}()
+	}
+	acc.finish()
+	return acc.stats(), nil
+}
 
-	// The scan, split by case id over statsScanParts reader connections
-	// running at once, each reading its own stretch of the table.
-	// (Two subqueries: SQLite finds a lone MIN or MAX at an end of the
-	// table, both in one SELECT by reading all of it.)
+// statsInput is what statsRead brings: the scan in stretches of case ids,
+// and what the accumulation looks up.
+type statsInput struct {
+	parts      [][]statsRow
+	maxID      int64
+	keys       map[int64]*statsKey
+	desks      []cases.Desk
+	cats       []cases.Category
+	visits     map[int64][]float64 // visit times by case, since the period began
+	reopened   map[int64]*reopenInfo
+	red        map[int64]bool    // cases with a red warning
+	applicants map[int64][]int64 // of the cases with several
+}
+
+// statsRead runs the scan, split by case id over statsScanParts reader
+// connections each reading its own stretch of the table, and the side
+// reads on other connections meanwhile.
+func (s *Service) statsRead(ctx context.Context, p Period, nowJD float64) (*statsInput, error) {
+	// Two subqueries: SQLite finds a lone MIN or MAX at an end of the
+	// table, both in one SELECT by reading all of it.
 	var lo, hi int64
-	if err := r.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(case_id) FROM case_stats), 0),
+	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(case_id) FROM case_stats), 0),
 		COALESCE((SELECT MAX(case_id) FROM case_stats), -1)`).Scan(&lo, &hi); err != nil {
-		<-visitc
-		<-reopenc
-		<-sidec
 		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
 	}
-	parts := make([][]statsRow, statsScanParts)
-	errs := make([]error, statsScanParts+3)
-	var wg sync.WaitGroup
+	in := &statsInput{parts: make([][]statsRow, statsScanParts), maxID: hi}
+	g, ctx := errgroup.WithContext(ctx)
+	scan := s.r.Rebind(statsScan)
 	for part := range statsScanParts {
 		from := lo + (hi+1-lo)*int64(part)/int64(statsScanParts)
 		to := lo + (hi+1-lo)*int64(part+1)/int64(statsScanParts)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			parts[part], errs[part] = scanStatsRows(ctx, r, r.Rebind(statsScan), nowJD, from, to)
-		}()
+		g.Go(func() (err error) {
+			in.parts[part], err = scanStatsRows(ctx, s.r, scan, nowJD, from, to)
+			return err
+		})
 	}
-
-	desks, err := s.cases.Desks(ctx)
-	if err != nil {
-		errs[statsScanParts] = err
-	}
-	cats, err := s.cases.Categories(ctx)
-	if err != nil {
-		errs[statsScanParts] = err
-	}
-	rawKeys, err := s.statsKeys(ctx)
-	if err != nil {
-		errs[statsScanParts] = err
-	}
-	wg.Wait()
-	rr := <-reopenc
-	sr := <-sidec
-	errs[statsScanParts+1], errs[statsScanParts+2] = rr.err, sr.err
-	if err := errors.Join(errs...); err != nil {
-		<-visitc
+	g.Go(func() (err error) { in.visits, err = s.statsVisits(ctx, p); return err })
+	g.Go(func() (err error) { in.reopened, err = s.statsReopened(ctx); return err })
+	g.Go(func() (err error) {
+		// Both small: one connection is enough.
+		if in.red, err = s.statsRed(ctx); err != nil {
+			return err
+		}
+		in.applicants, err = s.statsApplicants(ctx)
+		return err
+	})
+	g.Go(func() (err error) {
+		if in.desks, err = s.cases.Desks(ctx); err != nil {
+			return err
+		}
+		if in.cats, err = s.cases.Categories(ctx); err != nil {
+			return err
+		}
+		in.keys, err = s.statsKeys(ctx)
+		return err
+	})
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	reopened, red, multi := rr.reopened, sr.red, sr.applicants
-	// Case ids are dense: a bit per id says which were ever reopened
-	// quicker than the map.
-	isReopened := make([]bool, max(hi+1, 0))
-	for id := range reopened {
-		if id >= 0 && id < int64(len(isReopened)) {
-			isReopened[id] = true
-		}
-	}
+	return in, nil
+}
 
-	total := newAcc(true)
-	byMonth := map[string]*statsAcc{}
-	byDesk, byCat, byTown := map[string]*statsAcc{}, map[string]*statsAcc{}, map[string]*statsAcc{}
-	group := func(m map[string]*statsAcc, k string, hasOpen bool) *statsAcc {
-		a := m[k]
-		if a == nil {
-			a = newAcc(hasOpen)
-			m[k] = a
-		}
-		return a
-	}
+// statsAccumulator counts the cases of one statistics query into groups.
+type statsAccumulator struct {
+	p                              Period
+	f                              StatsFilter
+	now                            time.Time
+	nowJD, startJD, endJD, laterJD float64
+	in                             *statsInput
+
+	total                          *statsAcc
+	byMonth, byDesk, byCat, byTown map[string]*statsAcc
 	// Every day counted into a month lies in the period: China-time day
-	// number − the first one → its month's group.
-	firstDay := int(math.Floor(startJD + 0.5 + 8.0/24))
-	months := make([]*statsAcc, int(math.Floor(endJD+0.5+8.0/24))-firstDay+1)
-	monthOf := func(jd float64) *statsAcc {
-		day := int(math.Floor(jd+0.5+8.0/24)) - firstDay
-		if day < 0 || day >= len(months) {
-			return group(byMonth, jdTime(jd).In(cases.ChinaZone).Format("2006-01"), false)
-		}
-		a := months[day]
-		if a == nil {
-			a = group(byMonth, jdTime(jd).In(cases.ChinaZone).Format("2006-01"), false)
-			months[day] = a
-		}
-		return a
-	}
+	// number − firstDay → its month's group.
+	months   []*statsAcc
+	firstDay int
 	// The key ids are small and dense: a slice finds them quicker than
 	// the map.
-	var keyAt []*statsKey
-	useKeys := func(raw map[int64]*statsKey) {
-		rawKeys, keyAt = raw, nil
-		var maxKey int64
-		for id, k := range raw {
-			maxKey = max(maxKey, id)
-			k.closureIdx = closureIndex(k.closure)
-			k.open = slices.Contains(cases.OpenStatuses(), k.status)
-			k.match = (f.Desk == "" || f.Desk == k.desk) && (f.Category == "" || f.Category == k.category) && (f.Town == "" || f.Town == k.town)
-			if k.match {
-				k.accs = [4]*statsAcc{total, group(byDesk, k.desk, true), group(byCat, k.category, true), group(byTown, k.town, true)}
-			}
-		}
-		if maxKey < 1<<20 {
-			keyAt = make([]*statsKey, maxKey+1)
-			for id, k := range raw {
-				keyAt[id] = k
-			}
-		}
-	}
-	useKeys(rawKeys)
-	reread := false
-	var keyOf func(id int64) (*statsKey, error)
-	keyOf = func(id int64) (*statsKey, error) {
-		var k *statsKey
-		if id >= 0 && id < int64(len(keyAt)) {
-			k = keyAt[id]
-		} else {
-			k = rawKeys[id]
-		}
-		if k == nil && !reread {
-			// A key added while the scan ran (keys are only ever
-			// added): read them again, once.
-			reread = true
-			raw, err := s.statsKeys(ctx)
-			if err != nil {
-				return nil, err
-			}
-			useKeys(raw)
-			return keyOf(id)
-		}
-		if k == nil {
-			return nil, fmt.Errorf("store: statistics key %d is missing", id)
-		}
-		return k, nil
-	}
+	keyAt      []*statsKey
+	rereadKeys func() (map[int64]*statsKey, error) // nil once used
+	// Case ids are dense: a bit per id says which were ever reopened
+	// quicker than the map.
+	isReopened []bool
 
-	n := 0
-	for _, part := range parts {
-		n += len(part)
-	}
 	// Closed cases of the period wait for the returning applicants: their
 	// groups, and the smallest gap after closing at which one came back.
-	type pendingRepeat struct {
-		id     int64
-		closed float64
-		days   float64
-		gap    float64
-		accs   [5]*statsAcc
-	}
-	pending := make([]pendingRepeat, 0, n)
+	pending []pendingRepeat
 	// The applicants of each closed case of the period, at its close.
-	type closedApplicant struct {
-		person  int64
-		pending int
-	}
-	closes := make([]closedApplicant, 0, n)
+	closes []closedApplicant
 	// Every applicant's intakes (cases not declined).
-	intakes := make([]intake, 0, n)
-	var one [1]int64
-	for _, part := range parts {
-		for i := range part {
-			row := &part[i]
-			id, created := row.id, row.created
-			k, err := keyOf(row.key)
-			if err != nil {
-				<-visitc
-				return nil, err
-			}
-			var ri *reopenInfo
-			if id >= 0 && id < int64(len(isReopened)) && isReopened[id] {
-				ri = reopened[id]
-			}
-			if !(created >= startJD && created < laterJD || row.closed != 0 && row.closed >= startJD && row.closed < endJD ||
-				k.open || ri != nil) {
-				continue // not touched by the period
-			}
-			var applicants []int64
-			switch {
-			case row.applicant > 0:
-				one[0] = row.applicant
-				applicants = one[:]
-			case row.applicant < 0:
-				applicants = multi[id]
-			}
-			if k.status != cases.StatusDeclined {
-				for _, person := range applicants {
-					intakes = append(intakes, intake{person, created})
-				}
-			}
-			if !k.match {
-				continue
-			}
-			accs := k.accs
-			if created >= startJD && created < endJD && k.status != cases.StatusSubmitted && k.status != cases.StatusDeclined {
-				for _, a := range accs {
-					a.received++
-				}
-				monthOf(created).received++
-			}
-			if k.status == cases.StatusClosed && row.closed != 0 && row.closed >= startJD && row.closed < endJD {
-				closed := row.closed
-				pr := pendingRepeat{id: id, closed: closed, days: closed - created, gap: math.Inf(1)}
-				copy(pr.accs[:], accs[:])
-				pr.accs[4] = monthOf(closed)
-				onTime, score := row.flags%3, row.flags/6
-				for _, a := range pr.accs {
-					a.addClosed(k.closureIdx, onTime, score)
-				}
-				pending = append(pending, pr)
-				for _, person := range applicants {
-					closes = append(closes, closedApplicant{person, len(pending) - 1})
-				}
-			}
-			var firstClose, firstReopen *float64
-			if row.closed != 0 {
-				firstClose = &row.closed
-			}
-			if ri != nil {
-				firstClose, firstReopen = ri.firstClose, ri.firstReopen
-			}
-			if firstClose != nil && *firstClose >= startJD && *firstClose < endJD {
-				for _, a := range accs {
-					a.addReopen(*firstClose, firstReopen, nowJD)
-				}
-				monthOf(*firstClose).addReopen(*firstClose, firstReopen, nowJD)
-			}
-			if k.open {
-				overdue := row.flags%6/3 == 1 || red[id]
-				for _, a := range accs {
-					a.open++
-					if overdue {
-						a.overdue++
-					}
-				}
-			}
-		}
-	}
-	// Days to close: sorted once, then handed to each group in that order,
-	// so every group's list is sorted without sorting it again.
-	days := make([]float64, len(pending))
-	for i := range pending {
-		days[i] = pending[i].days
-	}
-	for _, m := range []map[string]*statsAcc{byMonth, byDesk, byCat, byTown, {"": total}} {
-		for _, a := range m {
-			a.days = make([]float64, 0, a.closed)
-		}
-	}
-	for _, i := range sortedOrder(days) {
-		for _, a := range pending[i].accs {
-			a.days = append(a.days, pending[i].days)
-		}
-	}
+	intakes []intake
+}
 
-	// The first later intake of the same applicant: the intakes grouped by
-	// applicant, each close looking through its applicant's few.
-	byPerson := groupIntakes(intakes)
-	for _, c := range closes {
-		pr := &pending[c.pending]
-		for _, at := range byPerson.of(c.person) {
-			if at > pr.closed && at-pr.closed < pr.gap {
-				pr.gap = at - pr.closed
+type pendingRepeat struct {
+	id     int64
+	closed float64
+	days   float64
+	gap    float64
+	accs   [5]*statsAcc // total, desk, category, town, month
+}
+
+type closedApplicant struct {
+	person  int64
+	pending int // index in pending
+}
+
+func newStatsAccumulator(p Period, f StatsFilter, now time.Time, in *statsInput, rereadKeys func() (map[int64]*statsKey, error)) *statsAccumulator {
+	x := &statsAccumulator{p: p, f: f, now: now, in: in, rereadKeys: rereadKeys,
+		nowJD: timeJD(now), startJD: timeJD(p.start), endJD: timeJD(p.end), laterJD: timeJD(p.end.AddDate(0, 0, 181)),
+		total: newAcc(true), byMonth: map[string]*statsAcc{}, byDesk: map[string]*statsAcc{}, byCat: map[string]*statsAcc{}, byTown: map[string]*statsAcc{}}
+	x.firstDay = chinaDay(x.startJD)
+	x.months = make([]*statsAcc, chinaDay(x.endJD)-x.firstDay+1)
+	x.useKeys(in.keys)
+	x.isReopened = make([]bool, max(in.maxID+1, 0))
+	for id := range in.reopened {
+		if id >= 0 && id < int64(len(x.isReopened)) {
+			x.isReopened[id] = true
+		}
+	}
+	n := 0
+	for _, part := range in.parts {
+		n += len(part)
+	}
+	x.pending = make([]pendingRepeat, 0, n)
+	x.closes = make([]closedApplicant, 0, n)
+	x.intakes = make([]intake, 0, n)
+	return x
+}
+
+// chinaDay is the number of the China-time day of jd.
+func chinaDay(jd float64) int { return int(math.Floor(jd + 0.5 + 8.0/24)) }
+
+func group(m map[string]*statsAcc, k string, hasOpen bool) *statsAcc {
+	a := m[k]
+	if a == nil {
+		a = newAcc(hasOpen)
+		m[k] = a
+	}
+	return a
+}
+
+// monthOf is the group of the month of jd.
+func (x *statsAccumulator) monthOf(jd float64) *statsAcc {
+	day := chinaDay(jd) - x.firstDay
+	if day < 0 || day >= len(x.months) {
+		return group(x.byMonth, jdTime(jd).In(cases.ChinaZone).Format("2006-01"), false)
+	}
+	a := x.months[day]
+	if a == nil {
+		a = group(x.byMonth, jdTime(jd).In(cases.ChinaZone).Format("2006-01"), false)
+		x.months[day] = a
+	}
+	return a
+}
+
+// useKeys prepares the keys: what they are, whether they pass the filter
+// and their groups.
+func (x *statsAccumulator) useKeys(raw map[int64]*statsKey) {
+	x.in.keys, x.keyAt = raw, nil
+	var maxKey int64
+	f := x.f
+	open := cases.OpenStatuses()
+	for id, k := range raw {
+		maxKey = max(maxKey, id)
+		k.closureIdx = closureIndex(k.closure)
+		k.open = slices.Contains(open, k.status)
+		k.match = (f.Desk == "" || f.Desk == k.desk) && (f.Category == "" || f.Category == k.category) && (f.Town == "" || f.Town == k.town)
+		if k.match {
+			k.accs = [4]*statsAcc{x.total, group(x.byDesk, k.desk, true), group(x.byCat, k.category, true), group(x.byTown, k.town, true)}
+		}
+	}
+	if maxKey < 1<<20 {
+		x.keyAt = make([]*statsKey, maxKey+1)
+		for id, k := range raw {
+			x.keyAt[id] = k
+		}
+	}
+}
+
+func (x *statsAccumulator) keyOf(id int64) (*statsKey, error) {
+	var k *statsKey
+	if id >= 0 && id < int64(len(x.keyAt)) {
+		k = x.keyAt[id]
+	} else {
+		k = x.in.keys[id]
+	}
+	if k == nil && x.rereadKeys != nil {
+		// A key added while the scan ran (keys are only ever added): read
+		// them again, once.
+		raw, err := x.rereadKeys()
+		x.rereadKeys = nil
+		if err != nil {
+			return nil, err
+		}
+		x.useKeys(raw)
+		return x.keyOf(id)
+	}
+	if k == nil {
+		return nil, fmt.Errorf("store: statistics key %d is missing", id)
+	}
+	return k, nil
+}
+
+// add counts one case of the scan.
+func (x *statsAccumulator) add(row *statsRow) error {
+	id, created := row.id, row.created
+	k, err := x.keyOf(row.flags.key())
+	if err != nil {
+		return err
+	}
+	var ri *reopenInfo
+	if id >= 0 && id < int64(len(x.isReopened)) && x.isReopened[id] {
+		ri = x.in.reopened[id]
+	}
+	closedIn := row.closed != 0 && row.closed >= x.startJD && row.closed < x.endJD
+	if !(created >= x.startJD && created < x.laterJD || closedIn || k.open || ri != nil) {
+		return nil // not touched by the period
+	}
+	var one [1]int64
+	var applicants []int64
+	switch {
+	case row.applicant > 0:
+		one[0] = row.applicant
+		applicants = one[:]
+	case row.applicant < 0:
+		applicants = x.in.applicants[id]
+	}
+	if k.status != cases.StatusDeclined {
+		for _, person := range applicants {
+			x.intakes = append(x.intakes, intake{person, created})
+		}
+	}
+	if !k.match {
+		return nil
+	}
+	accs := k.accs
+	if created >= x.startJD && created < x.endJD && k.status != cases.StatusSubmitted && k.status != cases.StatusDeclined {
+		for _, a := range accs {
+			a.received++
+		}
+		x.monthOf(created).received++
+	}
+	if k.status == cases.StatusClosed && closedIn {
+		pr := pendingRepeat{id: id, closed: row.closed, days: row.closed - created, gap: math.Inf(1)}
+		copy(pr.accs[:], accs[:])
+		pr.accs[4] = x.monthOf(row.closed)
+		for _, a := range pr.accs {
+			a.addClosed(k.closureIdx, row.flags.onTime(), row.flags.score(), pr.days)
+		}
+		x.pending = append(x.pending, pr)
+		for _, person := range applicants {
+			x.closes = append(x.closes, closedApplicant{person, len(x.pending) - 1})
+		}
+	}
+	var firstClose, firstReopen *float64
+	if row.closed != 0 {
+		firstClose = &row.closed
+	}
+	if ri != nil {
+		firstClose, firstReopen = ri.firstClose, ri.firstReopen
+	}
+	if firstClose != nil && *firstClose >= x.startJD && *firstClose < x.endJD {
+		for _, a := range accs {
+			a.addReopen(*firstClose, firstReopen, x.nowJD)
+		}
+		x.monthOf(*firstClose).addReopen(*firstClose, firstReopen, x.nowJD)
+	}
+	if k.open {
+		overdue := row.flags.pastDeadline() || x.in.red[id]
+		for _, a := range accs {
+			a.open++
+			if overdue {
+				a.overdue++
 			}
 		}
 	}
-	vr := <-visitc
-	if vr.err != nil {
-		return nil, vr.err
+	return nil
+}
+
+// finish looks, for each closed case of the period, for its applicant's
+// return: a later intake of the same person, or a visit on the case.
+func (x *statsAccumulator) finish() {
+	// The intakes grouped by applicant, each close looking through its
+	// applicant's few.
+	byPerson := groupIntakes(x.intakes)
+	for _, c := range x.closes {
+		pr := &x.pending[c.pending]
+		for _, at := range byPerson.of(c.person) {
+			pr.cameBack(at)
+		}
 	}
 	// Visits after closing: pending is in case order.
-	for id, visits := range vr.visits {
-		i, ok := slices.BinarySearchFunc(pending, id, func(pr pendingRepeat, id int64) int { return cmp.Compare(pr.id, id) })
-		for ; ok && i < len(pending) && pending[i].id == id; i++ {
-			pr := &pending[i]
+	for id, visits := range x.in.visits {
+		i, ok := slices.BinarySearchFunc(x.pending, id, func(pr pendingRepeat, id int64) int { return cmp.Compare(pr.id, id) })
+		for ; ok && i < len(x.pending) && x.pending[i].id == id; i++ {
 			for _, v := range visits {
-				if v > pr.closed && v-pr.closed < pr.gap {
-					pr.gap = v - pr.closed
-				}
+				x.pending[i].cameBack(v)
 			}
 		}
 	}
-	for _, pr := range pending {
+	for _, pr := range x.pending {
 		for _, a := range pr.accs {
-			a.addRepeat(pr.closed, pr.gap, nowJD)
+			a.addRepeat(pr.closed, pr.gap, x.nowJD)
 		}
 	}
+}
 
-	st := &Stats{Period: p, Filters: f, AsOf: now}
-	st.Figures = total.figures(p, f)
-	// Every month of the period, in order, even empty ones.
-	for m := time.Date(p.start.In(cases.ChinaZone).Year(), p.start.In(cases.ChinaZone).Month(), 1, 0, 0, 0, 0, cases.ChinaZone); m.Before(p.end); m = m.AddDate(0, 1, 0) {
+// cameBack notes a return of the applicant at jd.
+func (pr *pendingRepeat) cameBack(jd float64) {
+	if jd > pr.closed && jd-pr.closed < pr.gap {
+		pr.gap = jd - pr.closed
+	}
+}
+
+// stats turns the groups into the answer: the totals, and every month of
+// the period (in order, even empty ones), desk, category and town.
+func (x *statsAccumulator) stats() *Stats {
+	p, f := x.p, x.f
+	st := &Stats{Period: p, Filters: f, AsOf: x.now}
+	st.Figures = x.total.figures(p, f)
+	start := p.start.In(cases.ChinaZone)
+	for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, cases.ChinaZone); m.Before(p.end); m = m.AddDate(0, 1, 0) {
 		k := m.Format("2006-01")
-		a := group(byMonth, k, false)
 		mp := p
 		mp.start, mp.end = maxTime(m.UTC(), p.start), minTime(m.AddDate(0, 1, 0).UTC(), p.end)
-		mp.From, mp.To = mp.start.In(cases.ChinaZone).Format("2006-01-02"), mp.end.Add(-time.Hour).In(cases.ChinaZone).Format("2006-01-02")
-		st.Breakdown.Month = append(st.Breakdown.Month, StatsRow{Key: k, Label: fmt.Sprintf("%d年%d月", m.Year(), int(m.Month())), Figures: a.figures(mp, f)})
+		mp.From, mp.To = mp.start.In(cases.ChinaZone).Format(cases.DayLayout), mp.end.Add(-time.Hour).In(cases.ChinaZone).Format(cases.DayLayout)
+		st.Breakdown.Month = append(st.Breakdown.Month, StatsRow{Key: k, Label: fmt.Sprintf("%d年%d月", m.Year(), int(m.Month())),
+			Figures: group(x.byMonth, k, false).figures(mp, f)})
 	}
 	deskName := map[string]string{"": "未分流"}
-	for _, d := range desks {
+	for _, d := range x.in.desks {
 		deskName[d.Code] = d.Name
 	}
 	catName := map[string]string{}
-	for _, c := range cats {
+	for _, c := range x.in.cats {
 		catName[c.Code] = c.Name
 	}
-	st.Breakdown.Desk = rowsOf(byDesk, p, f, func(k string) string { return orKey(deskName[k], k) },
+	st.Breakdown.Desk = rowsOf(x.byDesk, p, f, func(k string) string { return orKey(deskName[k], k) },
 		func(f StatsFilter, k string) StatsFilter { f.Desk = k; return f })
-	st.Breakdown.Category = rowsOf(byCat, p, f, func(k string) string { return orKey(catName[k], k) },
+	st.Breakdown.Category = rowsOf(x.byCat, p, f, func(k string) string { return orKey(catName[k], k) },
 		func(f StatsFilter, k string) StatsFilter { f.Category = k; return f })
-	st.Breakdown.Town = rowsOf(byTown, p, f, func(k string) string { return orKey(k, "未填写") },
+	st.Breakdown.Town = rowsOf(x.byTown, p, f, func(k string) string { return orKey(k, "未填写") },
 		func(f StatsFilter, k string) StatsFilter { f.Town = k; return f })
-	return st, nil
+	return st
 }
 
 // statsScanParts is how many reader connections share the scan: the
@@ -690,7 +727,7 @@ var statsScanParts = min(2, runtime.NumCPU())
 // statsRow is one row of the scan.
 type statsRow struct {
 	id, applicant   int64 // applicant: 0 none, -1 several
-	key, flags      int64
+	flags           statsFlags
 	created, closed float64 // closed 0: not closed
 }
 
@@ -730,9 +767,8 @@ func scanStatsRows(ctx context.Context, r *sqlx.DB, q string, nowJD float64, fro
 			} else if err != nil {
 				return err
 			}
-			packed := valueInt(dest[3])
 			out = append(out, statsRow{id: valueInt(dest[0]), created: valueFloat(dest[1]), closed: valueFloat(dest[2]),
-				flags: packed % 36, key: packed / 36, applicant: valueInt(dest[4])})
+				flags: statsFlags(valueInt(dest[3])), applicant: valueInt(dest[4])})
 		}
 		return nil
 	})
@@ -866,47 +902,6 @@ func (x *intakeIndex) of(person int64) []float64 {
 	return out
 }
 
-// sortedOrder answers the indexes of v in ascending order of their values
-// (v holds no NaN): a radix sort of the values' bits, 16 at a time,
-// passing over the digits all values share.
-func sortedOrder(v []float64) []int32 {
-	keys := make([]uint64, len(v))
-	idx := make([]int32, len(v))
-	for i, f := range v {
-		b := math.Float64bits(f)
-		if b>>63 == 1 {
-			b = ^b // negative: reversed
-		} else {
-			b |= 1 << 63
-		}
-		keys[i], idx[i] = b, int32(i)
-	}
-	keys2 := make([]uint64, len(v))
-	idx2 := make([]int32, len(v))
-	var count [1 << 16]int
-	for shift := uint(0); shift < 64; shift += 16 {
-		clear(count[:])
-		for _, k := range keys {
-			count[k>>shift&0xffff]++
-		}
-		if len(keys) == 0 || count[keys[0]>>shift&0xffff] == len(keys) {
-			continue // one digit for all: the order stands
-		}
-		pos := 0
-		for d, c := range count {
-			count[d] = pos
-			pos += c
-		}
-		for i, k := range keys {
-			d := k >> shift & 0xffff
-			keys2[count[d]], idx2[count[d]] = k, idx[i]
-			count[d]++
-		}
-		keys, keys2, idx, idx2 = keys2, keys, idx2, idx
-	}
-	return idx
-}
-
 func valueInt(v driver.Value) int64 {
 	switch v := v.(type) {
 	case int64:
@@ -1010,18 +1005,19 @@ func rowsOf(m map[string]*statsAcc, p Period, f StatsFilter, label func(string) 
 	return out
 }
 
-// addClosed counts a closed case (its days to close are added afterwards,
-// in order): closure is its type's index in StatsClosureTypes (-1: none of
-// them); onTime is 0 unknown, 1 late, 2 on time; score is its rating, 0
-// without one.
-func (a *statsAcc) addClosed(closure int, onTime, score int64) {
+// addClosed counts a closed case: closure is its type's index in
+// StatsClosureTypes (-1: none of them); onTime one of onTimeUnknown,
+// onTimeLate, onTimeYes; score its rating, 0 without one; days how long it
+// took.
+func (a *statsAcc) addClosed(closure int, onTime, score int64, days float64) {
 	a.closed++
+	a.days = append(a.days, days)
 	if closure >= 0 {
 		a.byType[closure]++
 	}
-	if onTime != 0 {
+	if onTime != onTimeUnknown {
 		a.onTimeKnown++
-		if onTime == 2 {
+		if onTime == onTimeYes {
 			a.onTime++
 		}
 	}
@@ -1092,7 +1088,7 @@ func (a *statsAcc) figures(p Period, f StatsFilter) Figures {
 		out.SatisfactionAverage = round(float64(a.scoreSum)/float64(a.ratings), 2)
 	}
 	if n := len(a.days); n > 0 {
-		sort.Float64s(a.days)
+		slices.Sort(a.days)
 		sum := 0.0
 		for _, d := range a.days {
 			sum += d
