@@ -126,7 +126,7 @@ func (s *server) listCases(c *fiber.Ctx) error {
 
 // sendCases streams every case of the filter that a may see as a CSV or
 // XLSX file: the API's export and the case-list page's download.
-func (s *server) sendCases(c *fiber.Ctx, format string, a cases.Actor, f reports.CaseListFilter) error {
+func (s *server) sendCases(c *fiber.Ctx, format string, a cases.Actor, f reports.CaseFilter) error {
 	names, err := s.labels(c.UserContext())
 	if err != nil {
 		return err

@@ -96,7 +96,7 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 		lw.RedHref = "/cases?warning=red&" + desk
 		d.Warnings = append(d.Warnings, lw)
 	}
-	if d.Awaiting, err = s.rep.ListCases(ctx, a, reports.CaseFilter{Supervised: true, Open: true, Sort: "deadline", PerPage: 20}); err != nil {
+	if d.Awaiting, err = s.rep.ListCases(ctx, a, reports.CaseFilter{Supervised: new(true), Open: true, Sort: "deadline", PerPage: 20}); err != nil {
 		return err
 	}
 	if d.Oldest, err = s.rep.ListCases(ctx, a, reports.CaseFilter{Open: true, Sort: "age", PerPage: 20}); err != nil {

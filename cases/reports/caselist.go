@@ -1,12 +1,13 @@
 package reports
 
-// The case list behind statistics click-throughs and exports: filters that
-// match each statistic's numerator exactly, paged for the API and streamed
-// row by row for CSV/XLSX so 100k cases never sit in memory.
+// The case list, one for every caller: the desk queues and the leader's
+// page (ListCases), the /cases page and GET /api/v1/cases (CaseRows), the
+// CSV/XLSX exports (EachCase, row by row, so 100k cases never sit in
+// memory), and the statistics' click-throughs, whose filters match each
+// statistic's numerator exactly.
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strconv"
@@ -16,301 +17,123 @@ import (
 	"yidi/cases"
 )
 
-// CaseListFilter selects cases; empty fields do not filter. Dates are China
-// time days, inclusive.
-type CaseListFilter struct {
-	Status      string // one status
-	Desk        string
+// CaseFilter selects cases; zero fields do not filter.
+type CaseFilter struct {
+	Statuses    []cases.Status // in one of these statuses
+	Open        bool           // in an open status (cases.OpenStatuses)
+	Desk        string         // held (or, once closed, closed) by this desk
 	Category    string
 	Town        string
-	From, To    string // intake day
-	ClosedFrom  string // closed_at day
-	ClosedTo    string
-	ClosureType string // a closure type, or "unspecified" for none
-	OnTime      string // "true" | "false"
-	Reopened    string // "true": reopened at least once
-	Warning     string // "", "yellow", "red"
-	Overdue     string // "true": open and past its deadline or red (as overdue_open)
-	Received    string // "true": not submitted/declined (as received)
-	Satisfied   string // "true": rated 4 or 5
-	Supervised  string // "true": open and under 督办, awaiting a response
-	Page        int
-	PerPage     int
-
-	from, to, closedFrom, closedTo time.Time
+	Warning     string // "yellow" | "red"
+	ClosureType string // a closure type, or ClosureUnspecified for none
+	CoDesk      string // co-handled by this desk (联合调处)
+	ReturnedBy  string // a desk that returned it to the window at some point
+	Returned    bool   // returned to the window at least once
+	Repeat      bool   // flagged as a repeat visit (重复来访)
+	Unread      bool   // has citizen messages nobody who must answer has opened
+	Unheld      bool   // held by no desk (at the window)
+	CreatedBy   int64
+	// Instants, each range [from, to): intake (created_at) and closing
+	// (closed_at). A day given as "to" ends at cases.EndOfDay.
+	From, To             time.Time
+	ClosedFrom, ClosedTo time.Time
+	// Either way or not at all (nil).
+	OnTime     *bool // closed within its time limit
+	Reopened   *bool // reopened at least once
+	Overdue    *bool // open and past its deadline or red (as overdue_open)
+	Received   *bool // neither submitted nor declined (as received)
+	Satisfied  *bool // rated 4 or 5 (false: rated below 4)
+	Supervised *bool // open and under 督办, awaiting a response
+	Sort       string
+	Page       int // from 1
+	PerPage    int
 }
 
+// Orders of a case list.
+const (
+	SortAge      = "age"      // oldest intake first (the default)
+	SortDeadline = "deadline" // soonest deadline first; none first
+	SortNew      = "new"      // newest intake first
+)
+
 // CaseRow is one case in a list or export: no ID numbers or phones, only
-// the parties' names.
+// the parties' names. The API sends the fields with a JSON name.
 type CaseRow struct {
-	Number       string       `json:"number" db:"number"`
-	Title        string       `json:"title" db:"title"`
-	Status       cases.Status `json:"status" db:"status"`
-	Desk         string       `json:"desk" db:"desk"`
-	Category     string       `json:"category" db:"category"`
-	Town         string       `json:"town" db:"town"`
-	CreatedAt    time.Time    `json:"created_at" db:"created_at"`
-	ClosedAt     *time.Time   `json:"closed_at" db:"closed_at"`
-	ClosureType  string       `json:"closure_type" db:"closure_type"`
-	ClosedOnTime *bool        `json:"closed_on_time" db:"closed_on_time"`
-	Warning      string       `json:"warning" db:"warning"`
-	Parties      string       `json:"parties" db:"parties"` // names, 、-separated, in intake order
+	Number       string       `json:"number"`
+	Title        string       `json:"title"`
+	Status       cases.Status `json:"status"`
+	Desk         string       `json:"desk"`
+	Category     string       `json:"category"`
+	Town         string       `json:"town"`
+	CreatedAt    time.Time    `json:"created_at"`
+	ClosedAt     *time.Time   `json:"closed_at"`
+	ClosureType  string       `json:"closure_type"`
+	ClosedOnTime *bool        `json:"closed_on_time"`
+	Warning      string       `json:"warning"`
+	Parties      string       `json:"parties"` // names, 、-separated, in intake order
+	// For the pages' tables.
+	RepeatVisit bool       `json:"-"`
+	Supervision string     `json:"-"`
+	DeadlineAt  *time.Time `json:"-"`
+	Unread      int        `json:"-"` // citizen messages not yet opened by whoever must answer
+	// The first applicant's name, for the 待受理 list: read for submitted
+	// applications only, so other lists pay nothing for it.
+	Applicant string `json:"-"`
+}
+
+// CaseList is one page of a case list and the total count of the filter.
+type CaseList struct {
+	Total   int
+	Page    int
+	PerPage int
+	Cases   []CaseRow
 }
 
 // Case list paging limits.
 const (
 	MaxListPerPage = 200
 	MaxListPage    = 10000
+	listPerPage    = 50 // the default
 )
 
-// Validate checks dates, booleans and paging, and fills the defaults.
-func (f *CaseListFilter) Validate() error {
-	day := func(field, s string, next bool) (time.Time, error) {
-		if s == "" {
-			return time.Time{}, nil
-		}
-		t, err := cases.ParseDay(field, s)
-		if err != nil {
-			return t, err
-		}
-		if next {
-			t = cases.EndOfDay(t)
-		}
-		return t.UTC(), nil
-	}
-	var err error
-	if f.from, err = day("from", f.From, false); err != nil {
-		return err
-	}
-	if f.to, err = day("to", f.To, true); err != nil {
-		return err
-	}
-	if f.closedFrom, err = day("closed_from", f.ClosedFrom, false); err != nil {
-		return err
-	}
-	if f.closedTo, err = day("closed_to", f.ClosedTo, true); err != nil {
-		return err
-	}
-	for _, b := range []struct{ field, v string }{{"on_time", f.OnTime}, {"reopened", f.Reopened}, {"overdue", f.Overdue},
-		{"received", f.Received}, {"satisfied", f.Satisfied}, {"supervised", f.Supervised}} {
-		if b.v != "" && b.v != "true" && b.v != "false" {
-			return cases.Invalid(b.field, "invalid_boolean", "只能是 true 或 false")
-		}
-	}
-	// Values from fixed lists: a typo is an error, not an empty list that
-	// looks like "no such cases".
-	if f.Status != "" && !slices.Contains(cases.Statuses, cases.Status(f.Status)) {
-		return cases.Invalid("status", "unknown_status", fmt.Sprintf("没有“%s”这个状态", f.Status))
-	}
-	if f.ClosureType != "" && !slices.Contains(StatsClosureTypes, f.ClosureType) {
-		return cases.Invalid("closure_type", "unknown_closure_type", fmt.Sprintf("没有“%s”这种结案方式", f.ClosureType))
-	}
-	if f.Warning != "" && f.Warning != "yellow" && f.Warning != "red" {
-		return cases.Invalid("warning", "unknown_warning", "预警只能是 yellow（黄色）或 red（红色）")
-	}
-	if f.Page == 0 {
-		f.Page = 1
-	}
-	if f.PerPage == 0 {
-		f.PerPage = 50
-	}
-	if f.Page < 1 || f.Page > MaxListPage {
-		return cases.Invalid("page", "page_out_of_range", fmt.Sprintf("页码应在1到%d之间", MaxListPage))
-	}
-	if f.PerPage < 1 || f.PerPage > MaxListPerPage {
-		return cases.Invalid("per_page", "per_page_out_of_range", fmt.Sprintf("每页条数应在1到%d之间", MaxListPerPage))
-	}
-	return nil
-}
-
-// where is the filter and the read rule as SQL over cases c.
-func (f *CaseListFilter) where(a cases.Actor, now time.Time) (string, []any) {
-	var conds []string
-	var args []any
-	add := func(cond string, v ...any) { conds = append(conds, cond); args = append(args, v...) }
-	switch a.Role {
-	case cases.RoleIntake, cases.RoleLeader:
-	case cases.RoleHandler:
-		// canSee in SQL: holds, co-handles, held before, or registered it.
-		// desk and created_by come from the cases_list index; a desk's few
-		// co-handled cases are read once (IN), its events probed per case.
-		add(`(c.desk = ? OR c.created_by = ? OR c.id IN (SELECT d.case_id FROM case_co_desks d WHERE d.desk = ?)
-			OR EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.desk = ?))`, a.Desk, a.UserID, a.Desk, a.Desk)
-		if a.Desk == "" {
-			add(`1 = 0`)
-		}
-	default:
-		add(`1 = 0`)
-	}
-	eq := func(col, v string) {
-		if v != "" {
-			add(col+` = ?`, v)
-		}
-	}
-	eq("c.status", f.Status)
-	eq("c.desk", f.Desk)
-	eq("c.category", f.Category)
-	eq("c.town", f.Town)
-	if f.Warning != "" {
-		// The redundant <> '' lets SQLite use the partial index cases_warning_desk.
-		add(`c.warning = ? AND c.warning <> ''`, f.Warning)
-	}
-	if f.ClosureType == ClosureUnspecified {
-		add(`c.closure_type = ''`)
-	} else {
-		eq("c.closure_type", f.ClosureType)
-	}
-	if !f.from.IsZero() {
-		add(`c.created_at >= ?`, f.from)
-	}
-	if !f.to.IsZero() {
-		add(`c.created_at < ?`, f.to)
-	}
-	// With a status given, the (status, created_at, …, closed_at, …) index
-	// answers the count from the index alone and the page in list order;
-	// the unary + keeps SQLite from reading a closed_at range of wide rows
-	// and sorting it. Without a status the closed_at index is the start.
-	closedAt := "c.closed_at"
-	if f.Status != "" {
-		closedAt = "+c.closed_at"
-	}
-	if !f.closedFrom.IsZero() {
-		add(closedAt+` >= ?`, f.closedFrom)
-	}
-	if !f.closedTo.IsZero() {
-		add(closedAt+` < ?`, f.closedTo)
-	}
-	switch f.OnTime {
-	case "true":
-		add(`c.closed_on_time = ?`, true)
-	case "false":
-		add(`c.closed_on_time = ?`, false)
-	}
-	switch f.Reopened {
-	case "true":
-		add(`(c.reopen_count > 0 OR EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.kind = 'reopen'))`)
-	case "false":
-		add(`(c.reopen_count = 0 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.kind = 'reopen'))`)
-	}
-	open := cases.OpenStatuses()
-	openIn := `c.status IN (?` + strings.Repeat(", ?", len(open)-1) + `)`
-	var openArgs []any
-	for _, s := range open {
-		openArgs = append(openArgs, string(s))
-	}
-	switch f.Overdue {
-	case "true":
-		add(openIn+` AND (c.warning = 'red' OR c.deadline_at < ?)`, append(openArgs, now)...)
-	case "false":
-		add(`NOT (`+openIn+` AND (c.warning = 'red' OR COALESCE(c.deadline_at < ?, 0)))`, append(openArgs, now)...)
-	}
-	switch f.Received {
-	case "true":
-		add(`c.status NOT IN (?, ?)`, cases.StatusSubmitted, cases.StatusDeclined)
-	case "false":
-		add(`c.status IN (?, ?)`, cases.StatusSubmitted, cases.StatusDeclined)
-	}
-	switch f.Satisfied {
-	case "true":
-		add(`EXISTS (SELECT 1 FROM case_ratings r WHERE r.case_id = c.id AND r.score >= 4)`)
-	case "false":
-		add(`EXISTS (SELECT 1 FROM case_ratings r WHERE r.case_id = c.id AND r.score < 4)`)
-	}
-	// A closed case keeps its supervision level but awaits nothing.
-	switch f.Supervised {
-	case "true":
-		// The unary + leaves the start to the partial index on supervision.
-		add(`c.supervision <> '' AND +`+openIn, openArgs...)
-	case "false":
-		add(`NOT (c.supervision <> '' AND `+openIn+`)`, openArgs...)
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-const caseRowColumns = `SELECT c.number, c.title, c.status, COALESCE(c.desk, '') AS desk, c.category, c.town,
-	c.created_at, c.closed_at, c.closure_type, c.closed_on_time, c.warning,
-	COALESCE((SELECT group_concat(name, '、') FROM (SELECT p.name FROM case_parties cp JOIN persons p ON p.id = cp.person_id
-		WHERE cp.case_id = c.id ORDER BY cp.position)), '') AS parties
-	FROM cases c`
-
-// CountCases counts the cases of the filter that a may see.
-func (s *Service) CountCases(ctx context.Context, a cases.Actor, f CaseListFilter) (int, error) {
-	if err := f.Validate(); err != nil {
-		return 0, err
-	}
-	where, args := f.where(a, s.cases.Now().UTC())
-	var n int
-	if err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM cases c`+where), args...); err != nil {
-		return 0, fmt.Errorf("store: unable to count cases: %w", err)
-	}
-	return n, nil
-}
-
-// CaseRows answers one page of the list, newest intake first, and the total.
-func (s *Service) CaseRows(ctx context.Context, a cases.Actor, f CaseListFilter) ([]CaseRow, int, error) {
-	total, err := s.CountCases(ctx, a, f)
-	if err != nil {
-		return nil, 0, err
-	}
-	out := []CaseRow{}
-	err = s.eachCase(ctx, a, f, ` LIMIT `+strconv.Itoa(f.PerPage)+` OFFSET `+strconv.Itoa((f.Page-1)*f.PerPage), func(r CaseRow) error {
-		out = append(out, r)
-		return nil
-	})
-	return out, total, err
-}
-
-// EachCase streams every case of the filter that a may see, newest intake
-// first, one row at a time (paging is ignored); fn's error stops it.
-func (s *Service) EachCase(ctx context.Context, a cases.Actor, f CaseListFilter, fn func(CaseRow) error) error {
-	if err := f.Validate(); err != nil {
-		return err
-	}
-	return s.eachCase(ctx, a, f, "", fn)
-}
-
-func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseListFilter, limit string, fn func(CaseRow) error) error {
-	where, args := f.where(a, s.cases.Now().UTC())
-	rows, err := s.r.QueryxContext(ctx, s.r.Rebind(caseRowColumns+where+` ORDER BY c.created_at DESC, c.id DESC`+limit), args...)
-	if err != nil {
-		return fmt.Errorf("store: unable to list cases: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r CaseRow
-		var onTime sql.NullBool
-		var closed sql.NullTime
-		if err := rows.Scan(&r.Number, &r.Title, &r.Status, &r.Desk, &r.Category, &r.Town, &r.CreatedAt, &closed,
-			&r.ClosureType, &onTime, &r.Warning, &r.Parties); err != nil {
-			return fmt.Errorf("store: unable to list cases: %w", err)
-		}
-		r.CreatedAt = r.CreatedAt.UTC()
-		if closed.Valid {
-			t := closed.Time.UTC()
-			r.ClosedAt = &t
-		}
-		if onTime.Valid {
-			b := onTime.Bool
-			r.ClosedOnTime = &b
-		}
-		if err := fn(r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
-}
-
 // CaseListFilterFromQuery reads the list's query parameters (GET
-// /api/v1/cases, and the links statistics give) and validates them.
-func CaseListFilterFromQuery(get func(string) string) (CaseListFilter, error) {
-	f := CaseListFilter{
-		Status: get("status"), Desk: get("desk"), Category: get("category"), Town: get("town"),
-		From: get("from"), To: get("to"), ClosedFrom: get("closed_from"), ClosedTo: get("closed_to"),
-		ClosureType: get("closure_type"), OnTime: get("on_time"), Reopened: get("reopened"),
-		Warning: get("warning"), Overdue: get("overdue"), Received: get("received"), Satisfied: get("satisfied"), Supervised: get("supervised"),
+// /api/v1/cases, the /cases page, and the links statistics give), newest
+// first, and validates them.
+func CaseListFilterFromQuery(get func(string) string) (CaseFilter, error) {
+	f := CaseFilter{Desk: get("desk"), Category: get("category"), Town: get("town"),
+		ClosureType: get("closure_type"), Warning: get("warning"), Sort: SortNew}
+	if st := get("status"); st != "" {
+		f.Statuses = []cases.Status{cases.Status(st)}
+	}
+	for _, d := range []struct {
+		name string
+		to   *time.Time
+		end  bool
+	}{{"from", &f.From, false}, {"to", &f.To, true}, {"closed_from", &f.ClosedFrom, false}, {"closed_to", &f.ClosedTo, true}} {
+		if v := get(d.name); v != "" {
+			t, err := cases.ParseDay(d.name, v)
+			if err != nil {
+				return f, err
+			}
+			if d.end {
+				t = cases.EndOfDay(t)
+			}
+			*d.to = t.UTC()
+		}
+	}
+	for _, b := range []struct {
+		name string
+		to   **bool
+	}{{"on_time", &f.OnTime}, {"reopened", &f.Reopened}, {"overdue", &f.Overdue},
+		{"received", &f.Received}, {"satisfied", &f.Satisfied}, {"supervised", &f.Supervised}} {
+		switch get(b.name) {
+		case "":
+		case "true", "false":
+			v := get(b.name) == "true"
+			*b.to = &v
+		default:
+			return f, cases.Invalid(b.name, "invalid_boolean", "只能是 true 或 false")
+		}
 	}
 	for _, p := range []struct {
 		name string
@@ -325,4 +148,301 @@ func CaseListFilterFromQuery(get func(string) string) (CaseListFilter, error) {
 		}
 	}
 	return f, f.Validate()
+}
+
+// Validate checks values from fixed lists and paging, and fills the
+// default page and page size.
+func (f *CaseFilter) Validate() error {
+	// A typo is an error, not an empty list that looks like "no such cases".
+	for _, st := range f.Statuses {
+		if !slices.Contains(cases.Statuses, st) {
+			return cases.Invalid("status", "unknown_status", fmt.Sprintf("没有“%s”这个状态", st))
+		}
+	}
+	if f.ClosureType != "" && !slices.Contains(StatsClosureTypes, f.ClosureType) {
+		return cases.Invalid("closure_type", "unknown_closure_type", fmt.Sprintf("没有“%s”这种结案方式", f.ClosureType))
+	}
+	if f.Warning != "" && f.Warning != "yellow" && f.Warning != "red" {
+		return cases.Invalid("warning", "unknown_warning", "预警只能是 yellow（黄色）或 red（红色）")
+	}
+	f.defaults()
+	if f.Page < 1 || f.Page > MaxListPage {
+		return cases.Invalid("page", "page_out_of_range", fmt.Sprintf("页码应在1到%d之间", MaxListPage))
+	}
+	if f.PerPage < 1 || f.PerPage > MaxListPerPage {
+		return cases.Invalid("per_page", "per_page_out_of_range", fmt.Sprintf("每页条数应在1到%d之间", MaxListPerPage))
+	}
+	return nil
+}
+
+func (f *CaseFilter) defaults() {
+	if f.Page == 0 {
+		f.Page = 1
+	}
+	if f.PerPage == 0 {
+		f.PerPage = listPerPage
+	}
+}
+
+// ListCases answers one page of the cases that match f and that a may see,
+// for the pages' tables: the page and its size are brought within limits.
+func (s *Service) ListCases(ctx context.Context, a cases.Actor, f CaseFilter) (CaseList, error) {
+	if a.Role == cases.RoleAdmin {
+		return CaseList{}, cases.Forbidden("管理员账号不办理案件")
+	}
+	f.defaults()
+	f.Page, f.PerPage = max(f.Page, 1), min(max(f.PerPage, 1), MaxListPerPage)
+	rows, total, err := s.page(ctx, a, f)
+	if err != nil {
+		return CaseList{}, err
+	}
+	return CaseList{Total: total, Page: f.Page, PerPage: f.PerPage, Cases: rows}, nil
+}
+
+// CaseRows answers one page of the list and the total; the filter is
+// validated first.
+func (s *Service) CaseRows(ctx context.Context, a cases.Actor, f CaseFilter) ([]CaseRow, int, error) {
+	if err := f.Validate(); err != nil {
+		return nil, 0, err
+	}
+	return s.page(ctx, a, f)
+}
+
+// CountCases counts the cases of the filter that a may see.
+func (s *Service) CountCases(ctx context.Context, a cases.Actor, f CaseFilter) (int, error) {
+	if err := f.Validate(); err != nil {
+		return 0, err
+	}
+	return s.count(ctx, a, f)
+}
+
+// EachCase streams every case of the filter that a may see, in the
+// filter's order, one row at a time (paging is ignored); fn's error stops
+// it.
+func (s *Service) EachCase(ctx context.Context, a cases.Actor, f CaseFilter, fn func(CaseRow) error) error {
+	if err := f.Validate(); err != nil {
+		return err
+	}
+	return s.eachCase(ctx, a, f, "", fn)
+}
+
+func (s *Service) count(ctx context.Context, a cases.Actor, f CaseFilter) (int, error) {
+	where, args := f.where(a, s.cases.Now().UTC(), true)
+	var n int
+	if err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM cases c`+where), args...); err != nil {
+		return 0, fmt.Errorf("store: unable to count cases: %w", err)
+	}
+	return n, nil
+}
+
+func (s *Service) page(ctx context.Context, a cases.Actor, f CaseFilter) ([]CaseRow, int, error) {
+	total, err := s.count(ctx, a, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	out := []CaseRow{}
+	err = s.eachCase(ctx, a, f, ` LIMIT `+strconv.Itoa(f.PerPage)+` OFFSET `+strconv.Itoa((f.Page-1)*f.PerPage), func(r CaseRow) error {
+		out = append(out, r)
+		return nil
+	})
+	return out, total, err
+}
+
+const caseRowColumns = `SELECT c.number, c.title, c.status, COALESCE(c.desk, '') AS desk, c.category, c.town,
+	c.created_at, c.closed_at, c.closure_type, c.closed_on_time, c.warning,
+	COALESCE((SELECT group_concat(name, '、') FROM (SELECT p.name FROM case_parties cp JOIN persons p ON p.id = cp.person_id
+		WHERE cp.case_id = c.id ORDER BY cp.position)), '') AS parties,
+	c.repeat_visit, c.supervision, c.deadline_at, c.unread_messages,
+	CASE WHEN c.status = 'submitted' THEN COALESCE((SELECT p.name FROM case_parties cp
+		JOIN persons p ON p.id = cp.person_id
+		WHERE cp.case_id = c.id AND cp.role = 'applicant' ORDER BY cp.position LIMIT 1), '') ELSE '' END AS applicant
+	FROM cases c`
+
+func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseFilter, limit string, fn func(CaseRow) error) error {
+	where, args := f.where(a, s.cases.Now().UTC(), false)
+	order := "c.created_at, c.id"
+	switch f.Sort {
+	case SortDeadline:
+		// Plain ascending, so the (desk, status, deadline_at) index yields
+		// the page without sorting; a case without a time limit sorts first.
+		order = "c.deadline_at, c.id"
+	case SortNew:
+		order = "c.created_at DESC, c.id DESC"
+	}
+	rows, err := s.r.QueryContext(ctx, s.r.Rebind(caseRowColumns+where+` ORDER BY `+order+limit), args...)
+	if err != nil {
+		return fmt.Errorf("store: unable to list cases: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r CaseRow
+		if err := rows.Scan(&r.Number, &r.Title, &r.Status, &r.Desk, &r.Category, &r.Town, &r.CreatedAt, &r.ClosedAt,
+			&r.ClosureType, &r.ClosedOnTime, &r.Warning, &r.Parties,
+			&r.RepeatVisit, &r.Supervision, &r.DeadlineAt, &r.Unread, &r.Applicant); err != nil {
+			return fmt.Errorf("store: unable to list cases: %w", err)
+		}
+		r.CreatedAt = r.CreatedAt.UTC()
+		for _, t := range []**time.Time{&r.ClosedAt, &r.DeadlineAt} {
+			if *t != nil {
+				u := (*t).UTC()
+				*t = &u
+			}
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// where is the read rule and the filter as SQL over cases c, at now, for a
+// count or for a page in order (the two may want different indexes).
+func (f *CaseFilter) where(a cases.Actor, now time.Time, count bool) (string, []any) {
+	var conds []string
+	var args []any
+	add := func(cond string, v ...any) { conds = append(conds, cond); args = append(args, v...) }
+	// The filter itself may keep to cases the desk holds, co-handles or
+	// acted on: the read rule holds, and its ORs would defeat the indexes.
+	if d := a.Desk; a.Role != cases.RoleHandler || d == "" || (f.Desk != d && f.CoDesk != d && f.ReturnedBy != d) {
+		if rule, v := cases.ReadRuleSQL(a); rule != "" {
+			add(rule, v...)
+		}
+	}
+	eq := func(col, v string) {
+		if v != "" {
+			add(col+` = ?`, v)
+		}
+	}
+	if len(f.Statuses) > 0 {
+		add(`c.status IN (?`+strings.Repeat(", ?", len(f.Statuses)-1)+`)`, anys(f.Statuses)...)
+	}
+	eq("c.desk", f.Desk)
+	eq("c.category", f.Category)
+	eq("c.town", f.Town)
+	if f.Warning != "" {
+		// The redundant <> '' lets SQLite use the partial index
+		// cases_warning_desk (desk, warning, status, deadline_at).
+		add(`c.warning = ? AND c.warning <> ''`, f.Warning)
+	}
+	if f.ClosureType == ClosureUnspecified {
+		add(`c.closure_type = ''`)
+	} else {
+		eq("c.closure_type", f.ClosureType)
+	}
+	open := openStatusesSQL()
+	supervised := f.Supervised != nil && *f.Supervised
+	if f.Open && !supervised {
+		// For a page, spelled word for word as the WHERE of the partial
+		// index cases_open_created, so the oldest open cases come in index
+		// order without a sort; the unary + keeps the status indexes (a
+		// sort of all open cases) out of it. A count reads the open
+		// statuses' ranges of a status index.
+		col := "+c.status"
+		if count {
+			col = "c.status"
+		}
+		add(col + ` IN (` + open + `)`)
+	}
+	// A closed case keeps its supervision level but awaits nothing.
+	if f.Supervised != nil {
+		// The unary + leaves the start to the partial index on supervision
+		// (the few supervised cases).
+		add(not(!*f.Supervised, `c.supervision <> '' AND +c.status IN (`+open+`)`))
+	}
+	if f.CoDesk != "" {
+		add(`c.id IN (SELECT cd.case_id FROM case_co_desks cd WHERE cd.desk = ?)`, f.CoDesk)
+	}
+	if f.ReturnedBy != "" {
+		add(`c.id IN (SELECT e.case_id FROM events e WHERE e.kind = ? AND e.desk = ?)`, cases.EventReturn, f.ReturnedBy)
+	}
+	if f.Returned {
+		add(`c.id IN (SELECT e.case_id FROM events e WHERE e.kind = ?)`, cases.EventReturn)
+	}
+	if f.Unread {
+		add(`c.unread_messages > 0`)
+	}
+	if f.Unheld {
+		add(`COALESCE(c.desk, '') = ''`)
+	}
+	if f.Repeat {
+		add(`c.repeat_visit = ?`, true)
+	}
+	if f.CreatedBy != 0 {
+		add(`c.created_by = ?`, f.CreatedBy)
+	}
+	if !f.From.IsZero() {
+		add(`c.created_at >= ?`, f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add(`c.created_at < ?`, f.To.UTC())
+	}
+	// With a status given, the (status, created_at, …, closed_at, …) index
+	// answers the count from the index alone and the page in list order;
+	// the unary + keeps SQLite from reading a closed_at range of wide rows
+	// and sorting it. Without a status the closed_at index is the start.
+	closedAt := "c.closed_at"
+	if len(f.Statuses) > 0 {
+		closedAt = "+c.closed_at"
+	}
+	if !f.ClosedFrom.IsZero() {
+		add(closedAt+` >= ?`, f.ClosedFrom.UTC())
+	}
+	if !f.ClosedTo.IsZero() {
+		add(closedAt+` < ?`, f.ClosedTo.UTC())
+	}
+	if f.OnTime != nil {
+		add(`c.closed_on_time = ?`, *f.OnTime)
+	}
+	if f.Reopened != nil {
+		add(not(!*f.Reopened, `(c.reopen_count > 0 OR EXISTS (SELECT 1 FROM events e WHERE e.case_id = c.id AND e.kind = 'reopen'))`))
+	}
+	if f.Overdue != nil {
+		if *f.Overdue {
+			add(`c.status IN (`+open+`) AND (c.warning = 'red' OR c.deadline_at < ?)`, now)
+		} else {
+			add(`NOT (c.status IN (`+open+`) AND (c.warning = 'red' OR COALESCE(c.deadline_at < ?, 0)))`, now)
+		}
+	}
+	if f.Received != nil {
+		add(not(*f.Received, `c.status IN (?, ?)`), cases.StatusSubmitted, cases.StatusDeclined)
+	}
+	if f.Satisfied != nil {
+		op := map[bool]string{true: ">= 4", false: "< 4"}[*f.Satisfied]
+		add(`EXISTS (SELECT 1 FROM case_ratings r WHERE r.case_id = c.id AND r.score ` + op + `)`)
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// not is cond, negated when neg.
+func not(neg bool, cond string) string {
+	if neg {
+		return "NOT (" + cond + ")"
+	}
+	return cond
+}
+
+func anys[T any](v []T) []any {
+	out := make([]any, len(v))
+	for i, x := range v {
+		out[i] = x
+	}
+	return out
+}
+
+// openStatusesSQL spells cases.OpenStatuses as SQL literals, word for word
+// the WHERE of the partial index cases_open_created (migration 00012):
+// SQLite uses a partial index only for a query term that matches it, and a
+// bound parameter does not. The statuses are constants of package cases.
+func openStatusesSQL() string {
+	var b strings.Builder
+	for i, st := range cases.OpenStatuses() {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString("'" + string(st) + "'")
+	}
+	return b.String()
 }

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"strings"
 
 	"yidi/cases"
 )
@@ -24,18 +23,13 @@ func (s *Service) OpenCasesByDesk(ctx context.Context, a cases.Actor) ([]DeskSta
 		return nil, cases.Forbidden("只有领导可以查看全局统计")
 	}
 	var rows []DeskStatusCount
-	open := cases.OpenStatuses()
-	args := make([]any, len(open))
-	for i, st := range open {
-		args[i] = string(st)
-	}
 	// Grouped by the plain columns so the (status, desk) index yields the
 	// groups in order without a sort; NULL and '' desks merge below.
 	var raw []DeskStatusCount
 	err := s.r.SelectContext(ctx, &raw, s.r.Rebind(`
 		SELECT COALESCE(desk, '') AS desk, status, COUNT(*) AS n FROM cases
-		WHERE status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)
-		GROUP BY status, desk`), args...)
+		WHERE status IN (`+openStatusesSQL()+`)
+		GROUP BY status, desk`))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count open cases: %w", err)
 	}
@@ -66,11 +60,6 @@ func (s *Service) OpenWarningsByDesk(ctx context.Context, a cases.Actor) ([]Desk
 	if a.Role != cases.RoleLeader {
 		return nil, cases.Forbidden("只有领导可以查看全局统计")
 	}
-	open := cases.OpenStatuses()
-	args := make([]any, len(open))
-	for i, st := range open {
-		args[i] = string(st)
-	}
 	rows := []DeskWarningCount{}
 	// warning <> '' is served by the partial index cases_warning_desk, which
 	// holds desk and status too; the unary + keeps SQLite from preferring a
@@ -79,8 +68,8 @@ func (s *Service) OpenWarningsByDesk(ctx context.Context, a cases.Actor) ([]Desk
 		SELECT COALESCE(desk, '') AS desk,
 			SUM(CASE WHEN warning = 'yellow' THEN 1 ELSE 0 END) AS yellow,
 			SUM(CASE WHEN warning = 'red' THEN 1 ELSE 0 END) AS red
-		FROM cases WHERE warning <> '' AND +status IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(open)), ", ")+`)
-		GROUP BY COALESCE(desk, '') ORDER BY COALESCE(desk, '')`), args...)
+		FROM cases WHERE warning <> '' AND +status IN (`+openStatusesSQL()+`)
+		GROUP BY COALESCE(desk, '') ORDER BY COALESCE(desk, '')`))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count warnings: %w", err)
 	}

@@ -259,7 +259,7 @@ func BenchmarkExportCases100k(b *testing.B) {
 			for b.Loop() {
 				out = 0
 				rows := func(yield func([]string) error) error {
-					return reports.New(svc).EachCase(ctx, leader, reports.CaseListFilter{}, func(r reports.CaseRow) error {
+					return reports.New(svc).EachCase(ctx, leader, reports.CaseFilter{Sort: reports.SortNew}, func(r reports.CaseRow) error {
 						return yield([]string{r.Number, r.Title, string(r.Status), r.Desk, r.Category, r.Town,
 							r.CreatedAt.Format(time.DateTime), "", r.ClosureType, "", r.Parties})
 					})

@@ -327,7 +327,7 @@ func TestCaseListFollowsTheReadRule(t *testing.T) {
 	fx := newStatsFixture(t)
 	ctx := context.Background()
 	count := func(a cases.Actor) int {
-		n, err := reports.New(fx.svc).CountCases(ctx, a, reports.CaseListFilter{})
+		n, err := reports.New(fx.svc).CountCases(ctx, a, reports.CaseFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -349,7 +349,7 @@ func TestCaseListFollowsTheReadRule(t *testing.T) {
 	if n := count(cases.Actor{Role: cases.RoleAdmin}); n != 0 {
 		t.Errorf("admin sees %d", n)
 	}
-	rows, total, err := reports.New(fx.svc).CaseRows(ctx, fx.leader, reports.CaseListFilter{Page: 2, PerPage: 5})
+	rows, total, err := reports.New(fx.svc).CaseRows(ctx, fx.leader, reports.CaseFilter{Sort: reports.SortNew, Page: 2, PerPage: 5})
 	if err != nil || total != 12 || len(rows) != 5 {
 		t.Fatalf("page 2: %d rows of %d, %v", len(rows), total, err)
 	}
