@@ -697,7 +697,14 @@ func (x *statsAccumulator) stats() *Stats {
 	for m := time.Date(start.Year(), start.Month(), 1, 0, 0, 0, 0, cases.ChinaZone); m.Before(p.end); m = m.AddDate(0, 1, 0) {
 		k := m.Format("2006-01")
 		mp := p
-		mp.start, mp.end = maxTime(m.UTC(), p.start), minTime(m.AddDate(0, 1, 0).UTC(), p.end)
+		// The month, within the period.
+		mp.start, mp.end = m.UTC(), m.AddDate(0, 1, 0).UTC()
+		if mp.start.Before(p.start) {
+			mp.start = p.start
+		}
+		if mp.end.After(p.end) {
+			mp.end = p.end
+		}
 		mp.From, mp.To = mp.start.In(cases.ChinaZone).Format(cases.DayLayout), mp.end.Add(-time.Hour).In(cases.ChinaZone).Format(cases.DayLayout)
 		st.Breakdown.Month = append(st.Breakdown.Month, StatsRow{Key: k, Label: fmt.Sprintf("%d年%d月", m.Year(), int(m.Month())),
 			Figures: group(x.byMonth, k, false).figures(mp, f)})
@@ -971,20 +978,6 @@ func orKey(v, k string) string {
 		return k
 	}
 	return v
-}
-
-func maxTime(a, b time.Time) time.Time {
-	if a.After(b) {
-		return a
-	}
-	return b
-}
-
-func minTime(a, b time.Time) time.Time {
-	if a.Before(b) {
-		return a
-	}
-	return b
 }
 
 // rowsOf turns one dimension's groups into rows, the busiest first.
