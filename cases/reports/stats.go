@@ -267,10 +267,13 @@ func (s *Service) Stats(ctx context.Context, a cases.Actor, p Period, f StatsFil
 	for _, part := range in.parts {
 		for i := range part {
 			if err := acc.add(&part[i]); err != nil {
+				in.waitVisits()
 				return nil, err
 			}
 		}
 	}
-	acc.finish()
+	if err := acc.finish(); err != nil {
+		return nil, err
+	}
 	return acc.stats(), nil
 }

@@ -32,7 +32,7 @@ type statsAcc struct {
 	onTime, onTimeKnown     int
 	ratings, satisfied      int
 	scoreSum                int64
-	days                    []float64
+	days                    []float64 // to close, ascending (finish)
 	reopen90, reopen90Den   int
 	reopen180, reopen180Den int
 	repeat90, repeat90Den   int
@@ -239,7 +239,7 @@ func (x *statsAccumulator) add(row *statsRow) error {
 		copy(pr.accs[:], accs[:])
 		pr.accs[4] = x.monthOf(row.closed)
 		for _, a := range pr.accs {
-			a.addClosed(k.closureIdx, row.flags.onTime(), row.flags.score(), pr.days)
+			a.addClosed(k.closureIdx, row.flags.onTime(), row.flags.score())
 		}
 		x.pending = append(x.pending, pr)
 		for _, person := range applicants {
@@ -273,7 +273,7 @@ func (x *statsAccumulator) add(row *statsRow) error {
 
 // finish looks, for each closed case of the period, for its applicant's
 // return: a later intake of the same person, or a visit on the case.
-func (x *statsAccumulator) finish() {
+func (x *statsAccumulator) finish() error {
 	// The intakes grouped by applicant, each close looking through its
 	// applicant's few.
 	byPerson := groupIntakes(x.intakes)
@@ -282,6 +282,9 @@ func (x *statsAccumulator) finish() {
 		for _, at := range byPerson.of(c.person) {
 			pr.cameBack(at)
 		}
+	}
+	if err := x.in.waitVisits(); err != nil {
+		return err
 	}
 	// Visits after closing: pending is in case order.
 	for id, visits := range x.in.visits {
@@ -297,6 +300,28 @@ func (x *statsAccumulator) finish() {
 			a.addRepeat(pr.closed, pr.gap, x.nowJD)
 		}
 	}
+	// Days to close: sorted once, then handed to each group in that order,
+	// so every group's list is sorted (figures reads p90 off it).
+	type closedDays struct {
+		days    float64
+		pending int32
+	}
+	order := make([]closedDays, len(x.pending))
+	for i, pr := range x.pending {
+		order[i] = closedDays{pr.days, int32(i)}
+		for _, a := range pr.accs {
+			if a.days == nil {
+				a.days = make([]float64, 0, a.closed)
+			}
+		}
+	}
+	slices.SortFunc(order, func(a, b closedDays) int { return cmp.Compare(a.days, b.days) })
+	for _, o := range order {
+		for _, a := range x.pending[o.pending].accs {
+			a.days = append(a.days, o.days)
+		}
+	}
+	return nil
 }
 
 // cameBack notes a return of the applicant at jd.
@@ -368,13 +393,12 @@ func (x *intakeIndex) of(person int64) []float64 {
 	return out
 }
 
-// addClosed counts a closed case: closure is its type's index in
-// StatsClosureTypes (-1: none of them); onTime one of onTimeUnknown,
-// onTimeLate, onTimeYes; score its rating, 0 without one; days how long it
-// took.
-func (a *statsAcc) addClosed(closure int, onTime, score int64, days float64) {
+// addClosed counts a closed case (finish adds its days to close, in
+// order): closure is its type's index in StatsClosureTypes (-1: none of
+// them); onTime one of onTimeUnknown, onTimeLate, onTimeYes; score its
+// rating, 0 without one.
+func (a *statsAcc) addClosed(closure int, onTime, score int64) {
 	a.closed++
-	a.days = append(a.days, days)
 	if closure >= 0 {
 		a.byType[closure]++
 	}

@@ -71,7 +71,8 @@ type statsInput struct {
 	keys       map[int64]*statsKey
 	desks      []cases.Desk
 	cats       []cases.Category
-	visits     map[int64][]float64 // visit times by case, since the period began
+	visits     map[int64][]float64 // visit times by case, since the period began: after waitVisits
+	waitVisits func() error        // the visits come last, read while the cases are counted
 	reopened   map[int64]*reopenInfo
 	red        map[int64]bool    // cases with a red warning
 	applicants map[int64][]int64 // of the cases with several
@@ -83,12 +84,19 @@ type statsInput struct {
 func (s *Service) statsRead(ctx context.Context, p Period, nowJD float64) (*statsInput, error) {
 	// Two subqueries: SQLite finds a lone MIN or MAX at an end of the
 	// table, both in one SELECT by reading all of it.
+	in := &statsInput{parts: make([][]statsRow, statsScanParts)}
+	// The visits are needed only after the accumulation: their own group,
+	// waited for by finish.
+	visits, vctx := errgroup.WithContext(ctx)
+	visits.Go(func() (err error) { in.visits, err = s.statsVisits(vctx, p); return err })
+	in.waitVisits = visits.Wait
 	var lo, hi int64
 	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(case_id) FROM case_stats), 0),
 		COALESCE((SELECT MAX(case_id) FROM case_stats), -1)`).Scan(&lo, &hi); err != nil {
+		visits.Wait()
 		return nil, fmt.Errorf("store: unable to read cases for statistics: %w", err)
 	}
-	in := &statsInput{parts: make([][]statsRow, statsScanParts), maxID: hi}
+	in.maxID = hi
 	g, ctx := errgroup.WithContext(ctx)
 	scan := s.r.Rebind(statsScan)
 	for part := range statsScanParts {
@@ -99,7 +107,6 @@ func (s *Service) statsRead(ctx context.Context, p Period, nowJD float64) (*stat
 			return err
 		})
 	}
-	g.Go(func() (err error) { in.visits, err = s.statsVisits(ctx, p); return err })
 	g.Go(func() (err error) { in.reopened, err = s.statsReopened(ctx); return err })
 	g.Go(func() (err error) {
 		// Both small: one connection is enough.
@@ -120,6 +127,7 @@ func (s *Service) statsRead(ctx context.Context, p Period, nowJD float64) (*stat
 		return err
 	})
 	if err := g.Wait(); err != nil {
+		visits.Wait()
 		return nil, err
 	}
 	return in, nil

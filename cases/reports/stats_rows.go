@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"net/url"
-	"slices"
 	"sort"
 	"time"
 
@@ -104,7 +103,6 @@ func (a *statsAcc) figures(p Period, f StatsFilter) Figures {
 		out.SatisfactionAverage = round(float64(a.scoreSum)/float64(a.ratings), 2)
 	}
 	if n := len(a.days); n > 0 {
-		slices.Sort(a.days)
 		sum := 0.0
 		for _, d := range a.days {
 			sum += d
