@@ -105,7 +105,7 @@ func figureRows(yield func([]string) error, scope string, f *reports.Figures) er
 // listCases serves GET /api/v1/cases: one page as JSON, or with
 // format=csv|xlsx every matching case as a streamed file.
 func (s *server) listCases(c *fiber.Ctx) error {
-	f, err := reports.CaseListFilterFromQuery(func(k string) string { return c.Query(k) })
+	f, err := reports.CaseFilterFromQuery(func(k string) string { return c.Query(k) })
 	if err != nil {
 		return err
 	}

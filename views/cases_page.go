@@ -10,7 +10,7 @@ import (
 )
 
 // 案件列表: any filtered list of cases, with the filters of GET
-// /api/v1/cases (reports.CaseListFilterFromQuery) — the leader's drill-downs
+// /api/v1/cases (reports.CaseFilterFromQuery) — the leader's drill-downs
 // (warnings by desk, 督办 awaiting a response) and every statistics figure
 // open here — paged, with CSV/XLSX downloads of exactly this list through
 // the API's streaming exporter. The read rule applies as in the API.
@@ -66,7 +66,7 @@ func (s *server) casesPage(c *fiber.Ctx) error {
 		}
 	}
 	d.CSV, d.XLSX = "/cases/export.csv?"+exp.Encode(), "/cases/export.xlsx?"+exp.Encode()
-	f, err := reports.CaseListFilterFromQuery(q.Get)
+	f, err := reports.CaseFilterFromQuery(q.Get)
 	if err == nil {
 		d.Rows, d.Total, err = s.rep.CaseRows(ctx, a, f)
 	}
@@ -99,7 +99,7 @@ func (s *server) casesExport(format string) fiber.Handler {
 		if a.Role == cases.RoleAdmin {
 			return s.errorPage(c, fiber.StatusForbidden, "管理员账号不办理案件。")
 		}
-		f, err := reports.CaseListFilterFromQuery(func(k string) string { return c.Query(k) })
+		f, err := reports.CaseFilterFromQuery(func(k string) string { return c.Query(k) })
 		if err != nil {
 			return err
 		}

@@ -96,10 +96,10 @@ const (
 	listPerPage    = 50 // the default
 )
 
-// CaseListFilterFromQuery reads the list's query parameters (GET
+// CaseFilterFromQuery reads the list's query parameters (GET
 // /api/v1/cases, the /cases page, and the links statistics give), newest
 // first, and validates them.
-func CaseListFilterFromQuery(get func(string) string) (CaseFilter, error) {
+func CaseFilterFromQuery(get func(string) string) (CaseFilter, error) {
 	f := CaseFilter{Desk: get("desk"), Category: get("category"), Town: get("town"),
 		ClosureType: get("closure_type"), Warning: get("warning"), Sort: SortNew}
 	if st := get("status"); st != "" {

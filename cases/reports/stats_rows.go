@@ -119,7 +119,7 @@ func (a *statsAcc) figures(p Period, f StatsFilter) Figures {
 }
 
 // statsLinks gives each figure the case-list query whose cases are its
-// numerator (see CaseListFilter).
+// numerator (see CaseFilter).
 func statsLinks(p Period, f StatsFilter, hasOpen bool) map[string]string {
 	base := url.Values{}
 	if f.Desk != "" {

@@ -263,7 +263,7 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		f, err := reports.CaseListFilterFromQuery(v.Get)
+		f, err := reports.CaseFilterFromQuery(v.Get)
 		if err != nil {
 			t.Fatalf("%s: %v", link, err)
 		}
