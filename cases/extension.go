@@ -35,9 +35,10 @@ type CaseChange struct {
 	Body       string
 	Visibility string // "" is internal
 	Data       any    // marshalled to the event's JSON data; nil is {}
-	// AddCoDesk makes the case visible to another desk (e.g. the court
-	// desk after a 司法确认 application); "" adds none.
-	AddCoDesk string
+	// AddCoDesks makes the case visible to other desks (the court desk
+	// after a 司法确认 application, desks invited to a 3+X conference);
+	// the holding desk and desks already co-handling are skipped.
+	AddCoDesks []string
 	// SMS are queued in the notifications outbox in the same transaction.
 	SMS []SMS
 }
@@ -90,12 +91,15 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 		}
 		after = before.clone()
 		after.Version, after.UpdatedAt = before.Version+1, now
-		if ch.AddCoDesk != "" && ch.AddCoDesk != before.Desk && !slices.Contains(before.CoDesks, ch.AddCoDesk) {
+		for _, d := range ch.AddCoDesks {
+			if d == "" || d == after.Desk || slices.Contains(after.CoDesks, d) {
+				continue
+			}
 			if _, err := tx.ExecContext(ctx, tx.Rebind(
-				`INSERT INTO case_co_desks (case_id, desk, invited_at) VALUES (?, ?, ?)`), before.ID, ch.AddCoDesk, now); err != nil {
+				`INSERT INTO case_co_desks (case_id, desk, invited_at) VALUES (?, ?, ?)`), before.ID, d, now); err != nil {
 				return fmt.Errorf("store: unable to add co-desk: %w", err)
 			}
-			after.CoDesks = append(after.CoDesks, ch.AddCoDesk)
+			after.CoDesks = append(after.CoDesks, d)
 		}
 		e := &Event{Kind: ch.Kind, Body: ch.Body, Visibility: ch.Visibility, Data: types.JSONText("{}")}
 		if e.Visibility == "" {

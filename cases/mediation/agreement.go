@@ -113,7 +113,7 @@ func (r *agreementRow) agreement() *Agreement {
 // currentAgreement is the case's agreement in force, or nil.
 func currentAgreement(ctx context.Context, q sqlx.QueryerContext, caseID int64) (*agreementRow, error) {
 	var r agreementRow
-	err := sqlx.GetContext(ctx, q, &r, sqlx.Rebind(sqlx.QUESTION,
+	err := sqlx.GetContext(ctx, q, &r, rebind(q,
 		`SELECT * FROM mediation_agreements WHERE case_id = ? AND superseded_by IS NULL`), caseID)
 	if err == sql.ErrNoRows {
 		return nil, nil

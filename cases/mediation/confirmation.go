@@ -90,7 +90,7 @@ type confirmationRow struct {
 
 func confirmationOf(ctx context.Context, q sqlx.QueryerContext, agreementID int64) (*Confirmation, error) {
 	var r confirmationRow
-	err := sqlx.GetContext(ctx, q, &r, `SELECT * FROM mediation_confirmations WHERE agreement_id = ?`, agreementID)
+	err := sqlx.GetContext(ctx, q, &r, rebind(q, `SELECT * FROM mediation_confirmations WHERE agreement_id = ?`), agreementID)
 	if err == sql.ErrNoRows {
 		return nil, nil
 	}
@@ -220,8 +220,8 @@ func (m *Service) ApplyConfirmation(ctx context.Context, a cases.Actor, number s
 			return nil, fmt.Errorf("mediation: unable to save the application: %w", err)
 		}
 		return &cases.CaseChange{Kind: EventConfirmApplied, Body: ag.Number + " 申请司法确认",
-			Data:      map[string]any{"agreement_id": ag.ID, "applied_on": appliedOn, "court_desk": settings.CourtDesk, "applicants": applicants},
-			AddCoDesk: settings.CourtDesk}, nil
+			Data:       map[string]any{"agreement_id": ag.ID, "applied_on": appliedOn, "court_desk": settings.CourtDesk, "applicants": applicants},
+			AddCoDesks: []string{settings.CourtDesk}}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -409,4 +409,40 @@ func (m *Service) RuleConfirmation(ctx context.Context, a cases.Actor, number st
 		return nil, err
 	}
 	return m.agreement(ctx, agID)
+}
+
+// PendingConfirmation is a 司法确认 awaiting the court: applied (to accept)
+// or accepted (to rule, by RulingDue).
+type PendingConfirmation struct {
+	CaseNumber      string `db:"number" json:"case_number"`
+	AgreementNumber string `db:"agreement_number" json:"agreement_number"`
+	Status          string `db:"status" json:"status"`
+	AppliedOn       string `db:"applied_on" json:"applied_on"`
+	CourtNumber     string `db:"court_number" json:"court_number"`
+	RulingDue       string `db:"ruling_due" json:"ruling_due"`
+	Overdue         bool   `db:"-" json:"overdue"` // the ruling is past its due date
+}
+
+// PendingConfirmations is the court desk's list of applications to accept
+// and rulings to make, earliest first (court desk handlers; leaders see all).
+func (m *Service) PendingConfirmations(ctx context.Context, a cases.Actor) ([]PendingConfirmation, error) {
+	q, args := `SELECT c.number, ag.number AS agreement_number, f.status, f.applied_on, f.court_number, COALESCE(f.ruling_due, '') AS ruling_due
+		FROM mediation_confirmations f JOIN mediation_agreements ag ON ag.id = f.agreement_id JOIN cases c ON c.id = f.case_id
+		WHERE f.status IN ('applied', 'accepted')`, []any{}
+	switch a.Role {
+	case cases.RoleHandler:
+		q, args = q+` AND f.court_desk = ?`, append(args, a.Desk)
+	case cases.RoleLeader:
+	default:
+		return nil, forbidden("只有办案窗口和领导可以查看司法确认案件")
+	}
+	out := []PendingConfirmation{}
+	if err := m.db.SelectContext(ctx, &out, m.db.Rebind(q+` ORDER BY f.applied_on, c.number`), args...); err != nil {
+		return nil, fmt.Errorf("mediation: unable to list confirmations: %w", err)
+	}
+	day := today(m.cases.Now())
+	for i := range out {
+		out[i].Overdue = out[i].RulingDue != "" && day > out[i].RulingDue
+	}
+	return out, nil
 }

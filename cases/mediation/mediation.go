@@ -376,6 +376,15 @@ func (m *Service) SetRoomActive(ctx context.Context, a cases.Actor, id int64, ac
 	})
 }
 
+// rebind spells ? placeholders for the database behind q (the writer's
+// transaction and the reader pool both know their driver).
+func rebind(q sqlx.QueryerContext, query string) string {
+	if r, ok := q.(interface{ Rebind(string) string }); ok {
+		return r.Rebind(query)
+	}
+	return query
+}
+
 // ---- staff and parties ----
 
 type staffRow struct {
@@ -398,7 +407,7 @@ func staff(ctx context.Context, q sqlx.QueryerContext, field string, usernames [
 		return nil, err
 	}
 	var rows []staffRow
-	if err := sqlx.SelectContext(ctx, q, &rows, sqlx.Rebind(sqlx.BindType("sqlite3"), query), args...); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, rebind(q, query), args...); err != nil {
 		return nil, fmt.Errorf("mediation: unable to read users: %w", err)
 	}
 	for _, r := range rows {

@@ -25,6 +25,7 @@ type fixture struct {
 	med    cases.Actor // 人民调解 desk
 	med2   cases.Actor
 	court  cases.Actor // 诉讼服务 desk
+	gov    cases.Actor // 综治 desk
 	leader cases.Actor
 	admin  cases.Actor
 	room1  int64
@@ -60,6 +61,7 @@ func newFixture(t *testing.T, start time.Time) *fixture {
 	f.med = user(cases.UserInput{Username: "wangmei", Name: "王梅", Role: cases.RoleHandler, Desk: "mediation"})
 	f.med2 = user(cases.UserInput{Username: "liqiang", Name: "李强", Role: cases.RoleHandler, Desk: "mediation"})
 	f.court = user(cases.UserInput{Username: "judge", Name: "赵法官", Role: cases.RoleHandler, Desk: "litigation"})
+	f.gov = user(cases.UserInput{Username: "gov", Role: cases.RoleHandler, Desk: "governance"})
 	f.leader = user(cases.UserInput{Username: "boss", Role: cases.RoleLeader})
 	f.admin = user(cases.UserInput{Username: "admin", Role: cases.RoleAdmin})
 	r1, err := f.m.AddRoom(ctx, f.admin, "第一调解室")
@@ -189,6 +191,10 @@ func TestMediationStory(t *testing.T) {
 	}
 	if f.version(n) != v0+1 {
 		t.Errorf("scheduling did not bump the version once: %d→%d", v0, f.version(n))
+	}
+	// The desk invited to the 3+X conference now sees the case, to attend and note.
+	if _, err := f.svc.Case(ctx, f.gov, n); err != nil {
+		t.Errorf("the invited desk cannot see the case: %v", err)
 	}
 	sms, err := f.svc.Notifications(ctx, n)
 	if err != nil {
@@ -320,6 +326,13 @@ func TestMediationStory(t *testing.T) {
 	if _, err := f.svc.Case(ctx, f.court, n); err != nil {
 		t.Fatalf("the court desk cannot see the case it must rule on: %v", err)
 	}
+	pending, err := f.m.PendingConfirmations(ctx, f.court)
+	if err != nil || len(pending) != 1 || pending[0].CaseNumber != n || pending[0].Status != mediation.ConfirmApplied {
+		t.Fatalf("the court's pending list %+v %v", pending, err)
+	}
+	if mine, _ := f.m.PendingConfirmations(ctx, f.med); len(mine) != 0 {
+		t.Errorf("the mediation desk's court list %+v", mine)
+	}
 	_, err = f.m.ApplyConfirmation(ctx, f.med, n, app)
 	wantErr(t, err, cases.KindConflict, "already_applied", "")
 
@@ -335,6 +348,9 @@ func TestMediationStory(t *testing.T) {
 	}
 	if ag.Confirmation.AcceptedOn != "2026-04-07" || ag.Confirmation.RulingDue != "2026-04-22" {
 		t.Fatalf("accepted %+v", ag.Confirmation)
+	}
+	if _, err := f.m.SignAgreement(ctx, f.med, n, ain); cases.ErrorOf(err) == nil || cases.ErrorOf(err).Code != "confirmation_pending" {
+		t.Fatalf("a new version while the court is ruling: %v", err)
 	}
 	ag, err = f.m.ExtendRuling(ctx, f.court, n, mediation.ExtendInput{Days: 10, ApprovedBy: "院长", Reason: "需要调查核实"})
 	if err != nil {
@@ -540,6 +556,31 @@ func TestConfirmationWindowAcrossNationalDay(t *testing.T) {
 	f.now = china(2026, 10, 9, 9, 0)
 	_, err = f.m.ApplyConfirmation(f.ctx, f.med, late, mediation.ApplicationInput{Applicants: []string{"张三", "李四"}})
 	wantErr(t, err, cases.KindConflict, "confirmation_window_closed", "")
+
+	// The court rejects: the parties are told they may amend, agree anew, or sue.
+	if _, err := f.m.AcceptConfirmation(f.ctx, f.court, onTime, mediation.AcceptInput{CourtNumber: "（2026）浙0481民特88号"}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = f.m.RuleConfirmation(f.ctx, f.court, onTime, mediation.RulingInput{Ruling: mediation.ConfirmRejected})
+	wantErr(t, err, cases.KindInvalid, "required", "note")
+	ag, err := f.m.RuleConfirmation(f.ctx, f.court, onTime, mediation.RulingInput{Ruling: mediation.ConfirmRejected, Note: "协议内容涉及案外人利益"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ag.Confirmation.Enforceable || ag.Confirmation.EnforcementDue != "" || !strings.Contains(ag.Confirmation.Message, "变更原调解协议") ||
+		!strings.Contains(ag.Confirmation.Message, "提起诉讼") {
+		t.Fatalf("rejected %+v", ag.Confirmation)
+	}
+	sms, _ := f.svc.Notifications(f.ctx, onTime)
+	told := 0
+	for _, m := range sms {
+		if strings.Contains(m.Body, "驳回") {
+			told++
+		}
+	}
+	if told != 2 {
+		t.Errorf("%d parties told of the rejection", told)
+	}
 
 	// 身份关系: by the flag, or by the case's category.
 	f.now = china(2026, 9, 3, 17, 0)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -118,7 +119,7 @@ func obligationState(o *Obligation, day string) string {
 
 func readObligations(ctx context.Context, q sqlx.QueryerContext, where string, arg any, day string) ([]Obligation, error) {
 	var rows []obligationRow
-	if err := sqlx.SelectContext(ctx, q, &rows, `SELECT * FROM mediation_obligations WHERE `+where+` ORDER BY position`, arg); err != nil {
+	if err := sqlx.SelectContext(ctx, q, &rows, rebind(q, `SELECT * FROM mediation_obligations WHERE `+where+` ORDER BY position`), arg); err != nil {
 		return nil, fmt.Errorf("mediation: unable to read obligations: %w", err)
 	}
 	out := make([]Obligation, 0, len(rows))
@@ -128,8 +129,8 @@ func readObligations(ctx context.Context, q sqlx.QueryerContext, where string, a
 		if o.AmountFen != nil {
 			o.Amount = Yuan(*o.AmountFen)
 		}
-		if err := sqlx.SelectContext(ctx, q, &o.Performances, `SELECT id, status, amount_fen, on_date, note, recorded_at, recorded_by
-			FROM mediation_performances WHERE obligation_id = ? ORDER BY id`, r.ID); err != nil {
+		if err := sqlx.SelectContext(ctx, q, &o.Performances, rebind(q, `SELECT id, status, amount_fen, on_date, note, recorded_at, recorded_by
+			FROM mediation_performances WHERE obligation_id = ? ORDER BY id`), r.ID); err != nil {
 			return nil, err
 		}
 		for i := range o.Performances {
@@ -139,8 +140,8 @@ func readObligations(ctx context.Context, q sqlx.QueryerContext, where string, a
 				o.PerformedFen += *p.AmountFen
 			}
 		}
-		if err := sqlx.SelectContext(ctx, q, &o.Urgings, `SELECT id, method, note, at, recorded_by
-			FROM mediation_urgings WHERE obligation_id = ? ORDER BY id`, r.ID); err != nil {
+		if err := sqlx.SelectContext(ctx, q, &o.Urgings, rebind(q, `SELECT id, method, note, at, recorded_by
+			FROM mediation_urgings WHERE obligation_id = ? ORDER BY id`), r.ID); err != nil {
 			return nil, err
 		}
 		o.Status = obligationState(&o, day)
@@ -163,7 +164,7 @@ func obligationForChange(ctx context.Context, x *cases.CaseTx, id int64) (*agree
 	if ag == nil {
 		return nil, nil, notFound("obligation_not_found", "本案没有生效的调解协议")
 	}
-	obs, err := readObligations(ctx, x.Tx, "id = ? AND agreement_id = "+fmt.Sprint(ag.ID), id, today(x.Now))
+	obs, err := readObligations(ctx, x.Tx, "id = ? AND agreement_id = "+strconv.FormatInt(ag.ID, 10), id, today(x.Now))
 	if err != nil {
 		return nil, nil, err
 	}

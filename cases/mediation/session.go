@@ -432,7 +432,7 @@ func (m *Service) Schedule(ctx context.Context, a cases.Actor, number string, in
 		text := fmt.Sprintf("【一地】您的案件%s定于%s在%s召开%s，请准时参加%s。如不能参加，请提前与承办窗口联系。",
 			c.Number, chinaDateTime(s.start), s.place(), KindLabel(s.kind), bringText(s.bring))
 		return &cases.CaseChange{Kind: EventSessionScheduled, Body: fmt.Sprintf("%s %s，%s", KindLabel(s.kind), chinaDateTime(s.start), s.place()),
-			Data: s.data(id), SMS: summonSMS(c, s.summoned, text)}, nil
+			Data: s.data(id), SMS: summonSMS(c, s.summoned, text), AddCoDesks: s.desks}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -504,7 +504,7 @@ func (m *Service) Reschedule(ctx context.Context, a cases.Actor, number string, 
 		d["previous_starts_at"] = old.StartsAt.UTC().Format(time.RFC3339)
 		return &cases.CaseChange{Kind: EventSessionRescheduled,
 			Body: fmt.Sprintf("%s改期至%s，%s", KindLabel(s.kind), chinaDateTime(s.start), s.place()),
-			Data: d, SMS: summonSMS(c, told, text)}, nil
+			Data: d, SMS: summonSMS(c, told, text), AddCoDesks: s.desks}, nil
 	})
 	if err != nil {
 		return nil, err
