@@ -326,6 +326,19 @@ func TestMediationStory(t *testing.T) {
 	if _, err := f.svc.Case(ctx, f.court, n); err != nil {
 		t.Fatalf("the court desk cannot see the case it must rule on: %v", err)
 	}
+	for who, want := range map[*cases.Actor]mediation.Allowed{
+		&f.court:  {Court: true},
+		&f.med:    {Schedule: true, Agree: true, Perform: true},
+		&f.window: {},
+	} {
+		ov, err := f.m.Overview(ctx, *who, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ov.Allowed != want || ov.Current == nil || len(ov.Sessions) != 1 || ov.Sessions[0].Record == nil {
+			t.Errorf("%s overview: allowed %+v, want %+v", who.Username, ov.Allowed, want)
+		}
+	}
 	pending, err := f.m.PendingConfirmations(ctx, f.court)
 	if err != nil || len(pending) != 1 || pending[0].CaseNumber != n || pending[0].Status != mediation.ConfirmApplied {
 		t.Fatalf("the court's pending list %+v %v", pending, err)
