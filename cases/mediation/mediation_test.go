@@ -445,7 +445,7 @@ func TestMediationStory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fu.Status != "done" || fu.Satisfaction != "basically_satisfied" {
+	if fu.Status != "done" || fu.Satisfaction != "basically_satisfied" || fu.DoneAt == nil || !fu.DoneAt.Equal(f.now) {
 		t.Fatalf("follow-up %+v", fu)
 	}
 

@@ -340,24 +340,24 @@ func (m *Service) Urge(ctx context.Context, a cases.Actor, number string, obliga
 
 // FollowUp is a 回访 task and, once done, its record.
 type FollowUp struct {
-	ID           int64   `db:"id" json:"id"`
-	CaseNumber   string  `db:"number" json:"case_number"`
-	Desk         string  `db:"desk" json:"desk"`
-	Reason       string  `db:"reason" json:"reason"` // obligation_due | closing | manual
-	ObligationID *int64  `db:"obligation_id" json:"obligation_id"`
-	DueOn        string  `db:"due_on" json:"due_on"`
-	Status       string  `db:"status" json:"status"` // open | done | cancelled
-	DoneAt       *string `db:"done_at" json:"done_at"`
-	Method       string  `db:"method" json:"method"`
-	Performance  string  `db:"performance" json:"performance"`
-	Satisfaction string  `db:"satisfaction" json:"satisfaction"`
-	RiskSigns    string  `db:"risk_signs" json:"risk_signs"`
-	Note         string  `db:"note" json:"note"`
-	RecordedBy   string  `db:"recorded_by" json:"recorded_by"`
+	ID           int64      `db:"id" json:"id"`
+	CaseNumber   string     `db:"number" json:"case_number"`
+	Desk         string     `db:"desk" json:"desk"`
+	Reason       string     `db:"reason" json:"reason"` // obligation_due | closing | manual
+	ObligationID *int64     `db:"obligation_id" json:"obligation_id"`
+	DueOn        string     `db:"due_on" json:"due_on"`
+	Status       string     `db:"status" json:"status"` // open | done | cancelled
+	DoneAt       *time.Time `db:"done_at" json:"done_at"`
+	Method       string     `db:"method" json:"method"`
+	Performance  string     `db:"performance" json:"performance"`
+	Satisfaction string     `db:"satisfaction" json:"satisfaction"`
+	RiskSigns    string     `db:"risk_signs" json:"risk_signs"`
+	Note         string     `db:"note" json:"note"`
+	RecordedBy   string     `db:"recorded_by" json:"recorded_by"`
 }
 
 const followUpSelect = `SELECT f.id, c.number, f.desk, f.reason, f.obligation_id, f.due_on, f.status,
-	CAST(f.done_at AS TEXT) AS done_at, f.method, f.performance, f.satisfaction, f.risk_signs, f.note, f.recorded_by
+	f.done_at, f.method, f.performance, f.satisfaction, f.risk_signs, f.note, f.recorded_by
 	FROM mediation_followups f JOIN cases c ON c.id = f.case_id`
 
 // FollowUps lists the case's 回访 tasks and records.
