@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
@@ -113,6 +114,11 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("store: backup failed: %w", err)
 	}
+	// The health check reads when the last backup was made from this
+	// file's time; failing to touch it does not fail the backup.
+	if err := os.WriteFile(s.lastBackupPath(), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o640); err != nil {
+		slog.Warn("backup: unable to record its time", "err", err)
+	}
 	return nil
 }
 
@@ -120,14 +126,14 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.w.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: unable to begin: %w", err)
+		return storageError(fmt.Errorf("store: unable to begin: %w", err))
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return storageError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: unable to commit: %w", err)
+		return storageError(fmt.Errorf("store: unable to commit: %w", err))
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -29,6 +30,8 @@ type Index struct {
 
 	mu       sync.RWMutex
 	synonyms Synonyms
+
+	failing atomic.Bool // the follower's last pass failed
 }
 
 const (
@@ -284,17 +287,33 @@ func (f *Follower) Wake() {
 // Done is closed when the follower has stopped.
 func (f *Follower) Done() <-chan struct{} { return f.done }
 
+// Backoff after a failed or panicking pass: doubling from the first to the
+// last, so a full disk is not hammered and a passing fault heals quickly.
+var (
+	followBackoffMin = time.Second
+	followBackoffMax = time.Minute
+)
+
 func (f *Follower) run(ctx context.Context) {
 	defer close(f.done)
 	// A periodic pass covers commits made by other processes (yidi import).
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
+	backoff := time.Duration(0)
 	for {
-		if n, err := f.ix.CatchUp(ctx, f.feed); err != nil && ctx.Err() == nil {
-			slog.Error("search: indexing failed; retrying", "err", err)
-		} else if n > 1000 {
-			slog.Info("search: caught up", "cases", n, "last_seq", f.ix.LastSeq())
+		if err := f.pass(ctx); err != nil && ctx.Err() == nil {
+			backoff = min(max(2*backoff, followBackoffMin), followBackoffMax)
+			f.ix.failing.Store(true)
+			slog.Error("search: indexing failed; retrying", "err", err, "retry_in", backoff)
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			continue
 		}
+		backoff = 0
+		f.ix.failing.Store(false)
 		select {
 		case <-ctx.Done():
 			return
@@ -302,6 +321,44 @@ func (f *Follower) run(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// pass is one catch-up. A panic in it (bleve's segment writer panicked on
+// a full disk) is an error like any other: the server must stay up, and
+// search answers from what the index holds meanwhile.
+func (f *Follower) pass(ctx context.Context) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("search: panic while indexing recovered", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("search: panic while indexing: %v", r)
+		}
+	}()
+	if followHook != nil {
+		followHook()
+	}
+	n, err := f.ix.CatchUp(ctx, f.feed)
+	if err == nil && n > 1000 {
+		slog.Info("search: caught up", "cases", n, "last_seq", f.ix.LastSeq())
+	}
+	return err
+}
+
+// followHook, when set (tests), runs at the start of each pass.
+var followHook func()
+
+// Failing reports whether the follower's last pass failed: the index is
+// behind and not catching up by itself.
+func (ix *Index) Failing() bool { return ix.failing.Load() }
+
+// Lag is how many events the index has not yet seen.
+func (ix *Index) Lag(ctx context.Context, feed interface {
+	LastEventSeq(ctx context.Context) (int64, error)
+}) (int64, error) {
+	last, err := feed.LastEventSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return max(0, last-ix.LastSeq()), nil
 }
 
 // fill pages through every case while rebuildWorkers batches are indexed

@@ -279,12 +279,17 @@ func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
 	})
 }
 
-// every runs fn now and then once per interval until ctx ends.
+// every runs fn now and then once per interval until ctx ends. A panic in
+// one run is logged and the next run comes as usual: background work must
+// not take the server down.
 func every(ctx context.Context, interval time.Duration, fn func()) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		fn()
+		func() {
+			defer cases.Recover("periodic work")
+			fn()
+		}()
 		select {
 		case <-ctx.Done():
 			return
