@@ -120,7 +120,7 @@ func (s *Service) storeBlob(data []byte) (sum string, created bool, err error) {
 	if _, err := os.Stat(path); err == nil {
 		return sum, false, nil
 	}
-	defer func() { err = storageError(err) }()
+	defer func() { err = s.store.storageError(err) }()
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return "", false, fmt.Errorf("attachments: unable to create folder: %w", err)
 	}

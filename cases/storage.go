@@ -51,14 +51,29 @@ func IsStorageFull(err error) bool {
 }
 
 // storageError turns a full disk into ErrStorageFull (logging the cause
-// once, here) and leaves every other error as it is.
-func storageError(err error) error {
+// once, here, and noting the time for the health check) and leaves every
+// other error as it is.
+func (s *Store) storageError(err error) error {
 	if err == nil || errors.Is(err, ErrStorageFull) || !IsStorageFull(err) {
 		return err
 	}
 	slog.Error("storage full: a write was refused", "err", err)
+	s.fullAt.Store(time.Now().UnixNano())
 	return ErrStorageFull
 }
+
+// StorageFullRecently reports whether a write failed for a full disk in
+// the last few minutes: a failure that follows from a write that was not
+// stored (a CSRF token never saved) can then say so.
+func (s *Service) StorageFullRecently() bool {
+	at := s.store.fullAt.Load()
+	return at != 0 && time.Since(time.Unix(0, at)) < recentFullWindow
+}
+
+// recentFullWindow: how long a write refused for a full disk keeps the
+// health check degraded (the guard may be off, or the disk filled by
+// something else than yidi).
+const recentFullWindow = 5 * time.Minute
 
 // FreeBytes is the space left for an unprivileged writer on the
 // filesystem that holds dir.
@@ -134,6 +149,10 @@ func (s *Service) Health() Health {
 	if err == nil && h.MinFreeBytes > 0 && free < h.MinFreeBytes {
 		h.Degraded = true
 		h.Problems = append(h.Problems, "数据目录剩余空间低于下限，上传和网上申请已暂停")
+	}
+	if s.StorageFullRecently() {
+		h.Degraded = true
+		h.Problems = append(h.Problems, "最近有写入因存储空间不足被拒绝")
 	}
 	if fi, err := os.Stat(s.store.lastBackupPath()); err == nil {
 		t := fi.ModTime().UTC()

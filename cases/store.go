@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -29,7 +30,8 @@ type Store struct {
 	secret []byte // seals idempotency replays; lives beside, not in, the database
 	dir    string // the data folder; citizens' attachments are stored under it
 
-	applied []string // migrations this Open applied
+	applied []string     // migrations this Open applied
+	fullAt  atomic.Int64 // when a write last failed for a full disk (unix ns)
 }
 
 // DBFile is the database's name inside the data folder.
@@ -126,14 +128,14 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.w.BeginTxx(ctx, nil)
 	if err != nil {
-		return storageError(fmt.Errorf("store: unable to begin: %w", err))
+		return s.storageError(fmt.Errorf("store: unable to begin: %w", err))
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return storageError(err)
+		return s.storageError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return storageError(fmt.Errorf("store: unable to commit: %w", err))
+		return s.storageError(fmt.Errorf("store: unable to commit: %w", err))
 	}
 	return nil
 }

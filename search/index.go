@@ -26,12 +26,18 @@ import (
 // Index is the bleve index of cases in a folder of its own.
 type Index struct {
 	dir string
-	idx bleve.Index
+	// swap guards idx: every use holds it for reading, and reopen (after
+	// a failed write left bleve's in-memory state unusable) for writing.
+	// idx is nil while the index cannot be opened (a full disk).
+	swap sync.RWMutex
+	idx  bleve.Index
 
 	mu       sync.RWMutex
 	synonyms Synonyms
 
-	failing atomic.Bool // the follower's last pass failed
+	failing   atomic.Bool // the follower's last pass failed
+	closeOnce sync.Once
+	closed    bool // guarded by swap
 }
 
 const (
@@ -96,11 +102,70 @@ func create(dir string) (*Index, error) {
 	return &Index{dir: dir, idx: idx}, nil
 }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.idx.Close() }
+// Close closes the index; closing it again does nothing (bleve panics on
+// a second close, and a restart path may close before the deferred close).
+func (ix *Index) Close() (err error) {
+	ix.closeOnce.Do(func() {
+		ix.swap.Lock()
+		defer ix.swap.Unlock()
+		if ix.idx != nil {
+			err = ix.idx.Close()
+		}
+		ix.closed = true
+	})
+	return err
+}
+
+// ErrIndexUnavailable: the index could not be reopened after a failed
+// write (the disk is full); the follower keeps trying.
+var ErrIndexUnavailable = &cases.Error{Kind: cases.KindInternal, Code: "search_unavailable", Message: "搜索暂不可用：索引正在恢复，请稍后再试"}
+
+// reopen drops bleve's in-memory state and opens the index again from
+// what it persisted. A batch whose segment failed to persist (a full
+// disk) is already part of the in-memory snapshot, with its sequence
+// number, and searching that snapshot panicked inside zapx ("assignment
+// to entry in nil map"); the persisted state is consistent, and the
+// follower replays the events after its sequence number.
+func (ix *Index) reopen() error {
+	ix.swap.Lock()
+	defer ix.swap.Unlock()
+	if ix.closed || ix.dir == "" {
+		return nil
+	}
+	if ix.idx != nil {
+		func() {
+			// Closing a scorch index whose persister failed may itself panic.
+			defer func() {
+				if r := recover(); r != nil {
+					slog.Error("search: panic closing the index recovered", "panic", r)
+				}
+			}()
+			if err := ix.idx.Close(); err != nil {
+				slog.Warn("search: closing the index before reopening it", "err", err)
+			}
+		}()
+		ix.idx = nil
+	}
+	fresh, err := Open(ix.dir)
+	if err != nil {
+		return fmt.Errorf("search: unable to reopen the index: %w", err)
+	}
+	ix.idx = fresh.idx
+	slog.Info("search: index reopened from what it persisted", "last_seq", ix.lastSeq())
+	return nil
+}
 
 // LastSeq is the last event sequence number whose changes the index holds.
 func (ix *Index) LastSeq() int64 {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	return ix.lastSeq()
+}
+
+func (ix *Index) lastSeq() int64 {
+	if ix.idx == nil {
+		return 0
+	}
 	v, err := ix.idx.GetInternal([]byte(lastSeqKey))
 	if err != nil || len(v) == 0 {
 		return 0
@@ -111,6 +176,11 @@ func (ix *Index) LastSeq() int64 {
 
 // DocCount is the number of cases in the index.
 func (ix *Index) DocCount() uint64 {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return 0
+	}
 	n, _ := ix.idx.DocCount()
 	return n
 }
@@ -118,6 +188,11 @@ func (ix *Index) DocCount() uint64 {
 // put indexes docs and records seq in the same batch, so the high-water mark
 // never runs ahead of what is indexed.
 func (ix *Index) put(docs []cases.SearchDoc, seq int64) error {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return ErrIndexUnavailable
+	}
 	b := ix.idx.NewBatch()
 	for i := range docs {
 		doc, err := ix.document(&docs[i])
@@ -305,6 +380,9 @@ func (f *Follower) run(ctx context.Context) {
 			backoff = min(max(2*backoff, followBackoffMin), followBackoffMax)
 			f.ix.failing.Store(true)
 			slog.Error("search: indexing failed; retrying", "err", err, "retry_in", backoff)
+			if err := f.ix.reopen(); err != nil {
+				slog.Error("search: the index stays unavailable until the next try", "err", err)
+			}
 			select {
 			case <-ctx.Done():
 				return

@@ -79,7 +79,7 @@ func invalidQuery(field, msg string) error {
 // faceted or returned. It answers from what the index holds and says how
 // far behind the event log that is (when docs can tell).
 func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs DocSource) (*Result, error) {
-	res, err := ix.search(ctx, viewer, q, docs)
+	res, err := ix.searchLocked(ctx, viewer, q, docs)
 	if err != nil {
 		return nil, err
 	}
@@ -92,6 +92,15 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 	}
 	res.IndexBehind = res.IndexLag > 0 && ix.Failing()
 	return res, nil
+}
+
+func (ix *Index) searchLocked(ctx context.Context, viewer cases.Actor, q Query, docs DocSource) (*Result, error) {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return nil, ErrIndexUnavailable
+	}
+	return ix.search(ctx, viewer, q, docs)
 }
 
 func (ix *Index) search(ctx context.Context, viewer cases.Actor, q Query, docs DocSource) (*Result, error) {
