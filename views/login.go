@@ -54,7 +54,7 @@ func (s *server) csrfMiddleware(secure bool) fiber.Handler {
 			return "", csrf.ErrTokenNotFound
 		},
 		ErrorHandler: s.csrfFailed,
-		Next: func(c *fiber.Ctx) bool { return !isPagePath(c.Path()) },
+		Next:         func(c *fiber.Ctx) bool { return !isPagePath(c.Path()) },
 	})
 }
 
