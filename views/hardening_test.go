@@ -5,12 +5,14 @@ package views_test
 // health endpoint, and (hardening_disk_test.go) a real full disk.
 
 import (
+	"context"
 	"crypto/rand"
 	"io"
 	"net/url"
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -221,4 +223,64 @@ func TestFreeSpaceGuardRefusesPublicWritesButNotStaffWork(t *testing.T) {
 func applyForm() url.Values {
 	return url.Values{"applicant_name": {"王五"}, "phone": {"13711112222"}, "respondent_name": {"赵六"},
 		"category": {"neighbour"}, "summary": {"楼上漏水，多次协商未果。"}}
+}
+
+// panickyFeed is the case service as the index follower sees it, made to
+// panic while broken is set: the injected fault of the follower test.
+type panickyFeed struct {
+	*cases.Service
+	broken atomic.Bool
+	panics atomic.Int32
+}
+
+func (f *panickyFeed) ChangedSince(ctx context.Context, seq int64, limit int) ([]cases.SearchDoc, int64, error) {
+	if f.broken.Load() {
+		f.panics.Add(1)
+		panic("injected: the follower's feed panicked")
+	}
+	return f.Service.ChangedSince(ctx, seq, limit)
+}
+
+func TestAPanicInTheIndexFollowerLeavesTheServerAnswering(t *testing.T) {
+	ts := newTestServer(t)
+	first := ts.intake(nil)["number"].(string)
+	ts.catchUp()
+	feed := &panickyFeed{Service: ts.svc}
+	feed.broken.Store(true)
+	ctx, stop := context.WithCancel(context.Background())
+	f := ts.index.Follow(ctx, feed)
+	defer func() { stop(); <-f.Done() }()
+	ts.svc.OnCommit(f.Wake)
+
+	second := ts.intake(nil)["number"].(string)
+	if !waitUntil(10*time.Second, func() bool { return feed.panics.Load() >= 1 && ts.index.Failing() }) {
+		t.Fatal("the follower did not fail")
+	}
+	// The server answers: health, search from what the index holds, writes.
+	_, health := ts.call("GET", "/healthz", "", nil)
+	if health["status"] != "degraded" || health["index_failing"] != true || health["index_lag"].(float64) < 1 {
+		t.Errorf("healthz with a failing follower: %v", health)
+	}
+	status, out := ts.call("GET", "/api/v1/search?q="+url.QueryEscape("工资"), "leader", nil)
+	if status != 200 || out["total"] != float64(1) || out["index_behind"] != true {
+		t.Errorf("search with a failing follower: %d %v", status, out)
+	}
+	staff := newBrowser(t, ts.app)
+	staff.login("leader")
+	if status, page, _ := staff.do("GET", "/search?q="+url.QueryEscape("工资"), nil); status != 200 || !strings.Contains(page, "搜索索引暂未更新") || !strings.Contains(page, first) {
+		t.Errorf("search page with a failing follower: %d\n%s", status, page)
+	}
+	ts.intake(nil)
+
+	feed.broken.Store(false)
+	if !waitUntil(15*time.Second, func() bool { return !ts.index.Failing() && ts.index.LastSeq() > 0 }) {
+		t.Fatal("the follower did not recover")
+	}
+	if !waitUntil(5*time.Second, func() bool {
+		_, out := ts.call("GET", "/api/v1/search?q="+url.QueryEscape(second), "leader", nil)
+		return out["total"] == float64(1) && out["index_behind"] == false
+	}) {
+		t.Errorf("the case committed while the follower failed was not indexed after it recovered")
+	}
+	t.Logf("the follower panicked %d times; the server kept answering and the index caught up", feed.panics.Load())
 }
