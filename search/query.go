@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math"
 	"regexp"
 	"runtime/debug"
 	"sort"
@@ -180,9 +181,19 @@ func (ix *Index) search(ctx context.Context, viewer cases.Actor, q Query, docs D
 			continue // deleted or changed since indexed: the next catch-up fixes the index
 		}
 		out.Hits = append(out.Hits, Hit{Number: d.Number, Title: d.Title, Status: string(d.Status), Desk: d.Desk,
-			Score: h.Score, Highlights: highlight(d, whole, bigrams)})
+			Score: finiteScore(h.Score), Highlights: highlight(d, whole, bigrams)})
 	}
 	return out, nil
+}
+
+// finiteScore: a search without text scores nothing, and bleve's score of
+// such a hit may be NaN, which JSON cannot carry (the empty search
+// answered 500 "json: unsupported value: NaN").
+func finiteScore(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	return f
 }
 
 // allOf requires text (when there is any) and every filter.

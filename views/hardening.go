@@ -7,6 +7,7 @@ package views
 import (
 	"math"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -164,4 +165,31 @@ func (s *server) csrfFailed(c *fiber.Ctx, _ error) error {
 		return s.errorPage(c, fiber.StatusInsufficientStorage, "存储空间不足，请联系管理员。暂时无法登录或提交表单；已登录的用户仍可查看案件。")
 	}
 	return s.errorPage(c, fiber.StatusForbidden, "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
+}
+
+// csvSafeRow neutralises cells a spreadsheet would run as a formula
+// (CSV injection: a party named "=HYPERLINK(...)" or "@SUM(...)"): a text
+// cell that begins with =, +, -, @, a tab or a carriage return gets a
+// leading apostrophe, which Excel and WPS show as plain text. A numeric
+// column's numbers (-3, +5) are left alone.
+func csvSafeRow(cols []Column, row []string) []string {
+	var out []string
+	for i, v := range row {
+		if v == "" || !strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			continue
+		}
+		if i < len(cols) && cols[i].Numeric {
+			if _, err := strconv.ParseFloat(v, 64); err == nil {
+				continue
+			}
+		}
+		if out == nil {
+			out = append([]string(nil), row...)
+		}
+		out[i] = "'" + v
+	}
+	if out == nil {
+		return row
+	}
+	return out
 }

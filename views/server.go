@@ -137,12 +137,17 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		BodyLimit: opts.UploadLimit,
 		// Room for a long search pasted into the address (10,000 characters
 		// of Chinese is 90 KB encoded), so it gets a clear 400, not a reset.
-		ReadBufferSize:        128 << 10,
-		ErrorHandler:          s.errorHandler,
-		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           2 * time.Minute,
+		ReadBufferSize: 128 << 10,
+		// Multipart bodies are parsed by the handler (c.MultipartForm), whose
+		// error is a 400 invalid_form in the route's own shape; parsed while
+		// reading the request, a broken one reached the error handler
+		// without its path and got the staff HTML page under /api.
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 s.errorHandler,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
 	})
 	// Only the upload routes take more than BodyLimit; fasthttp refuses a
 	// larger body from its Content-Length alone, before reading it.
