@@ -169,24 +169,11 @@ func (s *Service) Health() Health {
 // reads its time.
 func (s *Store) lastBackupPath() string { return filepath.Join(s.dir, "last-backup") }
 
-// Go runs fn in a goroutine of its own that survives a panic in fn: the
-// panic is logged with its stack, and the server stays up.
-func Go(name string, fn func()) {
-	go func() {
-		defer Recover(name)
-		fn()
-	}()
-}
-
-// Recover, deferred at the top of a background goroutine, logs a panic
-// instead of letting it end the process. It reports whether there was one
-// through the optional flag.
-func Recover(name string, panicked ...*bool) {
+// Recover, deferred at the top of background work, logs a panic with its
+// stack instead of letting it end the process.
+func Recover(name string) {
 	if r := recover(); r != nil {
-		slog.Error("panic in background work recovered", "goroutine", name, "panic", r, "stack", string(debug.Stack()))
-		for _, p := range panicked {
-			*p = true
-		}
+		slog.Error("panic in background work recovered", "in", name, "panic", r, "stack", string(debug.Stack()))
 	}
 }
 
