@@ -1,19 +1,12 @@
 package cases
 
-// What the read models of cases/reports need of this package, and no more:
-// the reader pool, the error constructors, the open statuses and the read
-// rule in SQL.
+// What the read models of cases/reports need of this package besides
+// Reader (extension.go) and RecoverTo (storage.go), and no more: the error
+// constructors, the open statuses and the read rule in SQL.
 
 import (
 	"slices"
-
-	"github.com/jmoiron/sqlx"
 )
-
-// ReadDB is the store's pool of read-only connections, for read models
-// (cases/reports) that query the tables directly; writes go through the
-// Service's methods.
-func (s *Service) ReadDB() *sqlx.DB { return s.store.r }
 
 // Invalid is the error for bad input in field.
 func Invalid(field, code, msg string) *Error { return invalid(field, code, msg) }

@@ -18,5 +18,5 @@ type Service struct {
 
 // New wraps svc.
 func New(svc *cases.Service) *Service {
-	return &Service{cases: svc, r: svc.ReadDB()}
+	return &Service{cases: svc, r: svc.Reader()}
 }

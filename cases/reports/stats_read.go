@@ -88,7 +88,11 @@ func (s *Service) statsRead(ctx context.Context, p Period, nowJD float64) (*stat
 	// The visits are needed only after the accumulation: their own group,
 	// waited for by finish.
 	visits, vctx := errgroup.WithContext(ctx)
-	visits.Go(func() (err error) { in.visits, err = s.statsVisits(vctx, p); return err })
+	visits.Go(func() (err error) {
+		defer cases.RecoverTo("stats visits", &err)
+		in.visits, err = s.statsVisits(vctx, p)
+		return err
+	})
 	in.waitVisits = visits.Wait
 	var lo, hi int64
 	if err := s.r.QueryRowContext(ctx, `SELECT COALESCE((SELECT MIN(case_id) FROM case_stats), 0),
@@ -103,12 +107,18 @@ func (s *Service) statsRead(ctx context.Context, p Period, nowJD float64) (*stat
 		from := lo + (hi+1-lo)*int64(part)/int64(statsScanParts)
 		to := lo + (hi+1-lo)*int64(part+1)/int64(statsScanParts)
 		g.Go(func() (err error) {
+			defer cases.RecoverTo("stats scan", &err)
 			in.parts[part], err = scanStatsRows(ctx, s.r, scan, nowJD, from, to)
 			return err
 		})
 	}
-	g.Go(func() (err error) { in.reopened, err = s.statsReopened(ctx); return err })
 	g.Go(func() (err error) {
+		defer cases.RecoverTo("stats reopened", &err)
+		in.reopened, err = s.statsReopened(ctx)
+		return err
+	})
+	g.Go(func() (err error) {
+		defer cases.RecoverTo("stats side", &err)
 		// Both small: one connection is enough.
 		if in.red, err = s.statsRed(ctx); err != nil {
 			return err
@@ -117,6 +127,7 @@ func (s *Service) statsRead(ctx context.Context, p Period, nowJD float64) (*stat
 		return err
 	})
 	g.Go(func() (err error) {
+		defer cases.RecoverTo("stats keys", &err)
 		if in.desks, err = s.cases.Desks(ctx); err != nil {
 			return err
 		}
