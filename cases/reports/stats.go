@@ -230,14 +230,14 @@ func ParsePeriod(period, from, to string, now time.Time) (Period, error) {
 	default:
 		n := now.In(cases.ChinaZone)
 		first = time.Date(n.Year(), n.Month(), 1, 0, 0, 0, 0, cases.ChinaZone)
-		last = time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, cases.ChinaZone)
+		last = cases.StartOfDay(n)
 		p.Label = fmt.Sprintf("%d年%d月", n.Year(), int(n.Month()))
 	}
 	p.From, p.To = first.Format("2006-01-02"), last.Format("2006-01-02")
 	if p.Label == "" {
 		p.Label = p.From + " 至 " + p.To
 	}
-	p.start, p.end = first.UTC(), last.AddDate(0, 0, 1).UTC()
+	p.start, p.end = first.UTC(), cases.EndOfDay(last).UTC()
 	return p, nil
 }
 
