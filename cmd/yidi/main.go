@@ -1,5 +1,5 @@
 // Command yidi runs a county dispute-resolution centre: the web server, its
-// database migrations and the administrative commands of api.md.
+// database migrations and the administrative commands of docs/api.md.
 package main
 
 import (
