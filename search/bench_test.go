@@ -152,11 +152,11 @@ func TestIntakeIsSearchableWithinOneSecond(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	intake, err := svc.CreateUser(ctx, cases.UserInput{Username: "intake", Password: "password-1", Role: cases.RoleIntake, Name: "王窗口"})
+	intake, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "intake", Password: "password-1", Role: cases.RoleIntake, Name: "王窗口"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	leader, err := svc.CreateUser(ctx, cases.UserInput{Username: "leader", Password: "password-1", Role: cases.RoleLeader, Name: "周主任"})
+	leader, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "leader", Password: "password-1", Role: cases.RoleLeader, Name: "周主任"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -446,7 +446,7 @@ func SetUpBenchActors(ctx context.Context, svc *cases.Service) (BenchActors, err
 		if u, err := svc.Authenticate(ctx, in.Username, in.Password); err == nil {
 			return u, nil
 		}
-		u, err := svc.CreateUser(ctx, in)
+		u, err := svc.CreateUser(ctx, cases.SystemActor, in)
 		if err != nil {
 			return cases.Actor{}, err
 		}

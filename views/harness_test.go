@@ -67,7 +67,7 @@ func newTestServer(t *testing.T, opts ...views.Options) *testServer {
 	}
 	for _, u := range users {
 		u.Password = "password-" + u.Username
-		if _, err := svc.CreateUser(ctx, u); err != nil {
+		if _, err := svc.CreateUser(ctx, cases.SystemActor, u); err != nil {
 			t.Fatal(err)
 		}
 		status, body := ts.call("POST", "/api/v1/auth/token", "", map[string]string{"username": u.Username, "password": u.Password})

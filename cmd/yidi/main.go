@@ -329,7 +329,7 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	u, err := cases.NewService(store).CreateUser(ctx, in)
+	u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
 	if err != nil {
 		return err
 	}
