@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -211,4 +212,12 @@ func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Du
 		case <-t.C:
 		}
 	}
+}
+
+// truncateRunes cuts s to at most n characters.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

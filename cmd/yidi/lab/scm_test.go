@@ -1,4 +1,4 @@
-package search
+package lab
 
 import (
 	"os"
@@ -6,7 +6,7 @@ import (
 	"time"
 )
 
-const scmFile = "../../shared/data/cail2019-scm-dev.jsonl"
+const scmFile = "../../../../shared/data/cail2019-scm-dev.jsonl"
 
 func TestSimilarityOrdersSCMTripletsAboveTarget(t *testing.T) {
 	if _, err := os.Stat(scmFile); err != nil {
@@ -23,62 +23,16 @@ func TestSimilarityOrdersSCMTripletsAboveTarget(t *testing.T) {
 	}
 }
 
-// TestSCMVariants prints the accuracy of each variant measured while
-// choosing defaultSim; it runs only with YIDI_SCM_VARIANTS=1.
-func TestSCMVariants(t *testing.T) {
-	if os.Getenv("YIDI_SCM_VARIANTS") == "" {
-		t.Skip("set YIDI_SCM_VARIANTS=1 to measure the similarity variants")
-	}
-	trips, err := readSCM(scmFile, 0)
+// The reference the similarity is measured against: a plain character-bigram
+// TF-IDF cosine orders the dev triplets well above chance.
+func TestTFIDFReferenceOnSCMTriplets(t *testing.T) {
+	trips, err := ReadSCM(scmFile)
 	if err != nil {
-		t.Skip(err)
+		t.Skipf("%s not here: %v", scmFile, err)
 	}
-	all, _ := ReadSCM(scmFile)
-	t.Logf("reference: character-bigram TF-IDF cosine %.3f", TFIDFCosineAccuracy(all, CharBigrams))
-	for _, corpus := range []struct {
-		name  string
-		extra []string
-		prep  func(string) string
-	}{
-		{"triplets", nil, func(s string) string { return s }},
-		{"triplets+rc", extraCorpus(scmFile), func(s string) string { return s }},
-		{"facts-indexed+rc", extraCorpus(scmFile), factPart},
-	} {
-		ev, err := newSCMEvalWith(trips, corpus.extra, corpus.prep)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, v := range scmVariants() {
-			acc, err := ev.accuracy(v.o)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Logf("%-18s %-44s %.3f", corpus.name, v.name, acc)
-		}
-		ev.Close()
-	}
-}
-
-type scmVariant struct {
-	name string
-	o    simOptions
-}
-
-func scmVariants() []scmVariant {
-	with := func(f func(*simOptions)) simOptions {
-		o := defaultSim
-		f(&o)
-		return o
-	}
-	return []scmVariant{
-		{"raw tf, bigrams", simOptions{idfPower: 1}},
-		{"log tf, bigrams", simOptions{idfPower: 1, logTF: true}},
-		{"log tf, facts, elements ×3", simOptions{idfPower: 1, logTF: true, elements: 3, facts: true}},
-		{"log tf, elements ×3", simOptions{idfPower: 1, logTF: true, elements: 3}},
-		{"log tf, elements ×4", simOptions{idfPower: 1, logTF: true, elements: 4}},
-		{"log tf, elements ×6", simOptions{idfPower: 1, logTF: true, elements: 6}},
-		{"log tf, elements ×3, numbers", simOptions{idfPower: 1, logTF: true, elements: 3, numbers: true}},
-		{"default", defaultSim},
-		{"default, unigrams", with(func(o *simOptions) { o.unigrams = true })},
+	acc := TFIDFCosineAccuracy(trips, CharBigrams)
+	t.Logf("reference: character-bigram TF-IDF cosine %.3f", acc)
+	if acc < 0.6 || acc > 0.7 {
+		t.Errorf("reference accuracy %.3f, the issue measured 0.652", acc)
 	}
 }
