@@ -106,12 +106,6 @@ func (ix *Index) LastSeq() int64 {
 	return n
 }
 
-// DocCount is the number of cases in the index.
-func (ix *Index) DocCount() uint64 {
-	n, _ := ix.idx.DocCount()
-	return n
-}
-
 // put indexes docs and records seq in the same batch, so the high-water mark
 // never runs ahead of what is indexed.
 func (ix *Index) put(docs []cases.SearchDoc, seq int64) error {

@@ -50,9 +50,6 @@ func ParseCAIL(raw []byte) ([]cases.HistoricalCase, error) {
 	return cailCases(f), nil
 }
 
-// CAILCategory maps a court's case name (案由) to a dispute category.
-func CAILCategory(casename string) string { return cailCategory(casename) }
-
 // cailCases turns the file into historical cases, one per paragraph, in
 // file order.
 func cailCases(f cailFile) []cases.HistoricalCase {
