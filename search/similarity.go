@@ -65,12 +65,6 @@ func newSimilarity(corpus []string, prep func(string) string) (*Similarity, erro
 	return s, nil
 }
 
-// with scores by other options from now on (the variants measured while
-// choosing defaultSim).
-func (s *Similarity) with(o simOptions) {
-	s.o, s.vecs = o, map[string]map[string]float64{}
-}
-
 // Cosine answers how alike a and b read; each text's vector is kept for
 // the next pair.
 func (s *Similarity) Cosine(a, b string) (float64, error) {

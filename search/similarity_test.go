@@ -98,3 +98,9 @@ func scmVariants() []scmVariant {
 		{"default, unigrams", with(func(o *simOptions) { o.unigrams = true })},
 	}
 }
+
+// with scores by other options from now on (the variants measured while
+// choosing defaultSim).
+func (s *Similarity) with(o simOptions) {
+	s.o, s.vecs = o, map[string]map[string]float64{}
+}
