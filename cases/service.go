@@ -25,6 +25,8 @@ type Service struct {
 	cal       *Calendar // working-day calendar, cached (calendar.go)
 	calAt     time.Time
 	warnShare float64 // share of a limit used that turns a case yellow
+	minFree   int64   // free-space guard threshold (storage.go); 0 default, <0 off
+	quota     Quota   // what the public may send per case (quota.go)
 
 	actionHooks []func(ctx context.Context, h ActionHookArgs) error // extension.go
 }

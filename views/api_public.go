@@ -89,11 +89,15 @@ func (s *server) publicMessage(c *fiber.Ctx) error {
 	if err := s.publicBlocked(c, req.Number); err != nil {
 		return err
 	}
+	if err := s.volume.check(c.IP(), filesSize(files)); err != nil {
+		return err
+	}
 	receipt, err := s.svc.PublicMessage(c.UserContext(), req.Number, req.Code, req.Body, files)
 	if err != nil {
 		s.publicFailed(c, req.Number, err)
 		return err
 	}
+	s.volume.accepted(c.IP(), filesSize(files))
 	return c.Status(fiber.StatusCreated).JSON(receipt)
 }
 

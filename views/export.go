@@ -41,7 +41,7 @@ func WriteCSV(w io.Writer, cols []Column, rows Rows) error {
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	if err := rows(func(row []string) error { return cw.Write(row) }); err != nil {
+	if err := rows(func(row []string) error { return cw.Write(csvSafeRow(cols, row)) }); err != nil {
 		return err
 	}
 	cw.Flush()

@@ -55,10 +55,8 @@ func (s *server) csrfMiddleware(secure bool) fiber.Handler {
 			}
 			return "", csrf.ErrTokenNotFound
 		},
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return s.errorPage(c, fiber.StatusForbidden, "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
-		},
-		Next: func(c *fiber.Ctx) bool { return !isPagePath(c.Path()) },
+		ErrorHandler: s.csrfFailed,
+		Next:         func(c *fiber.Ctx) bool { return !isPagePath(c.Path()) },
 	})
 }
 

@@ -86,6 +86,7 @@ func (s *server) publicRoutes(app *fiber.App) {
 // publicPageError renders a failed public call: the one not-found answer,
 // the 429 page, or the form again with the Chinese message (400/409).
 func (s *server) publicPageError(c *fiber.Ctx, number, code string, err error, body string) error {
+	setRetryAfter(c, err)
 	e := cases.ErrorOf(err)
 	switch {
 	case e == nil:
@@ -130,8 +131,14 @@ func (s *server) messagePage(c *fiber.Ctx) error {
 		err = s.publicBlocked(c, req.Number)
 	}
 	if err == nil {
+		err = s.volume.check(c.IP(), filesSize(files))
+	}
+	if err == nil {
 		_, err = s.svc.PublicMessage(c.UserContext(), req.Number, req.Code, req.Body, files)
 		s.publicFailed(c, req.Number, err)
+		if err == nil {
+			s.volume.accepted(c.IP(), filesSize(files))
+		}
 	}
 	if err != nil {
 		return s.publicPageError(c, req.Number, req.Code, err, req.Body)

@@ -40,6 +40,15 @@ type Options struct {
 	// the routes that take citizens' files.
 	BodyLimit   int
 	UploadLimit int
+	// What the public may send, beyond failures (docs/hardening-notes.md).
+	// AddressMessages and AddressBytes: accepted citizen messages and
+	// bytes of files per address per hour (defaults 30 and 100 MiB; a
+	// village may share one address). CaseQuota: per case, counted from
+	// the database (cases.Quota; defaults 10 messages and 30 MiB an hour,
+	// 200 MiB in all); zero leaves the service's setting as it is.
+	AddressMessages int
+	AddressBytes    int64
+	CaseQuota       cases.Quota
 	// Index serves search and related cases; nil answers search_unavailable.
 	Index *search.Index
 	// PublicURL is where citizens reach this server (the QR code on the
@@ -74,6 +83,12 @@ func (o *Options) defaults() {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 1 << 20
 	}
+	if o.AddressMessages == 0 {
+		o.AddressMessages = defaultAddressMessages
+	}
+	if o.AddressBytes == 0 {
+		o.AddressBytes = defaultAddressBytes
+	}
 	if o.UploadLimit == 0 {
 		o.UploadLimit = 32 << 20 // three files of 10 MiB and the form around them
 	}
@@ -86,6 +101,7 @@ type server struct {
 	caseLimiter   *failureLimiter
 	applyLimiter  *failureLimiter
 	loginLimiter  *failureLimiter
+	volume        *volumeLimiter
 	views         *renderer
 	sessions      *session.Store
 	publicURL     string
@@ -101,8 +117,12 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		caseLimiter:   newFailureLimiter(opts.PublicCaseFailures, opts.PublicWindow),
 		applyLimiter:  newFailureLimiter(opts.Applications, opts.ApplicationWindow),
 		loginLimiter:  newFailureLimiter(opts.LoginFailures, opts.LoginWindow),
+		volume:        newVolumeLimiter(opts.AddressMessages, opts.AddressBytes, addressWindow),
 		sessions:      newSessions(svc, opts.SecureCookies),
 		publicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
+	}
+	if opts.CaseQuota != (cases.Quota{}) {
+		svc.SetQuota(opts.CaseQuota)
 	}
 	var err error
 	if s.views, err = newRenderer(svc); err != nil {
@@ -117,12 +137,17 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		BodyLimit: opts.UploadLimit,
 		// Room for a long search pasted into the address (10,000 characters
 		// of Chinese is 90 KB encoded), so it gets a clear 400, not a reset.
-		ReadBufferSize:        128 << 10,
-		ErrorHandler:          s.errorHandler,
-		DisableStartupMessage: true,
-		ReadTimeout:           30 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           2 * time.Minute,
+		ReadBufferSize: 128 << 10,
+		// Multipart bodies are parsed by the handler (c.MultipartForm), whose
+		// error is a 400 invalid_form in the route's own shape; parsed while
+		// reading the request, a broken one reached the error handler
+		// without its path and got the staff HTML page under /api.
+		DisablePreParseMultipartForm: true,
+		ErrorHandler:                 s.errorHandler,
+		DisableStartupMessage:        true,
+		ReadTimeout:                  30 * time.Second,
+		WriteTimeout:                 30 * time.Second,
+		IdleTimeout:                  2 * time.Minute,
 	})
 	// Only the upload routes take more than BodyLimit; fasthttp refuses a
 	// larger body from its Content-Length alone, before reading it.
@@ -135,7 +160,7 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 
-	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/healthz", s.health)
 	// The citizen's pages have no session: their forms carry a cookie-bound
 	// token of their own (public_pages.go), so they come before the staff
 	// pages' session-backed CSRF check.
@@ -188,6 +213,10 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 // shape under /api/, a Chinese page elsewhere. Internal faults are logged
 // and shown only as "internal".
 func (s *server) errorHandler(c *fiber.Ctx, err error) error {
+	setRetryAfter(c, err)
+	if storageFull(err) {
+		err = cases.ErrStorageFull
+	}
 	if isPagePath(c.Path()) {
 		return s.pageError(c, err)
 	}
@@ -239,6 +268,8 @@ func statusOf(k cases.Kind) int {
 		return fiber.StatusUnauthorized
 	case cases.KindTooMany:
 		return fiber.StatusTooManyRequests
+	case cases.KindStorageFull:
+		return fiber.StatusInsufficientStorage
 	}
 	return fiber.StatusInternalServerError
 }
