@@ -1,24 +1,25 @@
-// Package views is the web layer: the JSON API of api.md, the staff pages
-// behind a session login, and the citizen's pages (status, messages, rating,
-// online application). Handlers parse, call one cases method, and render;
-// the rules live in cases.
+// Package views is the web layer: the JSON API of api.md (views/api), the
+// staff pages behind a session login (views/staff), and the citizen's pages
+// — status, messages, rating, online application (views/portal) — over
+// what they share (views/web). New assembles them into one app. Handlers
+// parse, call one cases method, and render; the rules live in cases.
 package views
 
 import (
-	"errors"
-	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/valyala/fasthttp"
 
 	"yidi/cases"
 	"yidi/search"
+	"yidi/views/api"
+	"yidi/views/portal"
+	"yidi/views/staff"
+	"yidi/views/web"
 )
 
 // Options tune the server; the zero value is what production uses.
@@ -79,36 +80,21 @@ func (o *Options) defaults() {
 	}
 }
 
-type server struct {
-	svc           *cases.Service
-	index         *search.Index
-	publicLimiter *failureLimiter
-	caseLimiter   *failureLimiter
-	applyLimiter  *failureLimiter
-	loginLimiter  *failureLimiter
-	views         *renderer
-	sessions      *session.Store
-	publicURL     string
-}
-
-// New builds the fiber app with every route.
+// New builds the fiber app with every route: the API mounted at /api with
+// its JSON errors, the citizen's pages, the static files, and the staff
+// pages, whose Chinese error page answers every other address.
 func New(svc *cases.Service, opts Options) *fiber.App {
 	opts.defaults()
-	s := &server{
-		svc:           svc,
-		index:         opts.Index,
-		publicLimiter: newFailureLimiter(opts.PublicFailures, opts.PublicWindow),
-		caseLimiter:   newFailureLimiter(opts.PublicCaseFailures, opts.PublicWindow),
-		applyLimiter:  newFailureLimiter(opts.Applications, opts.ApplicationWindow),
-		loginLimiter:  newFailureLimiter(opts.LoginFailures, opts.LoginWindow),
-		sessions:      newSessions(svc, opts.SecureCookies),
-		publicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
+	d := web.Deps{
+		Svc:    svc,
+		Index:  opts.Index,
+		Logins: web.NewFailureLimiter(opts.LoginFailures, opts.LoginWindow),
+		Citizens: web.NewCitizenLimits(opts.PublicFailures, opts.PublicCaseFailures, opts.PublicWindow,
+			opts.Applications, opts.ApplicationWindow),
+		PublicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
+		SecureCookies: opts.SecureCookies,
 	}
-	var err error
-	if s.views, err = newRenderer(svc); err != nil {
-		// The templates are embedded: a parse error is a programming error.
-		panic(err)
-	}
+	pages := staff.New(d)
 	app := fiber.New(fiber.Config{
 		AppName: "yidi",
 		// Strings from a request stay valid after the handler: the service
@@ -117,8 +103,9 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		BodyLimit: opts.UploadLimit,
 		// Room for a long search pasted into the address (10,000 characters
 		// of Chinese is 90 KB encoded), so it gets a clear 400, not a reset.
-		ReadBufferSize:        128 << 10,
-		ErrorHandler:          s.errorHandler,
+		ReadBufferSize: 128 << 10,
+		// The API mounted below has its own; this one answers the rest.
+		ErrorHandler:          pages.ErrorHandler,
 		DisableStartupMessage: true,
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
@@ -136,114 +123,17 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	app.Use(requestid.New())
 
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	// The citizen's pages have no session: their forms carry a cookie-bound
-	// token of their own (public_pages.go), so they come before the staff
-	// pages' session-backed CSRF check.
-	s.publicRoutes(app)
-	app.Get("/static/*", serveStatic)
-	app.Use(s.csrfMiddleware(opts.SecureCookies))
-	s.pageRoutes(app)
-
-	api := app.Group("/api/v1")
-	api.Post("/auth/token", s.createToken)
-	api.Get("/meta", s.meta)
-	api.Get("/openapi.json", openAPIDocument)
-	api.Get("/public/status", s.publicStatus)
-	api.Post("/public/messages", s.publicMessage)
-	api.Post("/public/rating", s.publicRating)
-	api.Post("/public/applications", s.publicApplication)
-
-	// The token check sits on each staff route, not on a group, so that an
-	// unknown address is a 404 rather than a 401.
-	auth := s.requireToken
-	api.Post("/cases", auth, s.intake)
-	api.Get("/cases", auth, s.listCases)
-	api.Post("/cases/check", auth, s.checkIntake)
-	api.Get("/cases/:number/related", auth, s.related)
-	api.Get("/search", auth, s.search)
-	api.Get("/stats", auth, s.stats)
-	api.Get("/synonyms", auth, s.synonyms)
-	api.Put("/synonyms", auth, s.setSynonyms)
-	api.Get("/cases/:number", auth, s.getCase)
-	api.Get("/cases/:number/timeline", auth, s.timeline)
-	api.Get("/cases/:number/attachments/:id", auth, s.attachment)
-	api.Post("/cases/:number/:action", auth, s.caseAction)
-	api.Post("/desks", auth, s.addDesk)
-	api.Post("/users", auth, s.addUser)
-	api.Get("/notifications", auth, s.notifications)
-	api.Get("/admin/deadline-rules", auth, s.deadlineRules)
-	api.Put("/admin/deadline-rules/:code", auth, s.saveDeadlineRule)
-	api.Get("/admin/calendar", auth, s.calendarDays)
-	api.Post("/admin/calendar/import", auth, s.importCalendar)
-	api.Put("/admin/calendar/:date", auth, s.setCalendarDay)
-	api.Delete("/admin/calendar/:date", auth, s.deleteCalendarDay)
-
-	app.Use(func(c *fiber.Ctx) error {
-		return &cases.Error{Kind: cases.KindNotFound, Code: "route_not_found", Message: "没有这个地址：" + c.Method() + " " + c.Path()}
-	})
+	app.Mount("/api", api.New(d))
+	portal.Routes(app, d)
+	app.Get("/static/*", web.ServeStatic)
+	app.Use("/static", web.NotFound)
+	pages.Routes(app)
+	app.Use(web.RouteNotFound)
+	// The mounted API's routes join the app's when it starts; start now so
+	// that the app lists them (GetRoutes) before it serves anything.
+	app.Handler()
 	return app
 }
-
-// errorHandler is the one place errors become HTTP answers: in api.md's
-// shape under /api/, a Chinese page elsewhere. Internal faults are logged
-// and shown only as "internal".
-func (s *server) errorHandler(c *fiber.Ctx, err error) error {
-	if isPagePath(c.Path()) {
-		return s.pageError(c, err)
-	}
-	if e := cases.ErrorOf(err); e != nil {
-		return writeError(c, statusOf(e.Kind), e.Code, e.Message, e.Field)
-	}
-	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		switch fe.Code {
-		case fiber.StatusRequestEntityTooLarge:
-			return writeError(c, fe.Code, "too_large", "请求内容过大", "")
-		case fiber.StatusNotFound:
-			return writeError(c, fe.Code, "route_not_found", "没有这个地址", "")
-		case fiber.StatusMethodNotAllowed:
-			return writeError(c, fe.Code, "method_not_allowed", "不支持该请求方法", "")
-		}
-		if fe.Code < 500 {
-			return writeError(c, fe.Code, "bad_request", "请求有误："+fe.Message, "")
-		}
-	}
-	logInternal(c, err)
-	return writeError(c, fiber.StatusInternalServerError, "internal", "服务器内部错误，请稍后重试或联系管理员", "")
-}
-
-func logInternal(c *fiber.Ctx, err error) {
-	slog.Error("internal error", "method", c.Method(), "path", c.Path(),
-		"request_id", c.Locals(requestid.ConfigDefault.ContextKey), "err", err)
-}
-
-func writeError(c *fiber.Ctx, status int, code, message, field string) error {
-	body := fiber.Map{"code": code, "message": message}
-	if field != "" {
-		body["field"] = field
-	}
-	return c.Status(status).JSON(fiber.Map{"error": body})
-}
-
-func statusOf(k cases.Kind) int {
-	switch k {
-	case cases.KindInvalid:
-		return fiber.StatusBadRequest
-	case cases.KindNotFound:
-		return fiber.StatusNotFound
-	case cases.KindConflict:
-		return fiber.StatusConflict
-	case cases.KindForbidden:
-		return fiber.StatusForbidden
-	case cases.KindUnauthorized:
-		return fiber.StatusUnauthorized
-	case cases.KindTooMany:
-		return fiber.StatusTooManyRequests
-	}
-	return fiber.StatusInternalServerError
-}
-
-var urlQueryEscape = url.QueryEscape
 
 // isUploadPath: the routes that take citizens' files (any query ignored).
 func isUploadPath(uri string) bool {

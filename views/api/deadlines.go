@@ -1,0 +1,99 @@
+package api
+
+import (
+	"bytes"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+	"yidi/views/web"
+)
+
+// The deadline engine's admin endpoints (time-limit rules, the working-day
+// calendar) and the desks' notification inbox.
+
+func (s *server) deadlineRules(c *fiber.Ctx) error {
+	rules, err := s.Svc.DeadlineRules(c.UserContext(), web.ActorOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"rules": rules})
+}
+
+func (s *server) saveDeadlineRule(c *fiber.Ctx) error {
+	var in cases.DeadlineRuleInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	rule, err := s.Svc.SaveDeadlineRule(c.UserContext(), web.ActorOf(c), c.Params("code"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rule)
+}
+
+func (s *server) calendarDays(c *fiber.Ctx) error {
+	year := 0
+	if y := c.Query("year"); y != "" {
+		n, err := strconv.Atoi(y)
+		if err != nil || n < 2000 || n > 2100 {
+			return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_year", Message: "年份应为2000-2100之间的数字", Field: "year"}
+		}
+		year = n
+	}
+	days, err := s.Svc.CalendarDays(c.UserContext(), web.ActorOf(c), year)
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"days": days})
+}
+
+// calendarDayInput is the body of PUT /admin/calendar/{date}.
+type calendarDayInput struct {
+	Working bool   `json:"working"`
+	Name    string `json:"name"`
+}
+
+func (s *server) setCalendarDay(c *fiber.Ctx) error {
+	var in calendarDayInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	day := cases.CalendarDay{Date: c.Params("date"), Working: in.Working, Name: in.Name}
+	days := []cases.CalendarDay{day}
+	if err := s.Svc.SetCalendarDays(c.UserContext(), web.ActorOf(c), days); err != nil {
+		return err
+	}
+	return c.JSON(days[0])
+}
+
+func (s *server) deleteCalendarDay(c *fiber.Ctx) error {
+	if err := s.Svc.DeleteCalendarDay(c.UserContext(), web.ActorOf(c), c.Params("date")); err != nil {
+		return err
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+// importCalendar takes next year's list as text, one `YYYY-MM-DD,休|班,名称` a line.
+func (s *server) importCalendar(c *fiber.Ctx) error {
+	if a := web.ActorOf(c); a.Role != cases.RoleAdmin {
+		return &cases.Error{Kind: cases.KindForbidden, Code: "forbidden", Message: "只有管理员可以修改节假日安排"}
+	}
+	days, err := cases.ParseCalendarFile(bytes.NewReader(c.Body()))
+	if err != nil {
+		return err
+	}
+	if err := s.Svc.SetCalendarDays(c.UserContext(), web.ActorOf(c), days); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"imported": len(days)})
+}
+
+func (s *server) notifications(c *fiber.Ctx) error {
+	list, err := s.Svc.DeskNotifications(c.UserContext(), web.ActorOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"notifications": list})
+}

@@ -1,0 +1,345 @@
+package staff
+
+import (
+	"bytes"
+	"context"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+	"yidi/views/web"
+)
+
+// The staff pages: each page template is parsed into its own set together
+// with the layout and the partials, so every page may define "content"
+// without the last-define-wins trap of one shared set. Sets are parsed once.
+
+//go:embed templates
+var templates embed.FS
+
+type renderer struct {
+	svc   *cases.Service // desk and category names (cached by the service)
+	pages map[string]*template.Template
+}
+
+func newRenderer(svc *cases.Service) (*renderer, error) {
+	r := &renderer{svc: svc, pages: map[string]*template.Template{}}
+	pages, err := fs.Glob(templates, "templates/pages/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, p := range pages {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		t, err := template.New(name).Funcs(r.funcs()).ParseFS(templates,
+			"templates/layouts/*.html", "templates/partials/*.html", p)
+		if err != nil {
+			return nil, fmt.Errorf("views: template %s: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// page is what every template gets: the layout's needs and the page's own Data.
+type page struct {
+	Title  string
+	Actor  *cases.Actor
+	CSRF   string
+	Nav    []navItem
+	Active string // nav key of this page
+	Desk   string // the user's desk, by name
+	Q      string // the header search box
+	Flash  string
+	Data   any
+}
+
+// render writes a page in the layout with status.
+func (s *server) render(c *fiber.Ctx, status int, name string, p page) error {
+	t, ok := s.views.pages[name]
+	if !ok {
+		return fmt.Errorf("views: no page template %q", name)
+	}
+	if p.Actor == nil {
+		if a, ok := web.SignedIn(c); ok {
+			p.Actor = &a
+		}
+	}
+	if p.CSRF == "" {
+		p.CSRF = web.CSRFToken(c)
+	}
+	if p.Actor != nil && p.Actor.Desk != "" {
+		if names, err := s.Svc.DeskNames(c.UserContext()); err == nil {
+			p.Desk = names(p.Actor.Desk)
+		}
+	}
+	if p.Actor != nil && p.Nav == nil {
+		p.Nav = s.navFor(c, *p.Actor, p.Active)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", p); err != nil {
+		return fmt.Errorf("views: render %s: %w", name, err)
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Status(status).Send(buf.Bytes())
+}
+
+func (r *renderer) funcs() template.FuncMap {
+	m := web.Funcs()
+	extra := template.FuncMap{
+		"statusLabel": func(s any) string { return cases.StatusLabel(cases.Status(fmt.Sprint(s))) },
+		"day": func(t *time.Time) string {
+			if t == nil || t.IsZero() {
+				return "—"
+			}
+			return t.In(web.ChinaTime).Format("2006-01-02")
+		},
+		"ageDays":   func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
+		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
+		"roleLabel": roleLabel,
+		"partyRole": partyRoleLabel,
+		"source":    func(code string) string { return cases.Sources[code] },
+		"add":       func(a, b int) int { return a + b },
+		"itoa":      itoa,
+		"deskName": func(code string) string {
+			if code == "" {
+				return "—"
+			}
+			if names, err := r.svc.DeskNames(context.Background()); err == nil {
+				return names(code)
+			}
+			return code
+		},
+		"catName": func(code string) string {
+			cats, _ := r.svc.Categories(context.Background())
+			for _, c := range cats {
+				if c.Code == code {
+					return c.Name
+				}
+			}
+			return code
+		},
+		"eq1":          func(a, b string) bool { return a == b },
+		"dueText":      dueText,
+		"daysKind":     daysKindLabel,
+		"stateTag":     stateTag,
+		"warnTag":      warnTag,
+		"supLabel":     cases.SupervisionLabel,
+		"pct":          pct,
+		"listCond":     listCond,
+		"qs":           func() []string { return []string{"1", "2", "3", "4"} },
+		"closureLabel": cases.ClosureTypeLabel,
+		"deref":        func(b *bool) bool { return b != nil && *b },
+		"fileType":     web.FileType,
+		"fileSize":     web.FileSize,
+		"kindIcon":     kindIcon,
+		"kindLabel":    kindLabel,
+		// safeHighlight: search highlights are escaped by the search package,
+		// with only <mark> added; nothing else is ever trusted as HTML.
+		"safeHighlight": func(s string) template.HTML { return template.HTML(s) },
+		"yuan": func(a *float64) string {
+			if a == nil {
+				return "—"
+			}
+			return fmt.Sprintf("%.2f 元", *a)
+		},
+	}
+	for k, f := range extra {
+		m[k] = f
+	}
+	return m
+}
+
+func roleLabel(r cases.Role) string {
+	switch r {
+	case cases.RoleAdmin:
+		return "管理员"
+	case cases.RoleIntake:
+		return "窗口受理员"
+	case cases.RoleHandler:
+		return "窗口工作人员"
+	case cases.RoleLeader:
+		return "领导"
+	}
+	return string(r)
+}
+
+func partyRoleLabel(role string) string {
+	switch role {
+	case cases.PartyApplicant:
+		return "申请人"
+	case cases.PartyRespondent:
+		return "被申请人"
+	case cases.PartyThird:
+		return "第三人"
+	}
+	return role
+}
+
+// kindIcon is a one-character mark per event kind, readable without colour.
+func kindIcon(kind string) string {
+	switch kind {
+	case cases.EventIntake:
+		return "登"
+	case cases.EventRoute:
+		return "分"
+	case cases.EventAccept:
+		return "签"
+	case cases.EventReturn:
+		return "退"
+	case cases.EventTransfer:
+		return "移"
+	case cases.EventNote:
+		return "记"
+	case cases.EventVisit:
+		return "访"
+	case cases.EventInvite:
+		return "联"
+	case cases.EventClose:
+		return "结"
+	case cases.EventReveal:
+		return "查"
+	case cases.EventExtend:
+		return "延"
+	case cases.EventSuspend:
+		return "停"
+	case cases.EventResume:
+		return "续"
+	case cases.EventEscalate:
+		return "督"
+	case cases.EventRespond:
+		return "复"
+	case cases.EventReopen:
+		return "重"
+	case cases.EventWarning:
+		return "警"
+	case cases.EventCitizenMessage:
+		return "言"
+	case cases.EventRating:
+		return "评"
+	case cases.EventSubmitted:
+		return "申"
+	case cases.EventRegister:
+		return "受"
+	case cases.EventDecline:
+		return "拒"
+	case cases.EventCodeReissued:
+		return "码"
+	}
+	return "·"
+}
+
+func kindLabel(kind string) string {
+	switch kind {
+	case cases.EventIntake:
+		return "受理登记"
+	case cases.EventRoute:
+		return "分流"
+	case cases.EventAccept:
+		return "签收"
+	case cases.EventReturn:
+		return "退回"
+	case cases.EventTransfer:
+		return "移交"
+	case cases.EventNote:
+		return "记录"
+	case cases.EventVisit:
+		return "来访"
+	case cases.EventInvite:
+		return "邀请联合调处"
+	case cases.EventClose:
+		return "办结"
+	case cases.EventReveal:
+		return "查看完整信息"
+	case cases.EventExtend:
+		return "延期"
+	case cases.EventSuspend:
+		return "中止"
+	case cases.EventResume:
+		return "恢复"
+	case cases.EventEscalate:
+		return "督办"
+	case cases.EventRespond:
+		return "督办答复"
+	case cases.EventReopen:
+		return "重新办理"
+	case cases.EventWarning:
+		return "时限预警"
+	case cases.EventCitizenMessage:
+		return "群众留言"
+	case cases.EventRating:
+		return "满意度评价"
+	case cases.EventSubmitted:
+		return "网上申请"
+	case cases.EventRegister:
+		return "受理"
+	case cases.EventDecline:
+		return "不予受理"
+	case cases.EventCodeReissued:
+		return "重发查询码"
+	}
+	return kind
+}
+
+// dueText is a limit's end in China time as the counters say it: a limit
+// that runs to the end of a day is "2026年11月30日 24:00 前".
+func dueText(t time.Time) string {
+	if t.IsZero() {
+		return "—"
+	}
+	t = t.In(web.ChinaTime)
+	if t.Hour() == 23 && t.Minute() == 59 {
+		return t.Format("2006年1月2日") + " 24:00 前"
+	}
+	return t.Format("2006年1月2日 15:04") + " 前"
+}
+
+func daysKindLabel(k string) string {
+	switch k {
+	case cases.DaysWorking:
+		return "工作日"
+	case cases.DaysCalendar:
+		return "自然日"
+	}
+	return k
+}
+
+// tagView is a state badge: its words and its class. The words carry the
+// meaning; the colour only repeats it.
+type tagView struct{ Class, Text string }
+
+func stateTag(state string) tagView {
+	switch state {
+	case cases.StateYellow:
+		return tagView{"warn", "黄色预警"}
+	case cases.StateRed:
+		return tagView{"bad", "红色超期"}
+	case cases.StatePaused:
+		return tagView{"int", "已中止"}
+	}
+	return tagView{"pub", "正常"}
+}
+
+// warnTag is a case's warning level as a badge ("" for none).
+func warnTag(w string) tagView {
+	switch w {
+	case cases.StateYellow, cases.StateRed:
+		return stateTag(w)
+	}
+	return tagView{}
+}
+
+// pct is num/den as a percentage with one decimal, "—" without a denominator.
+func pct(num, den int) string {
+	if den == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", float64(num)*100/float64(den))
+}
