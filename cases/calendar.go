@@ -3,6 +3,7 @@ package cases
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -214,7 +215,8 @@ func (s *Service) DeleteCalendarDay(ctx context.Context, a Actor, date string) e
 func ParseCalendarFile(r io.Reader) ([]CalendarDay, error) {
 	var days []CalendarDay
 	sc := bufio.NewScanner(r)
-	for n := 1; sc.Scan(); n++ {
+	n := 1
+	for ; sc.Scan(); n++ {
 		line := strings.TrimSpace(strings.TrimPrefix(sc.Text(), "\ufeff"))
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
@@ -240,7 +242,11 @@ func ParseCalendarFile(r io.Reader) ([]CalendarDay, error) {
 		}
 		days = append(days, d)
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		// A calendar line is a date and a holiday's name; one past the
+		// scanner's buffer is a wrong file, not a server fault.
+		return nil, invalid("file", "line_too_long", fmt.Sprintf("第%d行过长，每行应为“YYYY-MM-DD,休|班,名称”", n))
+	} else if err != nil {
 		return nil, err
 	}
 	if len(days) == 0 {

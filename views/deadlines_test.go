@@ -362,6 +362,11 @@ func TestAdminLoadsNextYearsCalendar(t *testing.T) {
 	if status != 400 || errorCode(out) != "invalid_line" || errorField(out) != "file" {
 		t.Fatalf("bad line: %d %v", status, out)
 	}
+	// A line longer than any scanner buffer (a pasted blob): 400, not 500.
+	long := "2027-01-01,休," + strings.Repeat("元旦", 40000) + "\n"
+	if status, out := ts.call("POST", "/api/v1/admin/calendar/import", "admin", long); status != 400 || errorCode(out) != "line_too_long" || errorField(out) != "file" {
+		t.Fatalf("an over-long line: %d %v", status, out)
+	}
 	if status, out := ts.call("POST", "/api/v1/admin/calendar/import", "admin", file); status != 200 || num(out["imported"]) != 2 {
 		t.Fatalf("import: %d %v", status, out)
 	}

@@ -92,6 +92,31 @@ func TestPagesSendStrangersToLogin(t *testing.T) {
 	}
 }
 
+// next after sign-in stays on this site whatever a browser would make of it:
+// browsers drop TAB and newlines from URLs and read a backslash as a slash.
+func TestLoginNextStaysOnThisSite(t *testing.T) {
+	ts := newTestServer(t)
+	for next, want := range map[string]string{
+		"/desk?queue=routed":    "/desk?queue=routed",
+		"/\t/evil.example":      "/desk",
+		"/%09/evil.example":     "/desk",
+		"/\n/evil.example":      "/desk",
+		"//evil.example":        "/desk",
+		"/\\evil.example":       "/desk",
+		"https://evil.example/": "/desk",
+		"/x/../\\evil":          "/desk",
+		"javascript:alert(1)":   "/desk",
+	} {
+		b := newBrowser(t, ts.app)
+		b.do("GET", "/login?next="+url.QueryEscape(next), nil)
+		form := url.Values{"username": {"mediation"}, "password": {"password-mediation"}, "_csrf": {b.csrf}, "next": {next}}
+		status, _, h := b.do("POST", "/login", form)
+		if status != fiber.StatusSeeOther || h.Get("Location") != want {
+			t.Errorf("next %q: %d → %q, want %q", next, status, h.Get("Location"), want)
+		}
+	}
+}
+
 func TestLoginWrongPasswordSaysSoThenThrottles(t *testing.T) {
 	ts := newTestServer(t, views.Options{LoginFailures: 2})
 	b := newBrowser(t, ts.app)

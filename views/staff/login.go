@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/url"
 	"strings"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/csrf"
@@ -141,10 +142,21 @@ func homeOf(a cases.Actor) string {
 	return "/"
 }
 
-// safeNext keeps redirects after sign-in on this site.
+// safeNext keeps redirects after sign-in on this site. It parses rather
+// than pattern-matches, and refuses what a browser would rewrite into
+// another host: control characters (browsers drop TAB and newlines, so
+// "/\t/evil" becomes "//evil"), backslashes (read as slashes), and those
+// same characters percent-encoded in the path.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.HasPrefix(next, "/login") || strings.ContainsAny(next, "\r\n") {
+	bad := func(s string) bool {
+		return strings.ContainsRune(s, '\\') || strings.IndexFunc(s, unicode.IsControl) >= 0
+	}
+	if bad(next) {
+		return ""
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || bad(u.Path) ||
+		!strings.HasPrefix(u.Path, "/") || strings.HasPrefix(u.Path, "//") || strings.HasPrefix(u.Path, "/login") {
 		return ""
 	}
 	return next
