@@ -1,9 +1,9 @@
 package api
 
 import (
-	"yidi/views/web"
-
 	"github.com/gofiber/fiber/v2"
+
+	"yidi/views/web"
 )
 
 // attachment sends a file a citizen attached to a message, to staff who

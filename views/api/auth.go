@@ -52,30 +52,3 @@ func (s *server) createToken(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"token": token, "expires_at": expires.Format(time.RFC3339), "user": a})
 }
-
-func (s *server) addUser(c *fiber.Ctx) error {
-	if web.ActorOf(c).Role != cases.RoleAdmin {
-		return &cases.Error{Kind: cases.KindForbidden, Code: "forbidden", Message: "只有管理员可以新增用户"}
-	}
-	var in cases.UserInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	u, err := s.Svc.CreateUser(c.UserContext(), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(u)
-}
-
-func (s *server) addDesk(c *fiber.Ctx) error {
-	var in cases.Desk
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	d, err := s.Svc.AddDesk(c.UserContext(), web.ActorOf(c), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(d)
-}

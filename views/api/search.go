@@ -2,7 +2,6 @@ package api
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -73,70 +72,4 @@ func dateParam(c *fiber.Ctx, name string, endOfDay bool) (time.Time, error) {
 		t = t.Add(24*time.Hour - time.Nanosecond)
 	}
 	return t, nil
-}
-
-type relatedAnswer struct {
-	SamePerson []cases.RelatedCase `json:"same_person"`
-	Similar    []search.SimilarHit `json:"similar"`
-}
-
-func (s *server) related(c *fiber.Ctx) error {
-	a := web.ActorOf(c)
-	limit, err := intParam(c, "limit")
-	if err != nil {
-		return err
-	}
-	kase, same, err := s.Svc.SamePersonCases(c.UserContext(), a, c.Params("number"))
-	if err != nil {
-		return err
-	}
-	similar, err := s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, limit)
-	if err != nil {
-		return err
-	}
-	return c.JSON(relatedAnswer{SamePerson: same, Similar: similar})
-}
-
-// checkIntake is the pre-check at the window: the draft is not stored.
-func (s *server) checkIntake(c *fiber.Ctx) error {
-	var in cases.IntakeInput
-	if err := web.DecodeIntake(c, &in); err != nil {
-		return err
-	}
-	a := web.ActorOf(c)
-	same, err := s.Svc.SamePersonDraft(c.UserContext(), a, in)
-	if err != nil {
-		return err
-	}
-	text := strings.TrimSpace(in.Title + "\n" + in.Summary + "\n" + in.Claims)
-	similar, err := s.Similar(c, text, "", 0)
-	if err != nil {
-		return err
-	}
-	return c.JSON(relatedAnswer{SamePerson: same, Similar: similar})
-}
-
-func (s *server) synonyms(c *fiber.Ctx) error {
-	groups, err := s.Svc.SynonymGroups(c.UserContext())
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"groups": groups})
-}
-
-func (s *server) setSynonyms(c *fiber.Ctx) error {
-	var in struct {
-		Groups [][]string `json:"groups"`
-	}
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	groups, err := s.Svc.SetSynonymGroups(c.UserContext(), web.ActorOf(c), in.Groups)
-	if err != nil {
-		return err
-	}
-	if s.Index != nil {
-		s.Index.SetSynonyms(groups)
-	}
-	return c.JSON(fiber.Map{"groups": groups})
 }

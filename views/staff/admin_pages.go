@@ -1,9 +1,6 @@
 package staff
 
 import (
-	"strconv"
-	"strings"
-
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
@@ -54,85 +51,4 @@ func (s *server) adminFailed(c *fiber.Ctx, name, title string, err error, typed 
 		return err
 	}
 	return s.adminPage(c, web.StatusOf(e.Kind), name, title, &adminData{Error: e.Message, New: typed})
-}
-
-func (s *server) adminUsers(c *fiber.Ctx) error {
-	return s.adminPage(c, fiber.StatusOK, "admin_users", "用户管理", &adminData{})
-}
-
-func (s *server) adminUserCreate(c *fiber.Ctx) error {
-	in := cases.UserInput{Username: c.FormValue("username"), Password: c.FormValue("password"),
-		Role: cases.Role(c.FormValue("role")), Desk: c.FormValue("desk"), Name: c.FormValue("name")}
-	typed := map[string]string{"username": in.Username, "name": in.Name, "role": string(in.Role), "desk": in.Desk}
-	if web.ActorOf(c).Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以新增用户。")
-	}
-	if _, err := s.Svc.CreateUser(c.UserContext(), in); err != nil {
-		return s.adminFailed(c, "admin_users", "用户管理", err, typed)
-	}
-	return c.Redirect("/admin/users", fiber.StatusSeeOther)
-}
-
-func (s *server) adminUserUpdate(c *fiber.Ctx) error {
-	id, err := strconv.ParseInt(c.Params("id"), 10, 64)
-	if err != nil {
-		return fiber.ErrNotFound
-	}
-	var u cases.UserUpdate
-	switch c.FormValue("op") {
-	case "role":
-		u.Role, u.Desk = cases.Role(c.FormValue("role")), c.FormValue("desk")
-	case "password":
-		u.Password = c.FormValue("password")
-		if u.Password == "" {
-			return s.adminFailed(c, "admin_users", "用户管理",
-				&cases.Error{Kind: cases.KindInvalid, Code: "required", Message: "请输入新密码", Field: "password"}, nil)
-		}
-	case "disable", "enable":
-		off := c.FormValue("op") == "disable"
-		u.Disabled = &off
-	default:
-		return s.adminFailed(c, "admin_users", "用户管理",
-			&cases.Error{Kind: cases.KindInvalid, Code: "unknown_op", Message: "未知的操作"}, nil)
-	}
-	if err := s.Svc.UpdateUser(c.UserContext(), web.ActorOf(c), id, u); err != nil {
-		return s.adminFailed(c, "admin_users", "用户管理", err, nil)
-	}
-	return c.Redirect("/admin/users", fiber.StatusSeeOther)
-}
-
-func (s *server) adminDesks(c *fiber.Ctx) error {
-	return s.adminPage(c, fiber.StatusOK, "admin_desks", "窗口管理", &adminData{})
-}
-
-func (s *server) adminDeskSave(c *fiber.Ctx) error {
-	code, name := strings.TrimSpace(c.FormValue("code")), strings.TrimSpace(c.FormValue("name"))
-	var err error
-	if c.FormValue("op") == "create" {
-		_, err = s.Svc.AddDesk(c.UserContext(), web.ActorOf(c), cases.Desk{Code: code, Name: name})
-	} else {
-		err = s.Svc.SaveDesk(c.UserContext(), web.ActorOf(c), code, name, c.FormValue("active") != "")
-	}
-	if err != nil {
-		return s.adminFailed(c, "admin_desks", "窗口管理", err, map[string]string{"code": code, "name": name})
-	}
-	return c.Redirect("/admin/desks", fiber.StatusSeeOther)
-}
-
-func (s *server) adminCategories(c *fiber.Ctx) error {
-	return s.adminPage(c, fiber.StatusOK, "admin_categories", "纠纷类别管理", &adminData{})
-}
-
-func (s *server) adminCategorySave(c *fiber.Ctx) error {
-	code, name := strings.TrimSpace(c.FormValue("code")), strings.TrimSpace(c.FormValue("name"))
-	var err error
-	if c.FormValue("op") == "create" {
-		err = s.Svc.AddCategory(c.UserContext(), web.ActorOf(c), code, name)
-	} else {
-		err = s.Svc.SaveCategory(c.UserContext(), web.ActorOf(c), code, name, c.FormValue("active") != "")
-	}
-	if err != nil {
-		return s.adminFailed(c, "admin_categories", "纠纷类别管理", err, map[string]string{"code": code, "name": name})
-	}
-	return c.Redirect("/admin/categories", fiber.StatusSeeOther)
 }

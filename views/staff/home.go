@@ -1,9 +1,9 @@
 package staff
 
 import (
-	"yidi/views/web"
-
 	"github.com/gofiber/fiber/v2"
+
+	"yidi/views/web"
 )
 
 // home sends a signed-in user to their natural page; anyone else sees the

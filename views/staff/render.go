@@ -137,8 +137,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"qs":           func() []string { return []string{"1", "2", "3", "4"} },
 		"closureLabel": cases.ClosureTypeLabel,
 		"deref":        func(b *bool) bool { return b != nil && *b },
-		"fileType":     web.FileType,
-		"fileSize":     web.FileSize,
+		"fileType":     fileType,
+		"fileSize":     fileSize,
 		"kindIcon":     kindIcon,
 		"kindLabel":    kindLabel,
 		// safeHighlight: search highlights are escaped by the search package,
@@ -342,4 +342,28 @@ func pct(num, den int) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.1f%%", float64(num)*100/float64(den))
+}
+
+// fileType names an attachment's stored type for staff.
+func fileType(mime string) string {
+	switch mime {
+	case "image/jpeg":
+		return "JPG图片"
+	case "image/png":
+		return "PNG图片"
+	case "application/pdf":
+		return "PDF文件"
+	}
+	return mime
+}
+
+// fileSize spells a size in B, KB or MB.
+func fileSize(n int64) string {
+	switch {
+	case n < 1024:
+		return fmt.Sprintf("%d B", n)
+	case n < 1024*1024:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1024/1024)
 }

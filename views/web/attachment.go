@@ -38,27 +38,3 @@ func SendAttachment(c *fiber.Ctx, svc *cases.Service) error {
 	c.Set(fiber.HeaderCacheControl, "private, no-store")
 	return c.Send(data)
 }
-
-// FileType names an attachment's stored type for staff.
-func FileType(mime string) string {
-	switch mime {
-	case "image/jpeg":
-		return "JPG图片"
-	case "image/png":
-		return "PNG图片"
-	case "application/pdf":
-		return "PDF文件"
-	}
-	return mime
-}
-
-// FileSize spells a size in B, KB or MB.
-func FileSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/1024/1024)
-}

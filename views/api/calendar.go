@@ -10,28 +10,7 @@ import (
 	"yidi/views/web"
 )
 
-// The deadline engine's admin endpoints (time-limit rules, the working-day
-// calendar) and the desks' notification inbox.
-
-func (s *server) deadlineRules(c *fiber.Ctx) error {
-	rules, err := s.Svc.DeadlineRules(c.UserContext(), web.ActorOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"rules": rules})
-}
-
-func (s *server) saveDeadlineRule(c *fiber.Ctx) error {
-	var in cases.DeadlineRuleInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	rule, err := s.Svc.SaveDeadlineRule(c.UserContext(), web.ActorOf(c), c.Params("code"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(rule)
-}
+// The working-day calendar (节假日安排) the deadline engine counts on.
 
 func (s *server) calendarDays(c *fiber.Ctx) error {
 	year := 0
@@ -88,12 +67,4 @@ func (s *server) importCalendar(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(fiber.Map{"imported": len(days)})
-}
-
-func (s *server) notifications(c *fiber.Ctx) error {
-	list, err := s.Svc.DeskNotifications(c.UserContext(), web.ActorOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"notifications": list})
 }
