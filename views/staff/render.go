@@ -139,8 +139,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"deref":        func(b *bool) bool { return b != nil && *b },
 		"fileType":     fileType,
 		"fileSize":     fileSize,
-		"kindIcon":     kindIcon,
-		"kindLabel":    kindLabel,
+		"kindIcon":     cases.EventIcon,
+		"kindLabel":    cases.EventLabel,
 		// safeHighlight: search highlights are escaped by the search package,
 		// with only <mark> added; nothing else is ever trusted as HTML.
 		"safeHighlight": func(s string) template.HTML { return template.HTML(s) },
@@ -181,111 +181,6 @@ func partyRoleLabel(role string) string {
 		return "第三人"
 	}
 	return role
-}
-
-// kindIcon is a one-character mark per event kind, readable without colour.
-func kindIcon(kind string) string {
-	switch kind {
-	case cases.EventIntake:
-		return "登"
-	case cases.EventRoute:
-		return "分"
-	case cases.EventAccept:
-		return "签"
-	case cases.EventReturn:
-		return "退"
-	case cases.EventTransfer:
-		return "移"
-	case cases.EventNote:
-		return "记"
-	case cases.EventVisit:
-		return "访"
-	case cases.EventInvite:
-		return "联"
-	case cases.EventClose:
-		return "结"
-	case cases.EventReveal:
-		return "查"
-	case cases.EventExtend:
-		return "延"
-	case cases.EventSuspend:
-		return "停"
-	case cases.EventResume:
-		return "续"
-	case cases.EventEscalate:
-		return "督"
-	case cases.EventRespond:
-		return "复"
-	case cases.EventReopen:
-		return "重"
-	case cases.EventWarning:
-		return "警"
-	case cases.EventCitizenMessage:
-		return "言"
-	case cases.EventRating:
-		return "评"
-	case cases.EventSubmitted:
-		return "申"
-	case cases.EventRegister:
-		return "受"
-	case cases.EventDecline:
-		return "拒"
-	case cases.EventCodeReissued:
-		return "码"
-	}
-	return "·"
-}
-
-func kindLabel(kind string) string {
-	switch kind {
-	case cases.EventIntake:
-		return "受理登记"
-	case cases.EventRoute:
-		return "分流"
-	case cases.EventAccept:
-		return "签收"
-	case cases.EventReturn:
-		return "退回"
-	case cases.EventTransfer:
-		return "移交"
-	case cases.EventNote:
-		return "记录"
-	case cases.EventVisit:
-		return "来访"
-	case cases.EventInvite:
-		return "邀请联合调处"
-	case cases.EventClose:
-		return "办结"
-	case cases.EventReveal:
-		return "查看完整信息"
-	case cases.EventExtend:
-		return "延期"
-	case cases.EventSuspend:
-		return "中止"
-	case cases.EventResume:
-		return "恢复"
-	case cases.EventEscalate:
-		return "督办"
-	case cases.EventRespond:
-		return "督办答复"
-	case cases.EventReopen:
-		return "重新办理"
-	case cases.EventWarning:
-		return "时限预警"
-	case cases.EventCitizenMessage:
-		return "群众留言"
-	case cases.EventRating:
-		return "满意度评价"
-	case cases.EventSubmitted:
-		return "网上申请"
-	case cases.EventRegister:
-		return "受理"
-	case cases.EventDecline:
-		return "不予受理"
-	case cases.EventCodeReissued:
-		return "重发查询码"
-	}
-	return kind
 }
 
 // dueText is a limit's end in China time as the counters say it: a limit
