@@ -123,6 +123,9 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	app.Use(requestid.New())
 
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	// Neither the health check nor the static files are pages: another
+	// method on them is the JSON not-found, not the pages' CSRF check.
+	app.Use("/healthz", web.NotFound)
 	app.Mount("/api", api.New(d))
 	portal.Routes(app, d)
 	app.Get("/static/*", web.ServeStatic)

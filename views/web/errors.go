@@ -73,8 +73,8 @@ func StatusOf(k cases.Kind) int {
 	return fiber.StatusInternalServerError
 }
 
-// NotFound answers route_not_found in JSON at once, for addresses outside
-// the pages (the static files) that no route takes.
+// NotFound answers route_not_found in JSON at once, for the addresses
+// outside the pages (health check, static files) that no route takes.
 func NotFound(c *fiber.Ctx) error {
 	return APIError(c, RouteNotFound(c))
 }
