@@ -45,6 +45,11 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (*ApplicationR
 	if strings.TrimSpace(in.Website) != "" {
 		return nil, ErrApplicationRefused
 	}
+	// The public must not be able to fill the disk: below the free-space
+	// threshold only staff work goes on.
+	if err := s.checkFreeSpace(); err != nil {
+		return nil, err
+	}
 	in.Source = "online"
 	in.Phone = normalizePhone(in.Phone)
 	if in.Phone == "" {

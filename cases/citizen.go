@@ -13,6 +13,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -109,49 +110,80 @@ func (s *Service) attachmentPath(sum string) string {
 
 // storeBlob writes data under its SHA-256 unless an equal file is there:
 // to a temporary file, synced, then renamed, so a reader never sees half
-// a file and a crash leaves at most a stray temporary file.
-func (s *Service) storeBlob(data []byte) (string, error) {
+// a file and a crash (or a full disk) leaves at most a stray temporary
+// file, which is removed on the way out. created says the file is new:
+// only a new file may be removed again if the message is not recorded.
+func (s *Service) storeBlob(data []byte) (sum string, created bool, err error) {
 	raw := sha256.Sum256(data)
-	sum := hex.EncodeToString(raw[:])
+	sum = hex.EncodeToString(raw[:])
 	path := s.attachmentPath(sum)
 	if _, err := os.Stat(path); err == nil {
-		return sum, nil
+		return sum, false, nil
 	}
+	defer func() { err = s.store.storageError(err) }()
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
-		return "", fmt.Errorf("attachments: unable to create folder: %w", err)
+		return "", false, fmt.Errorf("attachments: unable to create folder: %w", err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), ".upload-*")
 	if err != nil {
-		return "", fmt.Errorf("attachments: unable to create file: %w", err)
+		return "", false, fmt.Errorf("attachments: unable to create file: %w", err)
 	}
 	defer os.Remove(tmp.Name()) // a no-op after the rename
 	if _, err := tmp.Write(data); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("attachments: unable to write file: %w", err)
+		return "", false, fmt.Errorf("attachments: unable to write file: %w", err)
 	}
 	if err := tmp.Sync(); err != nil {
 		tmp.Close()
-		return "", fmt.Errorf("attachments: unable to sync file: %w", err)
+		return "", false, fmt.Errorf("attachments: unable to sync file: %w", err)
 	}
 	if err := tmp.Close(); err != nil {
-		return "", fmt.Errorf("attachments: unable to close file: %w", err)
+		return "", false, fmt.Errorf("attachments: unable to close file: %w", err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {
-		return "", fmt.Errorf("attachments: unable to store file: %w", err)
+		return "", false, fmt.Errorf("attachments: unable to store file: %w", err)
 	}
 	if d, err := os.Open(filepath.Dir(path)); err == nil {
 		_ = d.Sync() // the rename itself survives a power cut
 		d.Close()
 	}
-	return sum, nil
+	return sum, true, nil
+}
+
+// removeOrphanBlobs removes the files a failed message created, unless a
+// committed attachment refers to one (an equal file sent meanwhile). It
+// runs under the write lock, and a message checks its files under the same
+// lock before recording them, so a file is never removed under a row.
+func (s *Service) removeOrphanBlobs(ctx context.Context, sums []string) {
+	if len(sums) == 0 {
+		return
+	}
+	err := s.store.write(context.WithoutCancel(ctx), func(tx *sqlx.Tx) error {
+		for _, sum := range sums {
+			var refs int
+			if err := tx.GetContext(ctx, &refs, tx.Rebind(`SELECT COUNT(*) FROM attachments WHERE sha256 = ?`), sum); err != nil {
+				return err
+			}
+			if refs == 0 {
+				if err := os.Remove(s.attachmentPath(sum)); err != nil && !errors.Is(err, os.ErrNotExist) {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		slog.Error("attachments: unable to remove the files of a message not recorded", "files", sums, "err", err)
+	}
 }
 
 // PublicMessage records a citizen's message (and files) as one
 // citizen_message event and marks the case unread for its desk. The code
-// is checked first; then every file; files are stored before the
-// transaction, so a failed transaction leaves only unreferenced files,
-// never a row without its file.
-func (s *Service) PublicMessage(ctx context.Context, number, code, body string, files []AttachmentInput) (*MessageReceipt, error) {
+// is checked first; then every file, the free space and the case's
+// quotas; files are stored before the transaction, and removed again if
+// it fails, so neither a row without its file nor a file without its row
+// is left.
+func (s *Service) PublicMessage(ctx context.Context, number, code, body string, files []AttachmentInput) (receipt *MessageReceipt, err error) {
 	row, err := checkQueryCode(ctx, s.store.r, number, code)
 	if err != nil {
 		return nil, err
@@ -167,15 +199,55 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 	if err != nil {
 		return nil, err
 	}
-	sums := make([]string, len(files))
-	for i, f := range files {
-		if sums[i], err = s.storeBlob(f.Data); err != nil {
+	var size int64
+	for _, f := range files {
+		size += int64(len(f.Data))
+	}
+	now := s.now().UTC()
+	// Checked before the files are written, so a refused message costs no
+	// disk, and again under the write lock, where it is exact.
+	if err := s.checkCaseQuota(ctx, s.store.r, row.ID, size, now); err != nil {
+		return nil, err
+	}
+	if len(files) > 0 {
+		if err := s.checkFreeSpace(); err != nil {
 			return nil, err
 		}
 	}
-	now := s.now().UTC()
-	receipt := &MessageReceipt{Attachments: []Attachment{}}
+	sums := make([]string, len(files))
+	var created []string
+	defer func() {
+		if err != nil {
+			s.removeOrphanBlobs(ctx, created)
+		}
+	}()
+	for i, f := range files {
+		var isNew bool
+		if sums[i], isNew, err = s.storeBlob(f.Data); err != nil {
+			return nil, err
+		}
+		if isNew {
+			created = append(created, sums[i])
+		}
+	}
+	receipt = &MessageReceipt{Attachments: []Attachment{}}
 	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+		if err := s.checkCaseQuota(ctx, tx, row.ID, size, now); err != nil {
+			return err
+		}
+		for i, f := range files {
+			// An equal file found on disk may have been removed since
+			// by a failed message's cleanup: write it again.
+			if _, err := os.Stat(s.attachmentPath(sums[i])); errors.Is(err, os.ErrNotExist) {
+				_, isNew, err := s.storeBlob(f.Data)
+				if err != nil {
+					return err
+				}
+				if isNew {
+					created = append(created, sums[i])
+				}
+			}
+		}
 		e := newEvent(EventCitizenMessage, body, map[string]string{"attachments": strconv.Itoa(len(files))})
 		e.CaseID, e.At, e.Visibility = row.ID, now, VisibilityPublic
 		e.ActorName, e.ActorRole = "群众", "citizen"

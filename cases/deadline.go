@@ -50,7 +50,7 @@ const DefaultWarnShare = 0.8
 // declined one has none).
 var DeadlineStages = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress}
 
-// DeadlineRule is one time limit of deadlines.md as data: the stage it
+// DeadlineRule is one time limit of docs/deadlines.md as data: the stage it
 // governs (the status a case enters, at a desk or at any desk), its length
 // and how days count, how far it may be extended, and its legal basis.
 type DeadlineRule struct {

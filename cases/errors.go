@@ -3,6 +3,7 @@ package cases
 import (
 	"errors"
 	"fmt"
+	"time"
 )
 
 // Kind groups errors by what the caller can do about them; the web layer maps
@@ -17,6 +18,7 @@ const (
 	KindForbidden                // signed in, but not allowed to do this
 	KindUnauthorized             // not signed in, or the credentials are wrong
 	KindTooMany                  // slow down
+	KindStorageFull              // the disk is (nearly) full: nothing was stored
 )
 
 // Error is the domain error: a kind, a stable snake_case code that API
@@ -27,6 +29,8 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// RetryAfter, when set, is how long the caller should wait (429).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string {

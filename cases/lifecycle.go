@@ -33,6 +33,9 @@ type ActionRequest struct {
 	Level       string `json:"level"`        // escalate: normal | yellow | red
 	RespondBy   string `json:"respond_by"`   // escalate: YYYY-MM-DD
 	ClosureType string `json:"closure_type"` // close: resolved | procedural | legal_procedure | withdrawn | not_accepted
+	// close as resolved without an agreement: why there is none (当场履行、
+	// 口头和解不需书面协议, …). The mediation extension requires either.
+	NoAgreementReason string `json:"no_agreement_reason"`
 }
 
 // Length limits, in characters, for what people type.
@@ -195,7 +198,7 @@ var transitions = []transition{
 	},
 	{
 		ActionInfo: ActionInfo{Name: "close", Label: "办结", From: []Status{StatusInProgress},
-			Who: "handler of the holding desk", Fields: []string{"outcome", "closure_type", "summary"}},
+			Who: "handler of the holding desk", Fields: []string{"outcome", "closure_type", "summary", "no_agreement_reason"}},
 		allowed: holdingDeskHandler,
 		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 			if err := required("outcome", r.Outcome, MaxReason, "办理结果"); err != nil {
@@ -205,6 +208,9 @@ var transitions = []transition{
 				return nil, err
 			}
 			if err := maxLen("summary", r.Summary, MaxNote); err != nil {
+				return nil, err
+			}
+			if err := maxLen("no_agreement_reason", r.NoAgreementReason, MaxReason); err != nil {
 				return nil, err
 			}
 			c.Status, c.Outcome, c.ClosureType = StatusClosed, strings.TrimSpace(r.Outcome), r.ClosureType
@@ -217,7 +223,11 @@ var transitions = []transition{
 				onTime := !env.now.After(d.DueAt)
 				c.ClosedOnTime = &onTime
 			}
-			return newEvent(EventClose, r.Summary, map[string]string{"outcome": c.Outcome, "closure_type": c.ClosureType}), nil
+			data := map[string]string{"outcome": c.Outcome, "closure_type": c.ClosureType}
+			if why := strings.TrimSpace(r.NoAgreementReason); why != "" {
+				data["no_agreement_reason"] = why
+			}
+			return newEvent(EventClose, r.Summary, data), nil
 		},
 	},
 	// The deadline engine's actions; their checks and effects are in

@@ -202,7 +202,7 @@ func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Du
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
-		if _, _, err := s.DeliverOutbox(ctx, sender, s.now()); err != nil && ctx.Err() == nil {
+		if err := s.deliverSafely(ctx, sender); err != nil && ctx.Err() == nil {
 			slog.Error("outbox delivery", "err", err)
 		}
 		select {
@@ -211,4 +211,12 @@ func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Du
 		case <-t.C:
 		}
 	}
+}
+
+// deliverSafely is one delivery round in which a panic (a sender plugged
+// in later) is an error, not the end of the server.
+func (s *Service) deliverSafely(ctx context.Context, sender Sender) (err error) {
+	defer recoverTo("outbox", &err)
+	_, _, err = s.DeliverOutbox(ctx, sender, s.now())
+	return err
 }

@@ -25,6 +25,10 @@ type Service struct {
 	cal       *Calendar // working-day calendar, cached (calendar.go)
 	calAt     time.Time
 	warnShare float64 // share of a limit used that turns a case yellow
+	minFree   int64   // free-space guard threshold (storage.go); 0 default, <0 off
+	quota     Quota   // what the public may send per case (quota.go)
+
+	actionHooks []func(ctx context.Context, h ActionHookArgs) error // extension.go
 }
 
 // NewService wraps an open store.
@@ -96,6 +100,10 @@ func (s *Service) do(ctx context.Context, a Actor, number string, r ActionReques
 		after = before.clone()
 		e, err := applyAction(a, after, r, &applyEnv{now: now, desk: deskLookup(desks), actor: a, deadlines: denv})
 		if err != nil {
+			return err
+		}
+		if err := s.runActionHooks(ctx, ActionHookArgs{Tx: tx, Actor: a, Before: before, After: after,
+			Request: r, Event: e, Now: now}); err != nil {
 			return err
 		}
 		if err := saveCaseState(ctx, tx, before, after, now); err != nil {

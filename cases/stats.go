@@ -350,8 +350,10 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	}
 	visitc := make(chan visitResult, 1)
 	go func() {
-		v, err := s.statsVisits(ctx, p)
-		visitc <- visitResult{v, err}
+		var vr visitResult
+		defer func() { visitc <- vr }()
+		defer recoverTo("stats visits", &vr.err)
+		vr.visits, vr.err = s.statsVisits(ctx, p)
 	}()
 	type reopenResult struct {
 		reopened map[int64]*reopenInfo
@@ -359,8 +361,10 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	}
 	reopenc := make(chan reopenResult, 1)
 	go func() {
-		ro, err := s.statsReopened(ctx)
-		reopenc <- reopenResult{ro, err}
+		var rr reopenResult
+		defer func() { reopenc <- rr }()
+		defer recoverTo("stats reopened", &rr.err)
+		rr.reopened, rr.err = s.statsReopened(ctx)
 	}()
 	type sideResult struct {
 		red        map[int64]bool
@@ -370,11 +374,12 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 	sidec := make(chan sideResult, 1)
 	go func() {
 		var sr sideResult
+		defer func() { sidec <- sr }()
+		defer recoverTo("stats side", &sr.err)
 		sr.red, sr.err = s.statsRed(ctx)
 		if sr.err == nil {
 			sr.applicants, sr.err = s.statsApplicants(ctx)
 		}
-		sidec <- sr
 	}()
 
 	// The scan, split by case id over statsScanParts reader connections
@@ -398,6 +403,7 @@ func (s *Service) Stats(ctx context.Context, a Actor, p Period, f StatsFilter) (
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			defer recoverTo("stats scan", &errs[part])
 			parts[part], errs[part] = scanStatsRows(ctx, r, r.Rebind(statsScan), nowJD, from, to)
 		}()
 	}

@@ -11,6 +11,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
@@ -28,7 +30,8 @@ type Store struct {
 	secret []byte // seals idempotency replays; lives beside, not in, the database
 	dir    string // the data folder; citizens' attachments are stored under it
 
-	applied []string // migrations this Open applied
+	applied []string     // migrations this Open applied
+	fullAt  atomic.Int64 // when a write last failed for a full disk (unix ns)
 }
 
 // DBFile is the database's name inside the data folder.
@@ -113,6 +116,11 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("store: backup failed: %w", err)
 	}
+	// The health check reads when the last backup was made from this
+	// file's time; failing to touch it does not fail the backup.
+	if err := os.WriteFile(s.lastBackupPath(), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o640); err != nil {
+		slog.Warn("backup: unable to record its time", "err", err)
+	}
 	return nil
 }
 
@@ -120,14 +128,14 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.w.BeginTxx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("store: unable to begin: %w", err)
+		return s.storageError(fmt.Errorf("store: unable to begin: %w", err))
 	}
 	defer tx.Rollback()
 	if err := fn(tx); err != nil {
-		return err
+		return s.storageError(err)
 	}
 	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("store: unable to commit: %w", err)
+		return s.storageError(fmt.Errorf("store: unable to commit: %w", err))
 	}
 	return nil
 }

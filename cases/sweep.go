@@ -203,6 +203,8 @@ func (ck *sweepCheckpointer) kick() {
 }
 
 func (ck *sweepCheckpointer) checkpoint() {
+	// A panic here would end the server from a goroutine nobody recovers.
+	defer Recover("sweep checkpoint")
 	if _, err := ck.s.store.r.ExecContext(ck.ctx, `PRAGMA wal_checkpoint(PASSIVE)`); err != nil {
 		slog.Warn("sweep: unable to checkpoint the WAL", "err", err)
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -25,10 +26,18 @@ import (
 // Index is the bleve index of cases in a folder of its own.
 type Index struct {
 	dir string
-	idx bleve.Index
+	// swap guards idx: every use holds it for reading, and reopen (after
+	// a failed write left bleve's in-memory state unusable) for writing.
+	// idx is nil while the index cannot be opened (a full disk).
+	swap sync.RWMutex
+	idx  bleve.Index
 
 	mu       sync.RWMutex
 	synonyms Synonyms
+
+	failing   atomic.Bool // the follower's last pass failed
+	closeOnce sync.Once
+	closed    bool // guarded by swap
 }
 
 const (
@@ -93,11 +102,70 @@ func create(dir string) (*Index, error) {
 	return &Index{dir: dir, idx: idx}, nil
 }
 
-// Close closes the index.
-func (ix *Index) Close() error { return ix.idx.Close() }
+// Close closes the index; closing it again does nothing (bleve panics on
+// a second close, and a restart path may close before the deferred close).
+func (ix *Index) Close() (err error) {
+	ix.closeOnce.Do(func() {
+		ix.swap.Lock()
+		defer ix.swap.Unlock()
+		if ix.idx != nil {
+			err = ix.idx.Close()
+		}
+		ix.closed = true
+	})
+	return err
+}
+
+// ErrIndexUnavailable: the index could not be reopened after a failed
+// write (the disk is full); the follower keeps trying.
+var ErrIndexUnavailable = &cases.Error{Kind: cases.KindInternal, Code: "search_unavailable", Message: "搜索暂不可用：索引正在恢复，请稍后再试"}
+
+// reopen drops bleve's in-memory state and opens the index again from
+// what it persisted. A batch whose segment failed to persist (a full
+// disk) is already part of the in-memory snapshot, with its sequence
+// number, and searching that snapshot panicked inside zapx ("assignment
+// to entry in nil map"); the persisted state is consistent, and the
+// follower replays the events after its sequence number.
+func (ix *Index) reopen() error {
+	ix.swap.Lock()
+	defer ix.swap.Unlock()
+	if ix.closed || ix.dir == "" {
+		return nil
+	}
+	if ix.idx != nil {
+		func() {
+			// Closing a scorch index whose persister failed may itself panic.
+			defer func() {
+				if r := recover(); r != nil {
+					slog.Error("search: panic closing the index recovered", "panic", r)
+				}
+			}()
+			if err := ix.idx.Close(); err != nil {
+				slog.Warn("search: closing the index before reopening it", "err", err)
+			}
+		}()
+		ix.idx = nil
+	}
+	fresh, err := Open(ix.dir)
+	if err != nil {
+		return fmt.Errorf("search: unable to reopen the index: %w", err)
+	}
+	ix.idx = fresh.idx
+	slog.Info("search: index reopened from what it persisted", "last_seq", ix.lastSeq())
+	return nil
+}
 
 // LastSeq is the last event sequence number whose changes the index holds.
 func (ix *Index) LastSeq() int64 {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	return ix.lastSeq()
+}
+
+func (ix *Index) lastSeq() int64 {
+	if ix.idx == nil {
+		return 0
+	}
 	v, err := ix.idx.GetInternal([]byte(lastSeqKey))
 	if err != nil || len(v) == 0 {
 		return 0
@@ -108,6 +176,11 @@ func (ix *Index) LastSeq() int64 {
 
 // DocCount is the number of cases in the index.
 func (ix *Index) DocCount() uint64 {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return 0
+	}
 	n, _ := ix.idx.DocCount()
 	return n
 }
@@ -115,6 +188,11 @@ func (ix *Index) DocCount() uint64 {
 // put indexes docs and records seq in the same batch, so the high-water mark
 // never runs ahead of what is indexed.
 func (ix *Index) put(docs []cases.SearchDoc, seq int64) error {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return ErrIndexUnavailable
+	}
 	b := ix.idx.NewBatch()
 	for i := range docs {
 		doc, err := ix.document(&docs[i])
@@ -284,17 +362,36 @@ func (f *Follower) Wake() {
 // Done is closed when the follower has stopped.
 func (f *Follower) Done() <-chan struct{} { return f.done }
 
+// Backoff after a failed or panicking pass: doubling from the first to the
+// last, so a full disk is not hammered and a passing fault heals quickly.
+var (
+	followBackoffMin = time.Second
+	followBackoffMax = time.Minute
+)
+
 func (f *Follower) run(ctx context.Context) {
 	defer close(f.done)
 	// A periodic pass covers commits made by other processes (yidi import).
 	tick := time.NewTicker(5 * time.Second)
 	defer tick.Stop()
+	backoff := time.Duration(0)
 	for {
-		if n, err := f.ix.CatchUp(ctx, f.feed); err != nil && ctx.Err() == nil {
-			slog.Error("search: indexing failed; retrying", "err", err)
-		} else if n > 1000 {
-			slog.Info("search: caught up", "cases", n, "last_seq", f.ix.LastSeq())
+		if err := f.pass(ctx); err != nil && ctx.Err() == nil {
+			backoff = min(max(2*backoff, followBackoffMin), followBackoffMax)
+			f.ix.failing.Store(true)
+			slog.Error("search: indexing failed; retrying", "err", err, "retry_in", backoff)
+			if err := f.ix.reopen(); err != nil {
+				slog.Error("search: the index stays unavailable until the next try", "err", err)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(backoff):
+			}
+			continue
 		}
+		backoff = 0
+		f.ix.failing.Store(false)
 		select {
 		case <-ctx.Done():
 			return
@@ -302,6 +399,44 @@ func (f *Follower) run(ctx context.Context) {
 		case <-tick.C:
 		}
 	}
+}
+
+// pass is one catch-up. A panic in it (bleve's segment writer panicked on
+// a full disk) is an error like any other: the server must stay up, and
+// search answers from what the index holds meanwhile.
+func (f *Follower) pass(ctx context.Context) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			slog.Error("search: panic while indexing recovered", "panic", r, "stack", string(debug.Stack()))
+			err = fmt.Errorf("search: panic while indexing: %v", r)
+		}
+	}()
+	if followHook != nil {
+		followHook()
+	}
+	n, err := f.ix.CatchUp(ctx, f.feed)
+	if err == nil && n > 1000 {
+		slog.Info("search: caught up", "cases", n, "last_seq", f.ix.LastSeq())
+	}
+	return err
+}
+
+// followHook, when set (tests), runs at the start of each pass.
+var followHook func()
+
+// Failing reports whether the follower's last pass failed: the index is
+// behind and not catching up by itself.
+func (ix *Index) Failing() bool { return ix.failing.Load() }
+
+// Lag is how many events the index has not yet seen.
+func (ix *Index) Lag(ctx context.Context, feed interface {
+	LastEventSeq(ctx context.Context) (int64, error)
+}) (int64, error) {
+	last, err := feed.LastEventSeq(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return max(0, last-ix.LastSeq()), nil
 }
 
 // fill pages through every case while rebuildWorkers batches are indexed

@@ -3,7 +3,10 @@ package search
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"math"
 	"regexp"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"time"
@@ -44,6 +47,11 @@ type Result struct {
 	Page   int                `json:"page"`
 	Hits   []Hit              `json:"hits"`
 	Facets map[string][]Facet `json:"facets"`
+	// IndexLag is how many committed events the index has not seen yet;
+	// IndexBehind says indexing is failing (a full disk), so recent
+	// changes may be missing from the hits until it recovers.
+	IndexLag    int64 `json:"index_lag"`
+	IndexBehind bool  `json:"index_behind"`
 }
 
 // Hit is one case found. Highlights are HTML: text escaped, matches in <mark>.
@@ -69,8 +77,34 @@ func invalidQuery(field, msg string) error {
 }
 
 // Search runs q for viewer: only cases the viewer may see are counted,
-// faceted or returned.
+// faceted or returned. It answers from what the index holds and says how
+// far behind the event log that is (when docs can tell).
 func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs DocSource) (*Result, error) {
+	res, err := ix.searchLocked(ctx, viewer, q, docs)
+	if err != nil {
+		return nil, err
+	}
+	if feed, ok := docs.(interface {
+		LastEventSeq(ctx context.Context) (int64, error)
+	}); ok {
+		if lag, err := ix.Lag(ctx, feed); err == nil {
+			res.IndexLag = lag
+		}
+	}
+	res.IndexBehind = res.IndexLag > 0 && ix.Failing()
+	return res, nil
+}
+
+func (ix *Index) searchLocked(ctx context.Context, viewer cases.Actor, q Query, docs DocSource) (*Result, error) {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return nil, ErrIndexUnavailable
+	}
+	return ix.search(ctx, viewer, q, docs)
+}
+
+func (ix *Index) search(ctx context.Context, viewer cases.Actor, q Query, docs DocSource) (*Result, error) {
 	if utf8.RuneCountInString(q.Text) > MaxQueryRunes {
 		return nil, invalidQuery("q", fmt.Sprintf("搜索内容过长，最多%d字", MaxQueryRunes))
 	}
@@ -147,9 +181,19 @@ func (ix *Index) Search(ctx context.Context, viewer cases.Actor, q Query, docs D
 			continue // deleted or changed since indexed: the next catch-up fixes the index
 		}
 		out.Hits = append(out.Hits, Hit{Number: d.Number, Title: d.Title, Status: string(d.Status), Desk: d.Desk,
-			Score: h.Score, Highlights: highlight(d, whole, bigrams)})
+			Score: finiteScore(h.Score), Highlights: highlight(d, whole, bigrams)})
 	}
 	return out, nil
+}
+
+// finiteScore: a search without text scores nothing, and bleve's score of
+// such a hit may be NaN, which JSON cannot carry (the empty search
+// answered 500 "json: unsupported value: NaN").
+func finiteScore(f float64) float64 {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0
+	}
+	return f
 }
 
 // allOf requires text (when there is any) and every filter.
@@ -183,6 +227,14 @@ func (ix *Index) pageAndFacets(ctx context.Context, req *bleve.SearchRequest, co
 	}
 	facetsDone := make(chan answer, 1)
 	go func() {
+		// A panic here would end the process: fiber's recover middleware
+		// sees only the handler's goroutine.
+		defer func() {
+			if r := recover(); r != nil {
+				slog.Error("search: panic while counting facets recovered", "panic", r, "stack", string(debug.Stack()))
+				facetsDone <- answer{nil, fmt.Errorf("search: panic while counting facets: %v", r)}
+			}
+		}()
 		res, err := ix.idx.SearchInContext(ctx, counting)
 		facetsDone <- answer{res, err}
 	}()

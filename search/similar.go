@@ -226,6 +226,11 @@ func similarQuery(terms []weightedTerm) query.Query {
 // scored by the cosine of the two weighted term vectors — the similarity
 // EvaluateSCM measures.
 func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, exclude string, limit int, docs DocSource) ([]SimilarHit, error) {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return nil, ErrIndexUnavailable
+	}
 	if limit <= 0 {
 		limit = 20
 	}

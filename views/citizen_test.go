@@ -64,6 +64,9 @@ func (ts *testServer) multipartCall(path string, fields map[string]string, files
 	raw, _ := io.ReadAll(resp.Body)
 	out := map[string]any{"_raw": string(raw)}
 	_ = jsonUnmarshal(raw, &out)
+	if ra := resp.Header.Get("Retry-After"); ra != "" {
+		out["_retry_after"] = ra
+	}
 	return resp.StatusCode, out
 }
 

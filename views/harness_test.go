@@ -31,9 +31,14 @@ type testServer struct {
 
 func newTestServer(t *testing.T, opts ...views.Options) *testServer {
 	t.Helper()
+	return newTestServerIn(t, t.TempDir(), opts...)
+}
+
+// newTestServerIn is newTestServer over the data folder dir.
+func newTestServerIn(t *testing.T, dir string, opts ...views.Options) *testServer {
+	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	dir := t.TempDir()
 	store, err := cases.Open(ctx, dir)
 	if err != nil {
 		t.Fatal(err)

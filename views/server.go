@@ -1,4 +1,4 @@
-// Package views is the web layer: the JSON API of api.md (views/api), the
+// Package views is the web layer: the JSON API of docs/api.md (views/api), the
 // staff pages behind a session login (views/staff), and the citizen's pages
 // — status, messages, rating, online application (views/portal) — over
 // what they share (views/web). New assembles them into one app. Handlers
@@ -41,6 +41,15 @@ type Options struct {
 	// the routes that take citizens' files.
 	BodyLimit   int
 	UploadLimit int
+	// What the public may send, beyond failures (docs/hardening-notes.md).
+	// AddressMessages and AddressBytes: accepted citizen messages and
+	// bytes of files per address per hour (defaults 30 and 100 MiB; a
+	// village may share one address). CaseQuota: per case, counted from
+	// the database (cases.Quota; defaults 10 messages and 30 MiB an hour,
+	// 200 MiB in all); zero leaves the service's setting as it is.
+	AddressMessages int
+	AddressBytes    int64
+	CaseQuota       cases.Quota
 	// Index serves search and related cases; nil answers search_unavailable.
 	Index *search.Index
 	// PublicURL is where citizens reach this server (the QR code on the
@@ -75,6 +84,12 @@ func (o *Options) defaults() {
 	if o.BodyLimit == 0 {
 		o.BodyLimit = 1 << 20
 	}
+	if o.AddressMessages == 0 {
+		o.AddressMessages = defaultAddressMessages
+	}
+	if o.AddressBytes == 0 {
+		o.AddressBytes = defaultAddressBytes
+	}
 	if o.UploadLimit == 0 {
 		o.UploadLimit = 32 << 20 // three files of 10 MiB and the form around them
 	}
@@ -91,8 +106,12 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		Logins: web.NewFailureLimiter(opts.LoginFailures, opts.LoginWindow),
 		Citizens: web.NewCitizenLimits(opts.PublicFailures, opts.PublicCaseFailures, opts.PublicWindow,
 			opts.Applications, opts.ApplicationWindow),
+		Volume:        web.NewVolumeLimiter(opts.AddressMessages, opts.AddressBytes, addressWindow),
 		PublicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
 		SecureCookies: opts.SecureCookies,
+	}
+	if opts.CaseQuota != (cases.Quota{}) {
+		svc.SetQuota(opts.CaseQuota)
 	}
 	pages := staff.New(d)
 	app := fiber.New(fiber.Config{
@@ -104,6 +123,11 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		// Room for a long search pasted into the address (10,000 characters
 		// of Chinese is 90 KB encoded), so it gets a clear 400, not a reset.
 		ReadBufferSize: 128 << 10,
+		// Multipart bodies are parsed by the handler (c.MultipartForm), whose
+		// error is a 400 invalid_form in the route's own shape; parsed while
+		// reading the request, a broken one reached the error handler
+		// without its path and got the staff HTML page under /api.
+		DisablePreParseMultipartForm: true,
 		// The API mounted below has its own; this one answers the rest.
 		ErrorHandler:          pages.ErrorHandler,
 		DisableStartupMessage: true,
@@ -122,7 +146,7 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 
-	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
+	app.Get("/healthz", d.Health)
 	// Neither the health check nor the static files are pages: another
 	// method on them is the JSON not-found, not the pages' CSRF check.
 	app.Use("/healthz", web.NotFound)
@@ -137,6 +161,15 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	app.Handler()
 	return app
 }
+
+// Per-address defaults for what the public sends (see Options). An
+// address may be a village's shared connection, so it gets more than
+// one case: 30 messages and 100 MiB of files an hour.
+const (
+	defaultAddressMessages = 30
+	defaultAddressBytes    = 100 << 20
+	addressWindow          = time.Hour
+)
 
 // isUploadPath: the routes that take citizens' files (any query ignored).
 func isUploadPath(uri string) bool {

@@ -1,5 +1,5 @@
 // Command yidi runs a county dispute-resolution centre: the web server, its
-// database migrations and the administrative commands of api.md.
+// database migrations and the administrative commands of docs/api.md.
 package main
 
 import (
@@ -26,6 +26,8 @@ const usage = `yidi — 矛盾纠纷调处化解中心案件管理（“最多�
 
 Usage:
   yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--demo] [--warn-share 0.8]
+               [--min-free-mb 1024] [--case-messages-per-hour 10] [--case-mb-per-hour 30]
+               [--case-total-mb 200] [--address-messages-per-hour 30] [--address-mb-per-hour 100]
   yidi migrate [--data DIR]
   yidi user add --username NAME --password PW --role ROLE [--desk DESK_CODE] [--name 显示名] [--data DIR]
   yidi backup  --to FILE [--data DIR]
@@ -154,11 +156,20 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (serving behind TLS)")
 	demo := fs.Bool("demo", false, "seed demo users and ~60 demo cases into an empty database")
 	share := fs.Float64("warn-share", cases.DefaultWarnShare, "share of a time limit used at which a case turns yellow")
+	minFree := fs.Int64("min-free-mb", cases.DefaultMinFreeBytes>>20, "refuse uploads and online applications below this many MiB free on the data folder's filesystem (0: never)")
+	caseMessages := fs.Int("case-messages-per-hour", cases.DefaultMessagesPerHour, "citizen messages accepted per case per hour")
+	caseMB := fs.Int64("case-mb-per-hour", cases.DefaultBytesPerHour>>20, "MiB of citizens' files accepted per case per hour")
+	caseTotalMB := fs.Int64("case-total-mb", cases.DefaultTotalBytes>>20, "MiB of citizens' files accepted per case in all")
+	addrMessages := fs.Int("address-messages-per-hour", 30, "citizen messages accepted per address per hour")
+	addrMB := fs.Int64("address-mb-per-hour", 100, "MiB of citizens' files accepted per address per hour")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	if *share <= 0 || *share >= 1 {
 		return usageError("--warn-share must be between 0 and 1")
+	}
+	if *minFree < 0 || *caseMessages <= 0 || *caseMB <= 0 || *caseTotalMB <= 0 || *addrMessages <= 0 || *addrMB <= 0 {
+		return usageError("the quota flags must be positive (--min-free-mb may be 0)")
 	}
 	if *db != "sqlite" {
 		return fmt.Errorf("--db %s: only the embedded sqlite database is available in this version", *db)
@@ -173,6 +184,11 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	defer store.Close()
 	svc := cases.NewService(store)
 	svc.SetWarnShare(*share)
+	if *minFree == 0 {
+		svc.SetMinFreeBytes(-1)
+	} else {
+		svc.SetMinFreeBytes(*minFree << 20)
+	}
 	if *demo {
 		if err := seedDemo(ctx, svc, out); err != nil {
 			return fmt.Errorf("demo data: %w", err)
@@ -197,7 +213,9 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 		stopFollowing()
 		return fmt.Errorf("unable to listen on %s: %w", *addr, err)
 	}
-	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure})
+	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure,
+		AddressMessages: *addrMessages, AddressBytes: *addrMB << 20,
+		CaseQuota: cases.Quota{MessagesPerHour: *caseMessages, BytesPerHour: *caseMB << 20, TotalBytes: *caseTotalMB << 20}})
 	go forgetSealedCodes(ctx, svc)
 	go sweepEveryMinute(ctx, svc)
 	// Text messages to citizens; LogSender until an SMS gateway is plugged in.
@@ -279,12 +297,17 @@ func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
 	})
 }
 
-// every runs fn now and then once per interval until ctx ends.
+// every runs fn now and then once per interval until ctx ends. A panic in
+// one run is logged and the next run comes as usual: background work must
+// not take the server down.
 func every(ctx context.Context, interval time.Duration, fn func()) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
-		fn()
+		func() {
+			defer cases.Recover("periodic work")
+			fn()
+		}()
 		select {
 		case <-ctx.Done():
 			return

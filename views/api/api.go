@@ -1,5 +1,5 @@
-// Package api is the JSON API of api.md under /api/v1, with its OpenAPI
-// document at /api/v1/openapi.json. Every error is answered in api.md's
+// Package api is the JSON API of docs/api.md under /api/v1, with its OpenAPI
+// document at /api/v1/openapi.json. Every error is answered in docs/api.md's
 // shape by the app's own error handler.
 package api
 

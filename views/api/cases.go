@@ -8,7 +8,7 @@ import (
 )
 
 // Cases: intake, list and export, one case, its timeline, and the actions
-// of api.md's table.
+// of docs/api.md's table.
 
 type intakeAnswer struct {
 	*cases.Case
@@ -58,7 +58,7 @@ func (s *server) timeline(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"events": events})
 }
 
-// caseAction serves every POST /cases/{number}/{action} of api.md's table.
+// caseAction serves every POST /cases/{number}/{action} of docs/api.md's table.
 func (s *server) caseAction(c *fiber.Ctx) error {
 	var req cases.ActionRequest
 	if err := web.DecodeJSON(c, &req); err != nil {

@@ -36,11 +36,15 @@ func (s *server) publicMessage(c *fiber.Ctx) error {
 	if err := s.Citizens.Blocked(c, req.Number); err != nil {
 		return err
 	}
+	if err := s.Volume.Check(c.IP(), web.FilesSize(files)); err != nil {
+		return err
+	}
 	receipt, err := s.Svc.PublicMessage(c.UserContext(), req.Number, req.Code, req.Body, files)
 	if err != nil {
 		s.Citizens.Failed(c, req.Number, err)
 		return err
 	}
+	s.Volume.Accepted(c.IP(), web.FilesSize(files))
 	return c.Status(fiber.StatusCreated).JSON(receipt)
 }
 

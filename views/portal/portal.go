@@ -124,6 +124,7 @@ func (s *server) publicRoutes(app *fiber.App) {
 // publicPageError renders a failed public call: the one not-found answer,
 // the 429 page, or the form again with the Chinese message (400/409).
 func (s *server) publicPageError(c *fiber.Ctx, number, code string, err error, body string) error {
+	web.SetRetryAfter(c, err)
 	e := cases.ErrorOf(err)
 	switch {
 	case e == nil:

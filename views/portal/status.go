@@ -33,8 +33,14 @@ func (s *server) messagePage(c *fiber.Ctx) error {
 		err = s.Citizens.Blocked(c, req.Number)
 	}
 	if err == nil {
+		err = s.Volume.Check(c.IP(), web.FilesSize(files))
+	}
+	if err == nil {
 		_, err = s.Svc.PublicMessage(c.UserContext(), req.Number, req.Code, req.Body, files)
 		s.Citizens.Failed(c, req.Number, err)
+		if err == nil {
+			s.Volume.Accepted(c.IP(), web.FilesSize(files))
+		}
 	}
 	if err != nil {
 		return s.publicPageError(c, req.Number, req.Code, err, req.Body)

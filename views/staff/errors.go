@@ -24,6 +24,7 @@ func (s *server) errorPage(c *fiber.Ctx, status int, msg string) error {
 // pageError turns an error of a page handler into an HTML answer: the
 // error handler of the staff pages and of any address outside the API.
 func (s *server) pageError(c *fiber.Ctx, err error) error {
+	err = web.Classify(c, err)
 	if e := cases.ErrorOf(err); e != nil {
 		switch e.Kind {
 		case cases.KindUnauthorized:

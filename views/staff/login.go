@@ -35,9 +35,7 @@ func (s *server) csrfMiddleware() fiber.Handler {
 			}
 			return "", csrf.ErrTokenNotFound
 		},
-		ErrorHandler: func(c *fiber.Ctx, err error) error {
-			return s.errorPage(c, fiber.StatusForbidden, "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
-		},
+		ErrorHandler: s.csrfFailed,
 	})
 }
 
@@ -159,4 +157,14 @@ func safeNext(next string) string {
 		return ""
 	}
 	return next
+}
+
+// csrfFailed answers a staff form whose CSRF token does not match. The
+// token lives in the session table: on a full disk it was never saved, and
+// "refresh and retry" would not help, so the page says why instead.
+func (s *server) csrfFailed(c *fiber.Ctx, _ error) error {
+	if s.Svc.StorageFullRecently() {
+		return s.errorPage(c, fiber.StatusInsufficientStorage, "存储空间不足，请联系管理员。暂时无法登录或提交表单；已登录的用户仍可查看案件。")
+	}
+	return s.errorPage(c, fiber.StatusForbidden, "页面已过期或来源不明（CSRF 校验失败），请刷新页面后重试。")
 }

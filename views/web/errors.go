@@ -3,6 +3,8 @@ package web
 import (
 	"errors"
 	"log/slog"
+	"math"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
@@ -10,9 +12,10 @@ import (
 	"yidi/cases"
 )
 
-// APIError is the JSON API's error handler: every error becomes api.md's
+// APIError is the JSON API's error handler: every error becomes docs/api.md's
 // shape. Internal faults are logged and shown only as "internal".
 func APIError(c *fiber.Ctx, err error) error {
+	err = Classify(c, err)
 	if e := cases.ErrorOf(err); e != nil {
 		return WriteError(c, StatusOf(e.Kind), e.Code, e.Message, e.Field)
 	}
@@ -45,7 +48,7 @@ func LogInternal(c *fiber.Ctx, err error) {
 		"request_id", c.Locals(requestid.ConfigDefault.ContextKey), "err", err)
 }
 
-// WriteError writes api.md's error shape.
+// WriteError writes docs/api.md's error shape.
 func WriteError(c *fiber.Ctx, status int, code, message, field string) error {
 	body := fiber.Map{"code": code, "message": message}
 	if field != "" {
@@ -69,6 +72,8 @@ func StatusOf(k cases.Kind) int {
 		return fiber.StatusUnauthorized
 	case cases.KindTooMany:
 		return fiber.StatusTooManyRequests
+	case cases.KindStorageFull:
+		return fiber.StatusInsufficientStorage
 	}
 	return fiber.StatusInternalServerError
 }
@@ -77,4 +82,28 @@ func StatusOf(k cases.Kind) int {
 // outside the pages (health check, static files) that no route takes.
 func NotFound(c *fiber.Ctx) error {
 	return APIError(c, RouteNotFound(c))
+}
+
+// Classify is the first step of every error handler: a domain error's
+// wait goes into Retry-After, and a full disk that reached the web layer
+// without passing the service's write path becomes storage_full.
+func Classify(c *fiber.Ctx, err error) error {
+	SetRetryAfter(c, err)
+	if storageFull(err) {
+		return cases.ErrStorageFull
+	}
+	return err
+}
+
+// storageFull reports whether err is a full disk that reached the web
+// layer without passing the service's write path (a safety net).
+func storageFull(err error) bool {
+	return cases.ErrorOf(err) == nil && cases.IsStorageFull(err)
+}
+
+// SetRetryAfter copies a domain error's wait into the Retry-After header.
+func SetRetryAfter(c *fiber.Ctx, err error) {
+	if e := cases.ErrorOf(err); e != nil && e.RetryAfter > 0 {
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(int(math.Ceil(e.RetryAfter.Seconds()))))
+	}
 }

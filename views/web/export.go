@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/xuri/excelize/v2"
@@ -41,7 +42,7 @@ func WriteCSV(w io.Writer, cols []Column, rows Rows) error {
 	if err := cw.Write(header); err != nil {
 		return err
 	}
-	if err := rows(func(row []string) error { return cw.Write(row) }); err != nil {
+	if err := rows(func(row []string) error { return cw.Write(csvSafeRow(cols, row)) }); err != nil {
 		return err
 	}
 	cw.Flush()
@@ -124,4 +125,31 @@ func SendExport(c *fiber.Ctx, format, name string, cols []Column, rows Rows) err
 		_ = bw.Flush()
 	})
 	return nil
+}
+
+// csvSafeRow neutralises cells a spreadsheet would run as a formula
+// (CSV injection: a party named "=HYPERLINK(...)" or "@SUM(...)"): a text
+// cell that begins with =, +, -, @, a tab or a carriage return gets a
+// leading apostrophe, which Excel and WPS show as plain text. A numeric
+// column's numbers (-3, +5) are left alone.
+func csvSafeRow(cols []Column, row []string) []string {
+	var out []string
+	for i, v := range row {
+		if v == "" || !strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			continue
+		}
+		if i < len(cols) && cols[i].Numeric {
+			if _, err := strconv.ParseFloat(v, 64); err == nil {
+				continue
+			}
+		}
+		if out == nil {
+			out = append([]string(nil), row...)
+		}
+		out[i] = "'" + v
+	}
+	if out == nil {
+		return row
+	}
+	return out
 }

@@ -21,8 +21,10 @@ type Deps struct {
 	Index *search.Index
 	// Logins counts failed sign-ins per username and address.
 	Logins *FailureLimiter
-	// Citizens are the limits on the citizen's calls.
+	// Citizens are the limits on the citizen's failed calls; Volume on the
+	// messages and bytes each address had accepted.
 	Citizens *CitizenLimits
+	Volume   *VolumeLimiter
 	// PublicURL is where citizens reach this server (the QR code on the
 	// receipt), without a trailing slash; empty: taken from the request.
 	PublicURL string

@@ -1,0 +1,216 @@
+package cases
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/jmoiron/sqlx"
+	"github.com/jmoiron/sqlx/types"
+)
+
+// Hooks for subpackages (cases/mediation) that keep tables of their own
+// but must change a case the way an action does: in the case's write
+// transaction, with exactly one event on its timeline and the version
+// bumped, so the history, the search index and optimistic locking see
+// their steps like any other.
+
+// CaseTx is a case as a subpackage's function sees it inside the write
+// transaction. Case is unmasked (phones are needed for the SMS): it must
+// not leave the subpackage.
+type CaseTx struct {
+	Tx       *sqlx.Tx
+	Case     *Case
+	Actor    Actor
+	Now      time.Time
+	Calendar *Calendar
+}
+
+// CaseChange is the one event a subpackage's function appends, and what
+// else the transaction does for it.
+type CaseChange struct {
+	Kind       string // event kind, e.g. mediation_session_scheduled
+	Body       string
+	Visibility string // "" is internal
+	Data       any    // marshalled to the event's JSON data; nil is {}
+	// AddCoDesks makes the case visible to other desks (the court desk
+	// after a 司法确认 application, desks invited to a 3+X conference);
+	// the holding desk and desks already co-handling are skipped.
+	AddCoDesks []string
+	// SMS are queued in the notifications outbox in the same transaction.
+	SMS []SMS
+}
+
+// SMS is one text message to one phone.
+type SMS struct {
+	Phone string
+	Text  string
+}
+
+// ChangeCase runs fn inside the case's write transaction after checking
+// that a may see the case and that version (when given) is current; when
+// fn succeeds it appends fn's one event in a's name, bumps the version and
+// queues fn's messages. Whatever fn wrote is rolled back with any error.
+func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, version *int64,
+	fn func(ctx context.Context, x *CaseTx) (*CaseChange, error)) (*Case, error) {
+	number = NormalizeCaseNumber(number)
+	now := s.now().UTC()
+	cal, err := s.calendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var after *Case
+	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+		before, err := findCase(ctx, tx, number)
+		if err != nil {
+			return err
+		}
+		if !canSee(a, before) {
+			return ErrCaseNotFound
+		}
+		if version != nil && *version != before.Version {
+			return ErrStaleVersion
+		}
+		ch, err := fn(ctx, &CaseTx{Tx: tx, Case: before.clone(), Actor: a, Now: now, Calendar: cal})
+		if err != nil {
+			return err
+		}
+		if ch == nil || ch.Kind == "" {
+			return fmt.Errorf("cases: a change without an event kind")
+		}
+		res, err := tx.ExecContext(ctx, tx.Rebind(
+			`UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
+			now, before.ID, before.Version)
+		if err != nil {
+			return fmt.Errorf("store: unable to update case: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return ErrStaleVersion
+		}
+		after = before.clone()
+		after.Version, after.UpdatedAt = before.Version+1, now
+		for _, d := range ch.AddCoDesks {
+			if d == "" || d == after.Desk || slices.Contains(after.CoDesks, d) {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(
+				`INSERT INTO case_co_desks (case_id, desk, invited_at) VALUES (?, ?, ?)`), before.ID, d, now); err != nil {
+				return fmt.Errorf("store: unable to add co-desk: %w", err)
+			}
+			after.CoDesks = append(after.CoDesks, d)
+		}
+		e := &Event{Kind: ch.Kind, Body: ch.Body, Visibility: ch.Visibility, Data: types.JSONText("{}")}
+		if e.Visibility == "" {
+			e.Visibility = VisibilityInternal
+		}
+		if ch.Data != nil {
+			raw, err := json.Marshal(ch.Data)
+			if err != nil {
+				return fmt.Errorf("cases: event data: %w", err)
+			}
+			e.Data = raw
+		}
+		if err := s.appendActorEvent(ctx, tx, a, before.ID, e, now); err != nil {
+			return err
+		}
+		for _, m := range ch.SMS {
+			if m.Phone == "" {
+				continue
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`
+				INSERT INTO notifications_outbox (case_id, phone, body, created_at, attempts, next_attempt_at)
+				VALUES (?, ?, ?, ?, 0, ?)`), before.ID, m.Phone, m.Text, now, now); err != nil {
+				return fmt.Errorf("store: unable to queue notification: %w", err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	s.public.drop(number)
+	s.committed()
+	after.Deadlines = after.deadlineViews(now)
+	return maskCase(after), nil
+}
+
+// ActionHookArgs is what an action hook sees: the case before and after a
+// lifecycle action (lifecycle.go) and the event it is about to append.
+type ActionHookArgs struct {
+	Tx      *sqlx.Tx
+	Actor   Actor
+	Before  *Case
+	After   *Case
+	Request ActionRequest
+	Event   *Event
+	Now     time.Time
+}
+
+// OnAction registers fn to run inside every lifecycle action's transaction
+// after the action's own checks passed; an error from fn refuses the action
+// and rolls everything back. A subpackage uses it for rules on its own
+// data (closing as resolved needs an agreement) and for side records (a
+// 回访 task when a case closes).
+func (s *Service) OnAction(fn func(ctx context.Context, h ActionHookArgs) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.actionHooks = append(s.actionHooks, fn)
+}
+
+func (s *Service) runActionHooks(ctx context.Context, h ActionHookArgs) error {
+	s.mu.Lock()
+	hooks := slices.Clone(s.actionHooks)
+	s.mu.Unlock()
+	for _, fn := range hooks {
+		if err := fn(ctx, h); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CaseForRead answers the unmasked case for a subpackage's read path, with
+// ErrCaseNotFound when a may not see it. Masking what leaves is the
+// caller's duty.
+func (s *Service) CaseForRead(ctx context.Context, a Actor, number string) (*Case, error) {
+	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(a, c) {
+		return nil, ErrCaseNotFound
+	}
+	return c, nil
+}
+
+// CaseByNumberUnchecked answers the case without any permission check: for
+// the citizen's view, after PublicStatus has checked the query code.
+func (s *Service) CaseByNumberUnchecked(ctx context.Context, number string) (*Case, error) {
+	return findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+}
+
+// CanSee is the read rule of lifecycle.go for subpackages.
+func CanSee(a Actor, c *Case) bool { return canSee(a, c) }
+
+// Reader is the reader pool, for a subpackage's queries.
+func (s *Service) Reader() *sqlx.DB { return s.store.r }
+
+// WriteTx runs fn in one write transaction, for a subpackage's data that
+// belongs to no case (rooms, settings). Case changes go through ChangeCase.
+func (s *Service) WriteTx(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	return s.store.write(ctx, fn)
+}
+
+// WorkCalendar answers the working-day calendar.
+func (s *Service) WorkCalendar(ctx context.Context) (*Calendar, error) { return s.calendar(ctx) }
+
+// NextWorkingDay is the China date of day itself when it is a working
+// day, else the first working day after it (民事诉讼法 第八十五条: a period
+// whose last day is a statutory holiday ends on the first day after it).
+func (c *Calendar) NextWorkingDay(day time.Time) time.Time { return c.nextWorkingDay(day) }
+
+// ChinaZone is the zone of every China date in yidi (Service.Now and
+// ChinaTime are in stats.go).
+var ChinaZone = chinaTime

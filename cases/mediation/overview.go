@@ -1,0 +1,79 @@
+package mediation
+
+import (
+	"context"
+
+	"yidi/cases"
+)
+
+// EventLabels name the mediation events on a staff timeline.
+var EventLabels = map[string]string{
+	EventSessionScheduled:   "安排调解会议",
+	EventSessionRescheduled: "调解会议改期",
+	EventSessionCancelled:   "取消调解会议",
+	EventSessionRecorded:    "调解笔录",
+	EventAgreementSigned:    "调解协议",
+	EventConfirmApplied:     "申请司法确认",
+	EventConfirmAccepted:    "受理司法确认",
+	EventConfirmExtended:    "延长司法确认审查期限",
+	EventConfirmRuled:       "司法确认裁定",
+	EventPerformance:        "履行情况",
+	EventUrged:              "催促履行",
+	EventFollowUp:           "回访",
+}
+
+// Allowed says which mediation steps the actor may take on the case now,
+// by the same permission and status checks the methods make, so a page
+// offers only what would be accepted (bar the fields yet to be typed).
+type Allowed struct {
+	Schedule     bool `json:"schedule"`      // Schedule, Reschedule, Cancel, RecordSession
+	Agree        bool `json:"agree"`         // SignAgreement
+	Apply        bool `json:"apply"`         // ApplyConfirmation
+	Court        bool `json:"court"`         // AcceptConfirmation, ExtendRuling, RuleConfirmation
+	Perform      bool `json:"perform"`       // RecordPerformance, Urge, RecordFollowUp
+	ManageAdmins bool `json:"manage_admins"` // rooms, committee names, settings
+}
+
+// Overview is the mediation part of a case page.
+type Overview struct {
+	Sessions   []Session   `json:"sessions"`
+	Agreements []Agreement `json:"agreements"` // every version, oldest first
+	Current    *Agreement  `json:"current"`    // the version in force, or nil
+	FollowUps  []FollowUp  `json:"followups"`
+	Allowed    Allowed     `json:"allowed"`
+}
+
+// Overview answers everything of the case's mediation the actor may see.
+func (m *Service) Overview(ctx context.Context, a cases.Actor, number string) (*Overview, error) {
+	c, err := m.readCase(ctx, a, number)
+	if err != nil {
+		return nil, err
+	}
+	o := &Overview{}
+	if o.Sessions, err = m.sessions(ctx, "s.case_id = ?", c.ID); err != nil {
+		return nil, err
+	}
+	if o.Agreements, err = m.Agreements(ctx, a, number); err != nil {
+		return nil, err
+	}
+	for i := range o.Agreements {
+		if o.Agreements[i].Effective {
+			o.Current = &o.Agreements[i]
+		}
+	}
+	if o.FollowUps, err = m.FollowUps(ctx, a, number); err != nil {
+		return nil, err
+	}
+	s, err := m.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hold, open := holdingDesk(a, c), c.Status == cases.StatusInProgress
+	after := open || c.Status == cases.StatusClosed
+	o.Allowed = Allowed{Schedule: hold && open, Agree: hold && open, Perform: hold && after && o.Current != nil,
+		Apply: hold && after && o.Current != nil && o.Current.Confirmation == nil,
+		Court: a.Role == cases.RoleHandler && a.Desk == s.CourtDesk && o.Current != nil && o.Current.Confirmation != nil &&
+			(o.Current.Confirmation.Status == ConfirmApplied || o.Current.Confirmation.Status == ConfirmAccepted),
+		ManageAdmins: a.Role == cases.RoleAdmin}
+	return o, nil
+}
