@@ -28,7 +28,8 @@ func said(text string) func(Event, map[string]string, func(string) string) (stri
 	return func(Event, map[string]string, func(string) string) (string, bool) { return text, true }
 }
 
-// EventKinds lists every kind of event. Supervision (督办), its answer,
+// EventKinds lists every kind of event (with those subpackages register).
+// Supervision (督办), its answer,
 // deadline warnings, reveals and reissued codes are internal.
 var EventKinds = []EventKind{
 	{EventIntake, "受理登记", "登", said("您反映的纠纷已登记受理")},
@@ -92,6 +93,19 @@ var eventKindIndex = func() map[string]EventKind {
 	}
 	return m
 }()
+
+// RegisterEventKinds adds the kinds of a subpackage's events (cases/mediation)
+// to the one table. Call it from an init function: the table is read
+// without a lock. A kind registered twice is a programming error.
+func RegisterEventKinds(kinds ...EventKind) {
+	for _, k := range kinds {
+		if _, dup := eventKindIndex[k.Kind]; dup {
+			panic("cases: event kind registered twice: " + k.Kind)
+		}
+		EventKinds = append(EventKinds, k)
+		eventKindIndex[k.Kind] = k
+	}
+}
 
 // EventLabel is a kind's name on the staff timeline; an unknown kind is
 // shown as it is stored.
