@@ -28,8 +28,8 @@ type calendarData struct {
 
 func (s *server) calendarPage(c *fiber.Ctx, status int, year int, d *calendarData) error {
 	a := web.ActorOf(c)
-	if a.Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以进入管理页面。")
+	if err := cases.Authorize(a, cases.Administer); err != nil {
+		return err
 	}
 	now := s.Svc.Now().In(web.ChinaTime).Year()
 	if year < 2000 || year > 2100 {
@@ -77,8 +77,8 @@ func (s *server) adminCalendar(c *fiber.Ctx) error {
 // delete a day, import a year's list (textarea or file).
 func (s *server) adminCalendarSave(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), web.ActorOf(c)
-	if a.Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以修改节假日安排。")
+	if err := cases.Authorize(a, cases.EditCalendar); err != nil {
+		return err
 	}
 	year, _ := strconv.Atoi(c.FormValue("year"))
 	op := c.FormValue("op")

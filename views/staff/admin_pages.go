@@ -22,8 +22,8 @@ type adminData struct {
 
 func (s *server) adminPage(c *fiber.Ctx, status int, name, title string, d *adminData) error {
 	ctx, a := c.UserContext(), web.ActorOf(c)
-	if a.Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以进入管理页面。")
+	if err := cases.Authorize(a, cases.Administer); err != nil {
+		return err
 	}
 	var err error
 	if d.Users, err = s.Svc.Users(ctx, a); err != nil {

@@ -36,8 +36,8 @@ type ruleForm struct {
 
 func (s *server) rulesPage(c *fiber.Ctx, status int, failed *ruleForm) error {
 	ctx, a := c.UserContext(), web.ActorOf(c)
-	if a.Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以进入管理页面。")
+	if err := cases.Authorize(a, cases.Administer); err != nil {
+		return err
 	}
 	rules, err := s.Svc.DeadlineRules(ctx, a)
 	if err != nil {
@@ -73,8 +73,8 @@ func (s *server) adminDeadlineRules(c *fiber.Ctx) error {
 }
 
 func (s *server) adminDeadlineRuleSave(c *fiber.Ctx) error {
-	if web.ActorOf(c).Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以修改时限规则。")
+	if err := cases.Authorize(web.ActorOf(c), cases.EditDeadlineRules); err != nil {
+		return err
 	}
 	in := cases.DeadlineRuleInput{Desk: c.FormValue("desk"), Stage: cases.Status(c.FormValue("stage")),
 		Unit: c.FormValue("unit"), DaysKind: c.FormValue("days_kind"), ExtensionNote: c.FormValue("extension_note"),

@@ -19,10 +19,10 @@ func (s *server) adminUserCreate(c *fiber.Ctx) error {
 	in := cases.UserInput{Username: c.FormValue("username"), Password: c.FormValue("password"),
 		Role: cases.Role(c.FormValue("role")), Desk: c.FormValue("desk"), Name: c.FormValue("name")}
 	typed := map[string]string{"username": in.Username, "name": in.Name, "role": string(in.Role), "desk": in.Desk}
-	if web.ActorOf(c).Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以新增用户。")
+	if err := cases.Authorize(web.ActorOf(c), cases.ManageUsers); err != nil {
+		return err
 	}
-	if _, err := s.Svc.CreateUser(c.UserContext(), in); err != nil {
+	if _, err := s.Svc.CreateUser(c.UserContext(), web.ActorOf(c), in); err != nil {
 		return s.adminFailed(c, "admin_users", "用户管理", err, typed)
 	}
 	return c.Redirect("/admin/users", fiber.StatusSeeOther)

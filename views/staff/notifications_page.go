@@ -19,8 +19,8 @@ type notesData struct {
 
 func (s *server) notificationsPage(c *fiber.Ctx) error {
 	a := web.ActorOf(c)
-	if a.Role == cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "管理员不接收办案提醒。")
+	if err := cases.Authorize(a, cases.ReceiveReminders); err != nil {
+		return err
 	}
 	list, err := s.Svc.DeskNotifications(c.UserContext(), a)
 	if err != nil {

@@ -95,8 +95,8 @@ func (f statsForm) period() url.Values {
 
 func (s *server) statsPage(c *fiber.Ctx) error {
 	a := web.ActorOf(c)
-	if a.Role != cases.RoleLeader {
-		return s.errorPage(c, fiber.StatusForbidden, "统计分析仅供领导使用。")
+	if err := cases.Authorize(a, cases.ViewStats); err != nil {
+		return err
 	}
 	ctx := c.UserContext()
 	now := s.Svc.Now().In(web.ChinaTime)
@@ -139,8 +139,8 @@ func (s *server) statsPage(c *fiber.Ctx) error {
 // parameters) as CSV or XLSX, for a signed-in leader.
 func (s *server) statsExport(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if web.ActorOf(c).Role != cases.RoleLeader {
-			return s.errorPage(c, fiber.StatusForbidden, "统计分析仅供领导使用。")
+		if err := cases.Authorize(web.ActorOf(c), cases.ViewStats); err != nil {
+			return err
 		}
 		st, err := s.StatsOf(c, func(k string) string { return c.Query(k) })
 		if err != nil {
