@@ -213,58 +213,16 @@ func publicNextStep(c *Case, deskName func(string) string) string {
 	return ""
 }
 
+// publicEventText words an event for the citizen's timeline (EventKinds);
+// false: the citizen does not see it.
 func publicEventText(e Event, deskName func(string) string) (string, bool) {
+	k, ok := eventKindIndex[e.Kind]
+	if !ok || k.Citizen == nil {
+		return "", false
+	}
 	var data map[string]string
 	_ = json.Unmarshal(e.Data, &data)
-	switch e.Kind {
-	case EventIntake:
-		return "您反映的纠纷已登记受理", true
-	case EventRoute:
-		return "已分流至" + deskName(data["to_desk"]) + "窗口办理", true
-	case EventAccept:
-		return deskName(e.Desk) + "窗口已签收，正在办理", true
-	case EventReturn:
-		return "退回受理窗口重新安排办理窗口", true
-	case EventTransfer:
-		return "已移交至" + deskName(data["to_desk"]) + "窗口办理", true
-	case EventInvite:
-		return deskName(data["co_desk"]) + "窗口参与联合调处", true
-	case EventVisit:
-		return "您来访反映情况，已登记", true
-	case EventNote:
-		return e.Body, e.Visibility == VisibilityPublic
-	case EventClose:
-		return "已办结：" + data["outcome"], true
-	case EventExtend:
-		return "经批准，办理期限延长" + data["days"] + "日", true
-	case EventSuspend:
-		return "案件中止办理，中止期间不计入办理期限", true
-	case EventResume:
-		return "案件恢复办理", true
-	case EventReopen:
-		return "案件重新办理", true
-	case EventSubmitted:
-		return "您的网上申请已提交，等待受理", true
-	case EventRegister:
-		return "网上申请已受理登记", true
-	case EventDecline:
-		return "不予受理：" + e.Body, true
-	case EventCitizenMessage:
-		// The citizen's own words, shown back to the citizen.
-		text := "您的留言：" + e.Body
-		if n := data["attachments"]; n != "" && n != "0" {
-			text += "（附件" + n + "个）"
-		}
-		return text, true
-	case EventRating:
-		text := "您的评价：" + data["score"] + "分"
-		if e.Body != "" {
-			text += "，" + e.Body
-		}
-		return text, true
-	}
-	// Supervision (督办), its answer and deadline warnings are internal.
-	return "", false
+	return k.Citizen(e, data, deskName)
 }
 
 // DeskNames maps desk codes to names for timelines; "" is the intake window.

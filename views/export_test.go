@@ -1,7 +1,12 @@
 package views
 
+import (
+	"yidi/views/api"
+	"yidi/views/web"
+)
+
 // Request bodies of the public routes, for the OpenAPI schema check.
 type (
-	RatingRequest  = ratingRequest
-	MessageRequest = messageRequest
+	RatingRequest  = api.RatingRequest
+	MessageRequest = web.MessageRequest
 )

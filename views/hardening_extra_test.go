@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"yidi/views"
+	"yidi/views/web"
 )
 
 // A search with no text and no filter scores nothing; bleve's NaN score
@@ -39,8 +40,8 @@ func TestEmptySearchAnswersForEveryRole(t *testing.T) {
 func TestCSVCellsThatASpreadsheetWouldRunAreNeutralised(t *testing.T) {
 	inputs := []string{"=HYPERLINK(\"http://x\",\"点我\")", "+1+1", "-2+3", "@SUM(A1:A9)", "\tcmd", "\rcmd", "正常文本", "a=b"}
 	var buf bytes.Buffer
-	cols := []views.Column{{Name: "文本"}, {Name: "数量", Numeric: true}}
-	err := views.WriteCSV(&buf, cols, func(yield func([]string) error) error {
+	cols := []web.Column{{Name: "文本"}, {Name: "数量", Numeric: true}}
+	err := web.WriteCSV(&buf, cols, func(yield func([]string) error) error {
 		for _, in := range inputs {
 			if err := yield([]string{in, "-3"}); err != nil {
 				return err

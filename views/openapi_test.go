@@ -29,7 +29,7 @@ import (
 
 func loadOpenAPI(t *testing.T) map[string]any {
 	t.Helper()
-	raw, err := os.ReadFile("openapi.json")
+	raw, err := os.ReadFile("api/openapi.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -225,9 +225,9 @@ func TestOpenAPIIsServedAsJSONWithoutSignIn(t *testing.T) {
 	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
 		t.Errorf("Content-Type = %q, want application/json", ct)
 	}
-	file, _ := os.ReadFile("openapi.json")
+	file, _ := os.ReadFile("api/openapi.json")
 	if string(body) != string(file) {
-		t.Error("the served document differs from views/openapi.json")
+		t.Error("the served document differs from views/api/openapi.json")
 	}
 }
 

@@ -1,25 +1,26 @@
-// Package views is the web layer: the JSON API of docs/api.md, the staff pages
-// behind a session login, and the citizen's pages (status, messages, rating,
-// online application). Handlers parse, call one cases method, and render;
-// the rules live in cases.
+// Package views is the web layer: the JSON API of docs/api.md (views/api), the
+// staff pages behind a session login (views/staff), and the citizen's pages
+// — status, messages, rating, online application (views/portal) — over
+// what they share (views/web). New assembles them into one app. Handlers
+// parse, call one cases method, and render; the rules live in cases.
 package views
 
 import (
-	"errors"
-	"log/slog"
-	"net/url"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
-	"github.com/gofiber/fiber/v2/middleware/session"
 	"github.com/valyala/fasthttp"
 
 	"yidi/cases"
 	"yidi/cases/reports"
 	"yidi/search"
+	"yidi/views/api"
+	"yidi/views/portal"
+	"yidi/views/staff"
+	"yidi/views/web"
 )
 
 // Options tune the server; the zero value is what production uses.
@@ -95,43 +96,26 @@ func (o *Options) defaults() {
 	}
 }
 
-type server struct {
-	svc           *cases.Service
-	rep           *reports.Service // the read models over svc
-	index         *search.Index
-	publicLimiter *failureLimiter
-	caseLimiter   *failureLimiter
-	applyLimiter  *failureLimiter
-	loginLimiter  *failureLimiter
-	volume        *volumeLimiter
-	views         *renderer
-	sessions      *session.Store
-	publicURL     string
-}
-
-// New builds the fiber app with every route.
+// New builds the fiber app with every route: the API mounted at /api with
+// its JSON errors, the citizen's pages, the static files, and the staff
+// pages, whose Chinese error page answers every other address.
 func New(svc *cases.Service, opts Options) *fiber.App {
 	opts.defaults()
-	s := &server{
-		svc:           svc,
-		rep:           reports.New(svc),
-		index:         opts.Index,
-		publicLimiter: newFailureLimiter(opts.PublicFailures, opts.PublicWindow),
-		caseLimiter:   newFailureLimiter(opts.PublicCaseFailures, opts.PublicWindow),
-		applyLimiter:  newFailureLimiter(opts.Applications, opts.ApplicationWindow),
-		loginLimiter:  newFailureLimiter(opts.LoginFailures, opts.LoginWindow),
-		volume:        newVolumeLimiter(opts.AddressMessages, opts.AddressBytes, addressWindow),
-		sessions:      newSessions(svc, opts.SecureCookies),
-		publicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
+	d := web.Deps{
+		Svc:    svc,
+		Rep:    reports.New(svc),
+		Index:  opts.Index,
+		Logins: web.NewFailureLimiter(opts.LoginFailures, opts.LoginWindow),
+		Citizens: web.NewCitizenLimits(opts.PublicFailures, opts.PublicCaseFailures, opts.PublicWindow,
+			opts.Applications, opts.ApplicationWindow),
+		Volume:        web.NewVolumeLimiter(opts.AddressMessages, opts.AddressBytes, addressWindow),
+		PublicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
+		SecureCookies: opts.SecureCookies,
 	}
 	if opts.CaseQuota != (cases.Quota{}) {
 		svc.SetQuota(opts.CaseQuota)
 	}
-	var err error
-	if s.views, err = newRenderer(svc); err != nil {
-		// The templates are embedded: a parse error is a programming error.
-		panic(err)
-	}
+	pages := staff.New(d)
 	app := fiber.New(fiber.Config{
 		AppName: "yidi",
 		// Strings from a request stay valid after the handler: the service
@@ -146,11 +130,12 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		// reading the request, a broken one reached the error handler
 		// without its path and got the staff HTML page under /api.
 		DisablePreParseMultipartForm: true,
-		ErrorHandler:                 s.errorHandler,
-		DisableStartupMessage:        true,
-		ReadTimeout:                  30 * time.Second,
-		WriteTimeout:                 30 * time.Second,
-		IdleTimeout:                  2 * time.Minute,
+		// The API mounted below has its own; this one answers the rest.
+		ErrorHandler:          pages.ErrorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
 	})
 	// Only the upload routes take more than BodyLimit; fasthttp refuses a
 	// larger body from its Content-Length alone, before reading it.
@@ -163,121 +148,30 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 
-	app.Get("/healthz", s.health)
-	// The citizen's pages have no session: their forms carry a cookie-bound
-	// token of their own (public_pages.go), so they come before the staff
-	// pages' session-backed CSRF check.
-	s.publicRoutes(app)
-	app.Get("/static/*", serveStatic)
-	app.Use(s.csrfMiddleware(opts.SecureCookies))
-	s.pageRoutes(app)
-
-	api := app.Group("/api/v1")
-	api.Post("/auth/token", s.createToken)
-	api.Get("/meta", s.meta)
-	api.Get("/openapi.json", openAPIDocument)
-	api.Get("/public/status", s.publicStatus)
-	api.Post("/public/messages", s.publicMessage)
-	api.Post("/public/rating", s.publicRating)
-	api.Post("/public/applications", s.publicApplication)
-
-	// The token check sits on each staff route, not on a group, so that an
-	// unknown address is a 404 rather than a 401.
-	auth := s.requireToken
-	api.Post("/cases", auth, s.intake)
-	api.Get("/cases", auth, s.listCases)
-	api.Post("/cases/check", auth, s.checkIntake)
-	api.Get("/cases/:number/related", auth, s.related)
-	api.Get("/search", auth, s.search)
-	api.Get("/stats", auth, s.stats)
-	api.Get("/synonyms", auth, s.synonyms)
-	api.Put("/synonyms", auth, s.setSynonyms)
-	api.Get("/cases/:number", auth, s.getCase)
-	api.Get("/cases/:number/timeline", auth, s.timeline)
-	api.Get("/cases/:number/attachments/:id", auth, s.attachment)
-	api.Post("/cases/:number/:action", auth, s.caseAction)
-	api.Post("/desks", auth, s.addDesk)
-	api.Post("/users", auth, s.addUser)
-	api.Get("/notifications", auth, s.notifications)
-	api.Get("/admin/deadline-rules", auth, s.deadlineRules)
-	api.Put("/admin/deadline-rules/:code", auth, s.saveDeadlineRule)
-	api.Get("/admin/calendar", auth, s.calendarDays)
-	api.Post("/admin/calendar/import", auth, s.importCalendar)
-	api.Put("/admin/calendar/:date", auth, s.setCalendarDay)
-	api.Delete("/admin/calendar/:date", auth, s.deleteCalendarDay)
-
-	app.Use(func(c *fiber.Ctx) error {
-		return &cases.Error{Kind: cases.KindNotFound, Code: "route_not_found", Message: "没有这个地址：" + c.Method() + " " + c.Path()}
-	})
+	app.Get("/healthz", d.Health)
+	// Neither the health check nor the static files are pages: another
+	// method on them is the JSON not-found, not the pages' CSRF check.
+	app.Use("/healthz", web.NotFound)
+	app.Mount("/api", api.New(d))
+	portal.Routes(app, d)
+	app.Get("/static/*", web.ServeStatic)
+	app.Use("/static", web.NotFound)
+	pages.Routes(app)
+	app.Use(web.RouteNotFound)
+	// The mounted API's routes join the app's when it starts; start now so
+	// that the app lists them (GetRoutes) before it serves anything.
+	app.Handler()
 	return app
 }
 
-// errorHandler is the one place errors become HTTP answers: in docs/api.md's
-// shape under /api/, a Chinese page elsewhere. Internal faults are logged
-// and shown only as "internal".
-func (s *server) errorHandler(c *fiber.Ctx, err error) error {
-	setRetryAfter(c, err)
-	if storageFull(err) {
-		err = cases.ErrStorageFull
-	}
-	if isPagePath(c.Path()) {
-		return s.pageError(c, err)
-	}
-	if e := cases.ErrorOf(err); e != nil {
-		return writeError(c, statusOf(e.Kind), e.Code, e.Message, e.Field)
-	}
-	var fe *fiber.Error
-	if errors.As(err, &fe) {
-		switch fe.Code {
-		case fiber.StatusRequestEntityTooLarge:
-			return writeError(c, fe.Code, "too_large", "请求内容过大", "")
-		case fiber.StatusNotFound:
-			return writeError(c, fe.Code, "route_not_found", "没有这个地址", "")
-		case fiber.StatusMethodNotAllowed:
-			return writeError(c, fe.Code, "method_not_allowed", "不支持该请求方法", "")
-		}
-		if fe.Code < 500 {
-			return writeError(c, fe.Code, "bad_request", "请求有误："+fe.Message, "")
-		}
-	}
-	logInternal(c, err)
-	return writeError(c, fiber.StatusInternalServerError, "internal", "服务器内部错误，请稍后重试或联系管理员", "")
-}
-
-func logInternal(c *fiber.Ctx, err error) {
-	slog.Error("internal error", "method", c.Method(), "path", c.Path(),
-		"request_id", c.Locals(requestid.ConfigDefault.ContextKey), "err", err)
-}
-
-func writeError(c *fiber.Ctx, status int, code, message, field string) error {
-	body := fiber.Map{"code": code, "message": message}
-	if field != "" {
-		body["field"] = field
-	}
-	return c.Status(status).JSON(fiber.Map{"error": body})
-}
-
-func statusOf(k cases.Kind) int {
-	switch k {
-	case cases.KindInvalid:
-		return fiber.StatusBadRequest
-	case cases.KindNotFound:
-		return fiber.StatusNotFound
-	case cases.KindConflict:
-		return fiber.StatusConflict
-	case cases.KindForbidden:
-		return fiber.StatusForbidden
-	case cases.KindUnauthorized:
-		return fiber.StatusUnauthorized
-	case cases.KindTooMany:
-		return fiber.StatusTooManyRequests
-	case cases.KindStorageFull:
-		return fiber.StatusInsufficientStorage
-	}
-	return fiber.StatusInternalServerError
-}
-
-var urlQueryEscape = url.QueryEscape
+// Per-address defaults for what the public sends (see Options). An
+// address may be a village's shared connection, so it gets more than
+// one case: 30 messages and 100 MiB of files an hour.
+const (
+	defaultAddressMessages = 30
+	defaultAddressBytes    = 100 << 20
+	addressWindow          = time.Hour
+)
 
 // isUploadPath: the routes that take citizens' files (any query ignored).
 func isUploadPath(uri string) bool {

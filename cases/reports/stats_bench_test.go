@@ -21,7 +21,7 @@ import (
 
 	"yidi/cases"
 	"yidi/cases/reports"
-	"yidi/views"
+	"yidi/views/web"
 )
 
 // The statistics and export benchmarks run on a real SQLite file holding a
@@ -264,12 +264,12 @@ func BenchmarkExportCases100k(b *testing.B) {
 							r.CreatedAt.Format(time.DateTime), "", r.ClosureType, "", r.Parties})
 					})
 				}
-				cols := make([]views.Column, 11)
+				cols := make([]web.Column, 11)
 				var err error
 				if format == "csv" {
-					err = views.WriteCSV(&out, cols, rows)
+					err = web.WriteCSV(&out, cols, rows)
 				} else {
-					err = views.WriteXLSX(&out, "数据", cols, rows)
+					err = web.WriteXLSX(&out, "数据", cols, rows)
 				}
 				if err != nil {
 					b.Fatal(err)

@@ -1,0 +1,57 @@
+// Package api is the JSON API of docs/api.md under /api/v1, with its OpenAPI
+// document at /api/v1/openapi.json. Every error is answered in docs/api.md's
+// shape by the app's own error handler.
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/views/web"
+)
+
+type server struct {
+	web.Deps
+}
+
+// New is the API as an app to mount at /api: its routes under /v1, an
+// unknown address answered route_not_found, and every error in JSON.
+func New(d web.Deps) *fiber.App {
+	s := &server{Deps: d}
+	app := fiber.New(fiber.Config{ErrorHandler: web.APIError})
+	v1 := app.Group("/v1")
+	v1.Post("/auth/token", s.createToken)
+	v1.Get("/meta", s.meta)
+	v1.Get("/openapi.json", openAPIDocument)
+	v1.Get("/public/status", s.publicStatus)
+	v1.Post("/public/messages", s.publicMessage)
+	v1.Post("/public/rating", s.publicRating)
+	v1.Post("/public/applications", s.publicApplication)
+
+	// The token check sits on each staff route, not on a group, so that an
+	// unknown address is a 404 rather than a 401.
+	auth := s.requireToken
+	v1.Post("/cases", auth, s.intake)
+	v1.Get("/cases", auth, s.listCases)
+	v1.Post("/cases/check", auth, s.checkIntake)
+	v1.Get("/cases/:number/related", auth, s.related)
+	v1.Get("/search", auth, s.search)
+	v1.Get("/stats", auth, s.stats)
+	v1.Get("/synonyms", auth, s.synonyms)
+	v1.Put("/synonyms", auth, s.setSynonyms)
+	v1.Get("/cases/:number", auth, s.getCase)
+	v1.Get("/cases/:number/timeline", auth, s.timeline)
+	v1.Get("/cases/:number/attachments/:id", auth, s.attachment)
+	v1.Post("/cases/:number/:action", auth, s.caseAction)
+	v1.Post("/desks", auth, s.addDesk)
+	v1.Post("/users", auth, s.addUser)
+	v1.Get("/notifications", auth, s.notifications)
+	v1.Get("/admin/deadline-rules", auth, s.deadlineRules)
+	v1.Put("/admin/deadline-rules/:code", auth, s.saveDeadlineRule)
+	v1.Get("/admin/calendar", auth, s.calendarDays)
+	v1.Post("/admin/calendar/import", auth, s.importCalendar)
+	v1.Put("/admin/calendar/:date", auth, s.setCalendarDay)
+	v1.Delete("/admin/calendar/:date", auth, s.deleteCalendarDay)
+
+	app.Use(web.RouteNotFound)
+	return app
+}

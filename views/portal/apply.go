@@ -1,0 +1,73 @@
+package portal
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+	"yidi/views/web"
+)
+
+// 网上申请: the online application form and its answer.
+
+// applyFields are the form's inputs, kept to fill the form in again.
+var applyFields = []string{"applicant_name", "applicant_id_number", "phone", "respondent_name",
+	"category", "town", "title", "summary", "claims"}
+
+func (s *server) applyForm(c *fiber.Ctx, status int, form map[string]string, msg string) error {
+	cats, err := s.Svc.Categories(c.UserContext())
+	if err != nil {
+		return err
+	}
+	active := make([]cases.Category, 0, len(cats))
+	for _, cat := range cats {
+		if cat.Active {
+			active = append(active, cat)
+		}
+	}
+	return s.renderPublic(c, status, "apply", pageData{Title: "网上申请调解", Form: form, Categories: active, Error: msg})
+}
+
+func (s *server) applyPage(c *fiber.Ctx) error {
+	return s.applyForm(c, fiber.StatusOK, map[string]string{}, "")
+}
+
+func (s *server) applySubmit(c *fiber.Ctx) error {
+	form := map[string]string{}
+	for _, k := range applyFields {
+		form[k] = c.FormValue(k)
+	}
+	if err := s.Citizens.ApplicationBlocked(c); err != nil {
+		return s.renderPublic(c, fiber.StatusTooManyRequests, "message", pageData{Title: "提交过于频繁",
+			Body: cases.ErrorOf(err).Message, Back: "/apply"})
+	}
+	in := cases.ApplicationInput{
+		IntakeInput: cases.IntakeInput{Title: form["title"], Category: form["category"], Town: form["town"],
+			Summary: form["summary"], Claims: form["claims"], Parties: []cases.PartyInput{
+				{Role: cases.PartyApplicant, Kind: cases.PersonIndividual, Name: form["applicant_name"], IDNumber: form["applicant_id_number"]},
+				{Role: cases.PartyRespondent, Name: form["respondent_name"]},
+			}},
+		Phone: form["phone"], Website: c.FormValue("website"),
+	}
+	receipt, err := s.Svc.Apply(c.UserContext(), in)
+	s.Citizens.ApplicationCounted(c, err)
+	if err != nil {
+		e := cases.ErrorOf(err)
+		if e == nil {
+			return err
+		}
+		return s.applyForm(c, web.StatusOf(e.Kind), form, applyMessage(e))
+	}
+	return s.renderPublic(c, fiber.StatusCreated, "applied", pageData{Title: "申请已提交", Receipt: receipt})
+}
+
+// applyMessage names the form's own labels where the intake rules name
+// party fields.
+func applyMessage(e *cases.Error) string {
+	switch e.Field {
+	case "parties[0].name", "parties[0].id_number", "parties[0].phone":
+		return "申请人信息有误：" + e.Message
+	case "parties[1].name", "parties[1].kind", "parties[1].credit_code":
+		return "对方当事人信息有误：" + e.Message
+	}
+	return e.Message
+}

@@ -1,0 +1,76 @@
+package portal
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/views/web"
+)
+
+// 查询办理进度: the lookup by case number and query code, and the message
+// and rating forms on the status page.
+
+func (s *server) statusPage(c *fiber.Ctx) error {
+	number, code := c.Query("number"), c.Query("code")
+	if number == "" && code == "" {
+		return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "查询办理进度"})
+	}
+	if err := s.Citizens.Blocked(c, number); err != nil {
+		return s.publicPageError(c, number, code, err, "")
+	}
+	view, err := s.Svc.PublicStatus(c.UserContext(), number, code)
+	if err != nil {
+		s.Citizens.Failed(c, number, err)
+		return s.publicPageError(c, number, code, err, "")
+	}
+	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number, Code: code})
+}
+
+func (s *server) messagePage(c *fiber.Ctx) error {
+	req, files, err := web.ReadMessage(c)
+	if err == nil {
+		err = s.Citizens.Blocked(c, req.Number)
+	}
+	if err == nil {
+		err = s.Volume.Check(c.IP(), web.FilesSize(files))
+	}
+	if err == nil {
+		_, err = s.Svc.PublicMessage(c.UserContext(), req.Number, req.Code, req.Body, files)
+		s.Citizens.Failed(c, req.Number, err)
+		if err == nil {
+			s.Volume.Accepted(c.IP(), web.FilesSize(files))
+		}
+	}
+	if err != nil {
+		return s.publicPageError(c, req.Number, req.Code, err, req.Body)
+	}
+	view, err := s.Svc.PublicStatus(c.UserContext(), req.Number, req.Code)
+	if err != nil {
+		return s.publicPageError(c, req.Number, req.Code, err, "")
+	}
+	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number,
+		Code: req.Code, Notice: "留言已收到，办理窗口会尽快查看。"})
+}
+
+func (s *server) ratingPage(c *fiber.Ctx) error {
+	number, code := c.FormValue("number"), c.FormValue("code")
+	err := s.Citizens.Blocked(c, number)
+	if err == nil {
+		score, convErr := strconv.Atoi(c.FormValue("score"))
+		if convErr != nil {
+			score = 0 // the service refuses it with a clear message
+		}
+		_, err = s.Svc.Rate(c.UserContext(), number, code, score, c.FormValue("comment"))
+		s.Citizens.Failed(c, number, err)
+	}
+	if err != nil {
+		return s.publicPageError(c, number, code, err, "")
+	}
+	view, err := s.Svc.PublicStatus(c.UserContext(), number, code)
+	if err != nil {
+		return s.publicPageError(c, number, code, err, "")
+	}
+	return s.renderPublic(c, fiber.StatusCreated, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number,
+		Code: code, Notice: "感谢您的评价！"})
+}

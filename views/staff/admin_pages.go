@@ -1,0 +1,54 @@
+package staff
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+	"yidi/views/web"
+)
+
+// 管理: users, desks and categories, for admins. Each form posts one
+// change; an error re-renders the page with the message and the typed
+// values (400), a success redirects back (POST-redirect-GET).
+
+type adminData struct {
+	Users []cases.UserInfo
+	Desks []cases.Desk
+	Cats  []cases.Category
+	Roles []cases.Role
+	Error string
+	New   map[string]string // the create form as typed
+}
+
+func (s *server) adminPage(c *fiber.Ctx, status int, name, title string, d *adminData) error {
+	ctx, a := c.UserContext(), web.ActorOf(c)
+	if err := cases.Authorize(a, cases.Administer); err != nil {
+		return err
+	}
+	var err error
+	if d.Users, err = s.Svc.Users(ctx, a); err != nil {
+		return err
+	}
+	if d.Desks, err = s.Svc.Desks(ctx); err != nil {
+		return err
+	}
+	if d.Cats, err = s.Svc.Categories(ctx); err != nil {
+		return err
+	}
+	d.Roles = cases.Roles
+	if d.New == nil {
+		d.New = map[string]string{}
+	}
+	active := map[string]string{"admin_users": "users", "admin_desks": "desks", "admin_categories": "categories"}[name]
+	return s.render(c, status, name, page{Title: title, Active: active, Data: d})
+}
+
+// adminFailed re-renders an admin page with a domain error, or passes a
+// fault on.
+func (s *server) adminFailed(c *fiber.Ctx, name, title string, err error, typed map[string]string) error {
+	e := cases.ErrorOf(err)
+	if e == nil || e.Kind == cases.KindInternal {
+		return err
+	}
+	return s.adminPage(c, web.StatusOf(e.Kind), name, title, &adminData{Error: e.Message, New: typed})
+}

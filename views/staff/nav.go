@@ -1,0 +1,60 @@
+package staff
+
+import (
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+)
+
+// navItem is one link of the header navigation; Count shows a badge.
+type navItem struct {
+	Key      string
+	Label    string
+	Href     string
+	Count    int
+	HasCount bool
+	Active   bool
+}
+
+// navFor builds the navigation of a's role, with the workbench queues and
+// their counts. Other parts add their entries here (deadlines list,
+// submitted applications, statistics).
+func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
+	var items []navItem
+	switch a.Role {
+	case cases.RoleIntake:
+		items = append(items, navItem{Key: "intake", Label: "受理登记", Href: "/intake"})
+	case cases.RoleLeader:
+		items = append(items, navItem{Key: "leader", Label: "领导视图", Href: "/leader"},
+			navItem{Key: "stats", Label: "统计分析", Href: "/leader/stats"})
+	case cases.RoleAdmin:
+		items = append(items,
+			navItem{Key: "users", Label: "用户", Href: "/admin/users"},
+			navItem{Key: "desks", Label: "窗口", Href: "/admin/desks"},
+			navItem{Key: "categories", Label: "纠纷类别", Href: "/admin/categories"},
+			navItem{Key: "deadline-rules", Label: "时限规则", Href: "/admin/deadline-rules"},
+			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"})
+	}
+	if cases.Authorize(a, cases.HandleCases) == nil {
+		counts, err := s.Rep.QueueCounts(c.UserContext(), a)
+		if err == nil {
+			for _, q := range counts {
+				items = append(items, navItem{Key: "desk:" + q.Key, Label: q.Label,
+					Href: "/desk?queue=" + q.Key, Count: q.Count, HasCount: true})
+			}
+		}
+		if unread, err := s.Svc.UnreadNotifications(c.UserContext(), a); err == nil {
+			items = append(items, navItem{Key: "notifications", Label: "提醒", Href: "/notifications", Count: unread, HasCount: true})
+		}
+		items = append(items, navItem{Key: "cases", Label: "案件列表", Href: "/cases"})
+		items = append(items, navItem{Key: "search", Label: "搜索", Href: "/search"})
+	}
+	for i := range items {
+		items[i].Active = items[i].Key == active
+	}
+	return items
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

@@ -1,0 +1,50 @@
+package staff
+
+import "github.com/gofiber/fiber/v2"
+
+// pageRoutes registers the staff pages (HTML, session + CSRF). Other parts
+// add their pages here; each handler lives in its own file.
+func (s *server) pageRoutes(app *fiber.App) {
+	app.Get("/", s.home)
+	app.Get("/login", s.loginPage)
+	app.Post("/login", s.login)
+	in := s.requireLogin
+	app.Post("/logout", in, s.logout)
+
+	app.Get("/intake", in, s.intakePage)
+	app.Post("/intake", in, s.intakeSubmit)
+	app.Post("/intake/check", in, s.intakeCheck)
+	app.Get("/intake/person", in, s.intakePerson)
+
+	app.Get("/desk", in, s.deskPage)
+	app.Get("/cases", in, s.casesPage)
+	// Before /cases/:number, which would take "export.csv" for a number.
+	app.Get("/cases/export.csv", in, s.casesExport("csv"))
+	app.Get("/cases/export.xlsx", in, s.casesExport("xlsx"))
+	app.Get("/cases/:number", in, s.casePage)
+	app.Get("/cases/:number/receipt", in, s.receiptAgain)
+	app.Post("/cases/:number/act/reissue_code", in, s.caseReissue) // answers the new code
+	app.Post("/cases/:number/act/:action", in, s.caseAct)
+	app.Get("/cases/:number/attachments/:id", in, s.attachment)
+	app.Post("/cases/:number/reveal", in, s.caseReveal)
+
+	app.Get("/search", in, s.searchPage)
+	app.Get("/leader", in, s.leaderPage)
+	app.Get("/leader/stats", in, s.statsPage)
+	app.Get("/leader/stats/export.csv", in, s.statsExport("csv"))
+	app.Get("/leader/stats/export.xlsx", in, s.statsExport("xlsx"))
+	app.Get("/notifications", in, s.notificationsPage)
+	app.Post("/notifications/read", in, s.notificationsRead)
+
+	app.Get("/admin/users", in, s.adminUsers)
+	app.Post("/admin/users", in, s.adminUserCreate)
+	app.Post("/admin/users/:id", in, s.adminUserUpdate)
+	app.Get("/admin/desks", in, s.adminDesks)
+	app.Post("/admin/desks", in, s.adminDeskSave)
+	app.Get("/admin/categories", in, s.adminCategories)
+	app.Post("/admin/categories", in, s.adminCategorySave)
+	app.Get("/admin/deadline-rules", in, s.adminDeadlineRules)
+	app.Post("/admin/deadline-rules", in, s.adminDeadlineRuleSave)
+	app.Get("/admin/calendar", in, s.adminCalendar)
+	app.Post("/admin/calendar", in, s.adminCalendarSave)
+}

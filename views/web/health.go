@@ -1,0 +1,44 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+)
+
+// A full disk and an anonymous flood must not take the centre down: the
+// health endpoint here, the 507 answer for a full disk (errors.go), and
+// the per-address limits on what the public sends (volume.go; the per-case
+// ones are cases' rules).
+
+// Health answers GET /healthz. It stays 200 while the process serves:
+// a degraded centre still answers reads, and a proxy that took a 503 as
+// "down" would cut those off too; status says "degraded" (free space below
+// the threshold, the index failing, the database not answering).
+func (d Deps) Health(c *fiber.Ctx) error {
+	h := d.Svc.Health()
+	status := "ok"
+	var lag int64
+	var indexFailing bool
+	if d.Index != nil {
+		if l, err := d.Index.Lag(c.UserContext(), d.Svc); err == nil {
+			lag = l
+		}
+		indexFailing = d.Index.Failing()
+		if indexFailing {
+			h.Problems = append(h.Problems, "搜索索引更新失败，正在重试")
+		}
+	}
+	if h.Degraded || indexFailing {
+		status = "degraded"
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.JSON(fiber.Map{
+		"status":         status,
+		"index_lag":      lag,
+		"index_failing":  indexFailing,
+		"free_bytes":     h.FreeBytes,
+		"min_free_bytes": h.MinFreeBytes,
+		"last_backup":    h.LastBackup,
+		"last_event_seq": h.LastEventSeq,
+		"problems":       h.Problems,
+	})
+}

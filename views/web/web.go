@@ -1,0 +1,37 @@
+// Package web is what the three audiences of the web layer share: the
+// error shape of the API and the mapping from a cases error to an HTTP
+// status, the signed-in actor, sessions, the failure limiters, strict JSON
+// decoding, static files and the template functions every page uses, and
+// the few answers both the API and the pages give (attachment downloads,
+// case and statistics exports, related cases). The audiences themselves
+// live in views/api, views/staff and views/portal.
+package web
+
+import (
+	"yidi/cases"
+	"yidi/cases/reports"
+	"yidi/search"
+)
+
+// Deps are what every audience's handlers are built from. The limiters
+// are shared: a wrong password counts the same at the API's token and at
+// the sign-in page, a wrong query code the same in JSON and on the page.
+type Deps struct {
+	Svc *cases.Service
+	// Rep answers the read models over Svc: statistics, case lists, the
+	// leader's dashboard.
+	Rep *reports.Service
+	// Index serves search and related cases; nil answers search_unavailable.
+	Index *search.Index
+	// Logins counts failed sign-ins per username and address.
+	Logins *FailureLimiter
+	// Citizens are the limits on the citizen's failed calls; Volume on the
+	// messages and bytes each address had accepted.
+	Citizens *CitizenLimits
+	Volume   *VolumeLimiter
+	// PublicURL is where citizens reach this server (the QR code on the
+	// receipt), without a trailing slash; empty: taken from the request.
+	PublicURL string
+	// SecureCookies marks the session cookies Secure (serve behind TLS).
+	SecureCookies bool
+}
