@@ -104,8 +104,8 @@ func (s *server) listCases(c *fiber.Ctx) error {
 }
 
 type caseListAnswer struct {
-	Total   int             `json:"total"`
-	Page    int             `json:"page"`
-	PerPage int             `json:"per_page"`
+	Total   int               `json:"total"`
+	Page    int               `json:"page"`
+	PerPage int               `json:"per_page"`
 	Cases   []reports.CaseRow `json:"cases"`
 }
