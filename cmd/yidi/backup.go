@@ -167,4 +167,3 @@ func verifyEveryInterval(ctx context.Context, svc *cases.Service, interval time.
 		}()
 	}
 }
-

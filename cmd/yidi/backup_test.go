@@ -144,10 +144,10 @@ func TestBackupDuringWritesRestoresEverything(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// (Two writers: up to two cases may be between intake and message.)
 	if m.Counts.Cases < 30 || m.Counts.Attachments+2 < m.Counts.Cases+10 || m.Counts.Files != m.Counts.Attachments-10+1 {
 		t.Fatalf("manifest counts: %+v", m.Counts)
 	}
-	// (Two writers: up to two cases are in their intake with the message to come.)
 	// The second backup copied only the files the first did not have.
 	m1, _ := cases.ReadManifest(list[0])
 	if !strings.Contains(second, fmt.Sprintf("新复制 %d 个文件", m.Counts.Files-m1.Counts.Files)) {

@@ -386,4 +386,3 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 	fmt.Fprintf(out, "已创建用户 %s（%s，角色 %s%s）\n", u.Username, u.Name, u.Role, desk)
 	return nil
 }
-
