@@ -32,7 +32,7 @@ type UserUpdate struct {
 }
 
 func adminOnly(a Actor) error {
-	if a.Role != RoleAdmin {
+	if !adminRole(a) {
 		return forbidden("只有管理员可以管理用户、窗口和类别")
 	}
 	return nil

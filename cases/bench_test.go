@@ -111,7 +111,7 @@ func benchService(b *testing.B) (*cases.Service, cases.Actor) {
 	store, _ := benchOpen(b)
 	b.Cleanup(func() { store.Close() })
 	svc := cases.NewService(store)
-	a, err := svc.CreateUser(ctx, cases.UserInput{Username: "intake", Password: "password-intake", Role: cases.RoleIntake, Name: "王窗口"})
+	a, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "intake", Password: "password-intake", Role: cases.RoleIntake, Name: "王窗口"})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -50,7 +50,7 @@ const DefaultWarnShare = 0.8
 // declined one has none).
 var DeadlineStages = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress}
 
-// DeadlineRule is one time limit of deadlines.md as data: the stage it
+// DeadlineRule is one time limit of docs/deadlines.md as data: the stage it
 // governs (the status a case enters, at a desk or at any desk), its length
 // and how days count, how far it may be extended, and its legal basis.
 type DeadlineRule struct {
@@ -371,7 +371,7 @@ type DeadlineRuleInput struct {
 
 // DeadlineRules lists every rule, active or kept for reference.
 func (s *Service) DeadlineRules(ctx context.Context, a Actor) ([]DeadlineRule, error) {
-	if a.Role != RoleAdmin && a.Role != RoleLeader {
+	if !adminRole(a) && a.Role != RoleLeader {
 		return nil, forbidden("只有管理员和领导可以查看时限规则")
 	}
 	rules := []DeadlineRule{}
@@ -386,7 +386,7 @@ func (s *Service) DeadlineRules(ctx context.Context, a Actor) ([]DeadlineRule, e
 // SaveDeadlineRule creates or replaces a rule. It applies to stages that
 // start afterwards: running deadlines keep the terms they were given.
 func (s *Service) SaveDeadlineRule(ctx context.Context, a Actor, code string, in DeadlineRuleInput) (*DeadlineRule, error) {
-	if a.Role != RoleAdmin {
+	if !adminRole(a) {
 		return nil, forbidden("只有管理员可以修改时限规则")
 	}
 	r := DeadlineRule{Code: strings.TrimSpace(code), Desk: strings.TrimSpace(in.Desk), Stage: in.Stage,

@@ -191,9 +191,6 @@ func (s *Service) CaseByNumberUnchecked(ctx context.Context, number string) (*Ca
 	return findCase(ctx, s.store.r, NormalizeCaseNumber(number))
 }
 
-// CanSee is the read rule of lifecycle.go for subpackages.
-func CanSee(a Actor, c *Case) bool { return canSee(a, c) }
-
 // Reader is the reader pool, for a subpackage's queries.
 func (s *Service) Reader() *sqlx.DB { return s.store.r }
 

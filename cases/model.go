@@ -39,6 +39,8 @@ type Actor struct {
 	Name     string `json:"name"`
 	Role     Role   `json:"role"`
 	Desk     string `json:"desk,omitempty"`
+
+	system bool // SystemActor: the command line, which may do what an admin may
 }
 
 // Desk is a window in the centre that can hold a case.

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -219,4 +220,12 @@ func (s *Service) deliverSafely(ctx context.Context, sender Sender) (err error) 
 	defer recoverTo("outbox", &err)
 	_, _, err = s.DeliverOutbox(ctx, sender, s.now())
 	return err
+}
+
+// truncateRunes cuts s to at most n characters.
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
 }

@@ -23,7 +23,7 @@ func TestDeskQueuesFollowTheCaseAndTheReadRule(t *testing.T) {
 	svc.SetClock(func() time.Time { return now })
 	actor := func(in cases.UserInput) cases.Actor {
 		in.Password = "password-" + in.Username
-		a, err := svc.CreateUser(ctx, in)
+		a, err := svc.CreateUser(ctx, cases.SystemActor, in)
 		if err != nil {
 			t.Fatal(err)
 		}

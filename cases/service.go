@@ -214,7 +214,7 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 
 // AddDesk lets an admin open a further desk (劳动仲裁, 法律援助, …).
 func (s *Service) AddDesk(ctx context.Context, a Actor, d Desk) (*Desk, error) {
-	if a.Role != RoleAdmin {
+	if !adminRole(a) {
 		return nil, forbidden("只有管理员可以增加窗口")
 	}
 	d.Code, d.Name = strings.TrimSpace(d.Code), strings.TrimSpace(d.Name)

@@ -70,7 +70,7 @@ func generateStatsYear(n int) (string, error) {
 		return "", err
 	}
 	svc := cases.NewService(store)
-	if _, err := svc.CreateUser(ctx, cases.UserInput{Username: "leader", Password: "password-leader", Role: cases.RoleLeader, Name: "陈主任"}); err != nil {
+	if _, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "leader", Password: "password-leader", Role: cases.RoleLeader, Name: "陈主任"}); err != nil {
 		return "", err
 	}
 	store.Close()

@@ -52,7 +52,7 @@ func newStatsFixture(t *testing.T) *statsFixture {
 	fx.db = sqlx.MustOpen("sqlite3", filepath.Join(dir, cases.DBFile)+"?_busy_timeout=5000")
 	t.Cleanup(func() { fx.db.Close() })
 	user := func(name string, role cases.Role, desk string) cases.Actor {
-		a, err := fx.svc.CreateUser(ctx, cases.UserInput{Username: name, Password: "password-" + name, Role: role, Desk: desk, Name: name})
+		a, err := fx.svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: name, Password: "password-" + name, Role: role, Desk: desk, Name: name})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -421,7 +421,7 @@ func TestStatsCountsACaseWithTwoApplicantsOnce(t *testing.T) {
 	var clock time.Time
 	svc.SetClock(func() time.Time { return clock })
 	user := func(name string, role cases.Role, desk string) cases.Actor {
-		a, err := svc.CreateUser(ctx, cases.UserInput{Username: name, Password: "password-" + name, Role: role, Desk: desk, Name: name})
+		a, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: name, Password: "password-" + name, Role: role, Desk: desk, Name: name})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -75,7 +75,7 @@ func TestBackupIsAConsistentCopy(t *testing.T) {
 	}
 	defer s.Close()
 	svc := cases.NewService(s)
-	if _, err := svc.CreateUser(ctx, cases.UserInput{Username: "boss", Password: "password1", Role: cases.RoleLeader}); err != nil {
+	if _, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "boss", Password: "password1", Role: cases.RoleLeader}); err != nil {
 		t.Fatal(err)
 	}
 	copyDir := t.TempDir()

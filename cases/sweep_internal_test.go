@@ -33,7 +33,7 @@ func sweepFixture(t *testing.T, clock time.Time, n int) (dir string, numbers []s
 		{Username: "mediation", Role: RoleHandler, Desk: "mediation", Name: "李调解"},
 	} {
 		u.Password = "password-" + u.Username
-		created, err := svc.CreateUser(ctx, u)
+		created, err := svc.CreateUser(ctx, SystemActor, u)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -31,7 +31,7 @@ const (
 // SetSynonymGroups replaces every group at once (admins edit the list as a
 // whole); groups of fewer than two distinct terms are dropped.
 func (s *Service) SetSynonymGroups(ctx context.Context, a Actor, groups [][]string) ([][]string, error) {
-	if a.Role != RoleAdmin {
+	if !adminRole(a) {
 		return nil, forbidden("只有管理员可以修改同义词")
 	}
 	if len(groups) > MaxSynonymGroups {

@@ -33,10 +33,12 @@ var PasswordCost = bcrypt.DefaultCost
 // TokenLifetime is how long an API token works: one working day and a bit.
 const TokenLifetime = 12 * time.Hour
 
-// CreateUser adds a staff account. It runs without an actor because the
-// first admin is created from the command line; the web layer checks that
-// only admins reach it.
-func (s *Service) CreateUser(ctx context.Context, in UserInput) (*Actor, error) {
+// CreateUser adds a staff account on an admin's behalf; the first admin is
+// created from the command line by SystemActor.
+func (s *Service) CreateUser(ctx context.Context, a Actor, in UserInput) (*Actor, error) {
+	if !adminRole(a) {
+		return nil, forbidden("只有管理员可以新增用户")
+	}
 	in.Username = strings.TrimSpace(in.Username)
 	in.Name = strings.TrimSpace(in.Name)
 	if !validUsername(in.Username) {

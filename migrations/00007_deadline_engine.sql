@@ -22,9 +22,9 @@ CREATE TABLE deadline_rules (
 -- One active rule per desk and stage.
 CREATE UNIQUE INDEX deadline_rules_stage ON deadline_rules(desk, stage) WHERE active;
 
--- Seeded from deadlines.md. Article numbers that were read from secondary
+-- Seeded from docs/deadlines.md. Article numbers that were read from secondary
 -- sources say "（以现行文本为准）" until someone checks the official text.
--- Inactive rows are the other limits of deadlines.md, kept for reference: an
+-- Inactive rows are the other limits of docs/deadlines.md, kept for reference: an
 -- admin activates one in place of the stage's current rule.
 INSERT INTO deadline_rules (code, desk, stage, length, unit, days_kind, max_extension_days, extension_note, basis, label, active, sort_order) VALUES
     ('centre_routing', '', 'registered', 1, 'day', 'working', 0, '',

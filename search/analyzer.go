@@ -170,8 +170,6 @@ func isCJK(r rune) bool {
 	return r >= 0x2E80 && (unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hiragana, r) || unicode.Is(unicode.Katakana, r) || unicode.Is(unicode.Hangul, r))
 }
 
-func isDigit(r rune) bool { return r >= '0' && r <= '9' }
-
 // joins reports whether mid, between prev and next, stays inside a word as
 // Unicode word segmentation keeps it: a point, colon or apostrophe between
 // letters (www.example.com, no:123), a point, comma, semicolon or

@@ -15,6 +15,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
+	"yidi/cmd/yidi/lab"
 	"yidi/search"
 )
 
@@ -51,7 +52,7 @@ func benchData(b *testing.B) (*cases.Service, string) {
 	n := benchCases()
 	dir := filepath.Join(os.TempDir(), fmt.Sprintf("yidi-bench-%d", n))
 	start := time.Now()
-	built, err := search.EnsureBenchData(ctx, dir, n, cailDir, nil)
+	built, err := lab.EnsureBenchData(ctx, dir, n, cailDir, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -104,11 +105,11 @@ func BenchmarkSearch(b *testing.B) {
 		b.Fatal(err)
 	}
 	ix.SetSynonyms(groups)
-	actors, err := search.SetUpBenchActors(ctx, svc)
+	actors, err := lab.SetUpBenchActors(ctx, svc)
 	if err != nil {
 		b.Fatal(err)
 	}
-	queries := search.BenchQueries()
+	queries := lab.BenchQueries()
 	for _, q := range queries { // warm up
 		if _, err := ix.Search(ctx, actors.Leader, search.Query{Text: q}, svc); err != nil {
 			b.Fatalf("%q: %v", q, err)
@@ -152,11 +153,11 @@ func TestIntakeIsSearchableWithinOneSecond(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer ix.Close()
-	intake, err := svc.CreateUser(ctx, cases.UserInput{Username: "intake", Password: "password-1", Role: cases.RoleIntake, Name: "王窗口"})
+	intake, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "intake", Password: "password-1", Role: cases.RoleIntake, Name: "王窗口"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	leader, err := svc.CreateUser(ctx, cases.UserInput{Username: "leader", Password: "password-1", Role: cases.RoleLeader, Name: "周主任"})
+	leader, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "leader", Password: "password-1", Role: cases.RoleLeader, Name: "周主任"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,18 @@ package search
 
 import "time"
 
+// DocCount is the number of cases in the index: the tests' view of a
+// rebuild (the server asks LastSeq instead).
+func (ix *Index) DocCount() uint64 {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return 0
+	}
+	n, _ := ix.idx.DocCount()
+	return n
+}
+
 // SetFollowHook runs hook at the start of every follower pass (nil: none)
 // and shortens the backoff, so a test can make the follower panic.
 func SetFollowHook(hook func()) (restore func()) {

@@ -174,17 +174,6 @@ func (ix *Index) lastSeq() int64 {
 	return n
 }
 
-// DocCount is the number of cases in the index.
-func (ix *Index) DocCount() uint64 {
-	ix.swap.RLock()
-	defer ix.swap.RUnlock()
-	if ix.idx == nil {
-		return 0
-	}
-	n, _ := ix.idx.DocCount()
-	return n
-}
-
 // put indexes docs and records seq in the same batch, so the high-water mark
 // never runs ahead of what is indexed.
 func (ix *Index) put(docs []cases.SearchDoc, seq int64) error {

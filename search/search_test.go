@@ -45,7 +45,7 @@ func newWorld(t *testing.T) *world {
 		{Username: "petition", Role: cases.RoleHandler, Desk: "petition"},
 	} {
 		u.Password = "password-1"
-		a, err := w.svc.CreateUser(ctx, u)
+		a, err := w.svc.CreateUser(ctx, cases.SystemActor, u)
 		if err != nil {
 			t.Fatal(err)
 		}

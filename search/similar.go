@@ -349,9 +349,8 @@ func sharedPhrases(an analysis.Analyzer, queryText, other string, terms []weight
 		if tok.Type != analysis.Double {
 			continue
 		}
-		t := string(tok.Term)
-		tw, picked := weight[t]
-		if !picked || !has[t] {
+		tw, picked := weight[string(tok.Term)]
+		if !picked || !has[string(tok.Term)] {
 			flush()
 			continue
 		}

@@ -37,8 +37,8 @@ type ruleForm struct {
 
 func (s *server) rulesPage(c *fiber.Ctx, status int, failed *ruleForm) error {
 	ctx, a := c.UserContext(), actorOf(c)
-	if a.Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以进入管理页面。")
+	if err := cases.Authorize(a, cases.Administer); err != nil {
+		return err
 	}
 	rules, err := s.svc.DeadlineRules(ctx, a)
 	if err != nil {
@@ -74,8 +74,8 @@ func (s *server) adminDeadlineRules(c *fiber.Ctx) error {
 }
 
 func (s *server) adminDeadlineRuleSave(c *fiber.Ctx) error {
-	if actorOf(c).Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以修改时限规则。")
+	if err := cases.Authorize(actorOf(c), cases.EditDeadlineRules); err != nil {
+		return err
 	}
 	in := cases.DeadlineRuleInput{Desk: c.FormValue("desk"), Stage: cases.Status(c.FormValue("stage")),
 		Unit: c.FormValue("unit"), DaysKind: c.FormValue("days_kind"), ExtensionNote: c.FormValue("extension_note"),
@@ -128,8 +128,8 @@ type calendarData struct {
 
 func (s *server) calendarPage(c *fiber.Ctx, status int, year int, d *calendarData) error {
 	a := actorOf(c)
-	if a.Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以进入管理页面。")
+	if err := cases.Authorize(a, cases.Administer); err != nil {
+		return err
 	}
 	now := s.svc.Now().In(chinaTime).Year()
 	if year < 2000 || year > 2100 {
@@ -177,8 +177,8 @@ func (s *server) adminCalendar(c *fiber.Ctx) error {
 // delete a day, import a year's list (textarea or file).
 func (s *server) adminCalendarSave(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actorOf(c)
-	if a.Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以修改节假日安排。")
+	if err := cases.Authorize(a, cases.EditCalendar); err != nil {
+		return err
 	}
 	year, _ := strconv.Atoi(c.FormValue("year"))
 	op := c.FormValue("op")

@@ -24,8 +24,8 @@ type adminData struct {
 
 func (s *server) adminPage(c *fiber.Ctx, status int, name, title string, d *adminData) error {
 	ctx, a := c.UserContext(), actorOf(c)
-	if a.Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以进入管理页面。")
+	if err := cases.Authorize(a, cases.Administer); err != nil {
+		return err
 	}
 	var err error
 	if d.Users, err = s.svc.Users(ctx, a); err != nil {
@@ -63,10 +63,10 @@ func (s *server) adminUserCreate(c *fiber.Ctx) error {
 	in := cases.UserInput{Username: c.FormValue("username"), Password: c.FormValue("password"),
 		Role: cases.Role(c.FormValue("role")), Desk: c.FormValue("desk"), Name: c.FormValue("name")}
 	typed := map[string]string{"username": in.Username, "name": in.Name, "role": string(in.Role), "desk": in.Desk}
-	if actorOf(c).Role != cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "只有管理员可以新增用户。")
+	if err := cases.Authorize(actorOf(c), cases.ManageUsers); err != nil {
+		return err
 	}
-	if _, err := s.svc.CreateUser(c.UserContext(), in); err != nil {
+	if _, err := s.svc.CreateUser(c.UserContext(), actorOf(c), in); err != nil {
 		return s.adminFailed(c, "admin_users", "用户管理", err, typed)
 	}
 	return c.Redirect("/admin/users", fiber.StatusSeeOther)

@@ -54,7 +54,7 @@ func (s *server) timeline(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"events": events})
 }
 
-// caseAction serves every POST /cases/{number}/{action} of api.md's table.
+// caseAction serves every POST /cases/{number}/{action} of docs/api.md's table.
 func (s *server) caseAction(c *fiber.Ctx) error {
 	var req cases.ActionRequest
 	if err := decodeJSON(c, &req); err != nil {

@@ -76,17 +76,11 @@ func (s *server) deleteCalendarDay(c *fiber.Ctx) error {
 
 // importCalendar takes next year's list as text, one `YYYY-MM-DD,休|班,名称` a line.
 func (s *server) importCalendar(c *fiber.Ctx) error {
-	if a := actorOf(c); a.Role != cases.RoleAdmin {
-		return &cases.Error{Kind: cases.KindForbidden, Code: "forbidden", Message: "只有管理员可以修改节假日安排"}
-	}
-	days, err := cases.ParseCalendarFile(bytes.NewReader(c.Body()))
+	n, err := s.svc.ImportCalendar(c.UserContext(), actorOf(c), bytes.NewReader(c.Body()))
 	if err != nil {
 		return err
 	}
-	if err := s.svc.SetCalendarDays(c.UserContext(), actorOf(c), days); err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"imported": len(days)})
+	return c.JSON(fiber.Map{"imported": n})
 }
 
 func (s *server) notifications(c *fiber.Ctx) error {

@@ -70,7 +70,7 @@ type badRequest struct {
 	field   string
 }
 
-// checkErrorShape asserts api.md's error body: {"error":{"code","message","field"?}} and nothing else.
+// checkErrorShape asserts docs/api.md's error body: {"error":{"code","message","field"?}} and nothing else.
 func checkErrorShape(t *testing.T, out map[string]any) {
 	t.Helper()
 	if len(out) != 1 {

@@ -51,7 +51,7 @@ func newBenchServer(b *testing.B) *benchServer {
 	}
 	b.Cleanup(func() { store.Close() })
 	svc := cases.NewService(store)
-	a, err := svc.CreateUser(ctx, cases.UserInput{Username: "intake", Password: "password-intake", Role: cases.RoleIntake, Name: "王窗口"})
+	a, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "intake", Password: "password-intake", Role: cases.RoleIntake, Name: "王窗口"})
 	if err != nil {
 		b.Fatal(err)
 	}

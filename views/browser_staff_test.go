@@ -21,7 +21,7 @@ func seedStaffCases(t *testing.T, svc *cases.Service) string {
 	ctx := context.Background()
 	mk := func(u cases.UserInput) cases.Actor {
 		u.Password = "password-" + u.Username
-		a, err := svc.CreateUser(ctx, u)
+		a, err := svc.CreateUser(ctx, cases.SystemActor, u)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -68,7 +68,7 @@ func browserApp(t *testing.T) (base string, svc *cases.Service) {
 		{Username: "root", Role: cases.RoleAdmin, Name: "管理员"},
 	} {
 		u.Password = "password-" + u.Username
-		if _, err := svc.CreateUser(ctx, u); err != nil {
+		if _, err := svc.CreateUser(ctx, cases.SystemActor, u); err != nil {
 			t.Fatal(err)
 		}
 	}

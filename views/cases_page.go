@@ -41,8 +41,8 @@ var listFormFields = map[string]bool{"desk": true, "category": true, "town": tru
 
 func (s *server) casesPage(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), actorOf(c)
-	if a.Role == cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "管理员账号不办理案件。")
+	if err := cases.Authorize(a, cases.HandleCases); err != nil {
+		return err
 	}
 	q, _ := url.ParseQuery(string(c.Request().URI().QueryString()))
 	d := listData{Query: q, Types: cases.StatsClosureTypes, Page: 1}
@@ -95,8 +95,8 @@ func (s *server) casesPage(c *fiber.Ctx) error {
 func (s *server) casesExport(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		a := actorOf(c)
-		if a.Role == cases.RoleAdmin {
-			return s.errorPage(c, fiber.StatusForbidden, "管理员账号不办理案件。")
+		if err := cases.Authorize(a, cases.HandleCases); err != nil {
+			return err
 		}
 		f, err := cases.CaseListFilterFromQuery(func(k string) string { return c.Query(k) })
 		if err != nil {

@@ -72,7 +72,7 @@ func newTestServerIn(t *testing.T, dir string, opts ...views.Options) *testServe
 	}
 	for _, u := range users {
 		u.Password = "password-" + u.Username
-		if _, err := svc.CreateUser(ctx, u); err != nil {
+		if _, err := svc.CreateUser(ctx, cases.SystemActor, u); err != nil {
 			t.Fatal(err)
 		}
 		status, body := ts.call("POST", "/api/v1/auth/token", "", map[string]string{"username": u.Username, "password": u.Password})

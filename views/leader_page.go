@@ -38,8 +38,8 @@ type leaderRow struct {
 
 func (s *server) leaderPage(c *fiber.Ctx) error {
 	a := actorOf(c)
-	if a.Role != cases.RoleLeader {
-		return s.errorPage(c, fiber.StatusForbidden, "领导视图仅供领导使用。")
+	if err := cases.Authorize(a, cases.UseLeaderView); err != nil {
+		return err
 	}
 	ctx := c.UserContext()
 	cells, err := s.svc.OpenCasesByDesk(ctx, a)

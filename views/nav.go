@@ -37,7 +37,7 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 			navItem{Key: "deadline-rules", Label: "时限规则", Href: "/admin/deadline-rules"},
 			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"})
 	}
-	if a.Role != cases.RoleAdmin {
+	if cases.Authorize(a, cases.HandleCases) == nil {
 		counts, err := s.svc.QueueCounts(c.UserContext(), a)
 		if err == nil {
 			for _, q := range counts {

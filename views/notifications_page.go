@@ -18,8 +18,8 @@ type notesData struct {
 
 func (s *server) notificationsPage(c *fiber.Ctx) error {
 	a := actorOf(c)
-	if a.Role == cases.RoleAdmin {
-		return s.errorPage(c, fiber.StatusForbidden, "管理员不接收办案提醒。")
+	if err := cases.Authorize(a, cases.ReceiveReminders); err != nil {
+		return err
 	}
 	list, err := s.svc.DeskNotifications(c.UserContext(), a)
 	if err != nil {

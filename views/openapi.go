@@ -6,7 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
-// openAPI is the project's own API reference: api.md plus what we added.
+// openAPI is the project's own API reference: docs/api.md plus what we added.
 //
 //go:embed openapi.json
 var openAPI []byte

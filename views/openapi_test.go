@@ -198,7 +198,7 @@ func TestDocumentedActionsAreTheLifecycleActions(t *testing.T) {
 	if !slices.Equal(names, sorted) {
 		t.Errorf("action examples = %v, want one per action %v", names, sorted)
 	}
-	// Joint handling is our addition to api.md and must say so.
+	// Joint handling is our addition to docs/api.md and must say so.
 	desc := dig(t, doc, "paths", "/api/v1/cases/{number}/{action}", "post", "description").(string)
 	for _, a := range want {
 		if !strings.Contains(desc, "`"+a+"`") {

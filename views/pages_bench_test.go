@@ -145,7 +145,7 @@ func buildPagesBench(ctx context.Context, dir string, n int) error {
 		{Username: "badmin", Role: cases.RoleAdmin, Name: "管理员"},
 	} {
 		u.Password = "password-" + u.Username
-		if _, err := svc.CreateUser(ctx, u); err != nil {
+		if _, err := svc.CreateUser(ctx, cases.SystemActor, u); err != nil {
 			return err
 		}
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// permissionMatrix is api.md's "who" column made executable: each row is one
+// permissionMatrix is docs/api.md's "who" column made executable: each row is one
 // operation on a case freshly brought into the status named, each column the
 // answer one role gets. Roles:
 //

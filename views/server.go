@@ -1,4 +1,4 @@
-// Package views is the web layer: the JSON API of api.md, the staff pages
+// Package views is the web layer: the JSON API of docs/api.md, the staff pages
 // behind a session login, and the citizen's pages (status, messages, rating,
 // online application). Handlers parse, call one cases method, and render;
 // the rules live in cases.
@@ -209,7 +209,7 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	return app
 }
 
-// errorHandler is the one place errors become HTTP answers: in api.md's
+// errorHandler is the one place errors become HTTP answers: in docs/api.md's
 // shape under /api/, a Chinese page elsewhere. Internal faults are logged
 // and shown only as "internal".
 func (s *server) errorHandler(c *fiber.Ctx, err error) error {

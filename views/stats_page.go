@@ -94,8 +94,8 @@ func (f statsForm) period() url.Values {
 
 func (s *server) statsPage(c *fiber.Ctx) error {
 	a := actorOf(c)
-	if a.Role != cases.RoleLeader {
-		return s.errorPage(c, fiber.StatusForbidden, "统计分析仅供领导使用。")
+	if err := cases.Authorize(a, cases.ViewStats); err != nil {
+		return err
 	}
 	ctx := c.UserContext()
 	now := s.svc.Now().In(chinaTime)
@@ -138,8 +138,8 @@ func (s *server) statsPage(c *fiber.Ctx) error {
 // parameters) as CSV or XLSX, for a signed-in leader.
 func (s *server) statsExport(format string) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		if actorOf(c).Role != cases.RoleLeader {
-			return s.errorPage(c, fiber.StatusForbidden, "统计分析仅供领导使用。")
+		if err := cases.Authorize(actorOf(c), cases.ViewStats); err != nil {
+			return err
 		}
 		st, err := s.statsOf(c, func(k string) string { return c.Query(k) })
 		if err != nil {

@@ -51,7 +51,7 @@ func newFixture(t *testing.T, start time.Time) *fixture {
 	f.m = mediation.New(f.svc)
 	user := func(in cases.UserInput) cases.Actor {
 		in.Password = "password-" + in.Username
-		a, err := f.svc.CreateUser(ctx, in)
+		a, err := f.svc.CreateUser(ctx, cases.SystemActor, in)
 		if err != nil {
 			t.Fatal(err)
 		}

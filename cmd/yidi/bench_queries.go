@@ -6,9 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-
-	"yidi/cases"
-	"yidi/search"
+	"yidi/cmd/yidi/lab"
 )
 
 // benchQueries runs the judged query set (yidi bench queries): the CAIL2019
@@ -18,7 +16,7 @@ import (
 func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("bench queries")
 	cail := fs.String("cail", filepath.Join("..", "shared", "data", "cail2019-rc-dev.json"), "CAIL2019 reading-comprehension file")
-	queries := fs.String("queries", filepath.Join("search", "testdata", "queries.json"), "judged query set")
+	queries := fs.String("queries", filepath.Join("cmd", "yidi", "lab", "testdata", "queries.json"), "judged query set")
 	verbose := fs.Bool("v", false, "print every query, not only those that missed")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -27,11 +25,11 @@ func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("无法读取 %s：%w", *cail, err)
 	}
-	corpus, err := cases.ParseCAIL(raw)
+	corpus, err := lab.ParseCAIL(raw)
 	if err != nil {
 		return fmt.Errorf("%s %w", *cail, err)
 	}
-	set, err := search.LoadJudged(*queries)
+	set, err := lab.LoadJudged(*queries)
 	if err != nil {
 		return err
 	}
@@ -46,7 +44,7 @@ func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer os.RemoveAll(dir)
 	fmt.Fprintf(out, "导入 %d 篇文书并建立索引……\n", len(corpus))
-	rep, err := search.JudgedRun{Dir: dir, Corpus: corpus, Queries: set}.Run(ctx)
+	rep, err := lab.JudgedRun{Dir: dir, Corpus: corpus, Queries: set}.Run(ctx)
 	if err != nil {
 		return err
 	}

@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"yidi/cases"
+	"yidi/cmd/yidi/lab"
 	"yidi/search"
 )
 
@@ -91,11 +92,11 @@ func benchSearch(ctx context.Context, args []string, out io.Writer) error {
 	if groups, err := svc.SynonymGroups(ctx); err == nil {
 		ix.SetSynonyms(groups)
 	}
-	actors, err := search.SetUpBenchActors(ctx, svc)
+	actors, err := lab.SetUpBenchActors(ctx, svc)
 	if err != nil {
 		return err
 	}
-	queries := search.BenchQueries()
+	queries := lab.BenchQueries()
 	mem.reset()
 	bleveTimes, totals, err := benchTimeQueries(queries, *rounds, func(q string) (int, error) {
 		res, err := ix.Search(ctx, actors.Leader, search.Query{Text: q}, svc)
@@ -155,7 +156,7 @@ func benchSearch(ctx context.Context, args []string, out io.Writer) error {
 func ensureBenchData(ctx context.Context, dir string, n int, cail string, out io.Writer) error {
 	bar := newProgress(out, n, "生成案件")
 	start, last := time.Now(), 0
-	built, err := search.EnsureBenchData(ctx, dir, n, cail, func(done int) {
+	built, err := lab.EnsureBenchData(ctx, dir, n, cail, func(done int) {
 		bar.Add(done - last)
 		last = done
 	})

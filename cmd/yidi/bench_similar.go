@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"io"
 	"time"
-
-	"yidi/search"
+	"yidi/cmd/yidi/lab"
 )
 
 // benchSimilar runs the CAIL2019-SCM triplets through the related-case
@@ -23,7 +22,7 @@ func benchSimilar(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	start := time.Now()
-	acc, n, err := search.EvaluateSCM(*file)
+	acc, n, err := lab.EvaluateSCM(*file)
 	if err != nil {
 		return fmt.Errorf("bench similar: %w", err)
 	}

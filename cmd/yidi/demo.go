@@ -79,7 +79,7 @@ func seedDemoAt(ctx context.Context, svc *cases.Service, out io.Writer, now time
 
 	actors := map[string]cases.Actor{}
 	for _, u := range demoUsers {
-		_, err := svc.CreateUser(ctx, cases.UserInput{Username: u.Username, Password: u.Password,
+		_, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: u.Username, Password: u.Password,
 			Role: u.Role, Desk: u.Desk, Name: u.Name})
 		if e := cases.ErrorOf(err); err != nil && (e == nil || e.Code != "username_taken") {
 			return fmt.Errorf("demo user %s: %w", u.Username, err)

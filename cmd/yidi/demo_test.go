@@ -277,7 +277,7 @@ func TestDemoLeavesARealDatabaseWithoutDemoLogins(t *testing.T) {
 	}
 	defer store.Close()
 	svc := cases.NewService(store)
-	if _, err := svc.CreateUser(ctx, cases.UserInput{Username: "window1", Password: "real-password", Role: cases.RoleIntake, Name: "韩静"}); err != nil {
+	if _, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "window1", Password: "real-password", Role: cases.RoleIntake, Name: "韩静"}); err != nil {
 		t.Fatal(err)
 	}
 	clerk, err := svc.Authenticate(ctx, "window1", "real-password")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"yidi/cases"
+	"yidi/cmd/yidi/lab"
 )
 
 // importCommand is yidi import cail; args are what follows "cail".
@@ -40,7 +41,7 @@ func importCommand(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("无法读取 %s：%w", file, err)
 	}
-	hs, err := cases.ParseCAIL(raw)
+	hs, err := lab.ParseCAIL(raw)
 	if err != nil {
 		return fmt.Errorf("%s %w", file, err)
 	}

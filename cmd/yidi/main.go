@@ -1,5 +1,5 @@
 // Command yidi runs a county dispute-resolution centre: the web server, its
-// database migrations and the administrative commands of api.md.
+// database migrations and the administrative commands of docs/api.md.
 package main
 
 import (
@@ -158,7 +158,6 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("serve")
 	addr := fs.String("addr", envOr("YIDI_ADDR", "127.0.0.1:8080"), "listen address")
 	db := fs.String("db", "sqlite", "database: sqlite (embedded) or postgres")
-	fs.String("dsn", "", "database DSN (postgres)")
 	publicURL := fs.String("public-url", envOr("YIDI_PUBLIC_URL", ""), "base URL citizens use (QR code on receipts); default: the request's host")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (serving behind TLS)")
 	demo := fs.Bool("demo", false, "seed demo users and ~60 demo cases into an empty database")
@@ -375,7 +374,7 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	u, err := cases.NewService(store).CreateUser(ctx, in)
+	u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
 	if err != nil {
 		return err
 	}

@@ -178,7 +178,7 @@ func TestKillMidIntakeLosesNoCommittedCaseAndLeavesNoPartialOne(t *testing.T) {
 	}
 	defer store.Close()
 	svc := cases.NewService(store)
-	leader, _ := svc.CreateUser(context.Background(), cases.UserInput{Username: "boss", Password: "boss-pass", Role: cases.RoleLeader})
+	leader, _ := svc.CreateUser(context.Background(), cases.SystemActor, cases.UserInput{Username: "boss", Password: "boss-pass", Role: cases.RoleLeader})
 	for _, n := range committed {
 		c, err := svc.Case(context.Background(), *leader, n)
 		if err != nil {

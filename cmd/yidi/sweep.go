@@ -75,7 +75,7 @@ func calendarImport(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	defer store.Close()
-	if err := cases.NewService(store).SetCalendarDays(ctx, cases.Actor{Role: cases.RoleAdmin, Name: "命令行"}, days); err != nil {
+	if err := cases.NewService(store).SetCalendarDays(ctx, cases.SystemActor, days); err != nil {
 		return err
 	}
 	holidays := 0

@@ -9,7 +9,7 @@
 //   - both: every text indexed twice, a bigram field and a word field,
 //     queried together.
 //
-// It runs the judged query set (search/testdata/queries.json) over the
+// It runs the judged query set (cmd/yidi/lab/testdata/queries.json) over the
 // thousand CAIL2019-RC documents with a query built like search/query.go
 // for each variant, and the CAIL2019-SCM triplets with one identical TF-IDF
 // cosine over each variant's tokens, and reports indexing time, index size
@@ -49,6 +49,7 @@ import (
 	"github.com/go-ego/gse"
 
 	"yidi/cases"
+	"yidi/cmd/yidi/lab"
 	"yidi/search"
 )
 
@@ -455,7 +456,7 @@ func (b *built) textQuery(syn search.Synonyms, text string) query.Query {
 }
 
 type outcome struct {
-	q                   search.JudgedQuery
+	q                   lab.JudgedQuery
 	recall, p5, p5c, rr float64
 	top                 []string
 	total               uint64
@@ -469,8 +470,8 @@ type judgedResult struct {
 }
 
 // judge runs the set and scores the first ten hits exactly as
-// search/eval.go's evaluateOne does.
-func (b *built) judge(syn search.Synonyms, set []search.JudgedQuery) (*judgedResult, error) {
+// cmd/yidi/lab/eval.go's evaluateOne does.
+func (b *built) judge(syn search.Synonyms, set []lab.JudgedQuery) (*judgedResult, error) {
 	res := &judgedResult{}
 	start := time.Now()
 	for _, j := range set {
@@ -540,8 +541,8 @@ func main() {
 func run(w io.Writer) error {
 	rcPath := flag.String("rc", "../../../shared/data/cail2019-rc-dev.json", "CAIL2019-RC file")
 	scmPath := flag.String("scm", "../../../shared/data/cail2019-scm-dev.jsonl", "CAIL2019-SCM triplets")
-	qPath := flag.String("queries", "../../search/testdata/queries.json", "judged query set")
-	prod := flag.Bool("prod", true, "also run the production pipeline (search.JudgedRun, search.EvaluateSCM) for reference")
+	qPath := flag.String("queries", "../../cmd/yidi/lab/testdata/queries.json", "judged query set")
+	prod := flag.Bool("prod", true, "also run the production pipeline (lab.JudgedRun, lab.EvaluateSCM) for reference")
 	verbose := flag.Bool("v", false, "print every query whose outcome differs between variants")
 	repeat := flag.Int("repeat", 3, "builds of each index; the fastest indexing time is reported")
 	tokens := flag.String("tokens", "", "only print how each analyzer cuts this text (terms separated by |)")
@@ -562,15 +563,15 @@ func run(w io.Writer) error {
 	// The store's migrations log through slog; they are not what is measured.
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 
-	corpus, err := search.LoadCAIL(*rcPath)
+	corpus, err := lab.LoadCAIL(*rcPath)
 	if err != nil {
 		return err
 	}
-	set, err := search.LoadJudged(*qPath)
+	set, err := lab.LoadJudged(*qPath)
 	if err != nil {
 		return err
 	}
-	trips, err := search.ReadSCM(*scmPath)
+	trips, err := lab.ReadSCM(*scmPath)
 	if err != nil {
 		return err
 	}
@@ -649,10 +650,10 @@ func run(w io.Writer) error {
 			return out
 		}
 		start := time.Now()
-		acc := search.TFIDFCosineAccuracy(trips, tok)
+		acc := lab.TFIDFCosineAccuracy(trips, tok)
 		rows = append(rows, row{b: b, j: j, scm: acc, scmTk: time.Since(start)})
 	}
-	rawBigram := search.TFIDFCosineAccuracy(trips, search.CharBigrams)
+	rawBigram := lab.TFIDFCosineAccuracy(trips, lab.CharBigrams)
 
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "variant\trecall@10\tP@5\tP@5 capped\tMRR@10\tSCM acc\tindex time\tdocs/s\tindex size\tpeak heap\theap held\twith dict\tallocated\t47 queries\tSCM run\t")
@@ -718,21 +719,21 @@ func run(w io.Writer) error {
 	}
 
 	if *prod {
-		fmt.Fprintln(w, "\nproduction reference (search.JudgedRun: SQLite import, all fields, exact fields, synonyms):")
+		fmt.Fprintln(w, "\nproduction reference (lab.JudgedRun: SQLite import, all fields, exact fields, synonyms):")
 		dir := filepath.Join(tmp, "prod")
 		if err := os.MkdirAll(dir, 0o755); err != nil {
 			return err
 		}
-		rep, err := search.JudgedRun{Dir: dir, Corpus: corpus, Queries: set}.Run(ctx)
+		rep, err := lab.JudgedRun{Dir: dir, Corpus: corpus, Queries: set}.Run(ctx)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "  recall@10 %.3f  P@5 %.3f  P@5 capped %.3f  MRR@10 %.3f\n", rep.Recall10, rep.P5, rep.P5Capped, rep.MRR)
-		acc, n, err := search.EvaluateSCM(*scmPath)
+		acc, n, err := lab.EvaluateSCM(*scmPath)
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "  search.EvaluateSCM (production similarity, bigram index): %.3f over %d triplets\n", acc, n)
+		fmt.Fprintf(w, "  lab.EvaluateSCM (production similarity, bigram index): %.3f over %d triplets\n", acc, n)
 	}
 	return nil
 }

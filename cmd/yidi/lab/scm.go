@@ -1,11 +1,12 @@
-package search
+package lab
 
 // The CAIL2019-SCM evaluation of the similarity in similar.go: each line of
 // the file is a triplet {"A","B","C"} of private-lending judgments where B
-// is the more similar to A. The texts go into an in-memory index built with
-// the production mapping, which supplies the document frequencies; a
-// triplet is right when cosine(A,B) > cosine(A,C) with the vectors Similar
-// ranks its candidates by (Index.vector with defaultSim).
+// is the more similar to A. The texts go into search.Similarity, an
+// in-memory index built with the production mapping, which supplies the
+// document frequencies; a triplet is right when cosine(A,B) > cosine(A,C)
+// with the vectors Similar ranks its candidates by. The variants below are
+// measured by search's TestSCMVariants.
 //
 // Measured on the 250 dev triplets (± 0.03 is noise at this size):
 //
@@ -30,10 +31,8 @@ import (
 	"fmt"
 	"math"
 	"os"
-	"path/filepath"
-	"strconv"
 
-	"github.com/blevesearch/bleve/v2"
+	"yidi/search"
 )
 
 type scmTriplet struct {
@@ -41,45 +40,37 @@ type scmTriplet struct {
 }
 
 // EvaluateSCM answers the share of triplets in the file at path that the
-// production similarity orders right, and how many triplets it read.
+// production similarity orders right, and how many triplets it read; a tie
+// counts as wrong.
 func EvaluateSCM(path string) (accuracy float64, n int, err error) {
 	trips, err := readSCM(path, 0)
 	if err != nil {
 		return 0, 0, err
 	}
-	ev, err := newSCMEval(trips, nil)
+	var corpus []string
+	for _, t := range trips {
+		corpus = append(corpus, t.A, t.B, t.C)
+	}
+	sim, err := search.NewSimilarity(corpus)
 	if err != nil {
 		return 0, 0, err
 	}
-	defer ev.Close()
-	acc, err := ev.accuracy(defaultSim)
-	return acc, len(trips), err
-}
-
-// extraCorpus is the CAIL2019 reading-comprehension file beside the SCM
-// file, when there: a variant measured a broader idf with it (it did worse).
-func extraCorpus(scmPath string) []string {
-	b, err := os.ReadFile(filepath.Join(filepath.Dir(scmPath), "cail2019-rc-dev.json"))
-	if err != nil {
-		return nil
-	}
-	var rc struct {
-		Data []struct {
-			Paragraphs []struct {
-				Context string `json:"context"`
-			} `json:"paragraphs"`
-		} `json:"data"`
-	}
-	if json.Unmarshal(b, &rc) != nil {
-		return nil
-	}
-	var out []string
-	for _, d := range rc.Data {
-		for _, p := range d.Paragraphs {
-			out = append(out, p.Context)
+	defer sim.Close()
+	right := 0
+	for _, t := range trips {
+		ab, err := sim.Cosine(t.A, t.B)
+		if err != nil {
+			return 0, 0, err
+		}
+		ac, err := sim.Cosine(t.A, t.C)
+		if err != nil {
+			return 0, 0, err
+		}
+		if ab > ac {
+			right++
 		}
 	}
-	return out
+	return float64(right) / float64(len(trips)), len(trips), nil
 }
 
 // readSCM reads up to limit triplets (0: all).
@@ -112,104 +103,6 @@ func readSCM(path string, limit int) ([]scmTriplet, error) {
 		return nil, fmt.Errorf("scm: %s holds no triplets", path)
 	}
 	return out, nil
-}
-
-// scmEval is an in-memory index of the triplets' texts (and any extra
-// corpus) built with the production mapping.
-type scmEval struct {
-	ix    *Index
-	trips []scmTriplet
-	ids   map[string]string // text → document id
-}
-
-func newSCMEval(trips []scmTriplet, extra []string) (*scmEval, error) {
-	return newSCMEvalWith(trips, extra, func(s string) string { return s })
-}
-
-// newSCMEvalWith indexes prep(text) for every text: prep may cut the
-// boilerplate as a counter's summary would.
-func newSCMEvalWith(trips []scmTriplet, extra []string, prep func(string) string) (*scmEval, error) {
-	m, err := newMapping()
-	if err != nil {
-		return nil, err
-	}
-	idx, err := bleve.NewMemOnly(m)
-	if err != nil {
-		return nil, err
-	}
-	ev := &scmEval{ix: &Index{idx: idx}, trips: trips, ids: map[string]string{}}
-	b := idx.NewBatch()
-	add := func(id, text string) error {
-		if err := b.Index(id, map[string]any{fText: prep(text)}); err != nil {
-			return err
-		}
-		if b.Size() >= batchSize {
-			if err := idx.Batch(b); err != nil {
-				return err
-			}
-			b.Reset()
-		}
-		return nil
-	}
-	for _, t := range trips {
-		for _, s := range []string{t.A, t.B, t.C} {
-			if _, ok := ev.ids[s]; ok {
-				continue
-			}
-			id := "scm" + strconv.Itoa(len(ev.ids))
-			ev.ids[s] = id
-			if err := add(id, s); err != nil {
-				idx.Close()
-				return nil, err
-			}
-		}
-	}
-	for i, s := range extra {
-		if err := add("rc"+strconv.Itoa(i), s); err != nil {
-			idx.Close()
-			return nil, err
-		}
-	}
-	if err := idx.Batch(b); err != nil {
-		idx.Close()
-		return nil, err
-	}
-	return ev, nil
-}
-
-func (ev *scmEval) Close() error { return ev.ix.Close() }
-
-// accuracy scores each triplet by the production similarity, the cosine
-// of weighted term vectors with document frequencies from the index; a tie
-// counts as wrong.
-func (ev *scmEval) accuracy(o simOptions) (float64, error) {
-	df, err := ev.ix.docFreqs()
-	if err != nil {
-		return 0, err
-	}
-	defer df.Close()
-	vecs := map[string]map[string]float64{}
-	vec := func(s string) (map[string]float64, error) {
-		if v, ok := vecs[s]; ok {
-			return v, nil
-		}
-		v, err := ev.ix.vector(s, o, df)
-		vecs[s] = v
-		return v, err
-	}
-	right := 0
-	for _, t := range ev.trips {
-		var v [3]map[string]float64
-		for i, s := range []string{t.A, t.B, t.C} {
-			if v[i], err = vec(s); err != nil {
-				return 0, err
-			}
-		}
-		if cosine(v[0], v[1]) > cosine(v[0], v[2]) {
-			right++
-		}
-	}
-	return float64(right) / float64(len(ev.trips)), nil
 }
 
 // ReadSCM reads the triplets of a CAIL2019-SCM file as [A, B, C].
@@ -271,4 +164,23 @@ func TFIDFCosineAccuracy(trips [][3]string, tok func(string) []string) float64 {
 		}
 	}
 	return float64(right) / float64(len(trips))
+}
+
+// cosine is search's: the cosine of two weighted vectors.
+func cosine(a, b map[string]float64) float64 {
+	if len(b) < len(a) {
+		a, b = b, a
+	}
+	var dot, na, nb float64
+	for t, w := range a {
+		dot += w * b[t]
+		na += w * w
+	}
+	for _, w := range b {
+		nb += w * w
+	}
+	if na == 0 || nb == 0 {
+		return 0
+	}
+	return dot / math.Sqrt(na*nb)
 }

@@ -1,4 +1,4 @@
-package search
+package lab
 
 // The benchmark generator: N realistic cases of a county centre, built
 // through the real cases.Service (intake, route, accept, notes, visits,
@@ -64,7 +64,7 @@ func LoadBenchCorpus(rcPath, scmPath string) (*BenchCorpus, error) {
 	}
 	for _, d := range rc.Data {
 		for _, p := range d.Paragraphs {
-			cat := cases.CAILCategory(p.Casename)
+			cat := cailCategory(p.Casename)
 			c.titles[cat] = append(c.titles[cat], p.Casename)
 			c.clauses[cat] = append(c.clauses[cat], benchClauses(p.Context)...)
 		}
@@ -446,7 +446,7 @@ func SetUpBenchActors(ctx context.Context, svc *cases.Service) (BenchActors, err
 		if u, err := svc.Authenticate(ctx, in.Username, in.Password); err == nil {
 			return u, nil
 		}
-		u, err := svc.CreateUser(ctx, in)
+		u, err := svc.CreateUser(ctx, cases.SystemActor, in)
 		if err != nil {
 			return cases.Actor{}, err
 		}

@@ -1,4 +1,4 @@
-package search_test
+package lab_test
 
 import (
 	"context"
@@ -7,15 +7,14 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"yidi/search"
+	"yidi/cmd/yidi/lab"
 )
 
 // cailPath is the CAIL2019 reading-comprehension file in the shared folder
 // beside the repository.
 func cailPath(t *testing.T) string {
 	t.Helper()
-	p := filepath.Join("..", "..", "shared", "data", "cail2019-rc-dev.json")
+	p := filepath.Join(cailDir, "cail2019-rc-dev.json")
 	if env := os.Getenv("YIDI_CAIL_RC"); env != "" {
 		p = env
 	}
@@ -26,7 +25,7 @@ func cailPath(t *testing.T) string {
 }
 
 func TestJudgedSetIsWellFormed(t *testing.T) {
-	set, err := search.LoadJudged("testdata/queries.json")
+	set, err := lab.LoadJudged("testdata/queries.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +54,7 @@ func TestLoadJudgedRejectsBrokenSets(t *testing.T) {
 		if err := writeFile(p, body); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := search.LoadJudged(p); err == nil {
+		if _, err := lab.LoadJudged(p); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
 	}
@@ -70,17 +69,17 @@ func TestJudgedQueries(t *testing.T) {
 		t.Skip("the judged evaluation imports 1000 documents")
 	}
 	path := cailPath(t)
-	corpus, err := search.LoadCAIL(path)
+	corpus, err := lab.LoadCAIL(path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	set, err := search.LoadJudged("testdata/queries.json")
+	set, err := lab.LoadJudged("testdata/queries.json")
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	rep, err := search.JudgedRun{Dir: t.TempDir(), Corpus: corpus, Queries: set}.Run(ctx)
+	rep, err := lab.JudgedRun{Dir: t.TempDir(), Corpus: corpus, Queries: set}.Run(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,3 +93,8 @@ func TestJudgedQueries(t *testing.T) {
 		t.Errorf("recall@10 %.3f, want at least 0.95", rep.Recall10)
 	}
 }
+
+// cailDir holds the CAIL2019 files, from this package's folder.
+const cailDir = "../../../../shared/data"
+
+func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }

@@ -1,4 +1,4 @@
-package search_test
+package lab_test
 
 import (
 	"context"
@@ -10,7 +10,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
-	"yidi/search"
+	"yidi/cmd/yidi/lab"
 )
 
 // The benchmark generator drives the real service, so a new rule of the
@@ -24,11 +24,11 @@ func TestBenchDataGeneratesThroughTheService(t *testing.T) {
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "bench")
 	const n = 300
-	built, err := search.EnsureBenchData(ctx, dir, n, cailDir, nil)
+	built, err := lab.EnsureBenchData(ctx, dir, n, cailDir, nil)
 	if err != nil || !built {
 		t.Fatalf("built %v, err %v", built, err)
 	}
-	if built, err := search.EnsureBenchData(ctx, dir, n, cailDir, nil); err != nil || built {
+	if built, err := lab.EnsureBenchData(ctx, dir, n, cailDir, nil); err != nil || built {
 		t.Fatalf("second call rebuilt (%v) or failed: %v", built, err)
 	}
 	db, err := sql.Open("sqlite3", "file:"+filepath.Join(dir, cases.DBFile)+"?mode=ro")

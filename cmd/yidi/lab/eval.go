@@ -1,4 +1,4 @@
-package search
+package lab
 
 // The judged query set: queries typed the way a counter clerk types them
 // (a name, a street, 欠薪, 被狗咬, a plate number), each with the imported
@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"yidi/cases"
+	"yidi/search"
 )
 
 // JudgedQuery is one query of the set and the references of its relevant
@@ -115,11 +116,11 @@ type EvalReport struct {
 // EvaluateJudged runs every query as viewer (a leader, to see everything)
 // and scores the first ten hits against the judgments; refs maps a case
 // number to its import reference.
-func (ix *Index) EvaluateJudged(ctx context.Context, viewer cases.Actor, docs DocSource, set []JudgedQuery, refs map[string]string) *EvalReport {
+func EvaluateJudged(ctx context.Context, ix *search.Index, viewer cases.Actor, docs search.DocSource, set []JudgedQuery, refs map[string]string) *EvalReport {
 	rep := &EvalReport{}
 	start := time.Now()
 	for _, j := range set {
-		rep.Outcomes = append(rep.Outcomes, ix.evaluateOne(ctx, viewer, docs, j, refs))
+		rep.Outcomes = append(rep.Outcomes, evaluateOne(ctx, ix, viewer, docs, j, refs))
 	}
 	rep.Searched = time.Since(start)
 	if n := float64(len(rep.Outcomes)); n > 0 {
@@ -133,10 +134,10 @@ func (ix *Index) EvaluateJudged(ctx context.Context, viewer cases.Actor, docs Do
 	return rep
 }
 
-func (ix *Index) evaluateOne(ctx context.Context, viewer cases.Actor, docs DocSource, j JudgedQuery, refs map[string]string) QueryOutcome {
+func evaluateOne(ctx context.Context, ix *search.Index, viewer cases.Actor, docs search.DocSource, j JudgedQuery, refs map[string]string) QueryOutcome {
 	o := QueryOutcome{Query: j}
 	start := time.Now()
-	res, err := ix.Search(ctx, viewer, Query{Text: j.Q, PerPage: 10}, docs)
+	res, err := ix.Search(ctx, viewer, search.Query{Text: j.Q, PerPage: 10}, docs)
 	o.Took = time.Since(start)
 	if err != nil {
 		o.Err = err
@@ -271,7 +272,7 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 	}
 	imported := time.Since(start)
 
-	ix, err := Open(jr.Dir + "/index")
+	ix, err := search.Open(jr.Dir + "/index")
 	if err != nil {
 		return nil, err
 	}
@@ -289,7 +290,7 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 
 	// A leader sees every case; Search asks no more of the actor than its role.
 	leader := cases.Actor{Username: "eval-leader", Name: "评测", Role: cases.RoleLeader}
-	rep := ix.EvaluateJudged(ctx, leader, svc, jr.Queries, refs)
+	rep := EvaluateJudged(ctx, ix, leader, svc, jr.Queries, refs)
 	rep.Docs, rep.Imported, rep.Indexed = len(jr.Corpus), imported, indexed
 	return rep, nil
 }
@@ -300,5 +301,5 @@ func LoadCAIL(path string) ([]cases.HistoricalCase, error) {
 	if err != nil {
 		return nil, err
 	}
-	return cases.ParseCAIL(b)
+	return ParseCAIL(b)
 }

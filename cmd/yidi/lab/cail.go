@@ -1,4 +1,4 @@
-package cases
+package lab
 
 // The CAIL2019 court texts (cail2019-rc, https://github.com/china-ai-law-challenge/CAIL2019)
 // as closed historical cases: yidi import cail loads them so that search and
@@ -14,6 +14,8 @@ import (
 	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"yidi/cases"
 )
 
 // cailFile is the SQuAD-like layout of cail2019-rc: documents of paragraphs,
@@ -40,7 +42,7 @@ const cailRefPrefix = "cail2019-rc:"
 // ParseCAIL reads a CAIL2019 reading-comprehension file (cail2019-rc: SQuAD
 // layout, one court text per paragraph) as historical cases, one per
 // paragraph, in file order. References are stable across imports.
-func ParseCAIL(raw []byte) ([]HistoricalCase, error) {
+func ParseCAIL(raw []byte) ([]cases.HistoricalCase, error) {
 	var f cailFile
 	if err := json.Unmarshal(raw, &f); err != nil {
 		return nil, fmt.Errorf("不是 CAIL2019 阅读理解格式的 JSON：%w", err)
@@ -48,13 +50,10 @@ func ParseCAIL(raw []byte) ([]HistoricalCase, error) {
 	return cailCases(f), nil
 }
 
-// CAILCategory maps a court's case name (案由) to a dispute category.
-func CAILCategory(casename string) string { return cailCategory(casename) }
-
 // cailCases turns the file into historical cases, one per paragraph, in
 // file order.
-func cailCases(f cailFile) []HistoricalCase {
-	var hs []HistoricalCase
+func cailCases(f cailFile) []cases.HistoricalCase {
+	var hs []cases.HistoricalCase
 	for i, d := range f.Data {
 		for j, p := range d.Paragraphs {
 			ref := cailRefPrefix + cailKey(d, i)
@@ -64,7 +63,7 @@ func cailCases(f cailFile) []HistoricalCase {
 			criminal := d.Domain == "criminal" || strings.Contains(p.Casename, "罪")
 			text := cleanText(p.Context)
 			at, closedAt := cailDates(i)
-			title := truncateRunes(strings.TrimSpace(p.Casename), MaxTitle)
+			title := truncateRunes(strings.TrimSpace(p.Casename), cases.MaxTitle)
 			if title == "" {
 				title = "案由不详"
 			}
@@ -72,12 +71,12 @@ func cailCases(f cailFile) []HistoricalCase {
 			if criminal {
 				outcome = "人民法院已作出刑事判决"
 			}
-			hs = append(hs, HistoricalCase{
+			hs = append(hs, cases.HistoricalCase{
 				Ref:      ref,
 				Title:    title,
 				Category: cailCategory(p.Casename),
 				Source:   "referral",
-				Summary:  truncateRunes(text, MaxSummary),
+				Summary:  truncateRunes(text, cases.MaxSummary),
 				Town:     cailTown(text),
 				Parties:  cailParties(text, criminal),
 				At:       at,
@@ -179,7 +178,7 @@ const maxPartiesPerRole = 4
 // 申请人, 上诉人, 被害人, else the prosecuting 人民检察院) and respondents
 // (被告, 被告人, …). Without names it falls back to placeholders, since a
 // case needs an applicant.
-func cailParties(text string, criminal bool) []PartyInput {
+func cailParties(text string, criminal bool) []cases.PartyInput {
 	var applicants, respondents []string
 	seen := map[string]bool{}
 	for _, loc := range partyRole.FindAllStringIndex(text, -1) {
@@ -212,20 +211,20 @@ func cailParties(text string, criminal bool) []PartyInput {
 			rest = rest[len("、"):]
 		}
 	}
-	var parties []PartyInput
+	var parties []cases.PartyInput
 	switch {
 	case len(applicants) > 0:
 		for _, n := range applicants {
-			parties = append(parties, PartyInput{Role: PartyApplicant, Name: n})
+			parties = append(parties, cases.PartyInput{Role: cases.PartyApplicant, Name: n})
 		}
 	case criminal:
 		name := "公诉机关"
 		if m := prosecutor.FindStringSubmatch(text); m != nil {
 			name = m[1]
 		}
-		parties = append(parties, PartyInput{Role: PartyApplicant, Kind: PersonOrganisation, Name: name})
+		parties = append(parties, cases.PartyInput{Role: cases.PartyApplicant, Kind: cases.PersonOrganisation, Name: name})
 	default:
-		parties = append(parties, PartyInput{Role: PartyApplicant, Name: "原告"})
+		parties = append(parties, cases.PartyInput{Role: cases.PartyApplicant, Name: "原告"})
 	}
 	if len(respondents) == 0 {
 		placeholder := "被告"
@@ -235,7 +234,7 @@ func cailParties(text string, criminal bool) []PartyInput {
 		respondents = []string{placeholder}
 	}
 	for _, n := range respondents {
-		parties = append(parties, PartyInput{Role: PartyRespondent, Name: n})
+		parties = append(parties, cases.PartyInput{Role: cases.PartyRespondent, Name: n})
 	}
 	return parties
 }
@@ -295,8 +294,8 @@ func cailTown(text string) string {
 // their place in the file: registered on a working day in office hours,
 // settled one to twelve weeks later, never after 2025.
 func cailDates(i int) (at, closedAt time.Time) {
-	first := time.Date(2019, 1, 1, 0, 0, 0, 0, chinaTime)
-	last := time.Date(2025, 12, 31, 17, 0, 0, 0, chinaTime)
+	first := time.Date(2019, 1, 1, 0, 0, 0, 0, cstZone)
+	last := time.Date(2025, 12, 31, 17, 0, 0, 0, cstZone)
 	days := int(last.Sub(first).Hours()/24) + 1
 	// 7919 is prime and coprime to the span: consecutive documents land far
 	// apart, and the first thousands hardly repeat a day.
@@ -336,3 +335,6 @@ func truncateRunes(s string, n int) string {
 	}
 	return string([]rune(s)[:n])
 }
+
+// cstZone is the centre's time zone, in which the spread dates are drawn.
+var cstZone = time.FixedZone("CST", 8*3600)
