@@ -270,7 +270,7 @@ func TestVerifyFindsRewrittenHistory(t *testing.T) {
 		t.Fatal(err)
 	}
 	svc := cases.NewService(store)
-	actor, err := svc.CreateUser(ctx, cases.UserInput{Username: "window", Password: "window-pass", Role: cases.RoleIntake, Name: "窗口"})
+	actor, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "window", Password: "window-pass", Role: cases.RoleIntake, Name: "窗口"})
 	if err != nil {
 		t.Fatal(err)
 	}
