@@ -5,13 +5,15 @@ package cases
 // someone with the database file rewrote it anyway (triggers dropped).
 //
 // Each event's hash is SHA-256 (hex) over the previous hash, a newline and
-// a canonical serialisation of its stored fields: the JSON array
+// a canonical serialisation of its stored fields: each as a netstring
+// (byte length in decimal, ':', the bytes, ','), in this order:
 //
-//	["yidi-event-1", seq, case_id, at, kind, desk, actor_id|null,
-//	 actor_name, actor_role, body, visibility, data]
+//	"yidi-event-1", seq, case_id, at, kind, desk, actor_id ("" for none),
+//	actor_name, actor_role, body, visibility, data
 //
-// with at as the exact text stored (go-sqlite3's timestamp format, which
-// appendEvent binds itself so the text hashed is the text stored). hash
+// with numbers in decimal and at as the exact text stored (go-sqlite3's
+// timestamp format, which appendEvent binds itself so the text hashed is
+// the text stored). hash
 // chains every event in seq order, case_hash the events of one case; the
 // first event of a chain has "" as its previous hash.
 
@@ -20,9 +22,9 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -44,17 +46,40 @@ type chainFields struct {
 	Data       string
 }
 
-// canonical is the serialisation the hashes are taken over.
+// canonical is the serialisation the hashes are taken over: the fields as
+// netstrings (decimal byte length, ':', the bytes, ','), so no field's
+// content can pass for a field boundary.
 func (f *chainFields) canonical() []byte {
-	var actor any
+	b := make([]byte, 0, 96+len(f.At)+len(f.Kind)+len(f.Desk)+len(f.ActorName)+len(f.ActorRole)+len(f.Body)+len(f.Visibility)+len(f.Data))
+	var num [20]byte
+	field := func(v []byte) {
+		b = strconv.AppendInt(b, int64(len(v)), 10)
+		b = append(b, ':')
+		b = append(b, v...)
+		b = append(b, ',')
+	}
+	str := func(v string) {
+		b = strconv.AppendInt(b, int64(len(v)), 10)
+		b = append(b, ':')
+		b = append(b, v...)
+		b = append(b, ',')
+	}
+	str("yidi-event-1")
+	field(strconv.AppendInt(num[:0], f.Seq, 10))
+	field(strconv.AppendInt(num[:0], f.CaseID, 10))
+	str(f.At)
+	str(f.Kind)
+	str(f.Desk)
 	if f.ActorID.Valid {
-		actor = f.ActorID.Int64
+		field(strconv.AppendInt(num[:0], f.ActorID.Int64, 10))
+	} else {
+		str("") // no actor (the system): an empty field, unlike any number
 	}
-	b, err := json.Marshal([]any{"yidi-event-1", f.Seq, f.CaseID, f.At, f.Kind, f.Desk, actor,
-		f.ActorName, f.ActorRole, f.Body, f.Visibility, f.Data})
-	if err != nil { // strings and numbers only: cannot happen
-		panic(err)
-	}
+	str(f.ActorName)
+	str(f.ActorRole)
+	str(f.Body)
+	str(f.Visibility)
+	str(f.Data)
 	return b
 }
 

@@ -2,6 +2,8 @@ package cases
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 	"testing"
 	"time"
@@ -108,5 +110,20 @@ func TestHistoryTablesRefuseRewrites(t *testing.T) {
 	}
 	if err := exec(`UPDATE mediation_followups SET note = '改过' WHERE id = 1`); err == nil {
 		t.Error("a recorded follow-up was edited")
+	}
+}
+
+// The serialisation is part of every stored hash: a change to it breaks
+// every chain already written, so it is pinned here.
+func TestChainSerialisationIsPinned(t *testing.T) {
+	f := chainFields{Seq: 12, CaseID: 3, At: "2026-11-23 10:00:00+00:00", Kind: "intake", Desk: "",
+		ActorName: "窗口", ActorRole: "intake", Body: "a,b:c", Visibility: "internal", Data: "{}"}
+	want := "12:yidi-event-1,2:12,1:3,25:2026-11-23 10:00:00+00:00,6:intake,0:,0:,6:窗口,6:intake,5:a,b:c,8:internal,2:{},"
+	if got := string(f.canonical()); got != want {
+		t.Fatalf("canonical:\n got %s\nwant %s", got, want)
+	}
+	sum := sha256.Sum256([]byte("prev\n" + want))
+	if got := chainHash("prev", f.canonical()); got != hex.EncodeToString(sum[:]) {
+		t.Fatalf("chainHash: %s", got)
 	}
 }
