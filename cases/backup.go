@@ -30,6 +30,7 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
+	"golang.org/x/sys/unix"
 )
 
 // ManifestFile is the manifest's name inside a backup's subfolder.
@@ -85,6 +86,11 @@ func (s *Store) BackupTo(ctx context.Context, root string, keep int) (*BackupRes
 	name = strings.Replace(name, ".", "", 1)
 	final := filepath.Join(root, name)
 	tmp := filepath.Join(root, "."+name+".partial")
+	unlock, err := lockBackupFolder(root)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	if err := os.MkdirAll(tmp, 0o750); err != nil {
 		return nil, fmt.Errorf("backup: unable to create %s: %w", tmp, err)
 	}
@@ -406,4 +412,21 @@ func copyFile(src, dst, want string) error {
 		return fmt.Errorf("restore: the copy of the database does not match the manifest")
 	}
 	return nil
+}
+
+// lockBackupFolder makes backups into one folder take turns: a prune must
+// not remove a file that a backup still being written has just copied.
+func lockBackupFolder(root string) (func(), error) {
+	if err := os.MkdirAll(root, 0o750); err != nil {
+		return nil, fmt.Errorf("backup: unable to create %s: %w", root, err)
+	}
+	f, err := os.OpenFile(filepath.Join(root, ".lock"), os.O_CREATE|os.O_RDWR, 0o640)
+	if err != nil {
+		return nil, fmt.Errorf("backup: unable to lock %s: %w", root, err)
+	}
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("backup: unable to lock %s: %w", root, err)
+	}
+	return func() { f.Close() }, nil
 }

@@ -361,3 +361,58 @@ func TestVerifyFindsRewrittenHistory(t *testing.T) {
 	}
 	verifyFails(seq + 1)
 }
+
+// serve --backup-every writes backups on its own and keeps the newest
+// --keep; --verify-every records its walk for /healthz.
+func TestServeBacksUpAndVerifiesOnSchedule(t *testing.T) {
+	data, backups := t.TempDir(), t.TempDir()
+	runCLI(t, "user", "add", "--data", data, "--username", "window", "--password", "window-pass", "--role", "intake")
+	s := startServer(t, data, append(quotaFlags, "--backup-every", "300ms", "--backup-dir", backups, "--keep", "2", "--verify-every", "200ms")...)
+	tok := token(t, s.base, "window", "window-pass")
+	for i := 0; i < 3; i++ {
+		if _, err := intakeWithFile(t, s.base, tok, i, pdf(i)); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(400 * time.Millisecond)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(s.base + "/healthz")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var h struct {
+			LastBackup       *time.Time `json:"last_backup"`
+			LastVerification *struct {
+				OK     bool  `json:"ok"`
+				Events int64 `json:"events"`
+			} `json:"last_verification"`
+		}
+		json.NewDecoder(resp.Body).Decode(&h)
+		resp.Body.Close()
+		list, _ := cases.ListBackups(backups)
+		var m *cases.Manifest
+		if len(list) > 0 {
+			m, _ = cases.ReadManifest(list[len(list)-1])
+		}
+		if h.LastBackup != nil && h.LastVerification != nil && h.LastVerification.OK && h.LastVerification.Events == 6 &&
+			len(list) == 2 && m != nil && m.Counts.Events == 6 && m.Counts.Files == 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("after 10 s: %d backups (want 2 kept), manifest %+v, health %+v", len(list), m, h)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// The pruned backups' files are gone only where no kept backup uses them.
+	n := 0
+	filepath.WalkDir(filepath.Join(backups, "attachments"), func(_ string, d os.DirEntry, _ error) error {
+		if d != nil && !d.IsDir() {
+			n++
+		}
+		return nil
+	})
+	if n != 3 {
+		t.Errorf("%d files in the backup store, want 3", n)
+	}
+}
