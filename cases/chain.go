@@ -143,25 +143,33 @@ func (s *Store) backfillChain(ctx context.Context) error {
 		defer upd.Close()
 		prev := ""
 		prevCase := map[int64]string{}
-		// Read fully first: one connection cannot interleave a cursor and updates.
-		var all []chainFields
-		if err := walkEvents(ctx, tx, func(f *chainFields, _, _ string) error {
-			all = append(all, *f)
-			return nil
-		}); err != nil {
-			return err
-		}
-		for i := range all {
-			f := &all[i]
-			content := f.canonical()
-			prev = chainHash(prev, content)
-			ch := chainHash(prevCase[f.CaseID], content)
-			prevCase[f.CaseID] = ch
-			if _, err := upd.ExecContext(ctx, prev, ch, f.Seq); err != nil {
-				return fmt.Errorf("store: unable to hash event %d: %w", f.Seq, err)
+		// A page at a time: one connection cannot interleave a cursor and
+		// updates, and a page keeps the memory small on a large database.
+		var after int64
+		for {
+			var page []chainFields
+			if err := walkEvents(ctx, tx, after, backfillPage, func(f *chainFields, _, _ string) error {
+				page = append(page, *f)
+				return nil
+			}); err != nil {
+				return err
 			}
+			for i := range page {
+				f := &page[i]
+				content := f.canonical()
+				prev = chainHash(prev, content)
+				ch := chainHash(prevCase[f.CaseID], content)
+				prevCase[f.CaseID] = ch
+				if _, err := upd.ExecContext(ctx, prev, ch, f.Seq); err != nil {
+					return fmt.Errorf("store: unable to hash event %d: %w", f.Seq, err)
+				}
+			}
+			n += len(page)
+			if len(page) < backfillPage {
+				break
+			}
+			after = page[len(page)-1].Seq
 		}
-		n = len(all)
 		_, err = tx.ExecContext(ctx, `UPDATE event_chain SET backfilled = TRUE WHERE id = 1`)
 		return err
 	})
@@ -174,11 +182,18 @@ func (s *Store) backfillChain(ctx context.Context) error {
 	return nil
 }
 
-// walkEvents calls fn on every event in seq order with its stored hashes.
-func walkEvents(ctx context.Context, q sqlx.QueryerContext, fn func(f *chainFields, hash, caseHash string) error) error {
+// backfillPage is how many events the backfill reads at a time.
+const backfillPage = 10000
+
+// walkEvents calls fn on the events after seq after in seq order, at most
+// limit of them (0: all), with their stored hashes.
+func walkEvents(ctx context.Context, q sqlx.QueryerContext, after int64, limit int, fn func(f *chainFields, hash, caseHash string) error) error {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
 	rows, err := q.QueryxContext(ctx, `
 		SELECT seq, case_id, CAST(at AS TEXT), kind, desk, actor_id, actor_name, actor_role, body, visibility, data, hash, case_hash
-		FROM events ORDER BY seq`)
+		FROM events WHERE seq > ? ORDER BY seq LIMIT ?`, after, limit)
 	if err != nil {
 		return fmt.Errorf("store: unable to read the events: %w", err)
 	}
@@ -230,7 +245,7 @@ func (s *Service) VerifyChains(ctx context.Context) (*ChainCheck, error) {
 	prev := ""
 	prevCase := map[int64]string{}
 	var brokenCase int64
-	err = walkEvents(ctx, tx, func(f *chainFields, hash, caseHash string) error {
+	err = walkEvents(ctx, tx, 0, 0, func(f *chainFields, hash, caseHash string) error {
 		if !res.OK {
 			return nil
 		}

@@ -7,6 +7,10 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"yidi/migrations"
 )
 
 // The warning sweep writes its events in batches outside appendEvent; they
@@ -125,5 +129,50 @@ func TestChainSerialisationIsPinned(t *testing.T) {
 	sum := sha256.Sum256([]byte("prev\n" + want))
 	if got := chainHash("prev", f.canonical()); got != hex.EncodeToString(sum[:]) {
 		t.Fatalf("chainHash: %s", got)
+	}
+}
+
+// A database from before 00017: the first Open after the upgrade hashes
+// its events (more than one page of them), in seq order, once; from then
+// on no event can be updated.
+func TestUpgradeBackfillsTheChains(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	store, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, store.w.DB, migrations.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.DownTo(ctx, 16); err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 23, 10, 0, 0, 0, chinaTime).UTC()
+	seedSweepCases(t, store, now, 3, 0)
+	// Events as the old code wrote them, more than a backfill page, the
+	// cases interleaved.
+	if _, err := store.w.ExecContext(ctx, `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
+		INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
+		SELECT 1 + i % 3, ?, 'note', 'mediation', CASE WHEN i % 2 = 0 THEN 1 END, '李', 'handler', '第' || i || '条', 'internal', '{}' FROM n`,
+		backfillPage+7, now); err != nil {
+		t.Fatal(err)
+	}
+	store.Close()
+	if store, err = Open(ctx, dir); err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	svc := NewService(store)
+	check, err := svc.VerifyChains(ctx)
+	if err != nil || !check.OK || check.Events != backfillPage+7 || check.Cases != 3 {
+		t.Fatalf("after the upgrade: %+v %v", check, err)
+	}
+	if _, err := store.w.ExecContext(ctx, `UPDATE events SET hash = '' WHERE seq = 1`); err == nil {
+		t.Fatal("an event's hash could be reset after the backfill")
+	}
+	if _, err := store.w.ExecContext(ctx, `UPDATE event_chain SET backfilled = FALSE`); err == nil {
+		t.Fatal("the backfill could be re-armed")
 	}
 }
