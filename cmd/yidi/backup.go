@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -88,6 +89,10 @@ func verify(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("verify")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	// Opening would create an empty database, which verifies trivially.
+	if _, err := os.Stat(filepath.Join(*data, cases.DBFile)); err != nil {
+		return fmt.Errorf("%s 中没有数据库：%w", *data, err)
 	}
 	store, err := cases.Open(ctx, *data)
 	if err != nil {
