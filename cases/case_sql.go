@@ -195,15 +195,34 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 }
 
 // appendEvent is the writer of history, but for the warning sweep, which
-// writes its warning events set-wise (recordCrossings in sweep.go).
+// writes its warning events in batches (recordCrossings in sweep.go). It
+// takes the next seq itself and links the event into both hash chains
+// (chain.go); the transaction is IMMEDIATE on the single writer, so the
+// heads it reads stay the heads until it commits.
 func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
-	err := tx.GetContext(ctx, &e.Seq, tx.Rebind(`
-		INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`),
-		e.CaseID, e.At, e.Kind, e.Desk, e.ActorID, e.ActorName, e.ActorRole, e.Body, e.Visibility, string(e.Data))
+	head, prev, err := chainHead(ctx, tx)
+	if err != nil {
+		return err
+	}
+	prevCase, err := caseChainHead(ctx, tx, e.CaseID)
+	if err != nil {
+		return err
+	}
+	f := chainFields{Seq: head + 1, CaseID: e.CaseID, At: storedTime(e.At), Kind: e.Kind, Desk: e.Desk,
+		ActorName: e.ActorName, ActorRole: e.ActorRole, Body: e.Body, Visibility: e.Visibility, Data: string(e.Data)}
+	if e.ActorID != nil {
+		f.ActorID = sql.NullInt64{Int64: *e.ActorID, Valid: true}
+	}
+	content := f.canonical()
+	_, err = tx.ExecContext(ctx, tx.Rebind(`
+		INSERT INTO events (seq, case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data, hash, case_hash)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+		f.Seq, f.CaseID, f.At, f.Kind, f.Desk, f.ActorID, f.ActorName, f.ActorRole, f.Body, f.Visibility, f.Data,
+		chainHash(prev, content), chainHash(prevCase, content))
 	if err != nil {
 		return fmt.Errorf("store: unable to append event: %w", err)
 	}
+	e.Seq = f.Seq
 	return nil
 }
 

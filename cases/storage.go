@@ -7,6 +7,7 @@ package cases
 // before the disk actually fills, and the health figures.
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -132,6 +133,8 @@ type Health struct {
 	MinFreeBytes uint64     `json:"min_free_bytes"`
 	LastBackup   *time.Time `json:"last_backup"`
 	LastEventSeq int64      `json:"last_event_seq"`
+	// The last walk of the event chains (yidi verify, serve --verify-every).
+	LastVerification *ChainCheck `json:"last_verification"`
 	// Degraded: below the threshold, or the database does not answer.
 	Degraded bool     `json:"-"`
 	Problems []string `json:"problems"`
@@ -161,6 +164,13 @@ func (s *Service) Health() Health {
 	if err := s.store.r.Get(&h.LastEventSeq, `SELECT COALESCE(MAX(seq), 0) FROM events`); err != nil {
 		h.Degraded = true
 		h.Problems = append(h.Problems, "数据库无法读取")
+	}
+	if v, err := s.LastChainCheck(context.Background()); err == nil && v != nil {
+		h.LastVerification = v
+		if !v.OK {
+			h.Degraded = true
+			h.Problems = append(h.Problems, "最近一次历史记录校验发现篡改："+v.Message)
+		}
 	}
 	return h
 }

@@ -12,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
@@ -76,6 +75,10 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		s.Close()
 		return nil, err
 	}
+	if err := s.backfillChain(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -107,7 +110,8 @@ func (s *Store) Close() error {
 	return errors.Join(s.r.Close(), s.w.Close())
 }
 
-// Backup writes a consistent copy of the live database to path.
+// Backup writes a consistent copy of the live database alone to path (the
+// older `yidi backup --to FILE.db`; BackupTo also copies the attachments).
 func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: %s already exists", path)
@@ -116,11 +120,7 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	if _, err := s.r.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
 		return fmt.Errorf("store: backup failed: %w", err)
 	}
-	// The health check reads when the last backup was made from this
-	// file's time; failing to touch it does not fail the backup.
-	if err := os.WriteFile(s.lastBackupPath(), []byte(time.Now().UTC().Format(time.RFC3339)+"\n"), 0o640); err != nil {
-		slog.Warn("backup: unable to record its time", "err", err)
-	}
+	s.touchLastBackup()
 	return nil
 }
 

@@ -39,8 +39,8 @@ import (
 const SweepBatch = 5000
 
 // sweepChunk is how many events (and notifications) one statement writes:
-// 2 bound values a row, well under the bound-parameter limits of SQLite
-// (32766) and PostgreSQL (65535).
+// 6 bound values an event row (seq, case, text, data, two hashes), under
+// the bound-parameter limits of SQLite (32766) and PostgreSQL (65535).
 const sweepChunk = 5000
 
 // sweepClaimChunk is how many limits one claim (and one case-warning
@@ -290,10 +290,10 @@ const (
 
 // recordCrossings writes what the claimed crossings say: the case warnings,
 // one event each (in the order of the crossings) and one notification each
-// to the holding desk. The events and notifications are made set-wise from
-// the claimed limits (INSERT … SELECT over their ids in the crossings'
-// order): a crossing costs two bound values, not fifteen, and nothing is
-// read back into Go.
+// to the holding desk. The warnings' text is spelled set-wise from the
+// claimed limits (a SELECT over their ids in the crossings' order), read
+// back only to be hashed into the event chains, and written a chunk a
+// statement; the notifications are made set-wise by INSERT … SELECT.
 func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, now time.Time) error {
 	if len(crossed) == 0 {
 		return nil
@@ -330,6 +330,15 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 	for i, cd := range crossed {
 		list[i] = crossing{i, cd}
 	}
+	// The events are hashed into both chains (chain.go) in Go: their text
+	// is spelled in SQL as before and read back, hashed, and written with
+	// their seqs and hashes, a chunk a statement.
+	head, prev, err := chainHead(ctx, tx)
+	if err != nil {
+		return err
+	}
+	prevCase := map[int64]string{}
+	atText := storedTime(now)
 	return inChunks(list, sweepChunk, func(list []crossing) error {
 		pairs := make([]any, 0, 2*len(list))
 		for _, c := range list {
@@ -338,15 +347,46 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 		// The VALUES rows are (position, limit id), named column1 and
 		// column2 by SQLite and PostgreSQL alike.
 		values := `(VALUES ` + valueRows(len(list), 2) + `) v`
-		args := append([]any{now, EventWarning, systemWarnerName, VisibilityInternal}, pairs...)
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`
-			INSERT INTO events (case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data)
-			SELECT d.case_id, ?, ?, '', NULL, ?, 'system', `+sweepWarningText+`, ?, `+sweepWarningData+`
+		rows, err := tx.QueryContext(ctx, tx.Rebind(`
+			SELECT d.case_id, `+sweepWarningText+`, `+sweepWarningData+`,
+				COALESCE((SELECT e.case_hash FROM events e WHERE e.case_id = d.case_id ORDER BY e.seq DESC LIMIT 1), '')
 			FROM `+values+` JOIN case_deadlines d ON d.id = v.column2
-			ORDER BY v.column1`), args...); err != nil {
-			return fmt.Errorf("store: unable to append events: %w", err)
+			ORDER BY v.column1`), pairs...)
+		if err != nil {
+			return fmt.Errorf("store: unable to spell the warnings: %w", err)
 		}
-		args = append([]any{now}, pairs...)
+		evs := make([]any, 0, 6*len(list))
+		f := chainFields{At: atText, Kind: EventWarning, ActorName: systemWarnerName, ActorRole: "system", Visibility: VisibilityInternal}
+		for rows.Next() {
+			var caseHead string
+			if err := rows.Scan(&f.CaseID, &f.Body, &f.Data, &caseHead); err != nil {
+				rows.Close()
+				return fmt.Errorf("store: unable to spell the warnings: %w", err)
+			}
+			if h, ok := prevCase[f.CaseID]; ok {
+				caseHead = h // an earlier crossing of this chunk, not yet written
+			}
+			head++
+			f.Seq = head
+			content := f.canonical()
+			prev = chainHash(prev, content)
+			prevCase[f.CaseID] = chainHash(caseHead, content)
+			evs = append(evs, f.Seq, f.CaseID, f.Body, f.Data, prev, prevCase[f.CaseID])
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("store: unable to spell the warnings: %w", err)
+		}
+		if len(evs) > 0 {
+			args := append([]any{atText, EventWarning, systemWarnerName, VisibilityInternal}, evs...)
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`
+				INSERT INTO events (seq, case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data, hash, case_hash)
+				SELECT v.column1, v.column2, ?, ?, '', NULL, ?, 'system', v.column3, ?, v.column4, v.column5, v.column6
+				FROM (VALUES `+valueRows(len(evs)/6, 6)+`) v ORDER BY v.column1`), args...); err != nil {
+				return fmt.Errorf("store: unable to append events: %w", err)
+			}
+		}
+		args := append([]any{now}, pairs...)
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`
 			INSERT INTO desk_notifications (desk, case_id, kind, text, created_at)
 			SELECT COALESCE(c.desk, ''), d.case_id, 'warning_' || d.level, c.number || ' ' || `+sweepWarningText+`, ?

@@ -28,9 +28,12 @@ Usage:
   yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--demo] [--warn-share 0.8]
                [--min-free-mb 1024] [--case-messages-per-hour 10] [--case-mb-per-hour 30]
                [--case-total-mb 200] [--address-messages-per-hour 30] [--address-mb-per-hour 100]
+               [--backup-every 24h --backup-dir DIR [--keep 14]] [--verify-every 24h]
   yidi migrate [--data DIR]
   yidi user add --username NAME --password PW --role ROLE [--desk DESK_CODE] [--name 显示名] [--data DIR]
-  yidi backup  --to FILE [--data DIR]
+  yidi backup  --to DIR [--data DIR] [--keep N]   database + attachments + manifest (--to FILE.db: the database alone)
+  yidi restore --from DIR --data DIR             into an empty folder; checks the manifest, rebuilds the index
+  yidi verify  [--data DIR]                      walk the events' hash chains; exit 1 at the first break
   yidi reindex [--data DIR]          rebuild the search index from the database (server stopped)
   yidi sweep   [--data DIR] [--warn-share 0.8]   write deadline warnings once (serve does it every minute)
   yidi calendar import FILE [--data DIR]        load a year's holidays: lines "YYYY-MM-DD,休|班,名称"
@@ -89,6 +92,10 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		return userAdd(ctx, args[2:], out)
 	case "backup":
 		return backup(ctx, args[1:], out)
+	case "restore":
+		return restore(ctx, args[1:], out)
+	case "verify":
+		return verify(ctx, args[1:], out)
 	case "reindex":
 		return reindex(ctx, args[1:], out)
 	case "sweep":
@@ -161,8 +168,18 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	caseTotalMB := fs.Int64("case-total-mb", cases.DefaultTotalBytes>>20, "MiB of citizens' files accepted per case in all")
 	addrMessages := fs.Int("address-messages-per-hour", 30, "citizen messages accepted per address per hour")
 	addrMB := fs.Int64("address-mb-per-hour", 100, "MiB of citizens' files accepted per address per hour")
+	backupEvery := fs.Duration("backup-every", 0, "make a backup this often (0: never); needs --backup-dir")
+	backupDir := fs.String("backup-dir", "", "folder of the scheduled backups")
+	keep := fs.Int("keep", 14, "scheduled backups kept (the oldest are removed)")
+	verifyEvery := fs.Duration("verify-every", 0, "walk the events' hash chains this often (0: never)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *backupEvery < 0 || *verifyEvery < 0 || *keep < 1 {
+		return usageError("--backup-every and --verify-every may not be negative, --keep must be at least 1")
+	}
+	if *backupEvery > 0 && *backupDir == "" {
+		return usageError("--backup-every needs --backup-dir")
 	}
 	if *share <= 0 || *share >= 1 {
 		return usageError("--warn-share must be between 0 and 1")
@@ -217,6 +234,12 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 		CaseQuota: cases.Quota{MessagesPerHour: *caseMessages, BytesPerHour: *caseMB << 20, TotalBytes: *caseTotalMB << 20}})
 	go forgetSealedCodes(ctx, svc)
 	go sweepEveryMinute(ctx, svc)
+	if *backupEvery > 0 {
+		go backupEveryInterval(ctx, store, *backupDir, *keep, *backupEvery)
+	}
+	if *verifyEvery > 0 {
+		go verifyEveryInterval(ctx, svc, *verifyEvery)
+	}
 	// Text messages to citizens; LogSender until an SMS gateway is plugged in.
 	go svc.RunOutbox(ctx, cases.LogSender{}, 5*time.Second)
 	served := make(chan error, 1)
@@ -360,26 +383,5 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 		desk = "，窗口 " + u.Desk
 	}
 	fmt.Fprintf(out, "已创建用户 %s（%s，角色 %s%s）\n", u.Username, u.Name, u.Role, desk)
-	return nil
-}
-
-func backup(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("backup")
-	to := fs.String("to", "", "file to write the copy to")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *to == "" {
-		return usageError("backup needs --to FILE")
-	}
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := store.Backup(ctx, *to); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "已备份到 %s\n", *to)
 	return nil
 }

@@ -32,13 +32,14 @@ func (d Deps) Health(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{
-		"status":         status,
-		"index_lag":      lag,
-		"index_failing":  indexFailing,
-		"free_bytes":     h.FreeBytes,
-		"min_free_bytes": h.MinFreeBytes,
-		"last_backup":    h.LastBackup,
-		"last_event_seq": h.LastEventSeq,
-		"problems":       h.Problems,
+		"status":            status,
+		"index_lag":         lag,
+		"index_failing":     indexFailing,
+		"free_bytes":        h.FreeBytes,
+		"min_free_bytes":    h.MinFreeBytes,
+		"last_backup":       h.LastBackup,
+		"last_verification": h.LastVerification,
+		"last_event_seq":    h.LastEventSeq,
+		"problems":          h.Problems,
 	})
 }
