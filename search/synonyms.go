@@ -72,11 +72,11 @@ func (ix *Index) expand(term string) []string {
 type variantKind int
 
 const (
-	typed     variantKind = iota // as typed: may be words run together
-	member                       // another member of the typed term's group: a whole phrase
-	rewritten                    // the typed phrase with a member inside it replaced (楼上漏水 → 楼上渗水)
-	vocabMember                  // another member of the typed term's group in the built-in vocabulary
-	vocabRewritten               // the typed phrase with a vocabulary member inside it replaced
+	typed          variantKind = iota // as typed: may be words run together
+	member                            // another member of the typed term's group: a whole phrase
+	rewritten                         // the typed phrase with a member inside it replaced (楼上漏水 → 楼上渗水)
+	vocabMember                       // another member of the typed term's group in the built-in vocabulary
+	vocabRewritten                    // the typed phrase with a vocabulary member inside it replaced
 )
 
 // boost weighs a spelling's matches: the typed word first, the admin
