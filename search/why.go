@@ -41,6 +41,7 @@ func docFields(d *cases.SearchDoc) []docField {
 // (literally, through a related word, or most of a long phrase's bigrams).
 func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]variant) (why []string, matched int) {
 	fields := docFields(d)
+	why = []string{}
 	var missing []string
 	for i, t := range terms {
 		if line := exactWhy(d, t); line != "" {
@@ -71,7 +72,7 @@ func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]varian
 			found = true
 			switch v.kind {
 			case typed:
-				why = append(why, fmt.Sprintf("“%s”（%s）", t, where))
+				why = append(why, fmt.Sprintf("“%s”（%s）", shown(t), where))
 			case member, rewritten:
 				why = append(why, fmt.Sprintf("“%s” → %s（同义词，%s）", t, v.text, where))
 			default:
@@ -88,7 +89,7 @@ func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]varian
 		if found {
 			matched++
 		} else {
-			missing = append(missing, t)
+			missing = append(missing, shown(t))
 		}
 	}
 	if len(missing) > 0 {
@@ -107,7 +108,7 @@ func exactWhy(d *cases.SearchDoc, t string) string {
 	if digitsPattern.MatchString(t) {
 		for _, p := range d.Parties {
 			if p.Phone != "" && p.Phone == t {
-				return fmt.Sprintf("电话 %s · %s %s", t, partyRole(p.Role), p.Name)
+				return fmt.Sprintf("电话号码 · %s %s", partyRole(p.Role), p.Name) // never the number itself
 			}
 			if len(t) == 4 && strings.HasSuffix(p.Phone, t) {
 				return fmt.Sprintf("电话尾号 %s · %s %s", t, partyRole(p.Role), p.Name)
@@ -143,4 +144,16 @@ func bigramShare(fields []docField, grams []string) int {
 		}
 	}
 	return n
+}
+
+// shown is a typed word as a why line may repeat it: a search answer never
+// shows a full phone or ID number, even the one typed.
+func shown(t string) string {
+	switch {
+	case idNumberPattern.MatchString(t):
+		return "证件号码"
+	case digitsPattern.MatchString(t) && len(t) > 4:
+		return "号码"
+	}
+	return t
 }
