@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"os"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -439,5 +440,25 @@ func TestSearchFindsWhatTheCounterTypesAndSaysWhy(t *testing.T) {
 	res = w.search("intake", search.Query{Text: "快递 木工"})
 	if got := numbers(res); res.Total != uint64(len(got)) || len(got) != 2 {
 		t.Errorf("快递 木工: total %d, hits %v: want both cases counted and shown", res.Total, got)
+	}
+}
+
+// The built-in vocabulary (vocab.txt) and thesaurus (thesaurus.txt) cost
+// little to hold and to load: issue 14 allows ~50 MiB and a few seconds.
+func TestBuiltinVocabularyIsSmall(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	domain, general := search.LoadBuiltinVocab()
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	bytes := after.TotalAlloc - before.TotalAlloc
+	t.Logf("vocabulary: %d domain words, %d thesaurus words; loaded in %s, %d KiB allocated", domain, general, took, bytes/1024)
+	if domain < 300 || general < 300 {
+		t.Errorf("vocabulary too small: %d domain words, %d thesaurus words", domain, general)
+	}
+	if bytes > 50<<20 || took > 2*time.Second {
+		t.Errorf("vocabulary load: %d bytes, %s", bytes, took)
 	}
 }
