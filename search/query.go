@@ -182,34 +182,41 @@ func (ix *Index) search(ctx context.Context, viewer cases.Actor, q Query, docs D
 	for i, t := range terms {
 		variants[i] = ix.variants(t)
 	}
-	matched := make([]int, 0, len(res.Hits))
+	var matched, literal []int
 	for _, h := range res.Hits {
 		d, ok := found[h.ID]
 		if !ok || !d.Viewable(viewer) {
 			continue // deleted or changed since indexed: the next catch-up fixes the index
 		}
-		why, n := ix.explain(d, terms, variants)
+		why, n, lit := ix.explain(d, terms, variants)
 		out.Hits = append(out.Hits, Hit{Number: d.Number, Title: d.Title, Status: string(d.Status), Desk: d.Desk,
 			Score: finiteScore(h.Score), Highlights: highlight(d, whole, bigrams), Why: why})
-		matched = append(matched, n)
+		matched, literal = append(matched, n), append(literal, lit)
 	}
-	if len(terms) > 1 {
-		rerank(out.Hits, matched)
+	if len(terms) > 0 {
+		rerank(out.Hits, matched, literal)
 	}
 	return out, nil
 }
 
 // rerank puts the page's hits that have more of the typed words first,
+// then those that have more of them as typed (not through a related word),
 // keeping the index's order otherwise. The index scores a hit by the share
-// of words it matches (coord), but one word's high term frequency can still
-// lift a hit lacking another word above one that has both; this settles
-// that within the page, from the same text the why lines are read from.
-func rerank(hits []Hit, matched []int) {
+// of words it matches (coord) and weighs expansions lower, but one word's
+// high term frequency in a short text can still lift a hit lacking a word,
+// or having only its synonym, above one that has it; this settles that
+// within the page, from the same text the why lines are read from.
+func rerank(hits []Hit, matched, literal []int) {
 	idx := make([]int, len(hits))
 	for i := range idx {
 		idx[i] = i
 	}
-	sort.SliceStable(idx, func(a, b int) bool { return matched[idx[a]] > matched[idx[b]] })
+	sort.SliceStable(idx, func(a, b int) bool {
+		if matched[idx[a]] != matched[idx[b]] {
+			return matched[idx[a]] > matched[idx[b]]
+		}
+		return literal[idx[a]] > literal[idx[b]]
+	})
 	sorted := make([]Hit, len(hits))
 	for i, j := range idx {
 		sorted[i] = hits[j]
@@ -440,7 +447,7 @@ func (ix *Index) analysedClauses(term string, kind variantKind, counting bool) [
 			// bigrams it has, so those with all of them still rank first.
 			// Longer phrases (小孩被狗咬, 房东不退押金) are how people
 			// describe, not how files word it: half their bigrams suffice.
-			d := atLeast(strict, min(max(2, len(grams)/2), len(strict)), counting)
+			d := atLeast(strict, min(max(1, len(grams)/2), len(strict)), counting)
 			d.(query.BoostableQuery).SetBoost(2 * kind.boost())
 			out = append(out, d)
 			continue

@@ -37,9 +37,10 @@ func docFields(d *cases.SearchDoc) []docField {
 	return f
 }
 
-// explain answers the why lines of d for terms and how many terms it has
-// (literally, through a related word, or most of a long phrase's bigrams).
-func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]variant) (why []string, matched int) {
+// explain answers the why lines of d for terms, how many terms it has
+// (literally, through a related word, or most of a long phrase's bigrams)
+// and how many of them literally.
+func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]variant) (why []string, matched, literal int) {
 	fields := docFields(d)
 	why = []string{}
 	var missing []string
@@ -47,6 +48,7 @@ func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]varian
 		if line := exactWhy(d, t); line != "" {
 			why = append(why, line)
 			matched++
+			literal++
 			continue
 		}
 		found := false
@@ -73,6 +75,7 @@ func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]varian
 			switch v.kind {
 			case typed:
 				why = append(why, fmt.Sprintf("“%s”（%s）", shown(t), where))
+				literal++
 			case member, rewritten:
 				why = append(why, fmt.Sprintf("“%s” → %s（同义词，%s）", t, v.text, where))
 			default:
@@ -95,7 +98,7 @@ func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]varian
 	if len(missing) > 0 {
 		why = append(why, "未含："+strings.Join(missing, "、"))
 	}
-	return why, matched
+	return why, matched, literal
 }
 
 // exactWhy explains a match on an exact field: a phone or its last four

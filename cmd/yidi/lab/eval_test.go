@@ -118,10 +118,10 @@ func TestTuningIntakeSet(t *testing.T) {
 	lab.PrintIntakeReports(&b, reps, true)
 	t.Log("\n" + b.String())
 	all := reps[0].Figures("all")
-	if all.Recall10 < 0.93 || all.P5Capped < 0.93 || all.MRR < 0.95 {
-		t.Errorf("tuning set: recall@10 %.3f, P@5 (capped) %.3f, MRR %.3f; want at least 0.93, 0.93, 0.95", all.Recall10, all.P5Capped, all.MRR)
+	if all.Recall10 < 0.95 || all.P5Capped < 0.93 || all.MRR < 0.95 {
+		t.Errorf("tuning set: recall@10 %.3f, P@5 (capped) %.3f, MRR %.3f; want at least 0.95, 0.93, 0.95", all.Recall10, all.P5Capped, all.MRR)
 	}
-	if c := reps[0].Figures("colloquial"); c.Recall10 < 0.85 {
-		t.Errorf("tuning set: colloquial recall@10 %.3f, want at least 0.85", c.Recall10)
+	if c := reps[0].Figures("colloquial"); c.Recall10 < 0.90 {
+		t.Errorf("tuning set: colloquial recall@10 %.3f, want at least 0.90", c.Recall10)
 	}
 }
