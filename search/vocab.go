@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"unicode/utf8"
 )
 
 // vocabText is the built-in dispute vocabulary: everyday words beside the
@@ -99,6 +98,3 @@ func vocabVariants(v, general Synonyms, term string, have []string) []variant {
 	}
 	return out
 }
-
-// runeLen is utf8.RuneCountInString, short.
-func runeLen(s string) int { return utf8.RuneCountInString(s) }
