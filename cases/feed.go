@@ -29,6 +29,24 @@ type SearchDoc struct {
 	CreatedAt time.Time
 	Parties   []Party
 	Notes     []string // the bodies of its events, oldest first
+	// What staff also search by (issue 14): the category's and the desk's
+	// names as the pages show them, and how the case ended.
+	CategoryName string
+	DeskName     string
+	ClosureType  string
+	Outcome      string
+}
+
+// Labels are the names and closing texts of the case that staff see beside
+// its text: category, desk, closure type, outcome.
+func (d *SearchDoc) Labels() []string {
+	var out []string
+	for _, l := range []string{d.CategoryName, d.DeskName, closureLabels[d.ClosureType], d.Outcome} {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
 }
 
 // Viewable reports whether a may see the case, by the same rule as Case.
@@ -135,6 +153,24 @@ func loadSearchDocs(ctx context.Context, q querier, ids []int64) ([]SearchDoc, e
 			Source: row.Source, Summary: row.Summary, Claims: row.Claims, Town: row.Town,
 			Status: Status(row.Status), Desk: row.Desk.String, CreatedBy: row.CreatedBy, CreatedAt: row.CreatedAt.UTC()}
 		byID[row.ID] = &docs[i]
+	}
+	var labels []struct {
+		ID           int64  `db:"id"`
+		CategoryName string `db:"category_name"`
+		DeskName     string `db:"desk_name"`
+		ClosureType  string `db:"closure_type"`
+		Outcome      string `db:"outcome"`
+	}
+	query, args = in(`SELECT c.id, COALESCE(cat.name, '') AS category_name, COALESCE(d.name, '') AS desk_name,
+		COALESCE(c.closure_type, '') AS closure_type, COALESCE(c.outcome, '') AS outcome
+		FROM cases c LEFT JOIN categories cat ON cat.code = c.category LEFT JOIN desks d ON d.code = c.desk
+		WHERE c.id IN (?)`)
+	if err := q.SelectContext(ctx, &labels, query, args...); err != nil {
+		return nil, fmt.Errorf("store: unable to load case labels: %w", err)
+	}
+	for _, l := range labels {
+		d := byID[l.ID]
+		d.CategoryName, d.DeskName, d.ClosureType, d.Outcome = l.CategoryName, l.DeskName, l.ClosureType, l.Outcome
 	}
 	var parties []struct {
 		CaseID     int64   `db:"case_id"`

@@ -185,7 +185,9 @@ func TestIntakeIsSearchableWithinOneSecond(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(r.Hits) == 1 && r.Hits[0].Number == number {
+			// Earlier cases that say 漏水 show too, below: a hit lacking a
+			// word ranks lower rather than vanishing.
+			if len(r.Hits) >= 1 && r.Hits[0].Number == number {
 				break
 			}
 			if time.Since(start) > time.Second {

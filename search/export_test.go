@@ -21,3 +21,11 @@ func SetFollowHook(hook func()) (restore func()) {
 	followHook, followBackoffMin = hook, 10*time.Millisecond
 	return func() { followHook, followBackoffMin = oldHook, oldMin }
 }
+
+// LoadBuiltinVocab parses the built-in vocabulary and answers how many words
+// each part holds.
+func LoadBuiltinVocab() (domain, general int) {
+	// Parsed afresh: builtinVocab's once may have run in an earlier test.
+	d, g := parseVocab(vocabText), parseVocab(thesaurusText)
+	return len(d), len(g)
+}

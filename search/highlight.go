@@ -22,7 +22,8 @@ const (
 // terms matched only by their bigrams, the bigrams.
 func (ix *Index) markTerms(terms []string) (whole, bigrams []string) {
 	for _, t := range terms {
-		for _, v := range ix.expand(t) {
+		for _, vr := range ix.variants(t) {
+			v := vr.text
 			whole = append(whole, strings.ToLower(v))
 			r := []rune(strings.ToLower(v))
 			for i := 0; i+1 < len(r) && len(r) > 2; i++ {

@@ -214,7 +214,9 @@ func (ix *Index) document(d *cases.SearchDoc) (*document.Document, error) {
 	if err := m.MapDocument(doc, toDocument(d)); err != nil {
 		return nil, err
 	}
-	doc.AddField(newBigramField(fText, d.Summary+"\n"+d.Claims+"\n"+strings.Join(d.Notes, "\n")))
+	// The category's and desk's names, closure type and outcome go with
+	// the text: a 消费纠纷 case whose facts never say 消费 is found by it.
+	doc.AddField(newBigramField(fText, d.Summary+"\n"+d.Claims+"\n"+strings.Join(d.Notes, "\n")+"\n"+strings.Join(d.Labels(), "\n")))
 	an := m.AnalyzerNamed(keyword.Name)
 	for i, v := range facetValues(d) {
 		doc.AddField(document.NewTextFieldCustom(fFacets, []uint64{uint64(i)}, []byte(v), facetOptions, an))

@@ -62,6 +62,9 @@ type Hit struct {
 	Desk       string   `json:"desk"`
 	Score      float64  `json:"score"`
 	Highlights []string `json:"highlights"`
+	// Why says what matched, a line a word: "电话尾号 0724 · 申请人 周建明",
+	// "“车祸” → 交通事故（近义词，事实）", "未含：丢失".
+	Why []string `json:"why"`
 }
 
 // Facet is one value of a facet and how many hits have it.
@@ -175,15 +178,50 @@ func (ix *Index) search(ctx context.Context, viewer cases.Actor, q Query, docs D
 		return nil, err
 	}
 	whole, bigrams := ix.markTerms(terms)
+	variants := make([][]variant, len(terms))
+	for i, t := range terms {
+		variants[i] = ix.variants(t)
+	}
+	var matched, literal []int
 	for _, h := range res.Hits {
 		d, ok := found[h.ID]
 		if !ok || !d.Viewable(viewer) {
 			continue // deleted or changed since indexed: the next catch-up fixes the index
 		}
+		why, n, lit := ix.explain(d, terms, variants)
 		out.Hits = append(out.Hits, Hit{Number: d.Number, Title: d.Title, Status: string(d.Status), Desk: d.Desk,
-			Score: finiteScore(h.Score), Highlights: highlight(d, whole, bigrams)})
+			Score: finiteScore(h.Score), Highlights: highlight(d, whole, bigrams), Why: why})
+		matched, literal = append(matched, n), append(literal, lit)
+	}
+	if len(terms) > 0 {
+		rerank(out.Hits, matched, literal)
 	}
 	return out, nil
+}
+
+// rerank puts the page's hits that have more of the typed words first,
+// then those that have more of them as typed (not through a related word),
+// keeping the index's order otherwise. The index scores a hit by the share
+// of words it matches (coord) and weighs expansions lower, but one word's
+// high term frequency in a short text can still lift a hit lacking a word,
+// or having only its synonym, above one that has it; this settles that
+// within the page, from the same text the why lines are read from.
+func rerank(hits []Hit, matched, literal []int) {
+	idx := make([]int, len(hits))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(a, b int) bool {
+		if matched[idx[a]] != matched[idx[b]] {
+			return matched[idx[a]] > matched[idx[b]]
+		}
+		return literal[idx[a]] > literal[idx[b]]
+	})
+	sorted := make([]Hit, len(hits))
+	for i, j := range idx {
+		sorted[i] = hits[j]
+	}
+	copy(hits, sorted)
 }
 
 // finiteScore: a search without text scores nothing, and bleve's score of
@@ -326,11 +364,11 @@ func (ix *Index) textQuery(terms []string, counting bool) query.Query {
 	// for each term alone at 100k cases); the disjunction walks them once.
 	// Three or more words: a case missing one still shows, below those that
 	// have them all.
-	need := len(clauses)
-	if need >= 3 {
-		need--
-	}
-	return atLeast(clauses, need, counting)
+	// A case lacking a word (or matching it only through a related term)
+	// still shows, below those that have them all: bleve's disjunction
+	// scores by the share of clauses matched (coord), so all words first.
+	// 快递 丢失 must not come back empty when the text says 遗失.
+	return atLeast(clauses, 1, counting)
 }
 
 // atLeast matches documents matching need of qs. Scoring, it is one
@@ -342,6 +380,8 @@ func atLeast(qs []query.Query, need int, counting bool) query.Query {
 	switch {
 	case len(qs) == 1 && need >= 1:
 		return qs[0]
+	case need <= 1:
+		return bleve.NewDisjunctionQuery(qs...)
 	case counting && need >= len(qs):
 		return bleve.NewConjunctionQuery(qs...)
 	case counting && need == len(qs)-1 && len(qs) <= 5:
@@ -388,7 +428,7 @@ func (ix *Index) analysedClauses(term string, kind variantKind, counting bool) [
 		m := bleve.NewMatchQuery(term)
 		m.SetField(f.name)
 		m.SetOperator(query.MatchQueryOperatorAnd)
-		m.SetBoost(2 * f.boost)
+		m.SetBoost(2 * f.boost * kind.boost())
 		out = append(out, m)
 	}
 	tokens := ix.longFieldTokens(term)
@@ -402,16 +442,18 @@ func (ix *Index) analysedClauses(term string, kind variantKind, counting bool) [
 			tq.SetField(field)
 			strict[i] = tq
 		}
-		if len(grams) >= 3 && kind != member {
+		if len(grams) >= 3 && kind != member && kind != vocabMember && kind != thesaurusMember {
 			// One clause serves both: a disjunction scores a document by the
 			// bigrams it has, so those with all of them still rank first.
-			d := atLeast(strict, min(len(grams)-1, len(strict)), counting)
-			d.(query.BoostableQuery).SetBoost(2)
+			// Longer phrases (小孩被狗咬, 房东不退押金) are how people
+			// describe, not how files word it: half their bigrams suffice.
+			d := atLeast(strict, min(max(1, len(grams)/2), len(strict)), counting)
+			d.(query.BoostableQuery).SetBoost(2 * kind.boost())
 			out = append(out, d)
 			continue
 		}
 		c := bleve.NewConjunctionQuery(strict...)
-		c.SetBoost(2)
+		c.SetBoost(2 * kind.boost())
 		out = append(out, c)
 	}
 	return out

@@ -3,6 +3,8 @@ package search_test
 import (
 	"context"
 	"os"
+	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -143,8 +145,17 @@ func TestStaffFindCasesByWhatTheyHeard(t *testing.T) {
 			t.Errorf("%q: got %v, want %s first", c.q, got, c.want)
 		}
 	}
-	if got := numbers(w.search("intake", search.Query{Text: "木工 硖石街道"})); len(got) != 0 {
-		t.Errorf("two terms from different cases matched %v", got)
+	// Two words from different cases: each case has one, so both show
+	// (a one-word miss ranks lower, never empties the page), and each says
+	// which word it lacks.
+	res := w.search("intake", search.Query{Text: "木工 硖石街道"})
+	if got := numbers(res); len(got) != 2 || res.Total != 2 {
+		t.Errorf("木工 硖石街道: got %v (total %d), want both cases, each with one word", got, res.Total)
+	}
+	for _, h := range res.Hits {
+		if !slices.ContainsFunc(h.Why, func(s string) bool { return strings.HasPrefix(s, "未含：") }) {
+			t.Errorf("%s: why %v does not say which word it lacks", h.Number, h.Why)
+		}
 	}
 }
 
@@ -381,5 +392,73 @@ func TestFacetsCountExactlyThePageSearchesDocuments(t *testing.T) {
 		if res.Total == 0 {
 			t.Errorf("%q found nothing", q)
 		}
+	}
+}
+
+// Issue 14: what the counter types finds the case although the file says it
+// otherwise, a hit lacking a word ranks below those with all, the category's
+// name is searched, and every hit says why.
+func TestSearchFindsWhatTheCounterTypesAndSaysWhy(t *testing.T) {
+	w := newWorld(t)
+	wage, leak, dowry := w.seed()
+	lost := w.intake("快递件遗失", "consumer", "长安镇",
+		"申请人通过被申请人寄出茶叶一箱，物流显示已签收，收件人称未收到，包裹遗失，被申请人只愿按运费赔偿。",
+		applicant("吴德兴", "", "13700000724"), respondent("长安捷运快递服务部"))
+	w.catchUp()
+	for _, c := range []struct {
+		q, want, why string
+	}{
+		// Everyday word, file's word (built-in vocabulary): 工钱 → 工资.
+		{"工钱", wage, "“工钱” → 工资（近义词，"},
+		// 丢失 is not in the text (遗失 is): the case still shows.
+		{"快递 丢失", lost, "“丢失” → "},
+		// The category's name, which its text never says.
+		{"消费纠纷", lost, "“消费纠纷”（类别）"},
+		{"婚姻家庭", dowry, "“婚姻家庭”（类别）"},
+		// A phone's last four digits say whose.
+		{"0724", lost, "电话尾号 0724 · 申请人 吴德兴"},
+	} {
+		res := w.search("intake", search.Query{Text: c.q})
+		if len(res.Hits) == 0 || res.Hits[0].Number != c.want {
+			t.Errorf("%q: got %v, want %s first", c.q, numbers(res), c.want)
+			continue
+		}
+		if !slices.ContainsFunc(res.Hits[0].Why, func(s string) bool { return strings.HasPrefix(s, c.why) }) {
+			t.Errorf("%q: why %v, want a line starting %q", c.q, res.Hits[0].Why, c.why)
+		}
+	}
+	// Literal matches rank above expansions: 漏水 is in the leak case's
+	// title; the vocabulary's 渗水 is in the wage case nowhere, and a case
+	// holding only a related word ranks below.
+	other := w.intake("厨房渗水", "neighbour", "长安镇", "楼上厨房渗水。", applicant("钱一", "", "13500001234"))
+	w.catchUp()
+	res := w.search("intake", search.Query{Text: "漏水"})
+	if got := numbers(res); len(got) < 2 || got[0] != leak || !slices.Contains(got, other) {
+		t.Errorf("漏水: got %v, want %s (literal) first and %s (渗水) after", got, leak, other)
+	}
+	// The total counts what the pages show: with partial matches too.
+	res = w.search("intake", search.Query{Text: "快递 木工"})
+	if got := numbers(res); res.Total != uint64(len(got)) || len(got) != 2 {
+		t.Errorf("快递 木工: total %d, hits %v: want both cases counted and shown", res.Total, got)
+	}
+}
+
+// The built-in vocabulary (vocab.txt) and thesaurus (thesaurus.txt) cost
+// little to hold and to load: issue 14 allows ~50 MiB and a few seconds.
+func TestBuiltinVocabularyIsSmall(t *testing.T) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	start := time.Now()
+	domain, general := search.LoadBuiltinVocab()
+	took := time.Since(start)
+	runtime.ReadMemStats(&after)
+	bytes := after.TotalAlloc - before.TotalAlloc
+	t.Logf("vocabulary: %d domain words, %d thesaurus words; loaded in %s, %d KiB allocated", domain, general, took, bytes/1024)
+	if domain < 300 || general < 300 {
+		t.Errorf("vocabulary too small: %d domain words, %d thesaurus words", domain, general)
+	}
+	if bytes > 50<<20 || took > 2*time.Second {
+		t.Errorf("vocabulary load: %d bytes, %s", bytes, took)
 	}
 }

@@ -72,10 +72,30 @@ func (ix *Index) expand(term string) []string {
 type variantKind int
 
 const (
-	typed     variantKind = iota // as typed: may be words run together
-	member                       // another member of the typed term's group: a whole phrase
-	rewritten                    // the typed phrase with a member inside it replaced (楼上漏水 → 楼上渗水)
+	typed           variantKind = iota // as typed: may be words run together
+	member                             // another member of the typed term's group: a whole phrase
+	rewritten                          // the typed phrase with a member inside it replaced (楼上漏水 → 楼上渗水)
+	vocabMember                        // another member of the typed term's group in the built-in vocabulary
+	vocabRewritten                     // the typed phrase with a vocabulary member inside it replaced
+	thesaurusMember                    // the typed word's pair in the general thesaurus
 )
+
+// boost weighs a spelling's matches: the typed word first, the admin
+// groups' spellings next, the built-in vocabulary's last, so that literal
+// matches rank above expansions.
+func (k variantKind) boost() float64 {
+	switch k {
+	case member, rewritten:
+		return 0.8
+	case vocabMember:
+		return 0.5
+	case vocabRewritten:
+		return 0.4
+	case thesaurusMember:
+		return 0.3
+	}
+	return 1
+}
 
 // variant is one spelling a typed term is searched as.
 type variant struct {
@@ -98,5 +118,6 @@ func (ix *Index) variants(term string) []variant {
 			out[i].kind = member
 		}
 	}
-	return out
+	domain, general := builtinVocab()
+	return append(out, vocabVariants(domain, general, term, expanded)...)
 }

@@ -56,6 +56,17 @@ func TestSearchAPIFindsCasesTheCallerMaySee(t *testing.T) {
 	if _, ok := facets["desk"]; !ok {
 		t.Fatalf("facets: %v", facets)
 	}
+	// Each hit says why it matched (issue 14), on the API and the page.
+	_, body = ts.call("GET", "/api/v1/search?q=1111", "leader", nil)
+	why := body["hits"].([]any)[0].(map[string]any)["why"].([]any)
+	if len(why) == 0 || why[0] != "电话尾号 1111 · 申请人 李秀英" {
+		t.Errorf("why of a phone tail: %v", why)
+	}
+	staff := newBrowser(t, ts.app)
+	staff.login("leader")
+	if status, page, _ := staff.do("GET", "/search?q=1111", nil); status != 200 || !strings.Contains(page, "命中原因：电话尾号 1111 · 申请人 李秀英") {
+		t.Errorf("search page without the why line: %d\n%s", status, page)
+	}
 	// The full phone number never appears in a search answer.
 	_, body = ts.call("GET", "/api/v1/search?q=13900001111", "leader", nil)
 	if hitNumbers(body)[0] != leakN {

@@ -9,17 +9,54 @@ import (
 	"yidi/cmd/yidi/lab"
 )
 
-// benchQueries runs the judged query set (yidi bench queries): the CAIL2019
+// benchQueries runs the judged query sets (yidi bench queries). The CAIL2019
 // file is imported by the very code of `yidi import cail` into a fresh store
 // in a temporary folder, indexed, and every judged query is searched as a
-// leader; it prints recall@10, P@5 and each query that missed.
+// leader; it prints recall@10, P@5 and each query that missed. With --intake
+// (a tuning set) and --test (a held-out set) the intake-style sets are
+// registered through the intake path and their figures printed by kind,
+// side by side; a test set's queries are never printed one by one.
 func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("bench queries")
 	cail := fs.String("cail", filepath.Join("..", "shared", "data", "cail2019-rc-dev.json"), "CAIL2019 reading-comprehension file")
 	queries := fs.String("queries", filepath.Join("cmd", "yidi", "lab", "testdata", "queries.json"), "judged query set")
-	verbose := fs.Bool("v", false, "print every query, not only those that missed")
+	intake := fs.String("intake", "", "intake-style tuning set folder (records.jsonl, queries.json), e.g. cmd/yidi/lab/testdata/tuning-intake")
+	test := fs.String("test", "", "intake-style held-out TEST set folder: only aggregate figures are printed")
+	verbose := fs.Bool("v", false, "print every query, not only those that missed (never for a test set)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	// --data names where the throw-away store is made; it must not be a
+	// real one, so a fresh folder is always made inside it.
+	if err := os.MkdirAll(*data, 0o750); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp(*data, "bench-queries-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	if *intake != "" || *test != "" {
+		var sets []*lab.IntakeSet
+		for _, s := range []struct {
+			dir  string
+			test bool
+		}{{*intake, false}, {*test, true}} {
+			if s.dir == "" {
+				continue
+			}
+			set, err := lab.LoadIntakeSet(s.dir, s.test)
+			if err != nil {
+				return err
+			}
+			sets = append(sets, set)
+		}
+		reps, err := lab.IntakeRun{Dir: dir, Sets: sets}.Run(ctx)
+		if err != nil {
+			return err
+		}
+		lab.PrintIntakeReports(out, reps, *verbose)
+		return nil
 	}
 	raw, err := os.ReadFile(*cail)
 	if err != nil {
@@ -33,16 +70,6 @@ func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	// --data names where the throw-away store is made; it must not be a
-	// real one, so a fresh folder is always made inside it.
-	if err := os.MkdirAll(*data, 0o750); err != nil {
-		return err
-	}
-	dir, err := os.MkdirTemp(*data, "bench-queries-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
 	fmt.Fprintf(out, "导入 %d 篇文书并建立索引……\n", len(corpus))
 	rep, err := lab.JudgedRun{Dir: dir, Corpus: corpus, Queries: set}.Run(ctx)
 	if err != nil {

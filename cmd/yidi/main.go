@@ -40,6 +40,8 @@ Usage:
   yidi import cail FILE.json [--data DIR]   CAIL2019 court texts as closed historical cases
   yidi bench similar [--file SCM.jsonl]     CAIL2019-SCM triplet accuracy of the similarity
   yidi bench queries [--cail FILE] [-v]     the judged query set: recall@10, P@5
+  yidi bench queries --intake DIR [--test DIR]  intake-style sets by kind (a test set: aggregates only)
+  yidi lab vocab [--segment-dict DIR]       regenerate search/thesaurus.txt from segment-dict
   yidi bench search [--cases 100000]        search latency against SQLite FTS5 (build with -tags sqlite_fts5)
 
 --data also comes from YIDI_DATA, --addr from YIDI_ADDR.
@@ -123,6 +125,11 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return benchSearch(ctx, args[2:], out)
 		}
 		return usageError(fmt.Sprintf("unknown bench subcommand %q", args[1]))
+	case "lab":
+		if len(args) < 2 || args[1] != "vocab" {
+			return usageError("lab takes the subcommand vocab")
+		}
+		return labVocab(ctx, args[2:], out)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil

@@ -98,3 +98,30 @@ func TestJudgedQueries(t *testing.T) {
 const cailDir = "../../../../shared/data"
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
+
+// TestTuningIntakeSet registers the tuning set's records through the intake
+// path and runs its queries (never the held-out set: that one is only run
+// by hand through `yidi bench queries --test`, aggregates only). Floors sit
+// a little under the figures of 2026-12-03 so a regression shows.
+func TestTuningIntakeSet(t *testing.T) {
+	set, err := lab.LoadIntakeSet("testdata/tuning-intake", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	reps, err := lab.IntakeRun{Dir: t.TempDir(), Sets: []*lab.IntakeSet{set}}.Run(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	lab.PrintIntakeReports(&b, reps, true)
+	t.Log("\n" + b.String())
+	all := reps[0].Figures("all")
+	if all.Recall10 < 0.95 || all.P5Capped < 0.93 || all.MRR < 0.95 {
+		t.Errorf("tuning set: recall@10 %.3f, P@5 (capped) %.3f, MRR %.3f; want at least 0.95, 0.93, 0.95", all.Recall10, all.P5Capped, all.MRR)
+	}
+	if c := reps[0].Figures("colloquial"); c.Recall10 < 0.90 {
+		t.Errorf("tuning set: colloquial recall@10 %.3f, want at least 0.90", c.Recall10)
+	}
+}
