@@ -460,21 +460,37 @@ func loadSessionForChange(ctx context.Context, tx *sqlx.Tx, caseID, id int64) (*
 	return &r, nil
 }
 
-// Reschedule changes a scheduled session's time, place or people; the
-// summoned parties are told the new time.
-func (m *Service) Reschedule(ctx context.Context, a cases.Actor, number string, id int64, in SessionInput) (*Session, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		c := x.Case
-		if err := mustHold(a, c, "调整调解会议"); err != nil {
+// changeSession changes session id of the case in one case change: the
+// holding desk only, the case still open when mustOpen, and the session read
+// inside the transaction for change to judge. It returns the session as saved.
+func (m *Service) changeSession(ctx context.Context, a cases.Actor, number string, version *int64, id int64, what string, mustOpen bool,
+	change func(ctx context.Context, x *cases.CaseTx, old *sessionRow) (*cases.CaseChange, error)) (*Session, error) {
+	_, err := m.cases.ChangeCase(ctx, a, number, version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+		if err := mustHold(a, x.Case, what); err != nil {
 			return nil, err
 		}
-		if err := mustBeOpen(c, "调整调解会议"); err != nil {
-			return nil, err
+		if mustOpen {
+			if err := mustBeOpen(x.Case, what); err != nil {
+				return nil, err
+			}
 		}
-		old, err := loadSessionForChange(ctx, x.Tx, c.ID, id)
+		old, err := loadSessionForChange(ctx, x.Tx, x.Case.ID, id)
 		if err != nil {
 			return nil, err
 		}
+		return change(ctx, x, old)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m.session(ctx, id)
+}
+
+// Reschedule changes a scheduled session's time, place or people; the
+// summoned parties are told the new time.
+func (m *Service) Reschedule(ctx context.Context, a cases.Actor, number string, id int64, in SessionInput) (*Session, error) {
+	return m.changeSession(ctx, a, number, in.Version, id, "调整调解会议", true, func(ctx context.Context, x *cases.CaseTx, old *sessionRow) (*cases.CaseChange, error) {
+		c := x.Case
 		if old.Status != SessionScheduled {
 			return nil, conflict("session_not_scheduled", "这次会议已举行或已取消，不能改期")
 		}
@@ -506,23 +522,12 @@ func (m *Service) Reschedule(ctx context.Context, a cases.Actor, number string, 
 			Body: fmt.Sprintf("%s改期至%s，%s", KindLabel(s.kind), chinaDateTime(s.start), s.place()),
 			Data: d, SMS: summonSMS(c, told, text), AddCoDesks: s.desks}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.session(ctx, id)
 }
 
 // Cancel cancels a scheduled session; the summoned parties are told.
 func (m *Service) Cancel(ctx context.Context, a cases.Actor, number string, id int64, in CancelInput) (*Session, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return m.changeSession(ctx, a, number, in.Version, id, "取消调解会议", false, func(ctx context.Context, x *cases.CaseTx, old *sessionRow) (*cases.CaseChange, error) {
 		c := x.Case
-		if err := mustHold(a, c, "取消调解会议"); err != nil {
-			return nil, err
-		}
-		old, err := loadSessionForChange(ctx, x.Tx, c.ID, id)
-		if err != nil {
-			return nil, err
-		}
 		if old.Status != SessionScheduled {
 			return nil, conflict("session_not_scheduled", "这次会议已举行或已取消")
 		}
@@ -540,26 +545,12 @@ func (m *Service) Cancel(ctx context.Context, a cases.Actor, number string, id i
 			Data: map[string]any{"session_id": id, "starts_at": old.StartsAt.UTC().Format(time.RFC3339)},
 			SMS:  summonSMS(c, fromJSON[[]string](old.Summoned), text)}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.session(ctx, id)
 }
 
 // RecordSession writes the session's 调解笔录 (once; the holding desk).
 func (m *Service) RecordSession(ctx context.Context, a cases.Actor, number string, id int64, in RecordInput) (*Session, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return m.changeSession(ctx, a, number, in.Version, id, "记录调解笔录", true, func(ctx context.Context, x *cases.CaseTx, old *sessionRow) (*cases.CaseChange, error) {
 		c := x.Case
-		if err := mustHold(a, c, "记录调解笔录"); err != nil {
-			return nil, err
-		}
-		if err := mustBeOpen(c, "记录调解笔录"); err != nil {
-			return nil, err
-		}
-		old, err := loadSessionForChange(ctx, x.Tx, c.ID, id)
-		if err != nil {
-			return nil, err
-		}
 		switch {
 		case old.Status == SessionHeld:
 			return nil, conflict("already_recorded", "这次会议已有笔录")
@@ -635,10 +626,6 @@ func (m *Service) RecordSession(ctx context.Context, a cases.Actor, number strin
 		}
 		return &cases.CaseChange{Kind: EventSessionRecorded, Body: resultLabels[in.Result], Data: data}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.session(ctx, id)
 }
 
 var resultLabels = map[string]string{ResultAgreement: "达成协议", ResultNoAgreement: "未达成协议", ResultAdjourned: "择期再调"}
