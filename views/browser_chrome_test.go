@@ -54,12 +54,19 @@ func newChrome(t *testing.T, base string, budget time.Duration) *chrome {
 
 func (c *chrome) run(step string, actions ...chromedp.Action) {
 	c.t.Helper()
-	stepCtx, cancel := context.WithTimeout(c.ctx, 20*time.Second)
+	runStep(c.ctx, c.t, 20*time.Second, step, actions...)
+}
+
+// runStep runs one step's actions within timeout; a failure fails the test
+// with where the browser was and what its main showed.
+func runStep(ctx context.Context, t *testing.T, timeout time.Duration, step string, actions ...chromedp.Action) {
+	t.Helper()
+	stepCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	if err := chromedp.Run(stepCtx, actions...); err != nil {
 		var loc, html string
-		_ = chromedp.Run(c.ctx, chromedp.Location(&loc), chromedp.OuterHTML("main", &html, chromedp.ByQuery))
-		c.t.Fatalf("%s: %v\nat %s\n%s", step, err, loc, html)
+		_ = chromedp.Run(ctx, chromedp.Location(&loc), chromedp.OuterHTML("main", &html, chromedp.ByQuery))
+		t.Fatalf("%s: %v\nat %s\n%s", step, err, loc, html)
 	}
 }
 
@@ -92,16 +99,31 @@ func (c *chrome) login(user string) {
 	c.run("login "+user,
 		chromedp.Navigate(c.base+"/login"),
 		chromedp.WaitVisible("#username", chromedp.ByID),
-		chromedp.SendKeys("#username", user, chromedp.ByID),
-		chromedp.SendKeys("#password", "password-"+user, chromedp.ByID),
-		chromedp.Submit("#password", chromedp.ByID),
-		chromedp.WaitVisible(".nav", chromedp.ByQuery))
+		signIn(user))
 }
 
 func (c *chrome) logout() {
 	c.t.Helper()
-	c.run("logout", chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
-		chromedp.WaitVisible("#username", chromedp.ByID))
+	c.run("logout", signOut())
+}
+
+// signIn fills the open login page with the test password of user and waits
+// for the staff menu.
+func signIn(user string) chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.SendKeys("#username", user, chromedp.ByID),
+		chromedp.SendKeys("#password", "password-"+user, chromedp.ByID),
+		chromedp.Submit("#password", chromedp.ByID),
+		chromedp.WaitVisible(".nav", chromedp.ByQuery),
+	}
+}
+
+// signOut presses the menu's logout button and waits for the login page.
+func signOut() chromedp.Tasks {
+	return chromedp.Tasks{
+		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
+		chromedp.WaitVisible("#username", chromedp.ByID),
+	}
 }
 
 func (c *chrome) text(sel string) string {

@@ -31,13 +31,7 @@ type tab struct {
 
 func (b *tab) run(step string, actions ...chromedp.Action) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 15*time.Second)
-	defer cancel()
-	if err := chromedp.Run(ctx, actions...); err != nil {
-		var loc, html string
-		_ = chromedp.Run(b.ctx, chromedp.Location(&loc), chromedp.OuterHTML("main", &html, chromedp.ByQuery))
-		b.t.Fatalf("%s: %v\nat %s\n%s", step, err, loc, html)
-	}
+	runStep(b.ctx, b.t, 15*time.Second, step, actions...)
 }
 
 func (b *tab) open(path, waitFor string) {
@@ -86,17 +80,12 @@ func (b *tab) look(name string) {
 func (b *tab) login(user string) {
 	b.t.Helper()
 	b.open("/login", "#username")
-	b.run("login "+user,
-		chromedp.SendKeys("#username", user, chromedp.ByID),
-		chromedp.SendKeys("#password", "password-"+user, chromedp.ByID),
-		chromedp.Submit("#password", chromedp.ByID),
-		chromedp.WaitVisible(".nav", chromedp.ByQuery))
+	b.run("login "+user, signIn(user))
 }
 
 func (b *tab) logout() {
 	b.t.Helper()
-	b.run("logout", chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
-		chromedp.WaitVisible("#username", chromedp.ByID))
+	b.run("logout", signOut())
 }
 
 // fetch answers status and content type of a GET from the page, with its cookies.
