@@ -78,40 +78,39 @@ func describe(err error) string {
 	return err.Error()
 }
 
+type command func(ctx context.Context, args []string, out io.Writer) error
+
+// commands are those that take their flags straight after the name.
+var commands = map[string]command{
+	"serve": serve, "migrate": migrate, "backup": backup, "restore": restore,
+	"verify": verify, "reindex": reindex, "sweep": sweep,
+}
+
+// singleSub are the commands with one subcommand, named so that more may come.
+var singleSub = map[string]struct {
+	sub string
+	run command
+}{
+	"user":     {"add", userAdd},
+	"calendar": {"import", calendarImport},
+	"import":   {"cail", importCommand},
+	"lab":      {"vocab", labVocab},
+}
+
 func run(ctx context.Context, args []string, out io.Writer) error {
 	if len(args) == 0 {
 		return usageError("no command given")
 	}
+	if cmd, ok := commands[args[0]]; ok {
+		return cmd(ctx, args[1:], out)
+	}
+	if c, ok := singleSub[args[0]]; ok {
+		if len(args) < 2 || args[1] != c.sub {
+			return usageError(fmt.Sprintf("%s takes the subcommand %s", args[0], c.sub))
+		}
+		return c.run(ctx, args[2:], out)
+	}
 	switch args[0] {
-	case "serve":
-		return serve(ctx, args[1:], out)
-	case "migrate":
-		return migrate(ctx, args[1:], out)
-	case "user":
-		if len(args) < 2 || args[1] != "add" {
-			return usageError("user takes the subcommand add")
-		}
-		return userAdd(ctx, args[2:], out)
-	case "backup":
-		return backup(ctx, args[1:], out)
-	case "restore":
-		return restore(ctx, args[1:], out)
-	case "verify":
-		return verify(ctx, args[1:], out)
-	case "reindex":
-		return reindex(ctx, args[1:], out)
-	case "sweep":
-		return sweep(ctx, args[1:], out)
-	case "calendar":
-		if len(args) < 2 || args[1] != "import" {
-			return usageError("calendar takes the subcommand import")
-		}
-		return calendarImport(ctx, args[2:], out)
-	case "import":
-		if len(args) < 2 || args[1] != "cail" {
-			return usageError("import takes the subcommand cail")
-		}
-		return importCommand(ctx, args[2:], out)
 	case "bench":
 		if len(args) < 2 {
 			return usageError("bench takes a subcommand: similar, queries or search")
@@ -125,11 +124,6 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return benchSearch(ctx, args[2:], out)
 		}
 		return usageError(fmt.Sprintf("unknown bench subcommand %q", args[1]))
-	case "lab":
-		if len(args) < 2 || args[1] != "vocab" {
-			return usageError("lab takes the subcommand vocab")
-		}
-		return labVocab(ctx, args[2:], out)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -319,30 +313,11 @@ func reindex(ctx context.Context, args []string, out io.Writer) error {
 
 // forgetSealedCodes keeps idempotency replays from holding query codes past their window.
 func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
-	every(ctx, time.Hour, func() {
+	every(ctx, time.Hour, "forgetting sealed query codes", true, func() {
 		if err := svc.ForgetSealedCodes(ctx); err != nil && ctx.Err() == nil {
 			slog.Error("forgetting sealed query codes", "err", err)
 		}
 	})
-}
-
-// every runs fn now and then once per interval until ctx ends. A panic in
-// one run is logged and the next run comes as usual: background work must
-// not take the server down.
-func every(ctx context.Context, interval time.Duration, fn func()) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		func() {
-			defer cases.Recover("periodic work")
-			fn()
-		}()
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-	}
 }
 
 func migrate(ctx context.Context, args []string, out io.Writer) error {
