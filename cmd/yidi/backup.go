@@ -124,51 +124,54 @@ func chainName(c string) string {
 // backupEveryInterval makes a backup each interval (the first one interval
 // after start, so restarts do not pile backups up).
 func backupEveryInterval(ctx context.Context, store *cases.Store, dir string, keep int, interval time.Duration) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
-		func() {
-			defer cases.Recover("scheduled backup")
-			res, err := store.BackupTo(ctx, dir, keep)
-			if err != nil {
-				if ctx.Err() == nil {
-					slog.Error("scheduled backup failed", "dir", dir, "err", err)
-				}
-				return
+	every(ctx, interval, "scheduled backup", false, func() {
+		res, err := store.BackupTo(ctx, dir, keep)
+		if err != nil {
+			if ctx.Err() == nil {
+				slog.Error("scheduled backup failed", "dir", dir, "err", err)
 			}
-			slog.Info("backup written", "dir", res.Dir, "cases", res.Manifest.Counts.Cases,
-				"events", res.Manifest.Counts.Events, "files_copied", res.Copied, "pruned", res.Pruned)
-		}()
-	}
+			return
+		}
+		slog.Info("backup written", "dir", res.Dir, "cases", res.Manifest.Counts.Cases,
+			"events", res.Manifest.Counts.Events, "files_copied", res.Copied, "pruned", res.Pruned)
+	})
 }
 
 // verifyEveryInterval walks the event chains each interval; the result is
 // recorded for /healthz, and a break is logged as an error.
 func verifyEveryInterval(ctx context.Context, svc *cases.Service, interval time.Duration) {
+	every(ctx, interval, "scheduled verification", false, func() {
+		res, err := svc.VerifyChains(ctx)
+		switch {
+		case err != nil:
+			if ctx.Err() == nil {
+				slog.Error("verification failed to run", "err", err)
+			}
+		case !res.OK:
+			slog.Error("event history tampered with", "case", res.CaseNumber, "seq", res.Seq, "chain", res.Chain)
+		}
+	})
+}
+
+// every runs job once per interval until ctx ends, and at once as well when
+// atStart. A panic in one run is logged under what and the next run comes as
+// usual: background work must not take the server down.
+func every(ctx context.Context, interval time.Duration, what string, atStart bool, job func()) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
+	run := func() {
+		defer cases.Recover(what)
+		job()
+	}
+	if atStart {
+		run()
+	}
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
 		}
-		func() {
-			defer cases.Recover("scheduled verification")
-			res, err := svc.VerifyChains(ctx)
-			switch {
-			case err != nil:
-				if ctx.Err() == nil {
-					slog.Error("verification failed to run", "err", err)
-				}
-			case !res.OK:
-				slog.Error("event history tampered with", "case", res.CaseNumber, "seq", res.Seq, "chain", res.Chain)
-			}
-		}()
+		run()
 	}
 }

@@ -15,7 +15,7 @@ import (
 // Several servers over one database may all run it: each crossing is
 // claimed once (cases/sweep.go).
 func sweepEveryMinute(ctx context.Context, svc *cases.Service) {
-	every(ctx, time.Minute, func() {
+	every(ctx, time.Minute, "deadline sweep", true, func() {
 		if res, err := svc.SweepWarnings(ctx, time.Now()); err != nil && ctx.Err() == nil {
 			slog.Error("deadline warning sweep", "err", err)
 		} else if res.Yellow+res.Red > 0 {
