@@ -184,8 +184,9 @@ func topTerms(v map[string]float64, k int) []weightedTerm {
 	return out
 }
 
-// cosine is the similarity itself: the cosine of two weighted vectors.
-func cosine(a, b map[string]float64) float64 {
+// Cosine is the similarity itself: the cosine of two weighted vectors (the
+// lab measures with it too).
+func Cosine(a, b map[string]float64) float64 {
 	if len(b) < len(a) {
 		a, b = b, a
 	}
@@ -268,11 +269,7 @@ func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, e
 	if err != nil {
 		return nil, fmt.Errorf("search: %w", err)
 	}
-	numbers := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		numbers[i] = h.ID
-	}
-	found, err := docs.SearchDocs(ctx, numbers)
+	found, err := hitDocs(ctx, docs, res.Hits)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +289,7 @@ func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, e
 		if err != nil {
 			return nil, err
 		}
-		score := cosine(qv, dv)
+		score := Cosine(qv, dv)
 		if score < minSimilarity {
 			continue
 		}

@@ -76,7 +76,7 @@ func (s *Similarity) Cosine(a, b string) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return cosine(va, vb), nil
+	return Cosine(va, vb), nil
 }
 
 func (s *Similarity) vector(text string) (map[string]float64, error) {

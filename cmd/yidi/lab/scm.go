@@ -4,7 +4,7 @@ package lab
 // the file is a triplet {"A","B","C"} of private-lending judgments where B
 // is the more similar to A. The texts go into search.Similarity, an
 // in-memory index built with the production mapping, which supplies the
-// document frequencies; a triplet is right when cosine(A,B) > cosine(A,C)
+// document frequencies; a triplet is right when search.Cosine(A,B) > search.Cosine(A,C)
 // with the vectors Similar ranks its candidates by. The variants below are
 // measured by search's TestSCMVariants.
 //
@@ -159,28 +159,10 @@ func TFIDFCosineAccuracy(trips [][3]string, tok func(string) []string) float64 {
 	right := 0
 	for _, t := range trips {
 		a := vec(t[0])
-		if cosine(a, vec(t[1])) > cosine(a, vec(t[2])) {
+		if search.Cosine(a, vec(t[1])) > search.Cosine(a, vec(t[2])) {
 			right++
 		}
 	}
 	return float64(right) / float64(len(trips))
 }
 
-// cosine is search's: the cosine of two weighted vectors.
-func cosine(a, b map[string]float64) float64 {
-	if len(b) < len(a) {
-		a, b = b, a
-	}
-	var dot, na, nb float64
-	for t, w := range a {
-		dot += w * b[t]
-		na += w * w
-	}
-	for _, w := range b {
-		nb += w * w
-	}
-	if na == 0 || nb == 0 {
-		return 0
-	}
-	return dot / math.Sqrt(na*nb)
-}
