@@ -169,11 +169,7 @@ func (ix *Index) search(ctx context.Context, viewer cases.Actor, q Query, docs D
 			}
 		}
 	}
-	numbers := make([]string, len(res.Hits))
-	for i, h := range res.Hits {
-		numbers[i] = h.ID
-	}
-	found, err := docs.SearchDocs(ctx, numbers)
+	found, err := hitDocs(ctx, docs, res.Hits)
 	if err != nil {
 		return nil, err
 	}
@@ -291,6 +287,15 @@ func (ix *Index) pageAndFacets(ctx context.Context, req *bleve.SearchRequest, co
 // permission check against the database rather than the index.
 type DocSource interface {
 	SearchDocs(ctx context.Context, numbers []string) (map[string]*cases.SearchDoc, error)
+}
+
+// hitDocs loads the current documents of the hits from docs.
+func hitDocs(ctx context.Context, docs DocSource, hits blevesearch.DocumentMatchCollection) (map[string]*cases.SearchDoc, error) {
+	numbers := make([]string, len(hits))
+	for i, h := range hits {
+		numbers[i] = h.ID
+	}
+	return docs.SearchDocs(ctx, numbers)
 }
 
 // SplitTerms splits what was typed on white space and drops what cannot be
