@@ -5,31 +5,16 @@ import (
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/bcrypt"
-
 	"yidi/cases"
 	"yidi/cases/reports"
 )
 
 func TestDeskQueuesFollowTheCaseAndTheReadRule(t *testing.T) {
-	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	store, err := cases.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc := cases.NewService(store)
+	svc := openService(t, t.TempDir())
 	now := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
 	svc.SetClock(func() time.Time { return now })
-	actor := func(in cases.UserInput) cases.Actor {
-		in.Password = "password-" + in.Username
-		a, err := svc.CreateUser(ctx, cases.SystemActor, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return *a
-	}
+	actor := func(in cases.UserInput) cases.Actor { return addUser(t, svc, in) }
 	window := actor(cases.UserInput{Username: "window", Role: cases.RoleIntake})
 	med := actor(cases.UserInput{Username: "med", Role: cases.RoleHandler, Desk: "mediation"})
 	pet := actor(cases.UserInput{Username: "pet", Role: cases.RoleHandler, Desk: "petition"})

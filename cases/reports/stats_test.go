@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
 	"yidi/cases/reports"
@@ -40,24 +39,14 @@ type statsFixture struct {
 
 func newStatsFixture(t *testing.T) *statsFixture {
 	t.Helper()
-	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
 	dir := t.TempDir()
-	store, err := cases.Open(ctx, dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	fx := &statsFixture{svc: cases.NewService(store), n: map[string]string{}}
+	fx := &statsFixture{svc: openService(t, dir), n: map[string]string{}}
 	fx.svc.SetClock(func() time.Time { return fx.clock })
 	fx.db = sqlx.MustOpen("sqlite3", filepath.Join(dir, cases.DBFile)+"?_busy_timeout=5000")
 	t.Cleanup(func() { fx.db.Close() })
 	user := func(name string, role cases.Role, desk string) cases.Actor {
-		a, err := fx.svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: name, Password: "password-" + name, Role: role, Desk: desk, Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return *a
+		return staffUser(t, fx.svc, name, role, desk)
 	}
 	intake := user("intake", cases.RoleIntake, "")
 	handler := map[string]cases.Actor{
@@ -411,22 +400,12 @@ func ptr(v *float64) any {
 // A case with two applicants is read once per applicant: it must still
 // count once, and either applicant coming back counts it as a repeat visit.
 func TestStatsCountsACaseWithTwoApplicantsOnce(t *testing.T) {
-	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	store, err := cases.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc := cases.NewService(store)
+	svc := openService(t, t.TempDir())
 	var clock time.Time
 	svc.SetClock(func() time.Time { return clock })
 	user := func(name string, role cases.Role, desk string) cases.Actor {
-		a, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: name, Password: "password-" + name, Role: role, Desk: desk, Name: name})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return *a
+		return staffUser(t, svc, name, role, desk)
 	}
 	intake, handler := user("intake", cases.RoleIntake, ""), user("mediation", cases.RoleHandler, "mediation")
 	leader := user("leader", cases.RoleLeader, "")

@@ -1,0 +1,40 @@
+package reports_test
+
+import (
+	"context"
+	"testing"
+
+	"golang.org/x/crypto/bcrypt"
+
+	"yidi/cases"
+)
+
+// openService opens a fresh store in dir with cheap password hashing; the
+// store closes when the test ends.
+func openService(t *testing.T, dir string) *cases.Service {
+	t.Helper()
+	cases.PasswordCost = bcrypt.MinCost
+	store, err := cases.Open(context.Background(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	return cases.NewService(store)
+}
+
+// addUser creates the user with the test password "password-"+username.
+func addUser(t *testing.T, svc *cases.Service, in cases.UserInput) cases.Actor {
+	t.Helper()
+	in.Password = "password-" + in.Username
+	a, err := svc.CreateUser(context.Background(), cases.SystemActor, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *a
+}
+
+// staffUser creates a user whose display name is the username.
+func staffUser(t *testing.T, svc *cases.Service, name string, role cases.Role, desk string) cases.Actor {
+	t.Helper()
+	return addUser(t, svc, cases.UserInput{Username: name, Role: role, Desk: desk, Name: name})
+}
