@@ -18,6 +18,12 @@ type adminData struct {
 	Roles []cases.Role
 	Error string
 	New   map[string]string // the create form as typed
+
+	// The desk and category pages share code_admin.html: the rows, where
+	// the forms post, and what a row is called.
+	Codes any
+	Path  string
+	Noun  string
 }
 
 func (s *server) adminPage(c *fiber.Ctx, status int, name, title string, d *adminData) error {
@@ -36,6 +42,12 @@ func (s *server) adminPage(c *fiber.Ctx, status int, name, title string, d *admi
 		return err
 	}
 	d.Roles = cases.Roles
+	switch name {
+	case "admin_desks":
+		d.Codes, d.Path, d.Noun = d.Desks, "/admin/desks", "窗口"
+	case "admin_categories":
+		d.Codes, d.Path, d.Noun = d.Cats, "/admin/categories", "纠纷类别"
+	}
 	if d.New == nil {
 		d.New = map[string]string{}
 	}
