@@ -161,22 +161,20 @@ func TestMediationStory(t *testing.T) {
 	}
 	// Bad input names its field and writes nothing.
 	v0 := f.version(n)
-	bad := in
-	bad.Kind = ""
-	_, err := f.m.Schedule(ctx, f.med, n, bad)
-	wantErr(t, err, cases.KindInvalid, "required", "kind")
-	bad = in
-	bad.Summoned = []string{"张三", "王麻子"}
-	_, err = f.m.Schedule(ctx, f.med, n, bad)
-	wantErr(t, err, cases.KindInvalid, "unknown_party", "summoned[1]")
-	bad = in
-	bad.StartsAt = "2026-03-01T09:30"
-	_, err = f.m.Schedule(ctx, f.med, n, bad)
-	wantErr(t, err, cases.KindInvalid, "time_in_past", "starts_at")
-	bad = in
-	bad.Presiding = "nobody"
-	_, err = f.m.Schedule(ctx, f.med, n, bad)
-	wantErr(t, err, cases.KindInvalid, "unknown_user", "presiding")
+	for _, tc := range []struct {
+		spoil       func(*mediation.SessionInput)
+		code, field string
+	}{
+		{func(s *mediation.SessionInput) { s.Kind = "" }, "required", "kind"},
+		{func(s *mediation.SessionInput) { s.Summoned = []string{"张三", "王麻子"} }, "unknown_party", "summoned[1]"},
+		{func(s *mediation.SessionInput) { s.StartsAt = "2026-03-01T09:30" }, "time_in_past", "starts_at"},
+		{func(s *mediation.SessionInput) { s.Presiding = "nobody" }, "unknown_user", "presiding"},
+	} {
+		bad := in
+		tc.spoil(&bad)
+		_, err := f.m.Schedule(ctx, f.med, n, bad)
+		wantErr(t, err, cases.KindInvalid, tc.code, tc.field)
+	}
 	if ss, _ := f.m.Sessions(ctx, f.med, n); len(ss) != 0 || f.version(n) != v0 {
 		t.Fatalf("a refused schedule left %d sessions, version %d→%d", len(ss), v0, f.version(n))
 	}
