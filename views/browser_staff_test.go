@@ -20,12 +20,11 @@ func seedStaffCases(t *testing.T, svc *cases.Service) string {
 	t.Helper()
 	ctx := context.Background()
 	mk := func(u cases.UserInput) cases.Actor {
-		u.Password = "password-" + u.Username
-		a, err := svc.CreateUser(ctx, cases.SystemActor, u)
+		a, err := addTestUsers(ctx, svc, u)
 		if err != nil {
 			t.Fatal(err)
 		}
-		return *a
+		return a[0]
 	}
 	in := mk(cases.UserInput{Username: "seedin", Role: cases.RoleIntake, Name: "种子窗口"})
 	med := mk(cases.UserInput{Username: "seedmed", Role: cases.RoleHandler, Desk: "mediation", Name: "种子调解"})

@@ -61,18 +61,30 @@ func browserApp(t *testing.T) (base string, svc *cases.Service) {
 		index.Close()
 		store.Close()
 	})
-	for _, u := range []cases.UserInput{
-		{Username: "xiaowang", Role: cases.RoleIntake, Name: "王窗口"},
-		{Username: "limed", Role: cases.RoleHandler, Desk: "mediation", Name: "李调解"},
-		{Username: "chen", Role: cases.RoleLeader, Name: "陈主任"},
-		{Username: "root", Role: cases.RoleAdmin, Name: "管理员"},
-	} {
-		u.Password = "password-" + u.Username
-		if _, err := svc.CreateUser(ctx, cases.SystemActor, u); err != nil {
-			t.Fatal(err)
-		}
+	if _, err := addTestUsers(ctx, svc,
+		cases.UserInput{Username: "xiaowang", Role: cases.RoleIntake, Name: "王窗口"},
+		cases.UserInput{Username: "limed", Role: cases.RoleHandler, Desk: "mediation", Name: "李调解"},
+		cases.UserInput{Username: "chen", Role: cases.RoleLeader, Name: "陈主任"},
+		cases.UserInput{Username: "root", Role: cases.RoleAdmin, Name: "管理员"},
+	); err != nil {
+		t.Fatal(err)
 	}
 	return base, svc
+}
+
+// addTestUsers creates the users with the password the tests sign in with,
+// "password-" and the username.
+func addTestUsers(ctx context.Context, svc *cases.Service, users ...cases.UserInput) ([]cases.Actor, error) {
+	var out []cases.Actor
+	for _, u := range users {
+		u.Password = "password-" + u.Username
+		a, err := svc.CreateUser(ctx, cases.SystemActor, u)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, *a)
+	}
+	return out, nil
 }
 
 // TestBrowserIntakeToClosing walks the counter's day in a real browser: a

@@ -138,16 +138,13 @@ func buildPagesBench(ctx context.Context, dir string, n int) error {
 		return err
 	}
 	svc := cases.NewService(store)
-	for _, u := range []cases.UserInput{
-		{Username: "bintake", Role: cases.RoleIntake, Name: "王窗口"},
-		{Username: "bmed", Role: cases.RoleHandler, Desk: "mediation", Name: "李调解"},
-		{Username: "bleader", Role: cases.RoleLeader, Name: "陈主任"},
-		{Username: "badmin", Role: cases.RoleAdmin, Name: "管理员"},
-	} {
-		u.Password = "password-" + u.Username
-		if _, err := svc.CreateUser(ctx, cases.SystemActor, u); err != nil {
-			return err
-		}
+	if _, err := addTestUsers(ctx, svc,
+		cases.UserInput{Username: "bintake", Role: cases.RoleIntake, Name: "王窗口"},
+		cases.UserInput{Username: "bmed", Role: cases.RoleHandler, Desk: "mediation", Name: "李调解"},
+		cases.UserInput{Username: "bleader", Role: cases.RoleLeader, Name: "陈主任"},
+		cases.UserInput{Username: "badmin", Role: cases.RoleAdmin, Name: "管理员"},
+	); err != nil {
+		return err
 	}
 	store.Close()
 	db, err := sqlx.Open("sqlite3", filepath.Join(dir, cases.DBFile)+"?_journal_mode=WAL&_foreign_keys=on")
