@@ -165,4 +165,3 @@ func TFIDFCosineAccuracy(trips [][3]string, tok func(string) []string) float64 {
 	}
 	return float64(right) / float64(len(trips))
 }
-
