@@ -94,12 +94,9 @@ func verify(ctx context.Context, args []string, out io.Writer) error {
 	if _, err := os.Stat(filepath.Join(*data, cases.DBFile)); err != nil {
 		return fmt.Errorf("%s 中没有数据库：%w", *data, err)
 	}
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	return reportVerification(ctx, cases.NewService(store), out)
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		return reportVerification(ctx, cases.NewService(store), out)
+	})
 }
 
 func reportVerification(ctx context.Context, svc *cases.Service, out io.Writer) error {

@@ -287,28 +287,25 @@ func reindex(ctx context.Context, args []string, out io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	svc := cases.NewService(store)
-	total, err := svc.CaseCount(ctx)
-	if err != nil {
-		return err
-	}
-	bar := newProgress(out, total, "重建索引")
-	last := 0
-	err = search.Rebuild(ctx, svc, filepath.Join(*data, "index"), func(done int) {
-		bar.Add(done - last)
-		last = done
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		svc := cases.NewService(store)
+		total, err := svc.CaseCount(ctx)
+		if err != nil {
+			return err
+		}
+		bar := newProgress(out, total, "重建索引")
+		last := 0
+		err = search.Rebuild(ctx, svc, filepath.Join(*data, "index"), func(done int) {
+			bar.Add(done - last)
+			last = done
+		})
+		bar.Finish()
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "已重建索引：%d 件案件，用时 %.1f 秒（%.0f 件/秒）\n", total, bar.Elapsed().Seconds(), bar.Rate())
+		return nil
 	})
-	bar.Finish()
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "已重建索引：%d 件案件，用时 %.1f 秒（%.0f 件/秒）\n", total, bar.Elapsed().Seconds(), bar.Rate())
-	return nil
 }
 
 // forgetSealedCodes keeps idempotency replays from holding query codes past their window.
@@ -320,22 +317,29 @@ func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
 	})
 }
 
+// withStore opens the data folder's store for the length of job.
+func withStore(ctx context.Context, data string, job func(store *cases.Store) error) error {
+	store, err := cases.Open(ctx, data)
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return job(store)
+}
+
 func migrate(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("migrate")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
 	// Open applies what is pending; a second run finds nothing to do.
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if applied := store.Applied(); len(applied) > 0 {
-		fmt.Fprintf(out, "已执行迁移：%s\n", strings.Join(applied, ", "))
-	}
-	fmt.Fprintf(out, "数据库已是最新结构（%s）\n", *data)
-	return nil
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		if applied := store.Applied(); len(applied) > 0 {
+			fmt.Fprintf(out, "已执行迁移：%s\n", strings.Join(applied, ", "))
+		}
+		fmt.Fprintf(out, "数据库已是最新结构（%s）\n", *data)
+		return nil
+	})
 }
 
 func userAdd(ctx context.Context, args []string, out io.Writer) error {
@@ -351,19 +355,16 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	in.Role = cases.Role(role)
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
-	if err != nil {
-		return err
-	}
-	desk := ""
-	if u.Desk != "" {
-		desk = "，窗口 " + u.Desk
-	}
-	fmt.Fprintf(out, "已创建用户 %s（%s，角色 %s%s）\n", u.Username, u.Name, u.Role, desk)
-	return nil
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
+		if err != nil {
+			return err
+		}
+		desk := ""
+		if u.Desk != "" {
+			desk = "，窗口 " + u.Desk
+		}
+		fmt.Fprintf(out, "已创建用户 %s（%s，角色 %s%s）\n", u.Username, u.Name, u.Role, desk)
+		return nil
+	})
 }

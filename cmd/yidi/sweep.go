@@ -33,19 +33,16 @@ func sweep(ctx context.Context, args []string, out io.Writer) error {
 	if *share <= 0 || *share >= 1 {
 		return usageError("--warn-share must be between 0 and 1")
 	}
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	svc := cases.NewService(store)
-	svc.SetWarnShare(*share)
-	res, err := svc.SweepWarnings(ctx, time.Now())
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "时限预警：新增黄色预警 %d 件，超期红色预警 %d 件\n", res.Yellow, res.Red)
-	return nil
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		svc := cases.NewService(store)
+		svc.SetWarnShare(*share)
+		res, err := svc.SweepWarnings(ctx, time.Now())
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "时限预警：新增黄色预警 %d 件，超期红色预警 %d 件\n", res.Yellow, res.Red)
+		return nil
+	})
 }
 
 // calendarImport loads a year's holidays and make-up working days.
