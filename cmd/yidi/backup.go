@@ -29,29 +29,26 @@ func backup(ctx context.Context, args []string, out io.Writer) error {
 	if *keep < 0 {
 		return usageError("--keep may not be negative")
 	}
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if strings.HasSuffix(*to, ".db") {
-		if err := store.Backup(ctx, *to); err != nil {
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		if strings.HasSuffix(*to, ".db") {
+			if err := store.Backup(ctx, *to); err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "已备份数据库到 %s（仅数据库，不含附件；备份附件请用 --to 目录）\n", *to)
+			return nil
+		}
+		res, err := store.BackupTo(ctx, *to, *keep)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "已备份数据库到 %s（仅数据库，不含附件；备份附件请用 --to 目录）\n", *to)
+		m := res.Manifest
+		fmt.Fprintf(out, "已备份到 %s：%d 件案件，%d 条事件，%d 个附件（新复制 %d 个文件）\n",
+			res.Dir, m.Counts.Cases, m.Counts.Events, m.Counts.Attachments, res.Copied)
+		if res.Pruned > 0 {
+			fmt.Fprintf(out, "已删除 %d 份较早的备份\n", res.Pruned)
+		}
 		return nil
-	}
-	res, err := store.BackupTo(ctx, *to, *keep)
-	if err != nil {
-		return err
-	}
-	m := res.Manifest
-	fmt.Fprintf(out, "已备份到 %s：%d 件案件，%d 条事件，%d 个附件（新复制 %d 个文件）\n",
-		res.Dir, m.Counts.Cases, m.Counts.Events, m.Counts.Attachments, res.Copied)
-	if res.Pruned > 0 {
-		fmt.Fprintf(out, "已删除 %d 份较早的备份\n", res.Pruned)
-	}
-	return nil
+	})
 }
 
 // restore copies a backup into an empty data folder, checks it against the
@@ -71,17 +68,14 @@ func restore(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "已恢复 %s 的备份：数据库与 %d 个附件文件均与清单一致\n", m.CreatedAt.Local().Format(time.DateTime), m.Counts.Files)
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	svc := cases.NewService(store)
-	if err := search.Rebuild(ctx, svc, filepath.Join(*data, "index"), nil); err != nil {
-		return fmt.Errorf("restore: unable to rebuild the search index: %w", err)
-	}
-	fmt.Fprintf(out, "已重建索引：%d 件案件\n", m.Counts.Cases)
-	return reportVerification(ctx, svc, out)
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		svc := cases.NewService(store)
+		if err := search.Rebuild(ctx, svc, filepath.Join(*data, "index"), nil); err != nil {
+			return fmt.Errorf("restore: unable to rebuild the search index: %w", err)
+		}
+		fmt.Fprintf(out, "已重建索引：%d 件案件\n", m.Counts.Cases)
+		return reportVerification(ctx, svc, out)
+	})
 }
 
 // verify walks the events' hash chains and records the result for /healthz.

@@ -49,17 +49,14 @@ func importCommand(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("%s 中没有可导入的文书（data[].paragraphs[] 为空）", file)
 	}
 
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	svc := cases.NewService(store)
-	sum, err := importHistorical(ctx, svc, hs, out)
-	if err != nil {
-		return err
-	}
-	return sum.print(ctx, svc, out)
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		svc := cases.NewService(store)
+		sum, err := importHistorical(ctx, svc, hs, out)
+		if err != nil {
+			return err
+		}
+		return sum.print(ctx, svc, out)
+	})
 }
 
 // importSummary counts what an import did.

@@ -67,20 +67,17 @@ func calendarImport(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	store, err := cases.Open(ctx, *data)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	if err := cases.NewService(store).SetCalendarDays(ctx, cases.SystemActor, days); err != nil {
-		return err
-	}
-	holidays := 0
-	for _, d := range days {
-		if !d.Working {
-			holidays++
+	return withStore(ctx, *data, func(store *cases.Store) error {
+		if err := cases.NewService(store).SetCalendarDays(ctx, cases.SystemActor, days); err != nil {
+			return err
 		}
-	}
-	fmt.Fprintf(out, "已导入 %d 天：放假 %d 天，调休上班 %d 天\n", len(days), holidays, len(days)-holidays)
-	return nil
+		holidays := 0
+		for _, d := range days {
+			if !d.Working {
+				holidays++
+			}
+		}
+		fmt.Fprintf(out, "已导入 %d 天：放假 %d 天，调休上班 %d 天\n", len(days), holidays, len(days)-holidays)
+		return nil
+	})
 }
