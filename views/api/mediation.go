@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -31,17 +32,23 @@ func idParam(c *fiber.Ctx, name string) (int64, error) {
 	return id, nil
 }
 
-// amountText turns a JSON number (or a numeric string) into the yuan text
-// the domain parses exactly; nothing is "".
-func amountText(field string, n json.Number) (string, error) {
-	s := strings.TrimSpace(string(n))
-	if s == "" {
-		return "", nil
+// yuan is an amount in yuan as a JSON number, kept as its literal so that
+// the domain reads it exactly (no float rounding of 2000.50); anything
+// other than a number or null is a type error naming the field.
+type yuan string
+
+func (y *yuan) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		*y = ""
+		return nil
 	}
-	if _, err := strconv.ParseFloat(s, 64); err != nil {
-		return "", invalidField(field, "invalid_amount", "金额应为数字（元）")
+	var n json.Number
+	if s == "" || s[0] == '"' || json.Unmarshal(b, &n) != nil {
+		return &json.UnmarshalTypeError{Value: "string", Type: reflect.TypeOf(float64(0))}
 	}
-	return s, nil
+	*y = yuan(n.String())
+	return nil
 }
 
 type sessionBody struct {
@@ -170,12 +177,12 @@ func (s *server) cancelSession(c *fiber.Ctx) error {
 }
 
 type obligationBody struct {
-	Obligor string      `json:"obligor"`
-	Obligee string      `json:"obligee"`
-	Content string      `json:"content"`
-	Amount  json.Number `json:"amount"`
-	DueOn   string      `json:"due_on"`
-	Manner  string      `json:"manner"`
+	Obligor string `json:"obligor"`
+	Obligee string `json:"obligee"`
+	Content string `json:"content"`
+	Amount  yuan   `json:"amount"`
+	DueOn   string `json:"due_on"`
+	Manner  string `json:"manner"`
 }
 
 type agreementBody struct {
@@ -208,13 +215,9 @@ func (s *server) signAgreement(c *fiber.Ctx) error {
 	in := mediation.AgreementInput{Version: b.Version, Form: b.Form, Facts: b.Facts, Terms: b.Terms,
 		Responsibility: b.Responsibility, PersonalStatus: b.PersonalStatus, SignedOn: b.SignedOn,
 		ReachedOn: b.ReachedOn, SessionID: b.SessionID, Obligations: []mediation.ObligationInput{}}
-	for i, o := range b.Obligations {
-		amount, err := amountText(fmt.Sprintf("obligations[%d].amount", i), o.Amount)
-		if err != nil {
-			return err
-		}
+	for _, o := range b.Obligations {
 		in.Obligations = append(in.Obligations, mediation.ObligationInput{Obligor: o.Obligor, Obligee: o.Obligee,
-			Content: o.Content, Amount: amount, DueOn: o.DueOn, Manner: o.Manner})
+			Content: o.Content, Amount: string(o.Amount), DueOn: o.DueOn, Manner: o.Manner})
 	}
 	ag, err := s.Med.SignAgreement(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
 	if err != nil {
@@ -357,11 +360,11 @@ func (s *server) ruleConfirmation(c *fiber.Ctx) error {
 }
 
 type performanceBody struct {
-	Version *int64      `json:"version"`
-	Status  string      `json:"status"`
-	Amount  json.Number `json:"amount"`
-	On      string      `json:"on"`
-	Note    string      `json:"note"`
+	Version *int64 `json:"version"`
+	Status  string `json:"status"`
+	Amount  yuan   `json:"amount"`
+	On      string `json:"on"`
+	Note    string `json:"note"`
 }
 
 func (s *server) recordPerformance(c *fiber.Ctx) error {
@@ -373,12 +376,8 @@ func (s *server) recordPerformance(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	amount, err := amountText("amount", b.Amount)
-	if err != nil {
-		return err
-	}
 	o, err := s.Med.RecordPerformance(c.UserContext(), web.ActorOf(c), c.Params("number"), id,
-		mediation.PerformanceInput{Version: b.Version, Status: b.Status, Amount: amount, Date: b.On, Note: b.Note})
+		mediation.PerformanceInput{Version: b.Version, Status: b.Status, Amount: string(b.Amount), Date: b.On, Note: b.Note})
 	if err != nil {
 		return err
 	}
