@@ -61,12 +61,6 @@ func (ix *Index) SetSynonyms(groups [][]string) {
 	ix.mu.Unlock()
 }
 
-func (ix *Index) expand(term string) []string {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	return ix.synonyms.Expand(term)
-}
-
 // variantKind says how a spelling of a typed term came about, which
 // decides how strictly it must match.
 type variantKind int

@@ -43,7 +43,7 @@ type Options struct {
 	// the routes that take citizens' files.
 	BodyLimit   int
 	UploadLimit int
-	// What the public may send, beyond failures (docs/hardening-notes.md).
+	// What the public may send, beyond failures (docs/operations.md, "Hardening and limits").
 	// AddressMessages and AddressBytes: accepted citizen messages and
 	// bytes of files per address per hour (defaults 30 and 100 MiB; a
 	// village may share one address). CaseQuota: per case, counted from

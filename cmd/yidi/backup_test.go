@@ -230,7 +230,7 @@ func TestBackupDuringWritesRestoresEverything(t *testing.T) {
 			t.Fatalf("download %s/%d on the restored server: %d", a.number, a.id, resp.StatusCode)
 		}
 	}
-	resp, b = get("/healthz")
+	_, b = get("/healthz")
 	var health struct {
 		LastBackup       *time.Time `json:"last_backup"`
 		LastVerification *struct {
