@@ -106,6 +106,9 @@ func (s *server) scheduleSession(c *fiber.Ctx) error {
 		}
 	}
 	ses, err := s.Med.Schedule(ctx, a, kase.Number, in)
+	if e := cases.ErrorOf(err); e != nil && e.Field == "room_id" {
+		e.Field = "place" // the API names the room by its name
+	}
 	if err != nil {
 		return err
 	}
