@@ -377,7 +377,7 @@ func TestBadActionsAndRequestsAreRefusedInTheErrorShape(t *testing.T) {
 		{name: "notes: body is a number", user: "mediation", path: on("in_progress", "notes"), body: map[string]any{"body": 42}, status: 400, code: "invalid_json", field: "body"},
 		{name: "visits: note of 5001 characters", path: on("in_progress", "visits"), body: map[string]any{"note": long}, status: 400, code: "too_long", field: "note"},
 		{name: "close: no outcome", user: "mediation", path: on("in_progress", "close"), body: map[string]any{"summary": "已处理"}, status: 400, code: "required", field: "outcome"},
-		{name: "close: summary of 5001 characters", user: "mediation", path: on("in_progress", "close"), body: map[string]any{"outcome": "调解成功", "closure_type": "resolved", "summary": long}, status: 400, code: "too_long", field: "summary"},
+		{name: "close: summary of 5001 characters", user: "mediation", path: on("in_progress", "close"), body: map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": long}, status: 400, code: "too_long", field: "summary"},
 		// Unknown actions and cases.
 		{name: "unknown action", path: on("registered", "explode"), body: map[string]any{}, status: 400, code: "unknown_action", field: "action"},
 		{name: "action spelt in capitals", path: on("registered", "ROUTE"), body: map[string]any{"desk": "mediation"}, status: 400, code: "unknown_action", field: "action"},

@@ -55,7 +55,11 @@ func seedStaffCases(t *testing.T, svc *cases.Service) string {
 		at := now.AddDate(0, 0, -60+i*5)
 		n := newCase(i, at)
 		svc.SetClock(func() time.Time { return at.Add(time.Duration(2+i) * 24 * time.Hour) })
-		do(med, n, cases.ActionRequest{Action: "close", Outcome: "调解结束", Summary: "双方达成协议。", ClosureType: ct})
+		close := cases.ActionRequest{Action: "close", Outcome: "调解结束", Summary: "双方达成协议。", ClosureType: ct}
+		if ct == cases.ClosureResolved {
+			close.NoAgreementReason = "当场履行完毕"
+		}
+		do(med, n, close)
 	}
 	overdue := newCase(90, now.AddDate(0, 0, -50))
 	svc.SetClock(time.Now)

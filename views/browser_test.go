@@ -232,7 +232,8 @@ func TestBrowserIntakeToClosing(t *testing.T) {
 	// A stale form: the case moved on since the page was loaded.
 	act(first, "close", chromedp.SendKeys("#close-outcome", "调解成功", chromedp.ByID),
 		chromedp.SetValue("#close-closure_type", "resolved", chromedp.ByID),
-		chromedp.SendKeys("#close-summary", "双方达成协议，当场支付。", chromedp.ByID))
+		chromedp.SendKeys("#close-summary", "双方达成协议，当场支付。", chromedp.ByID),
+		chromedp.SendKeys("#close-no_agreement_reason", "当场履行完毕", chromedp.ByID))
 	if st := text(".facts dd strong"); st != "已办结" {
 		t.Fatalf("after closing the status reads %q", st)
 	}

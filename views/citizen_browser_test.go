@@ -209,7 +209,7 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	}
 
 	// (b) Closed: the citizen rates once.
-	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 200)
+	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 200)
 	phone.open(statusPath, `form[action="/status/rating"]`)
 	phone.look("citizen-rating-form")
 	phone.run("rate 4",

@@ -233,7 +233,7 @@ func TestRatingOnceAfterClosingOnly(t *testing.T) {
 	rate(5, 409, "not_closed")
 	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
 	ts.act("mediation", n, "accept", nil, 200)
-	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 200)
+	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 200)
 	_, view := ts.call("GET", "/api/v1/public/status?number="+n+"&code="+code, "", nil)
 	if view["can_rate"] != true {
 		t.Fatalf("closed case cannot be rated: %v", view)
@@ -604,7 +604,7 @@ func TestMessageAndRatingFormsOnTheStatusPage(t *testing.T) {
 
 	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
 	ts.act("mediation", n, "accept", nil, 200)
-	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 200)
+	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 200)
 	if html := ts.page("GET", statusURL, 200); !strings.Contains(html, "满意度评价") {
 		t.Fatal("a closed case offers no rating form")
 	}
@@ -631,7 +631,7 @@ func TestPublicRoutesAnswerTheirDocumentedExamples(t *testing.T) {
 	m, mcode := closed["number"].(string), closed["query_code"].(string)
 	ts.act("intake", m, "route", map[string]any{"desk": "mediation"}, 200)
 	ts.act("mediation", m, "accept", nil, 200)
-	ts.act("mediation", m, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 200)
+	ts.act("mediation", m, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 200)
 	const rating, apps = "/api/v1/public/rating", "/api/v1/public/applications"
 	ts.checkErrorExamples(doc, "POST", rating, 400, map[string]exampleRequest{
 		"invalid_score": {"", rating, map[string]any{"number": m, "code": mcode, "score": 9}},

@@ -194,7 +194,7 @@ func TestSuspendStopsTheClockAndResumeShiftsTheDeadline(t *testing.T) {
 	if ds := ts.deadlines(g); ds[0]["state"] != "paused" {
 		t.Fatalf("suspended: %v", ds)
 	}
-	ts.refuseUnchanged("governance", g, "close", map[string]any{"outcome": "x", "closure_type": "resolved"}, 409, "invalid_transition", "")
+	ts.refuseUnchanged("governance", g, "close", map[string]any{"outcome": "x", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 409, "invalid_transition", "")
 	ts.refuseUnchanged("leader", g, "resume", nil, 403, "forbidden", "")
 	ts.refuseUnchanged("governance", g, "resume", map[string]any{"dayz": 1}, 400, "unknown_field", "dayz")
 	ts.refuseUnchanged("governance", g, "suspend", map[string]any{"reason": "再次"}, 409, "invalid_transition", "")
@@ -305,7 +305,7 @@ func TestCloseRecordsTheClosureTypeAndReopenStartsAgain(t *testing.T) {
 		t.Fatalf("new limit: %v", ds)
 	}
 	ts.refuseUnchanged("governance", n, "reopen", map[string]any{"reason": "x"}, 409, "invalid_transition", "")
-	out = ts.act("governance", n, "close", map[string]any{"outcome": "已履行", "closure_type": "resolved"}, 200)
+	out = ts.act("governance", n, "close", map[string]any{"outcome": "已履行", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 200)
 	if out["closed_on_time"] != true || num(out["reopen_count"]) != 1 {
 		t.Fatalf("closed on time: %v", out)
 	}

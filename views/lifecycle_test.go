@@ -266,7 +266,7 @@ func TestEveryDeskTakesACaseFromIntakeToClose(t *testing.T) {
 			expectState(t, w.get(desk, n), "routed", desk, 2)
 			expectState(t, w.act(desk, n, "accept", nil, 200), "in_progress", desk, 3)
 			expectState(t, w.act(desk, n, "notes", map[string]any{"body": "已电话联系双方", "visibility": "internal"}, 200), "in_progress", desk, 4)
-			closed := w.act(desk, n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "summary": "双方达成协议并当场履行"}, 200)
+			closed := w.act(desk, n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": "双方达成协议并当场履行"}, 200)
 			expectState(t, closed, "closed", desk, 5)
 			if closed["outcome"] != "调解成功" || closed["closed_at"] == nil {
 				t.Fatalf("closed case lacks outcome or closed_at: %v", closed)
@@ -283,7 +283,7 @@ func TestEveryDeskTakesACaseFromIntakeToClose(t *testing.T) {
 			w.timeline(desk, n)
 			// A closed case takes no more handling.
 			w.refuse(desk, n, "accept", nil, 409, "invalid_transition")
-			w.refuse(desk, n, "close", map[string]any{"outcome": "再次办结", "closure_type": "resolved"}, 409, "invalid_transition")
+			w.refuse(desk, n, "close", map[string]any{"outcome": "再次办结", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 409, "invalid_transition")
 		})
 	}
 }
@@ -346,12 +346,12 @@ func TestTransferFromMediationToLitigationMovesTheCase(t *testing.T) {
 	expectState(t, w.get("mediation", n), "routed", "litigation", 4)
 	w.timeline("mediation", n)
 	w.refuse("mediation", n, "accept", nil, 403, "forbidden")
-	w.refuse("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 403, "forbidden")
+	w.refuse("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 403, "forbidden")
 	w.refuse("mediation", n, "transfer", map[string]any{"desk": "petition", "reason": "再转"}, 403, "forbidden")
 
 	expectState(t, w.act("litigation", n, "accept", nil, 200), "in_progress", "litigation", 5)
-	w.refuse("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 403, "forbidden")
-	expectState(t, w.act("litigation", n, "close", map[string]any{"outcome": "司法确认", "closure_type": "resolved", "summary": "出具司法确认裁定"}, 200), "closed", "litigation", 6)
+	w.refuse("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 403, "forbidden")
+	expectState(t, w.act("litigation", n, "close", map[string]any{"outcome": "司法确认", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": "出具司法确认裁定"}, 200), "closed", "litigation", 6)
 
 	events := w.timeline("litigation", n)
 	if got, want := kinds(events), []string{"intake", "route", "accept", "transfer", "accept", "close"}; !slices.Equal(got, want) {
@@ -390,7 +390,7 @@ func TestJointHandlingLetsTheCoDeskNoteButOnlyTheHolderCloses(t *testing.T) {
 	w.timeline("litigation", n)
 	noted := w.act("litigation", n, "notes", map[string]any{"body": "已审查施工合同，建议按实际工作量结算", "visibility": "internal"}, 200)
 	expectState(t, noted, "in_progress", "mediation", 5)
-	w.refuse("litigation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 403, "forbidden")
+	w.refuse("litigation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 403, "forbidden")
 	w.refuse("litigation", n, "transfer", map[string]any{"desk": "petition", "reason": "转信访"}, 403, "forbidden")
 	w.refuse("litigation", n, "invite", map[string]any{"desk": "governance"}, 403, "forbidden")
 
@@ -408,7 +408,7 @@ func TestJointHandlingLetsTheCoDeskNoteButOnlyTheHolderCloses(t *testing.T) {
 		t.Fatalf("admin reads a case: %d, want 404", status)
 	}
 
-	closed := w.act("mediation", n, "close", map[string]any{"outcome": "联合调处成功", "closure_type": "resolved", "summary": "双方签订调解协议"}, 200)
+	closed := w.act("mediation", n, "close", map[string]any{"outcome": "联合调处成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": "双方签订调解协议"}, 200)
 	expectState(t, closed, "closed", "mediation", 6)
 
 	events := w.timeline("mediation", n)
@@ -434,8 +434,8 @@ func TestTransferToTheCoDeskMakesItTheHolder(t *testing.T) {
 		t.Fatalf("co_desks after transfer to a co-desk: %v, want [governance]", got)
 	}
 	w.act("litigation", n, "accept", nil, 200)
-	w.refuse("governance", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 403, "forbidden")
-	expectState(t, w.act("litigation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 200), "closed", "litigation", 8)
+	w.refuse("governance", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 403, "forbidden")
+	expectState(t, w.act("litigation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 200), "closed", "litigation", 8)
 }
 
 // race sends two actions with the same version at once and answers their
@@ -663,7 +663,7 @@ func TestRepeatVisitorIsWarnedWhileAnEarlierCaseIsOpen(t *testing.T) {
 		t.Helper()
 		w.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
 		w.act("mediation", n, "accept", nil, 200)
-		w.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 200)
+		w.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 200)
 	}
 
 	first := w.intake(intakeFor("吴重访", id, "13944445555"))
@@ -766,7 +766,7 @@ func TestTimelineTellsEveryStepWithItsDeskAndActor(t *testing.T) {
 		{"mediation", "transfer", map[string]any{"desk": "litigation", "reason": "调解不成转诉前调解"}, "transfer", "mediation", "public", "调解不成转诉前调解"},
 		{"litigation", "accept", nil, "accept", "litigation", "public", ""},
 		{"litigation", "notes", map[string]any{"body": "已安排周五开庭前调解", "visibility": "public"}, "note", "litigation", "public", "已安排周五开庭前调解"},
-		{"litigation", "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "summary": "双方签订协议"}, "close", "litigation", "public", "双方签订协议"},
+		{"litigation", "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": "双方签订协议"}, "close", "litigation", "public", "双方签订协议"},
 	}
 	for i, s := range steps {
 		out := w.act(s.user, n, s.action, s.body, 200)

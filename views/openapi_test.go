@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 	"yidi/cases/reports"
 	"yidi/search"
 	"yidi/views"
@@ -288,6 +289,10 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Rate":               reports.Rate{}, "DaysToClose": reports.DaysToClose{}, "ClosedCounts": reports.ClosedCounts{},
 		"StatsFigures": reports.Figures{}, "StatsPeriod": reports.Period{}, "StatsFilter": reports.StatsFilter{},
 		"StatsBreakdown": reports.Breakdown{}, "CaseRow": reports.CaseRow{},
+		"MediationSession": mediation.Session{}, "SessionRecord": mediation.Record{}, "Recusal": mediation.Recusal{},
+		"Outsider": mediation.Outsider{}, "Agreement": mediation.Agreement{}, "Obligation": mediation.Obligation{},
+		"Performance": mediation.Performance{}, "Urging": mediation.Urging{}, "Confirmation": mediation.Confirmation{},
+		"FollowUp": mediation.FollowUp{}, "Room": mediation.Room{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))
@@ -305,6 +310,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"IntakeInput": cases.IntakeInput{}, "PartyInput": cases.PartyInput{}, "ActionRequest": cases.ActionRequest{},
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
+		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
 	}
 	for name, v := range bodies {
 		all, _ := jsonFields(reflect.TypeOf(v))

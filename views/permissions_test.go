@@ -79,7 +79,7 @@ var permBodies = map[string]map[string]any{
 	"invite":   {"desk": "litigation", "note": "请诉讼服务窗口派员参与联合调处"},
 	"notes":    {"body": "已电话联系被申请人，约定周五到场", "visibility": "internal"},
 	"visits":   {"note": "申请人再次来访询问进度"},
-	"close":    {"outcome": "调解成功", "closure_type": "resolved", "summary": "双方达成调解协议，当场履行"},
+	"close":    {"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": "双方达成调解协议，当场履行"},
 }
 
 var permErrorCodes = map[int]string{403: "forbidden", 404: "case_not_found", 409: "invalid_transition"}
@@ -106,7 +106,7 @@ func (ts *testServer) caseHeldByMediation(status string) string {
 		ts.act("mediation", n, "accept", nil, 200)
 	case "closed":
 		ts.act("mediation", n, "accept", nil, 200)
-		ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "summary": "已履行"}, 200)
+		ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": "已履行"}, 200)
 	default:
 		ts.t.Fatalf("setup: unknown status %q", status)
 	}
@@ -358,7 +358,7 @@ func TestDeskAddedByAdminCanReceiveAndHandleCases(t *testing.T) {
 	ts.act("mediation", n, "accept", nil, 404)
 	ts.act("arbitrator", n, "accept", nil, 200)
 	ts.act("arbitrator", n, "invite", map[string]any{"desk": "mediation"}, 200)
-	out = ts.act("arbitrator", n, "close", map[string]any{"outcome": "仲裁调解成功", "closure_type": "resolved", "summary": "用人单位当场支付"}, 200)
+	out = ts.act("arbitrator", n, "close", map[string]any{"outcome": "仲裁调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": "用人单位当场支付"}, 200)
 	if out["status"] != "closed" {
 		t.Fatalf("close: %v", out)
 	}

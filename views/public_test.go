@@ -93,7 +93,7 @@ func TestPublicStatusShowsProgressWithoutStaffDetails(t *testing.T) {
 		}
 	}
 
-	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "summary": "双方签订协议"}, 200)
+	ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕", "summary": "双方签订协议"}, 200)
 	status, raw, view = ts.publicStatus(n, code)
 	if status != 200 || view["status"] != "closed" || view["deadline"] != nil ||
 		!strings.Contains(view["status_text"].(string), "办结") || !strings.Contains(raw, "调解成功") {

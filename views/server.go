@@ -15,6 +15,7 @@ import (
 	"github.com/valyala/fasthttp"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 	"yidi/cases/reports"
 	"yidi/search"
 	"yidi/views/api"
@@ -58,6 +59,10 @@ type Options struct {
 	PublicURL string
 	// SecureCookies marks the session cookies Secure (serve behind TLS).
 	SecureCookies bool
+	// Med is the mediation service over the same cases.Service; nil: New
+	// builds one. Pass the one already built (serve builds it before the
+	// demo data) so that its rules are installed on svc exactly once.
+	Med *mediation.Service
 }
 
 func (o *Options) defaults() {
@@ -101,8 +106,14 @@ func (o *Options) defaults() {
 // pages, whose Chinese error page answers every other address.
 func New(svc *cases.Service, opts Options) *fiber.App {
 	opts.defaults()
+	med := opts.Med
+	if med == nil {
+		// Installs the rule that closing as resolved needs an agreement.
+		med = mediation.New(svc)
+	}
 	d := web.Deps{
 		Svc:    svc,
+		Med:    med,
 		Rep:    reports.New(svc),
 		Index:  opts.Index,
 		Logins: web.NewFailureLimiter(opts.LoginFailures, opts.LoginWindow),

@@ -18,7 +18,11 @@ func TestStatsPageFiguresLinkToTheirCases(t *testing.T) {
 	day := time.Now().In(cst).AddDate(0, 0, -20).Format(time.DateOnly)
 	closeAs := func(ct string) {
 		n := ts.atDesk("mediation", day)
-		ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "summary": "达成协议", "closure_type": ct}, 200)
+		body := map[string]any{"outcome": "调解成功", "summary": "达成协议", "closure_type": ct}
+		if ct == "resolved" {
+			body["no_agreement_reason"] = "当场履行完毕"
+		}
+		ts.act("mediation", n, "close", body, 200)
 	}
 	closeAs("resolved")
 	closeAs("resolved")

@@ -309,8 +309,13 @@ func dVisit(after time.Duration, who, note string) demoStep {
 }
 
 func dClose(after time.Duration, who, outcome, summary string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "close", Outcome: outcome, Summary: summary,
-		ClosureType: demoClosureType(outcome)}}
+	req := cases.ActionRequest{Action: "close", Outcome: outcome, Summary: summary, ClosureType: demoClosureType(outcome)}
+	if req.ClosureType == cases.ClosureResolved {
+		// The demo files carry no mediation agreement: say why, as the
+		// close rule of cases/mediation asks.
+		req.NoAgreementReason = "当场履行完毕"
+	}
+	return demoStep{after, who, req}
 }
 
 func dSuspend(after time.Duration, who, reason string) demoStep {

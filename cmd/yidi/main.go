@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 	"yidi/search"
 	"yidi/views"
 )
@@ -200,6 +201,9 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	}
 	defer store.Close()
 	svc := cases.NewService(store)
+	// Before the demo data: its rules (closing as resolved needs an
+	// agreement) hold for every write.
+	med := mediation.New(svc)
 	svc.SetWarnShare(*share)
 	if *minFree == 0 {
 		svc.SetMinFreeBytes(-1)
@@ -230,7 +234,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 		stopFollowing()
 		return fmt.Errorf("unable to listen on %s: %w", *addr, err)
 	}
-	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure,
+	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure, Med: med,
 		AddressMessages: *addrMessages, AddressBytes: *addrMB << 20,
 		CaseQuota: cases.Quota{MessagesPerHour: *caseMessages, BytesPerHour: *caseMB << 20, TotalBytes: *caseTotalMB << 20}})
 	go forgetSealedCodes(ctx, svc)

@@ -56,6 +56,7 @@ var fieldLabels = map[string]string{
 	"desk": "窗口", "note": "备注", "reason": "理由", "body": "内容", "summary": "办结摘要",
 	"visibility": "可见范围", "outcome": "办理结果", "closure_type": "办结类型", "days": "延长天数（按该时限的计日方式）",
 	"level": "督办级别", "respond_by": "回复期限",
+	"no_agreement_reason": "无调解协议的理由（以实质化解办结而未制作调解协议时填写，如当场履行完毕）",
 }
 
 // widgetFor maps an action field to its input.
@@ -73,7 +74,7 @@ func widgetFor(name string, desks []cases.Desk, c *cases.Case) fieldWidget {
 				w.Options = append(w.Options, option{d.Code, d.Name})
 			}
 		}
-	case "note", "reason", "body", "summary":
+	case "note", "reason", "body", "summary", "no_agreement_reason":
 		w.Widget = "textarea"
 	case "visibility":
 		w.Widget = "select"

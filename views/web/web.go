@@ -9,6 +9,7 @@ package web
 
 import (
 	"yidi/cases"
+	"yidi/cases/mediation"
 	"yidi/cases/reports"
 	"yidi/search"
 )
@@ -18,6 +19,9 @@ import (
 // the sign-in page, a wrong query code the same in JSON and on the page.
 type Deps struct {
 	Svc *cases.Service
+	// Med is the mediation work over Svc: sessions, agreements, 司法确认,
+	// performance and 回访.
+	Med *mediation.Service
 	// Rep answers the read models over Svc: statistics, case lists, the
 	// leader's dashboard.
 	Rep *reports.Service

@@ -1,0 +1,466 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"reflect"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+	"yidi/cases/mediation"
+	"yidi/views/web"
+)
+
+// Mediation: sessions, agreements and their printable 协议书, 司法确认,
+// performance and 回访 (docs/api.md, "Mediation"). The handlers map the
+// API's JSON names onto cases/mediation's inputs; the rules are there.
+
+func invalidField(field, code, msg string) error {
+	return &cases.Error{Kind: cases.KindInvalid, Code: code, Message: msg, Field: field}
+}
+
+// idParam reads a positive numeric path id.
+func idParam(c *fiber.Ctx, name string) (int64, error) {
+	id, err := strconv.ParseInt(c.Params(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, &cases.Error{Kind: cases.KindNotFound, Code: "not_found", Message: "没有这条记录"}
+	}
+	return id, nil
+}
+
+// yuan is an amount in yuan as a JSON number, kept as its literal so that
+// the domain reads it exactly (no float rounding of 2000.50); anything
+// other than a number or null is a type error naming the field.
+type yuan string
+
+func (y *yuan) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		*y = ""
+		return nil
+	}
+	var n json.Number
+	if s == "" || s[0] == '"' || json.Unmarshal(b, &n) != nil {
+		return &json.UnmarshalTypeError{Value: "string", Type: reflect.TypeOf(float64(0))}
+	}
+	*y = yuan(n.String())
+	return nil
+}
+
+type sessionBody struct {
+	Version      *int64               `json:"version"`
+	Kind         string               `json:"kind"`
+	StartsAt     string               `json:"starts_at"`
+	Minutes      int                  `json:"minutes"`
+	Place        string               `json:"place"` // a room's name
+	VideoURL     string               `json:"video_url"`
+	Presiding    string               `json:"presiding"`
+	Mediators    []string             `json:"mediators"`
+	Clerk        string               `json:"clerk"`
+	InvitedDesks []string             `json:"invited_desks"`
+	Outsiders    []mediation.Outsider `json:"outsiders"`
+	Summoned     *[]string            `json:"summoned"` // absent: every party of the case
+	Bring        string               `json:"bring"`
+	Note         string               `json:"note"`
+}
+
+func (s *server) scheduleSession(c *fiber.Ctx) error {
+	var b sessionBody
+	if err := web.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	ctx, a, number := c.UserContext(), web.ActorOf(c), c.Params("number")
+	kase, err := s.Svc.Case(ctx, a, number)
+	if err != nil {
+		return err
+	}
+	in := mediation.SessionInput{Version: b.Version, Kind: b.Kind, StartsAt: b.StartsAt, Minutes: b.Minutes,
+		VideoURL: b.VideoURL, Presiding: b.Presiding, Mediators: b.Mediators, Clerk: b.Clerk,
+		InvitedDesks: b.InvitedDesks, Outsiders: b.Outsiders, Bring: b.Bring}
+	if strings.TrimSpace(b.Bring) == "" {
+		in.Bring = b.Note
+	}
+	if b.Summoned != nil {
+		in.Summoned = *b.Summoned
+	} else {
+		for _, p := range kase.Parties {
+			in.Summoned = append(in.Summoned, p.Name)
+		}
+	}
+	if place := strings.TrimSpace(b.Place); place != "" {
+		rooms, err := s.Med.Rooms(ctx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rooms {
+			if r.Name == place && r.Active {
+				in.RoomID = r.ID
+			}
+		}
+		if in.RoomID == 0 {
+			return invalidField("place", "unknown_room", fmt.Sprintf("没有名为“%s”的调解室", place))
+		}
+	}
+	ses, err := s.Med.Schedule(ctx, a, kase.Number, in)
+	if e := cases.ErrorOf(err); e != nil && e.Field == "room_id" {
+		e.Field = "place" // the API names the room by its name
+	}
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(ses)
+}
+
+type recordBody struct {
+	Version     *int64             `json:"version"`
+	Attended    []string           `json:"attended"` // staff usernames and parties' names
+	MinutesText string             `json:"minutes_text"`
+	Result      string             `json:"result"`
+	AdjournedTo string             `json:"adjourned_to"`
+	Recusal     *mediation.Recusal `json:"recusal"`
+}
+
+func (s *server) recordSession(c *fiber.Ctx) error {
+	var b recordBody
+	if err := web.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx, a := c.UserContext(), web.ActorOf(c)
+	kase, err := s.Svc.Case(ctx, a, c.Params("number"))
+	if err != nil {
+		return err
+	}
+	in := mediation.RecordInput{Version: b.Version, Statements: b.MinutesText, Result: b.Result,
+		AdjournedTo: b.AdjournedTo, Recusal: b.Recusal, AttendedStaff: []string{}, AttendedParties: []string{}}
+	for _, who := range b.Attended {
+		if isParty(kase, who) {
+			in.AttendedParties = append(in.AttendedParties, who)
+		} else {
+			in.AttendedStaff = append(in.AttendedStaff, who)
+		}
+	}
+	ses, err := s.Med.RecordSession(ctx, a, kase.Number, id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ses)
+}
+
+func isParty(k *cases.Case, name string) bool {
+	for _, p := range k.Parties {
+		if p.Name == strings.TrimSpace(name) {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *server) cancelSession(c *fiber.Ctx) error {
+	var in mediation.CancelInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ses, err := s.Med.Cancel(c.UserContext(), web.ActorOf(c), c.Params("number"), id, in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(ses)
+}
+
+type obligationBody struct {
+	Obligor string `json:"obligor"`
+	Obligee string `json:"obligee"`
+	Content string `json:"content"`
+	Amount  yuan   `json:"amount"`
+	DueOn   string `json:"due_on"`
+	Manner  string `json:"manner"`
+}
+
+type agreementBody struct {
+	Version        *int64           `json:"version"`
+	Form           string           `json:"form"`
+	Facts          string           `json:"facts"`
+	Terms          string           `json:"terms"`
+	Responsibility string           `json:"responsibility"`
+	PersonalStatus bool             `json:"personal_status"`
+	SignedOn       string           `json:"signed_on"`
+	ReachedOn      string           `json:"reached_on"`
+	SessionID      int64            `json:"session_id"`
+	Obligations    []obligationBody `json:"obligations"`
+}
+
+type agreementAnswer struct {
+	*mediation.Agreement
+	DocumentURL string `json:"document_url"`
+}
+
+func agreementURL(number string, id int64) string {
+	return fmt.Sprintf("/api/v1/cases/%s/agreements/%d/document", number, id)
+}
+
+func (s *server) signAgreement(c *fiber.Ctx) error {
+	var b agreementBody
+	if err := web.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	in := mediation.AgreementInput{Version: b.Version, Form: b.Form, Facts: b.Facts, Terms: b.Terms,
+		Responsibility: b.Responsibility, PersonalStatus: b.PersonalStatus, SignedOn: b.SignedOn,
+		ReachedOn: b.ReachedOn, SessionID: b.SessionID, Obligations: []mediation.ObligationInput{}}
+	for _, o := range b.Obligations {
+		in.Obligations = append(in.Obligations, mediation.ObligationInput{Obligor: o.Obligor, Obligee: o.Obligee,
+			Content: o.Content, Amount: string(o.Amount), DueOn: o.DueOn, Manner: o.Manner})
+	}
+	ag, err := s.Med.SignAgreement(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(agreementAnswer{Agreement: ag, DocumentURL: agreementURL(c.Params("number"), ag.ID)})
+}
+
+// agreementByID answers the case's agreement with the path's id, in any
+// version; current asks for the one in force.
+func (s *server) agreementByID(c *fiber.Ctx, current bool) (*mediation.Agreement, error) {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Med.Agreements(c.UserContext(), web.ActorOf(c), c.Params("number"))
+	if err != nil {
+		return nil, err
+	}
+	for i := range all {
+		if all[i].ID == id {
+			if current && !all[i].Effective {
+				return nil, &cases.Error{Kind: cases.KindConflict, Code: "agreement_superseded",
+					Message: "这份调解协议已被新的版本取代，请对生效的协议办理"}
+			}
+			return &all[i], nil
+		}
+	}
+	return nil, &cases.Error{Kind: cases.KindNotFound, Code: "agreement_not_found", Message: "本案没有这份调解协议"}
+}
+
+type confirmationBody struct {
+	Version    *int64   `json:"version"`
+	Court      string   `json:"court"` // the court desk's code; default the one in the mediation settings
+	AppliedOn  string   `json:"applied_on"`
+	Applicants []string `json:"applicants"` // default every party of the case
+}
+
+func (s *server) applyConfirmation(c *fiber.Ctx) error {
+	var b confirmationBody
+	if err := web.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	ctx, a := c.UserContext(), web.ActorOf(c)
+	if _, err := s.agreementByID(c, true); err != nil {
+		return err
+	}
+	if court := strings.TrimSpace(b.Court); court != "" {
+		st, err := s.Med.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if court != st.CourtDesk {
+			return invalidField("court", "unknown_court", fmt.Sprintf("司法确认由“%s”窗口办理", st.CourtDesk))
+		}
+	}
+	in := mediation.ApplicationInput{Version: b.Version, AppliedOn: b.AppliedOn, Applicants: b.Applicants}
+	if in.Applicants == nil {
+		kase, err := s.Svc.Case(ctx, a, c.Params("number"))
+		if err != nil {
+			return err
+		}
+		for _, p := range kase.Parties {
+			in.Applicants = append(in.Applicants, p.Name)
+		}
+	}
+	ag, err := s.Med.ApplyConfirmation(ctx, a, c.Params("number"), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(agreementAnswer{Agreement: ag, DocumentURL: agreementURL(c.Params("number"), ag.ID)})
+}
+
+type acceptanceBody struct {
+	Version    *int64 `json:"version"`
+	CourtNo    string `json:"court_no"`
+	AcceptedOn string `json:"accepted_on"`
+}
+
+func (s *server) acceptConfirmation(c *fiber.Ctx) error {
+	var b acceptanceBody
+	if err := web.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	if _, err := s.agreementByID(c, true); err != nil {
+		return err
+	}
+	ag, err := s.Med.AcceptConfirmation(c.UserContext(), web.ActorOf(c), c.Params("number"),
+		mediation.AcceptInput{Version: b.Version, CourtNumber: b.CourtNo, AcceptedOn: b.AcceptedOn})
+	if err != nil {
+		return err
+	}
+	return c.JSON(agreementAnswer{Agreement: ag, DocumentURL: agreementURL(c.Params("number"), ag.ID)})
+}
+
+type rulingBody struct {
+	Version  *int64 `json:"version"`
+	Result   string `json:"result"`
+	RulingNo string `json:"ruling_no"`
+	RuledOn  string `json:"ruled_on"`
+	Note     string `json:"note"`
+}
+
+// ruleConfirmation records the court's ruling; an application the court
+// has not yet accepted is accepted first, under the ruling's number and on
+// its day (two steps, two events: the court's file shows both).
+func (s *server) ruleConfirmation(c *fiber.Ctx) error {
+	var b rulingBody
+	if err := web.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	ag, err := s.agreementByID(c, true)
+	if err != nil {
+		return err
+	}
+	if b.Result != mediation.ConfirmConfirmed && b.Result != mediation.ConfirmRejected {
+		return invalidField("result", "invalid_result", "裁定结果只能是 confirmed（确认有效）或 rejected（驳回申请）")
+	}
+	ctx, a, number := c.UserContext(), web.ActorOf(c), c.Params("number")
+	if ag.Confirmation != nil && ag.Confirmation.Status == mediation.ConfirmApplied {
+		if strings.TrimSpace(b.RulingNo) == "" {
+			return invalidField("ruling_no", "required", "请填写裁定书文号")
+		}
+		if _, err := s.Med.AcceptConfirmation(ctx, a, number,
+			mediation.AcceptInput{Version: b.Version, CourtNumber: b.RulingNo, AcceptedOn: b.RuledOn}); err != nil {
+			return err
+		}
+		b.Version = nil // the acceptance moved it on
+	}
+	note := b.Note
+	if strings.TrimSpace(b.RulingNo) != "" {
+		note = strings.TrimSpace("裁定书文号：" + b.RulingNo + "。" + note)
+	}
+	out, err := s.Med.RuleConfirmation(ctx, a, number,
+		mediation.RulingInput{Version: b.Version, Ruling: b.Result, RuledOn: b.RuledOn, Note: note})
+	if err != nil {
+		return err
+	}
+	return c.JSON(agreementAnswer{Agreement: out, DocumentURL: agreementURL(number, out.ID)})
+}
+
+type performanceBody struct {
+	Version *int64 `json:"version"`
+	Status  string `json:"status"`
+	Amount  yuan   `json:"amount"`
+	On      string `json:"on"`
+	Note    string `json:"note"`
+}
+
+func (s *server) recordPerformance(c *fiber.Ctx) error {
+	var b performanceBody
+	if err := web.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	o, err := s.Med.RecordPerformance(c.UserContext(), web.ActorOf(c), c.Params("number"), id,
+		mediation.PerformanceInput{Version: b.Version, Status: b.Status, Amount: string(b.Amount), Date: b.On, Note: b.Note})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(o)
+}
+
+func (s *server) recordFollowUp(c *fiber.Ctx) error {
+	var in mediation.FollowUpInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	f, err := s.Med.RecordFollowUp(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(f)
+}
+
+func (s *server) addRoom(c *fiber.Ctx) error {
+	var b struct {
+		Name string `json:"name"`
+	}
+	if err := web.DecodeJSON(c, &b); err != nil {
+		return err
+	}
+	r, err := s.Med.AddRoom(c.UserContext(), web.ActorOf(c), b.Name)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(r)
+}
+
+// agreementDocument renders the printable 人民调解协议书.
+func (s *server) agreementDocument(c *fiber.Ctx) error {
+	ag, err := s.agreementByID(c, false)
+	if err != nil {
+		return err
+	}
+	kase, err := s.Svc.Case(c.UserContext(), web.ActorOf(c), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	var sb strings.Builder
+	if err := agreementTemplate.Execute(&sb, map[string]any{"A": ag, "Case": kase}); err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
+	return c.SendString(sb.String())
+}
+
+var agreementTemplate = template.Must(template.New("agreement").Parse(`<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>人民调解协议书 {{.A.Number}}</title>
+<style>
+@page { size: A4; margin: 25mm 20mm; }
+body { font-family: "SimSun", "Songti SC", serif; font-size: 14pt; line-height: 1.8; max-width: 170mm; margin: 0 auto; }
+h1 { text-align: center; font-size: 22pt; letter-spacing: .3em; margin-bottom: 0; }
+.no { text-align: right; }
+table { border-collapse: collapse; width: 100%; }
+td, th { border: 1px solid #000; padding: 2mm; vertical-align: top; }
+.sign { display: flex; justify-content: space-between; margin-top: 20mm; }
+.seal { width: 45mm; height: 45mm; border: 1px dashed #999; text-align: center; line-height: 45mm; color: #999; }
+@media print { .noprint { display: none; } }
+</style></head><body>
+<h1>人民调解协议书</h1>
+<p class="no">{{.A.Number}}</p>
+<h2>当事人</h2>
+<ul class="parties">{{range .Case.Parties}}<li>{{.Name}}</li>{{end}}</ul>
+<h2>纠纷主要事实、争议事项</h2>
+<p>{{.A.Facts}}</p>
+<h2>经调解，自愿达成如下协议</h2>
+<p>{{.A.Terms}}</p>
+{{if .A.Responsibility}}<h2>各方当事人的责任</h2><p>{{.A.Responsibility}}</p>{{end}}
+{{if .A.Obligations}}<h2>履行方式与期限</h2>
+<table class="obligations"><tr><th>序号</th><th>义务人</th><th>权利人</th><th>内容</th><th>金额（元）</th><th>履行期限</th></tr>
+{{range $i, $o := .A.Obligations}}<tr><td>{{$o.Position}}</td><td>{{$o.Obligor}}</td><td>{{$o.Obligee}}</td><td>{{$o.Content}}</td><td>{{$o.Amount}}</td><td>{{$o.DueOn}}</td></tr>{{end}}
+</table>{{end}}
+<p>本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效（《中华人民共和国人民调解法》第二十九条）。本协议一式多份，当事人各执一份，人民调解委员会留存一份。</p>
+<div class="sign">
+<div>当事人（签名、按指印）：<br>{{range .Case.Parties}}{{.Name}}：________________<br>{{end}}</div>
+<div>人民调解员（签名）：________________<br><br><div class="seal">人民调解委员会（印章）</div><br>{{.A.SignedOn}}</div>
+</div>
+</body></html>
+`))
