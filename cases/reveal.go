@@ -69,7 +69,13 @@ func (s *Service) PersonByIDNumber(ctx context.Context, a Actor, idNumber string
 		return nil, fmt.Errorf("store: unable to look up person: %w", err)
 	}
 	p := &KnownPerson{Name: row.Name, MaskedPhone: MaskPhone(row.Phone)}
-	if err := r.GetContext(ctx, &p.Cases, r.Rebind(`SELECT COUNT(DISTINCT case_id) FROM case_parties WHERE person_id = ?`), row.ID); err != nil {
+	// Only the cases the asker may see: a handler must not learn how many
+	// cases a person has at other desks.
+	q, args := `SELECT COUNT(DISTINCT cp.case_id) FROM case_parties cp JOIN cases c ON c.id = cp.case_id WHERE cp.person_id = ?`, []any{row.ID}
+	if rule, ruleArgs := ReadRuleSQL(a); rule != "" {
+		q, args = q+` AND `+rule, append(args, ruleArgs...)
+	}
+	if err := r.GetContext(ctx, &p.Cases, r.Rebind(q), args...); err != nil {
 		return nil, fmt.Errorf("store: unable to count person's cases: %w", err)
 	}
 	return p, nil

@@ -360,3 +360,34 @@ func TestSearchPageBadInputAndLogoutNeedsToken(t *testing.T) {
 		t.Fatalf("still signed in after the refused logout? %d", status)
 	}
 }
+
+// The person lookup at intake counts only the cases the asker may see: a
+// handler learns nothing of cases at other desks (issue 15).
+func TestIntakePersonCountsOnlyVisibleCases(t *testing.T) {
+	ts := newTestServer(t)
+	for _, desk := range []string{"mediation", "petition"} {
+		n := ts.intake(nil)["number"].(string)
+		ts.act("intake", n, "route", map[string]any{"desk": desk}, 200)
+	}
+	lookup := func(user string) float64 {
+		b := newBrowser(t, ts.app)
+		b.login(user)
+		status, body, _ := b.do("GET", "/intake/person?id_number=11010519491231002X", nil)
+		var p struct {
+			Cases float64 `json:"cases"`
+		}
+		if status != 200 || jsonUnmarshal([]byte(body), &p) != nil {
+			t.Fatalf("%s: lookup %d %s", user, status, body)
+		}
+		return p.Cases
+	}
+	if got := lookup("intake"); got != 2 {
+		t.Errorf("intake sees %v cases of the person, want 2", got)
+	}
+	if got := lookup("mediation"); got != 1 {
+		t.Errorf("the mediation desk is told of %v cases, want the 1 it holds", got)
+	}
+	if got := lookup("governance"); got != 0 {
+		t.Errorf("the governance desk is told of %v cases, want 0", got)
+	}
+}
