@@ -15,55 +15,34 @@ import (
 type VolumeLimiter struct {
 	messages int
 	bytes    int64
-	window   time.Duration
-	now      func() time.Time
 
-	mu    sync.Mutex
-	seen  map[string]*volumeWindow
-	swept time.Time
+	mu      sync.Mutex
+	windows fixedWindows[volume]
 }
 
-type volumeWindow struct {
-	start    time.Time
+type volume struct {
 	messages int
 	bytes    int64
 }
 
 // NewVolumeLimiter: messages and bytes per key per window (0: no limit).
 func NewVolumeLimiter(messages int, bytes int64, window time.Duration) *VolumeLimiter {
-	return &VolumeLimiter{messages: messages, bytes: bytes, window: window, now: time.Now, seen: map[string]*volumeWindow{}}
-}
-
-func (l *VolumeLimiter) current(key string) *volumeWindow {
-	now := l.now()
-	if now.Sub(l.swept) > l.window {
-		for k, w := range l.seen {
-			if now.Sub(w.start) > l.window {
-				delete(l.seen, k)
-			}
-		}
-		l.swept = now
-	}
-	w := l.seen[key]
-	if w == nil || now.Sub(w.start) > l.window {
-		return nil
-	}
-	return w
+	return &VolumeLimiter{messages: messages, bytes: bytes, windows: newFixedWindows[volume](window)}
 }
 
 // Check refuses one more message of size bytes from key past either limit.
 func (l *VolumeLimiter) Check(key string, size int64) error {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	w := l.current(key)
+	w := l.windows.current(key)
 	if w == nil {
 		if l.bytes > 0 && size > l.bytes {
-			return addressQuotaError(l.window)
+			return addressQuotaError(l.windows.window)
 		}
 		return nil
 	}
-	if (l.messages > 0 && w.messages >= l.messages) || (l.bytes > 0 && w.bytes+size > l.bytes) {
-		return addressQuotaError(l.window - l.now().Sub(w.start))
+	if (l.messages > 0 && w.count.messages >= l.messages) || (l.bytes > 0 && w.count.bytes+size > l.bytes) {
+		return addressQuotaError(l.windows.left(w))
 	}
 	return nil
 }
@@ -72,13 +51,9 @@ func (l *VolumeLimiter) Check(key string, size int64) error {
 func (l *VolumeLimiter) Accepted(key string, size int64) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	w := l.current(key)
-	if w == nil {
-		w = &volumeWindow{start: l.now()}
-		l.seen[key] = w
-	}
-	w.messages++
-	w.bytes += size
+	w := l.windows.open(key)
+	w.count.messages++
+	w.count.bytes += size
 }
 
 func addressQuotaError(wait time.Duration) error {
