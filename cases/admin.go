@@ -127,7 +127,7 @@ func (s *Service) SaveDesk(ctx context.Context, a Actor, code, name string, acti
 	if err := adminOnly(a); err != nil {
 		return err
 	}
-	if err := required("name", name, 30, "窗口名称"); err != nil {
+	if err := RequiredText("name", name, 30, "窗口名称"); err != nil {
 		return err
 	}
 	err := s.saveNamed(ctx, "desks", code, name, active, "没有这个窗口")
@@ -145,7 +145,7 @@ func (s *Service) AddCategory(ctx context.Context, a Actor, code, name string) e
 	if !validCode(code) {
 		return invalid("code", "invalid_code", "类别代码应为2-32位小写英文字母、数字或下划线，以字母开头")
 	}
-	if err := required("name", name, 30, "类别名称"); err != nil {
+	if err := RequiredText("name", name, 30, "类别名称"); err != nil {
 		return err
 	}
 	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
@@ -170,7 +170,7 @@ func (s *Service) SaveCategory(ctx context.Context, a Actor, code, name string, 
 	if err := adminOnly(a); err != nil {
 		return err
 	}
-	if err := required("name", name, 30, "类别名称"); err != nil {
+	if err := RequiredText("name", name, 30, "类别名称"); err != nil {
 		return err
 	}
 	err := s.saveNamed(ctx, "categories", code, name, active, "没有这个类别")

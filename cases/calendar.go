@@ -154,7 +154,7 @@ func (s *Service) SetCalendarDays(ctx context.Context, a Actor, days []CalendarD
 			return invalid("date", "invalid_date", fmt.Sprintf("日期“%s”应为YYYY-MM-DD格式", d.Date))
 		}
 		d.Date, d.Name = t.Format(time.DateOnly), strings.TrimSpace(d.Name)
-		if err := maxLen("name", d.Name, 30); err != nil {
+		if err := CheckText("name", d.Name, 30); err != nil {
 			return err
 		}
 	}

@@ -192,7 +192,7 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 	if body == "" && len(files) == 0 {
 		return nil, invalid("body", "required", "请填写留言内容或上传材料")
 	}
-	if err := maxLen("body", body, MaxMessage); err != nil {
+	if err := CheckText("body", body, MaxMessage); err != nil {
 		return nil, err
 	}
 	mimes, err := validateAttachments(files)
@@ -375,7 +375,7 @@ func (s *Service) Rate(ctx context.Context, number, code string, score int, comm
 		return nil, invalid("score", "invalid_score", "评分应为1至5分")
 	}
 	comment = strings.TrimSpace(comment)
-	if err := maxLen("comment", comment, MaxRatingComment); err != nil {
+	if err := CheckText("comment", comment, MaxRatingComment); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()

@@ -452,11 +452,11 @@ func (r *DeadlineRule) validate() error {
 	if r.MaxExtensionDays < 0 || r.MaxExtensionDays > 365 {
 		return invalid("max_extension_days", "invalid_length", "最长延期天数应为0-365（0表示不得延期）")
 	}
-	if err := required("label", r.Label, 200, "规则名称"); err != nil {
+	if err := RequiredText("label", r.Label, 200, "规则名称"); err != nil {
 		return err
 	}
-	if err := required("basis", r.Basis, 500, "依据"); err != nil {
+	if err := RequiredText("basis", r.Basis, 500, "依据"); err != nil {
 		return err
 	}
-	return maxLen("extension_note", r.ExtensionNote, 500)
+	return CheckText("extension_note", r.ExtensionNote, 500)
 }

@@ -46,7 +46,7 @@ func applyExtend(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 	if r.Days > left {
 		return nil, invalid("days", "extension_exceeds_limit", fmt.Sprintf("延长天数超过规则允许的上限：最多还可延长%d天", left))
 	}
-	if err := required("reason", r.Reason, MaxReason, "延期理由"); err != nil {
+	if err := RequiredText("reason", r.Reason, MaxReason, "延期理由"); err != nil {
 		return nil, err
 	}
 	d.ExtendedDays += r.Days
@@ -57,7 +57,7 @@ func applyExtend(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 
 // applySuspend stops the stage's clock (awaiting an appraisal, a hearing).
 func applySuspend(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
-	if err := required("reason", r.Reason, MaxReason, "中止理由"); err != nil {
+	if err := RequiredText("reason", r.Reason, MaxReason, "中止理由"); err != nil {
 		return nil, err
 	}
 	c.Status = StatusSuspended
@@ -110,7 +110,7 @@ func applyEscalate(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 	if by.After(today.AddDate(0, 0, MaxSupervisionDays)) {
 		return nil, invalid("respond_by", "date_too_far", fmt.Sprintf("答复期限不能晚于%d天之后", MaxSupervisionDays))
 	}
-	if err := maxLen("note", r.Note, MaxNote); err != nil {
+	if err := CheckText("note", r.Note, MaxNote); err != nil {
 		return nil, err
 	}
 	if d := c.openDeadline(DeadlineSupervision); d != nil {
@@ -137,7 +137,7 @@ func applyRespond(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 	if d == nil {
 		return nil, conflict("no_supervision", "本案没有待答复的督办")
 	}
-	if err := required("body", r.Body, MaxNote, "答复内容"); err != nil {
+	if err := RequiredText("body", r.Body, MaxNote, "答复内容"); err != nil {
 		return nil, err
 	}
 	onTime := !env.now.After(d.DueAt)
@@ -150,7 +150,7 @@ func applyRespond(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
 // applyReopen: the agreement was not performed, or the citizen came back.
 // The desk that closed it handles it again, under a new stage limit.
 func applyReopen(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
-	if err := required("reason", r.Reason, MaxReason, "重新办理的理由"); err != nil {
+	if err := RequiredText("reason", r.Reason, MaxReason, "重新办理的理由"); err != nil {
 		return nil, err
 	}
 	prev := c.ClosureType

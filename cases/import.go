@@ -73,7 +73,7 @@ func (s *Service) ImportHistorical(ctx context.Context, a Actor, h HistoricalCas
 		return "", false, forbidden("只有管理员和领导可以导入历史案件")
 	}
 	h.Ref = strings.TrimSpace(h.Ref)
-	if err := required("ref", h.Ref, MaxRef, "来源编号"); err != nil {
+	if err := RequiredText("ref", h.Ref, MaxRef, "来源编号"); err != nil {
 		return "", false, err
 	}
 	if h.Source == "" {
@@ -89,10 +89,10 @@ func (s *Service) ImportHistorical(ctx context.Context, a Actor, h HistoricalCas
 		return "", false, err
 	}
 	h.Outcome, h.Note = strings.TrimSpace(h.Outcome), strings.TrimSpace(h.Note)
-	if err := required("outcome", h.Outcome, MaxReason, "办理结果"); err != nil {
+	if err := RequiredText("outcome", h.Outcome, MaxReason, "办理结果"); err != nil {
 		return "", false, err
 	}
-	if err := maxLen("note", h.Note, MaxNote); err != nil {
+	if err := CheckText("note", h.Note, MaxNote); err != nil {
 		return "", false, err
 	}
 	if h.At.IsZero() {

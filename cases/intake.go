@@ -75,7 +75,7 @@ func (in *IntakeInput) validate(categories []Category) error {
 	in.Claims = strings.TrimSpace(in.Claims)
 	in.Town = strings.TrimSpace(in.Town)
 	in.Category = strings.TrimSpace(in.Category)
-	if err := required("title", in.Title, MaxTitle, "案由/标题"); err != nil {
+	if err := RequiredText("title", in.Title, MaxTitle, "案由/标题"); err != nil {
 		return err
 	}
 	if in.Category == "" {
@@ -90,13 +90,13 @@ func (in *IntakeInput) validate(categories []Category) error {
 	if _, ok := Sources[in.Source]; !ok {
 		return invalid("source", "unknown_source", fmt.Sprintf("未知的来源“%s”", in.Source))
 	}
-	if err := required("summary", in.Summary, MaxSummary, "事实与理由"); err != nil {
+	if err := RequiredText("summary", in.Summary, MaxSummary, "事实与理由"); err != nil {
 		return err
 	}
-	if err := maxLen("claims", in.Claims, MaxClaims); err != nil {
+	if err := CheckText("claims", in.Claims, MaxClaims); err != nil {
 		return err
 	}
-	if err := maxLen("town", in.Town, MaxTown); err != nil {
+	if err := CheckText("town", in.Town, MaxTown); err != nil {
 		return err
 	}
 	if in.Amount != nil && (math.IsNaN(*in.Amount) || *in.Amount < 0 || *in.Amount > 1e12) {
@@ -141,7 +141,7 @@ func (p *PartyInput) validate(field string) error {
 	default:
 		return invalid(field+".role", "unknown_role", fmt.Sprintf("未知的当事人身份“%s”", p.Role))
 	}
-	if err := required(field+".name", p.Name, MaxName, "当事人姓名或名称"); err != nil {
+	if err := RequiredText(field+".name", p.Name, MaxName, "当事人姓名或名称"); err != nil {
 		return err
 	}
 	if p.Kind == "" {

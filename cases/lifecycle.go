@@ -89,7 +89,7 @@ var transitions = []transition{
 			if err != nil {
 				return nil, err
 			}
-			if err := maxLen("note", r.Note, MaxNote); err != nil {
+			if err := CheckText("note", r.Note, MaxNote); err != nil {
 				return nil, err
 			}
 			c.Status, c.Desk = StatusRouted, d.Code
@@ -110,7 +110,7 @@ var transitions = []transition{
 			Who: "handler of the receiving desk (back to intake)", Fields: []string{"reason"}},
 		allowed: holdingDeskHandler,
 		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
-			if err := required("reason", r.Reason, MaxReason, "退回理由"); err != nil {
+			if err := RequiredText("reason", r.Reason, MaxReason, "退回理由"); err != nil {
 				return nil, err
 			}
 			from := c.Desk
@@ -132,7 +132,7 @@ var transitions = []transition{
 			if d.Code == c.Desk {
 				return nil, invalid("desk", "same_desk", "案件已在本窗口，不能移交给自己")
 			}
-			if err := required("reason", r.Reason, MaxReason, "移交理由"); err != nil {
+			if err := RequiredText("reason", r.Reason, MaxReason, "移交理由"); err != nil {
 				return nil, err
 			}
 			from := c.Desk
@@ -154,7 +154,7 @@ var transitions = []transition{
 			if d.Code == c.Desk || slices.Contains(c.CoDesks, d.Code) {
 				return nil, invalid("desk", "already_handling", "该窗口已在办理本案")
 			}
-			if err := maxLen("note", r.Note, MaxNote); err != nil {
+			if err := CheckText("note", r.Note, MaxNote); err != nil {
 				return nil, err
 			}
 			c.CoDesks = append(c.CoDesks, d.Code)
@@ -166,7 +166,7 @@ var transitions = []transition{
 			Fields: []string{"body", "visibility"}},
 		allowed: func(a Actor, c *Case) bool { return canSee(a, c) },
 		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
-			if err := required("body", r.Body, MaxNote, "记录内容"); err != nil {
+			if err := RequiredText("body", r.Body, MaxNote, "记录内容"); err != nil {
 				return nil, err
 			}
 			vis := r.Visibility
@@ -188,7 +188,7 @@ var transitions = []transition{
 			return (a.Role == RoleIntake || a.Role == RoleHandler) && canSee(a, c)
 		},
 		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
-			if err := maxLen("note", r.Note, MaxNote); err != nil {
+			if err := CheckText("note", r.Note, MaxNote); err != nil {
 				return nil, err
 			}
 			c.Visits++
@@ -201,16 +201,16 @@ var transitions = []transition{
 			Who: "handler of the holding desk", Fields: []string{"outcome", "closure_type", "summary", "no_agreement_reason"}},
 		allowed: holdingDeskHandler,
 		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
-			if err := required("outcome", r.Outcome, MaxReason, "办理结果"); err != nil {
+			if err := RequiredText("outcome", r.Outcome, MaxReason, "办理结果"); err != nil {
 				return nil, err
 			}
 			if err := validClosureType(r.ClosureType); err != nil {
 				return nil, err
 			}
-			if err := maxLen("summary", r.Summary, MaxNote); err != nil {
+			if err := CheckText("summary", r.Summary, MaxNote); err != nil {
 				return nil, err
 			}
-			if err := maxLen("no_agreement_reason", r.NoAgreementReason, MaxReason); err != nil {
+			if err := CheckText("no_agreement_reason", r.NoAgreementReason, MaxReason); err != nil {
 				return nil, err
 			}
 			c.Status, c.Outcome, c.ClosureType = StatusClosed, strings.TrimSpace(r.Outcome), r.ClosureType
@@ -283,7 +283,7 @@ var transitions = []transition{
 			Fields: []string{"reason"}},
 		allowed: func(a Actor, c *Case) bool { return a.Role == RoleIntake || a.Role == RoleLeader },
 		apply: func(c *Case, r ActionRequest, env *applyEnv) (*Event, error) {
-			if err := required("reason", r.Reason, MaxReason, "不予受理的理由"); err != nil {
+			if err := RequiredText("reason", r.Reason, MaxReason, "不予受理的理由"); err != nil {
 				return nil, err
 			}
 			c.Status, c.Outcome = StatusDeclined, strings.TrimSpace(r.Reason)
@@ -414,14 +414,18 @@ func targetDesk(code string, env *applyEnv) (Desk, error) {
 	return d, nil
 }
 
-func required(field, v string, max int, label string) error {
+// RequiredText refuses an empty v ("请填写" label), then checks it as
+// CheckText does. Subpackages (mediation) validate their texts with it.
+func RequiredText(field, v string, max int, label string) error {
 	if strings.TrimSpace(v) == "" {
 		return invalid(field, "required", "请填写"+label)
 	}
-	return maxLen(field, v, max)
+	return CheckText(field, v, max)
 }
 
-func maxLen(field, v string, max int) error {
+// CheckText refuses a text over max characters, invalid UTF-8 or control
+// characters other than line breaks and tabs, naming field.
+func CheckText(field, v string, max int) error {
 	if utf8.RuneCountInString(v) > max {
 		return invalid(field, "too_long", fmt.Sprintf("内容过长，最多%d字", max))
 	}

@@ -221,7 +221,7 @@ func (s *Service) AddDesk(ctx context.Context, a Actor, d Desk) (*Desk, error) {
 	if !validCode(d.Code) {
 		return nil, invalid("code", "invalid_code", "窗口代码应为2-32位小写英文字母、数字或下划线，以字母开头")
 	}
-	if err := required("name", d.Name, 30, "窗口名称"); err != nil {
+	if err := RequiredText("name", d.Name, 30, "窗口名称"); err != nil {
 		return nil, err
 	}
 	d.Active = true

@@ -53,7 +53,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, in UserInput) (*Actor
 	if in.Name == "" {
 		in.Name = in.Username
 	}
-	if err := maxLen("name", in.Name, MaxName); err != nil {
+	if err := CheckText("name", in.Name, MaxName); err != nil {
 		return nil, err
 	}
 	desks, err := s.Desks(ctx)

@@ -149,7 +149,7 @@ func checkObligations(c *cases.Case, reachedOn string, in []ObligationInput) ([]
 		if ob.obligor == ob.obligee {
 			return nil, invalid(f("obligee"), "same_party", "义务人和权利人不能是同一人")
 		}
-		if err := required(f("content"), ob.content, maxReason, "履行内容"); err != nil {
+		if err := cases.RequiredText(f("content"), ob.content, maxReason, "履行内容"); err != nil {
 			return nil, err
 		}
 		var err error
@@ -165,7 +165,7 @@ func checkObligations(c *cases.Case, reachedOn string, in []ObligationInput) ([]
 		if ob.dueOn < reachedOn {
 			return nil, invalid(f("due_on"), "date_before_agreement", "履行期限不能早于协议达成之日")
 		}
-		if err := maxLen(f("manner"), ob.manner, maxReason); err != nil {
+		if err := cases.CheckText(f("manner"), ob.manner, maxReason); err != nil {
 			return nil, err
 		}
 		out = append(out, ob)
@@ -259,13 +259,13 @@ func (m *Service) SignAgreement(ctx context.Context, a cases.Actor, number strin
 			effectiveOn = signedOn.(string)
 		}
 		facts, terms, resp := strings.TrimSpace(in.Facts), strings.TrimSpace(in.Terms), strings.TrimSpace(in.Responsibility)
-		if err := required("facts", facts, maxText, "纠纷的主要事实和争议事项"); err != nil {
+		if err := cases.RequiredText("facts", facts, maxText, "纠纷的主要事实和争议事项"); err != nil {
 			return nil, err
 		}
-		if err := required("terms", terms, maxText, "协议内容"); err != nil {
+		if err := cases.RequiredText("terms", terms, maxText, "协议内容"); err != nil {
 			return nil, err
 		}
-		if err := maxLen("responsibility", resp, maxText); err != nil {
+		if err := cases.CheckText("responsibility", resp, maxText); err != nil {
 			return nil, err
 		}
 		var sessionID any

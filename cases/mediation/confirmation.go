@@ -276,7 +276,7 @@ func (m *Service) AcceptConfirmation(ctx context.Context, a cases.Actor, number 
 		}
 		agID = ag.ID
 		courtNo := strings.TrimSpace(in.CourtNumber)
-		if err := required("court_number", courtNo, maxCourtNo, "司法确认案号（调确字号）"); err != nil {
+		if err := cases.RequiredText("court_number", courtNo, maxCourtNo, "司法确认案号（调确字号）"); err != nil {
 			return nil, err
 		}
 		acceptedOn, err := dayOrToday("accepted_on", in.AcceptedOn, x.Now, "受理日期")
@@ -319,11 +319,11 @@ func (m *Service) ExtendRuling(ctx context.Context, a cases.Actor, number string
 			return nil, invalid("days", "out_of_range", fmt.Sprintf("延长天数应为1到%d日", left))
 		}
 		approvedBy := strings.TrimSpace(in.ApprovedBy)
-		if err := required("approved_by", approvedBy, maxShort, "批准人（院长）"); err != nil {
+		if err := cases.RequiredText("approved_by", approvedBy, maxShort, "批准人（院长）"); err != nil {
 			return nil, err
 		}
 		reason := strings.TrimSpace(in.Reason)
-		if err := required("reason", reason, maxReason, "延长理由"); err != nil {
+		if err := cases.RequiredText("reason", reason, maxReason, "延长理由"); err != nil {
 			return nil, err
 		}
 		days := conf.RulingExtendedDays + in.Days
@@ -362,7 +362,7 @@ func (m *Service) RuleConfirmation(ctx context.Context, a cases.Actor, number st
 			return nil, invalid("ruled_on", "date_before_acceptance", "裁定日期不能早于受理日期")
 		}
 		note := strings.TrimSpace(in.Note)
-		if err := maxLen("note", note, maxText); err != nil {
+		if err := cases.CheckText("note", note, maxText); err != nil {
 			return nil, err
 		}
 		var enforcement any

@@ -20,8 +20,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 
@@ -109,27 +107,6 @@ func mustBeOpen(c *cases.Case, what string) error {
 			Message: fmt.Sprintf("案件当前状态为“%s”，不能%s", cases.StatusLabel(c.Status), what)}
 	}
 	return nil
-}
-
-// ---- text checks ----
-
-func isControl(r rune) bool { return r != '\n' && r != '\r' && r != '\t' && unicode.IsControl(r) }
-
-func maxLen(field, v string, max int) error {
-	if utf8.RuneCountInString(v) > max {
-		return invalid(field, "too_long", fmt.Sprintf("内容过长，最多%d字", max))
-	}
-	if !utf8.ValidString(v) || strings.ContainsFunc(v, isControl) {
-		return invalid(field, "invalid_text", "内容含有无效字符")
-	}
-	return nil
-}
-
-func required(field, v string, max int, label string) error {
-	if strings.TrimSpace(v) == "" {
-		return invalid(field, "required", "请填写"+label)
-	}
-	return maxLen(field, v, max)
 }
 
 // ---- dates and money ----
@@ -259,7 +236,7 @@ func (m *Service) SetSettings(ctx context.Context, a cases.Actor, s Settings) er
 		return err
 	}
 	s.DefaultShortName, s.CourtDesk = strings.TrimSpace(s.DefaultShortName), strings.TrimSpace(s.CourtDesk)
-	if err := required("default_short_name", s.DefaultShortName, 10, "调委会简称"); err != nil {
+	if err := cases.RequiredText("default_short_name", s.DefaultShortName, 10, "调委会简称"); err != nil {
 		return err
 	}
 	if s.FollowUpDays < 0 || s.FollowUpDays > maxFollowDays {
@@ -303,7 +280,7 @@ func (m *Service) SetCommitteeShortName(ctx context.Context, a cases.Actor, desk
 	if err := m.checkDesk(ctx, "desk", desk); err != nil {
 		return err
 	}
-	if err := required("short_name", short, 10, "调委会简称"); err != nil {
+	if err := cases.RequiredText("short_name", short, 10, "调委会简称"); err != nil {
 		return err
 	}
 	return m.cases.WriteTx(ctx, func(tx *sqlx.Tx) error {
@@ -337,7 +314,7 @@ func (m *Service) AddRoom(ctx context.Context, a cases.Actor, name string) (*Roo
 		return nil, err
 	}
 	name = strings.TrimSpace(name)
-	if err := required("name", name, 30, "调解室名称"); err != nil {
+	if err := cases.RequiredText("name", name, 30, "调解室名称"); err != nil {
 		return nil, err
 	}
 	r := &Room{Name: name, Active: true}

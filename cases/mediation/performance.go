@@ -249,7 +249,7 @@ func (m *Service) RecordPerformance(ctx context.Context, a cases.Actor, number s
 			return nil, invalid("date", "date_before_agreement", "履行日期不能早于协议达成之日")
 		}
 		note := strings.TrimSpace(in.Note)
-		if err := maxLen("note", note, maxText); err != nil {
+		if err := cases.CheckText("note", note, maxText); err != nil {
 			return nil, err
 		}
 		if in.Status == PerformNotPerformed && note == "" {
@@ -319,7 +319,7 @@ func (m *Service) Urge(ctx context.Context, a cases.Actor, number string, obliga
 			return nil, invalid("method", "invalid_method", "催履方式只能是 phone（电话）、visit（上门）、sms（短信）或 letter（书面）")
 		}
 		note := strings.TrimSpace(in.Note)
-		if err := required("note", note, maxText, "催履情况"); err != nil {
+		if err := cases.RequiredText("note", note, maxText, "催履情况"); err != nil {
 			return nil, err
 		}
 		if _, err := x.Tx.ExecContext(ctx, x.Tx.Rebind(`
@@ -462,10 +462,10 @@ func (m *Service) RecordFollowUp(ctx context.Context, a cases.Actor, number stri
 			return nil, err
 		}
 		risk, note := strings.TrimSpace(in.RiskSigns), strings.TrimSpace(in.Note)
-		if err := maxLen("risk_signs", risk, maxText); err != nil {
+		if err := cases.CheckText("risk_signs", risk, maxText); err != nil {
 			return nil, err
 		}
-		if err := maxLen("note", note, maxText); err != nil {
+		if err := cases.CheckText("note", note, maxText); err != nil {
 			return nil, err
 		}
 		if in.TaskID != 0 {

@@ -228,7 +228,7 @@ func (m *Service) checkSession(ctx context.Context, tx *sqlx.Tx, c *cases.Case, 
 		if !strings.HasPrefix(s.video, "https://") && !strings.HasPrefix(s.video, "http://") {
 			return nil, invalid("video_url", "invalid_url", "视频会议链接应以 http:// 或 https:// 开头")
 		}
-		if err := maxLen("video_url", s.video, 500); err != nil {
+		if err := cases.CheckText("video_url", s.video, 500); err != nil {
 			return nil, err
 		}
 	default:
@@ -274,10 +274,10 @@ func (m *Service) checkSession(ctx context.Context, tx *sqlx.Tx, c *cases.Case, 
 	s.outsiders = []Outsider{}
 	for i, o := range in.Outsiders {
 		o.Name, o.Role = strings.TrimSpace(o.Name), strings.TrimSpace(o.Role)
-		if err := required(fmt.Sprintf("outsiders[%d].name", i), o.Name, cases.MaxName, "参加人员姓名"); err != nil {
+		if err := cases.RequiredText(fmt.Sprintf("outsiders[%d].name", i), o.Name, cases.MaxName, "参加人员姓名"); err != nil {
 			return nil, err
 		}
-		if err := required(fmt.Sprintf("outsiders[%d].role", i), o.Role, 30, "参加人员身份（如律师、心理咨询师、村干部）"); err != nil {
+		if err := cases.RequiredText(fmt.Sprintf("outsiders[%d].role", i), o.Role, 30, "参加人员身份（如律师、心理咨询师、村干部）"); err != nil {
 			return nil, err
 		}
 		s.outsiders = append(s.outsiders, o)
@@ -289,7 +289,7 @@ func (m *Service) checkSession(ctx context.Context, tx *sqlx.Tx, c *cases.Case, 
 		return nil, err
 	}
 	s.bring = strings.TrimSpace(in.Bring)
-	if err := maxLen("bring", s.bring, maxReason); err != nil {
+	if err := cases.CheckText("bring", s.bring, maxReason); err != nil {
 		return nil, err
 	}
 	return s, nil
@@ -532,7 +532,7 @@ func (m *Service) Cancel(ctx context.Context, a cases.Actor, number string, id i
 			return nil, conflict("session_not_scheduled", "这次会议已举行或已取消")
 		}
 		reason := strings.TrimSpace(in.Reason)
-		if err := required("reason", reason, maxReason, "取消理由"); err != nil {
+		if err := cases.RequiredText("reason", reason, maxReason, "取消理由"); err != nil {
 			return nil, err
 		}
 		if _, err := x.Tx.ExecContext(ctx, x.Tx.Rebind(
@@ -577,7 +577,7 @@ func (m *Service) RecordSession(ctx context.Context, a cases.Actor, number strin
 			return nil, err
 		}
 		statements := strings.TrimSpace(in.Statements)
-		if err := required("statements", statements, 20000, "笔录内容（各方陈述、调解经过）"); err != nil {
+		if err := cases.RequiredText("statements", statements, 20000, "笔录内容（各方陈述、调解经过）"); err != nil {
 			return nil, err
 		}
 		var adjournedTo *time.Time
@@ -645,7 +645,7 @@ func checkRecusal(ctx context.Context, tx *sqlx.Tx, c *cases.Case, r *Recusal) e
 	if _, err := staff(ctx, tx, "recusal.against", []string{r.Against}); err != nil {
 		return err
 	}
-	if err := required("recusal.reason", r.Reason, maxReason, "申请回避的理由"); err != nil {
+	if err := cases.RequiredText("recusal.reason", r.Reason, maxReason, "申请回避的理由"); err != nil {
 		return err
 	}
 	switch r.Decision {
