@@ -1,54 +1,20 @@
 package cases_test
 
 import (
-	"go/ast"
-	"go/parser"
-	"go/token"
-	"path/filepath"
-	"strconv"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"yidi/cases"
+	"yidi/cases/internal/srcconst"
 )
 
 // TestEveryEventKindIsInTheTable reads the package's Event… constants
 // from its source, so a kind added without its label, icon and citizen
 // wording fails here rather than showing its code on a timeline.
 func TestEveryEventKindIsInTheTable(t *testing.T) {
-	names, err := filepath.Glob("*.go")
+	declared, err := srcconst.Strings(".", "Event") // value → constant name
 	if err != nil {
 		t.Fatal(err)
-	}
-	fset := token.NewFileSet()
-	declared := map[string]string{} // value → constant name
-	for _, name := range names {
-		if strings.HasSuffix(name, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, name, nil, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, d := range f.Decls {
-			g, ok := d.(*ast.GenDecl)
-			if !ok || g.Tok != token.CONST {
-				continue
-			}
-			for _, spec := range g.Specs {
-				vs := spec.(*ast.ValueSpec)
-				for i, name := range vs.Names {
-					if len(name.Name) <= 5 || name.Name[:5] != "Event" || i >= len(vs.Values) {
-						continue
-					}
-					if lit, ok := vs.Values[i].(*ast.BasicLit); ok && lit.Kind == token.STRING {
-						v, _ := strconv.Unquote(lit.Value)
-						declared[v] = name.Name
-					}
-				}
-			}
-		}
 	}
 	if len(declared) < 20 {
 		t.Fatalf("found only %d Event constants; the source scan is broken: %v", len(declared), declared)
