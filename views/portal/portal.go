@@ -6,11 +6,8 @@ package portal
 
 import (
 	"embed"
-	"fmt"
 	"html/template"
-	"io/fs"
-	"path"
-	"strings"
+	"maps"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -33,24 +30,14 @@ type server struct {
 // of their own. Their errors are the forms' own messages; a fault goes to
 // the app's error handler.
 func Routes(app *fiber.App, d web.Deps) {
-	s := &server{Deps: d, pages: map[string]*template.Template{}}
-	files, err := fs.Glob(templates, "templates/*.html")
+	funcs := web.Funcs()
+	maps.Copy(funcs, publicFuncs)
+	pages, err := web.ParsePages(templates, funcs, "templates/*.html", "templates/layout.html")
 	if err != nil {
+		// The templates are embedded: a parse error is a programming error.
 		panic(err)
 	}
-	for _, p := range files {
-		name := strings.TrimSuffix(path.Base(p), ".html")
-		if name == "layout" {
-			continue
-		}
-		t, err := template.New(name).Funcs(web.Funcs()).Funcs(publicFuncs).ParseFS(templates,
-			"templates/layout.html", p)
-		if err != nil {
-			// The templates are embedded: a parse error is a programming error.
-			panic(fmt.Errorf("views: template public/%s: %w", name, err))
-		}
-		s.pages[name] = t
-	}
+	s := &server{Deps: d, pages: pages}
 	s.publicRoutes(app)
 }
 

@@ -6,9 +6,6 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
-	"io/fs"
-	"path"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,19 +28,11 @@ type renderer struct {
 }
 
 func newRenderer(svc *cases.Service) (*renderer, error) {
-	r := &renderer{svc: svc, pages: map[string]*template.Template{}}
-	pages, err := fs.Glob(templates, "templates/pages/*.html")
-	if err != nil {
+	r := &renderer{svc: svc}
+	var err error
+	if r.pages, err = web.ParsePages(templates, r.funcs(), "templates/pages/*.html",
+		"templates/layouts/*.html", "templates/partials/*.html"); err != nil {
 		return nil, err
-	}
-	for _, p := range pages {
-		name := strings.TrimSuffix(path.Base(p), ".html")
-		t, err := template.New(name).Funcs(r.funcs()).ParseFS(templates,
-			"templates/layouts/*.html", "templates/partials/*.html", p)
-		if err != nil {
-			return nil, fmt.Errorf("views: template %s: %w", name, err)
-		}
-		r.pages[name] = t
 	}
 	return r, nil
 }

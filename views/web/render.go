@@ -4,9 +4,12 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"html/template"
 	"io/fs"
 	"path"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -69,4 +72,28 @@ func ServeStatic(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	return c.Send(b)
+}
+
+// ParsePages parses each file matching pages into its own template set,
+// named after the file, together with the files of shared (layouts and
+// partials): fiber's single set would let one page's blocks replace
+// another's. A file matching both is shared, not a page.
+func ParsePages(fsys fs.FS, funcs template.FuncMap, pages string, shared ...string) (map[string]*template.Template, error) {
+	files, err := fs.Glob(fsys, pages)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, p := range files {
+		if slices.Contains(shared, p) {
+			continue
+		}
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		t, err := template.New(name).Funcs(funcs).ParseFS(fsys, append(slices.Clone(shared), p)...)
+		if err != nil {
+			return nil, fmt.Errorf("views: template %s: %w", p, err)
+		}
+		out[name] = t
+	}
+	return out, nil
 }
