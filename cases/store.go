@@ -105,9 +105,15 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 // Applied lists the migrations that Open applied.
 func (s *Store) Applied() []string { return s.applied }
 
-// Close closes both pools; the WAL is checkpointed by the last close.
+// Close checkpoints the WAL into the database file and closes both pools.
+// The explicit TRUNCATE checkpoint does not rely on this being the last
+// connection, which is when SQLite would checkpoint on its own.
 func (s *Store) Close() error {
-	return errors.Join(s.r.Close(), s.w.Close())
+	var ck error
+	if _, err := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		ck = fmt.Errorf("store: checkpoint on close: %w", err)
+	}
+	return errors.Join(ck, s.r.Close(), s.w.Close())
 }
 
 // Backup writes a consistent copy of the live database alone to path (the

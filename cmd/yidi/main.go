@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -237,22 +238,31 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure, Med: med,
 		AddressMessages: *addrMessages, AddressBytes: *addrMB << 20,
 		CaseQuota: cases.Quota{MessagesPerHour: *caseMessages, BytesPerHour: *caseMB << 20, TotalBytes: *caseTotalMB << 20}})
-	go forgetSealedCodes(ctx, svc)
-	go sweepEveryMinute(ctx, svc)
+	// The background loops end with ctx; the database closes only after
+	// they have: a connection still held keeps SQLite from checkpointing.
+	var loops sync.WaitGroup
+	defer loops.Wait()
+	background := func(run func()) {
+		loops.Add(1)
+		go func() { defer loops.Done(); run() }()
+	}
+	background(func() { forgetSealedCodes(ctx, svc) })
+	background(func() { sweepEveryMinute(ctx, svc) })
 	if *backupEvery > 0 {
-		go backupEveryInterval(ctx, store, *backupDir, *keep, *backupEvery)
+		background(func() { backupEveryInterval(ctx, store, *backupDir, *keep, *backupEvery) })
 	}
 	if *verifyEvery > 0 {
-		go verifyEveryInterval(ctx, svc, *verifyEvery)
+		background(func() { verifyEveryInterval(ctx, svc, *verifyEvery) })
 	}
 	// Text messages to citizens; LogSender until an SMS gateway is plugged in.
-	go svc.RunOutbox(ctx, cases.LogSender{}, 5*time.Second)
+	background(func() { svc.RunOutbox(ctx, cases.LogSender{}, 5*time.Second) })
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	fmt.Fprintf(out, "yidi 已启动：http://%s/ （数据目录 %s）\n", ln.Addr(), *data)
 
 	select {
 	case err := <-served:
+		stop() // ends the background loops
 		stopFollowing()
 		<-follower.Done()
 		return err
