@@ -27,6 +27,10 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/cases/:number/act/:action", in, s.caseAct)
 	app.Get("/cases/:number/attachments/:id", in, s.attachment)
 	app.Post("/cases/:number/reveal", in, s.caseReveal)
+	// Mediation on the case page (mediation_forms.go).
+	app.Get("/cases/:number/agreements/:id/document", in, s.agreementDocument)
+	app.Post("/cases/:number/mediation/:step", in, s.mediationAct)
+	app.Post("/cases/:number/mediation/:step/:id", in, s.mediationAct)
 
 	app.Get("/search", in, s.searchPage)
 	app.Get("/leader", in, s.leaderPage)
