@@ -70,13 +70,13 @@ var agreementTemplate = template.Must(template.New("agreement").Parse(`<!doctype
 <html lang="zh-CN"><head><meta charset="utf-8"><title>人民调解协议书 {{.A.Number}}</title>
 <style>
 @page { size: A4; margin: 25mm 20mm; }
-body { font-family: "SimSun", "Songti SC", serif; font-size: 14pt; line-height: 1.8; max-width: 170mm; margin: 0 auto; }
+body { font-family: "SimSun", "Songti SC", serif; font-size: 14pt; line-height: 1.8; max-width: 170mm; margin: 0 auto; padding: 0 4mm; }
 h1 { text-align: center; font-size: 22pt; letter-spacing: .3em; margin-bottom: 0; }
 .no { text-align: right; }
 table { border-collapse: collapse; width: 100%; }
 td, th { border: 1px solid #000; padding: 2mm; vertical-align: top; }
-.sign { display: flex; justify-content: space-between; margin-top: 20mm; }
-.seal { width: 45mm; height: 45mm; border: 1px dashed #999; text-align: center; line-height: 45mm; color: #999; }
+.sign { display: flex; flex-wrap: wrap; gap: 10mm; justify-content: space-between; margin-top: 20mm; }
+.seal { width: 45mm; height: 45mm; border: 1px dashed #999; display: flex; align-items: center; justify-content: center; text-align: center; padding: 3mm; font-size: 11pt; line-height: 1.4; color: #999; }
 @media print { .noprint { display: none; } }
 </style></head><body>
 <h1>人民调解协议书</h1>
