@@ -65,17 +65,39 @@ func TestBrowserMediationStory(t *testing.T) {
 		run(step, chromedp.Evaluate(`document.querySelectorAll(".flash").forEach(e => e.remove())`, nil),
 			chromedp.Submit(sel, chromedp.ByQuery))
 	}
+	// fill unfolds the first form folded in details, types text into its
+	// field and sends it.
+	fill := func(details, field, text string) {
+		t.Helper()
+		run("fill "+details, chromedp.Click(details+" summary", chromedp.ByQuery),
+			chromedp.SendKeys(details+" "+field, text, chromedp.ByQuery))
+		submit("submit "+details, details+" "+field)
+	}
+	// reads: the element of sel says each of wants.
+	reads := func(sel string, wants ...string) {
+		t.Helper()
+		s := text(sel)
+		for _, w := range wants {
+			if !strings.Contains(s, w) {
+				t.Fatalf("%s reads %q, without %q", sel, s, w)
+			}
+		}
+	}
+	// dayAt sets the clock and opens the case page again.
+	dayAt := func(days int, hm string) {
+		t.Helper()
+		clock(at(days, hm))
+		cr.open("/cases/" + n)
+	}
 	flash := func(want string) {
 		t.Helper()
 		var errs string
 		run("wait "+want, chromedp.WaitVisible(".flash, main p.error", chromedp.ByQuery))
-		if got := text("main"); !strings.Contains(got, want) {
-			t.Errorf("the page lacks %q", want)
-		}
 		run("errors", chromedp.Evaluate(`Array.from(document.querySelectorAll("p.error")).map(e => e.textContent).join(" | ")`, &errs))
 		if errs != "" {
 			t.Fatalf("after %s the page shows errors: %s", want, errs)
 		}
+		reads("main", want)
 	}
 
 	// 1. Schedule, by the keyboard: the summary opens with Enter.
@@ -90,18 +112,12 @@ func TestBrowserMediationStory(t *testing.T) {
 	shoot("med-01-schedule-form")
 	submit("submit schedule", "#m-schedule-bring")
 	flash("已安排调解会议")
-	if s := text(".med .session"); !strings.Contains(s, "第一调解室") || !strings.Contains(s, "王律师（律师）") {
-		t.Fatalf("the session reads %q", s)
-	}
+	reads(".med .session", "第一调解室", "王律师（律师）")
 	shoot("med-02-scheduled")
 
 	// 2. The session has begun: its 笔录.
-	clock(at(1, "11:00"))
-	cr.open("/cases/" + n)
-	run("record",
-		chromedp.Click(`details[id^="mf-record-"] summary`, chromedp.ByQuery),
-		chromedp.SendKeys(`textarea[name="statements"]`, "双方陈述意见。李四同意恢复排水沟，并分两期赔偿张三修缮费用5000.50元。", chromedp.ByQuery))
-	submit("submit record", `textarea[name="statements"]`)
+	dayAt(1, "11:00")
+	fill(`details[id^="mf-record-"]`, `textarea[name="statements"]`, "双方陈述意见。李四同意恢复排水沟，并分两期赔偿张三修缮费用5000.50元。")
 	flash("已记录调解笔录")
 
 	// 3. A written agreement, two instalments; the script adds a fourth row.
@@ -123,12 +139,8 @@ func TestBrowserMediationStory(t *testing.T) {
 	shoot("med-03-agreement-form")
 	submit("sign", "#m-agree-facts")
 	flash("已登记调解协议")
-	if s := text("table.obligations"); !strings.Contains(s, "3000.00") || !strings.Contains(s, "2000.50") {
-		t.Fatalf("the obligations read %q", s)
-	}
-	if s := text(".med .deadlines"); !strings.Contains(s, "申请司法确认期限") {
-		t.Fatalf("the 司法确认 window reads %q", s)
-	}
+	reads("table.obligations", "3000.00", "2000.50")
+	reads(".med .deadlines", "申请司法确认期限")
 	shoot("med-04-agreement")
 
 	// 4. The 协议书.
@@ -136,22 +148,14 @@ func TestBrowserMediationStory(t *testing.T) {
 	var ok bool
 	run("document link", chromedp.AttributeValue(`a[href$="/document"]`, "href", &href, &ok, chromedp.ByQuery))
 	run("open document", chromedp.Navigate(base+href), chromedp.WaitVisible("h1", chromedp.ByQuery))
-	if s := text("body"); !strings.Contains(s, "人民调解协议书") || !strings.Contains(s, "第二期赔偿修缮费") {
-		t.Fatalf("the 协议书 reads %q", s)
-	}
+	reads("body", "人民调解协议书", "第二期赔偿修缮费")
 	shoot("med-05-document")
 
 	// 5. Instalment 1 paid on its due day.
-	clock(at(10, "15:00"))
-	cr.open("/cases/" + n)
-	run("perform",
-		chromedp.Click(`details[id^="mf-perform-"] summary`, chromedp.ByQuery),
-		chromedp.SendKeys(`details[id^="mf-perform-"] textarea[name="note"]`, "张三确认收到3000元", chromedp.ByQuery))
-	submit("submit performance", `details[id^="mf-perform-"] textarea[name="note"]`)
+	dayAt(10, "15:00")
+	fill(`details[id^="mf-perform-"]`, `textarea[name="note"]`, "张三确认收到3000元")
 	flash("已记录履行情况")
-	if s := text("table.obligations"); !strings.Contains(s, "已履行") || !strings.Contains(s, "张三确认收到3000元") {
-		t.Fatalf("the obligations read %q", s)
-	}
+	reads("table.obligations", "已履行", "张三确认收到3000元")
 
 	// 6. A 回访.
 	run("follow-up",
@@ -161,9 +165,7 @@ func TestBrowserMediationStory(t *testing.T) {
 		chromedp.SendKeys("#m-followup-note", "第一期已付清，双方关系缓和。", chromedp.ByID))
 	submit("submit follow-up", "#m-followup-note")
 	flash("已记录回访")
-	if s := text(".med"); !strings.Contains(s, "第一期已付清") {
-		t.Fatalf("the 回访 is not listed")
-	}
+	reads(".med", "第一期已付清")
 	shoot("med-06-followup")
 	run("scroll to mediation", chromedp.ScrollIntoView("#mediation", chromedp.ByID))
 	shoot("med-07-section")

@@ -202,17 +202,9 @@ func (s *server) caseAct(c *fiber.Ctx) error {
 // the message by the action's form with the typed values, and the status
 // of the error; faults and cases out of sight go to the error page.
 func (s *server) actionFailed(c *fiber.Ctx, number, action string, err error) error {
-	e := cases.ErrorOf(err)
-	if e == nil || e.Kind == cases.KindInternal || e.Kind == cases.KindNotFound || e.Kind == cases.KindUnauthorized {
+	d, e, msg, err := s.refusal(c, number, err)
+	if err != nil {
 		return err
-	}
-	d, lerr := s.loadCase(c, number)
-	if lerr != nil {
-		return lerr
-	}
-	msg := e.Message
-	if e == cases.ErrStaleVersion || e.Code == "stale_version" {
-		msg = "已被他人处理，请刷新页面查看最新情况后再操作。"
 	}
 	found := false
 	for i := range d.Actions {
@@ -233,6 +225,25 @@ func (s *server) actionFailed(c *fiber.Ctx, number, action string, err error) er
 		d.PageError = msg
 	}
 	return s.render(c, web.StatusOf(e.Kind), "case", p)
+}
+
+// refusal is the case page again for a form refused with err: the error
+// and the message to show; a fault or a case out of sight is answered as
+// the error (the error page).
+func (s *server) refusal(c *fiber.Ctx, number string, err error) (*caseData, *cases.Error, string, error) {
+	e := cases.ErrorOf(err)
+	if e == nil || e.Kind == cases.KindInternal || e.Kind == cases.KindNotFound || e.Kind == cases.KindUnauthorized {
+		return nil, nil, "", err
+	}
+	d, err := s.loadCase(c, number)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	msg := e.Message
+	if e == cases.ErrStaleVersion || e.Code == "stale_version" {
+		msg = "已被他人处理，请刷新页面查看最新情况后再操作。"
+	}
+	return d, e, msg, nil
 }
 
 // actionRequestFromForm reads the action's fields from the form into an

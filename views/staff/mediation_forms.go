@@ -81,17 +81,9 @@ func (s *server) mediationAct(c *fiber.Ctx) error {
 // form unfolded, its message by the field, the typed values kept, and the
 // error's status; faults and cases out of sight go to the error page.
 func (s *server) mediationFailed(c *fiber.Ctx, number, key string, err error) error {
-	e := cases.ErrorOf(err)
-	if e == nil || e.Kind == cases.KindInternal || e.Kind == cases.KindNotFound || e.Kind == cases.KindUnauthorized {
+	d, e, msg, err := s.refusal(c, number, err)
+	if err != nil {
 		return err
-	}
-	d, lerr := s.loadCase(c, number)
-	if lerr != nil {
-		return lerr
-	}
-	msg := e.Message
-	if e == cases.ErrStaleVersion || e.Code == "stale_version" {
-		msg = "已被他人处理，请刷新页面查看最新情况后再操作。"
 	}
 	f := d.Med.Form(key)
 	f.Values, f.Error, f.Field = postedValues(c), msg, e.Field

@@ -30,9 +30,6 @@ type medForm struct {
 // V is the field's value (the first, for a repeated field).
 func (f *medForm) V(name string) string { return f.Values.Get(name) }
 
-// Has: the field's values include v (checkboxes, multiple selects).
-func (f *medForm) Has(name, v string) bool { return slices.Contains(f.Values[name], v) }
-
 // At is row i of a repeated field.
 func (f *medForm) At(name string, i int) string {
 	if vs := f.Values[name]; i < len(vs) {
@@ -278,11 +275,159 @@ func (v *medView) Keyed(key string) keyedForm { return keyedForm{v.Form(key), ke
 
 // recordForm is a session's 调解笔录 form.
 type recordForm struct {
-	keyedForm
+	F keyedForm
 	S medSession
 }
 
 // RecordForm is the 调解笔录 form of ses.
 func (v *medView) RecordForm(ses medSession) recordForm {
 	return recordForm{v.Keyed(fmt.Sprintf("record-%d", ses.ID)), ses}
+}
+
+// fieldView is one field of a mediation form as the shared template
+// "med-field" draws it: its label, its input with the value shown, and the
+// message of a refusal that names it by Key.
+type fieldView struct {
+	F                       *medForm
+	ID, Name, Label, Widget string
+	Key                     string // the field as a refusal names it
+	Value                   string
+	Selected                []string
+	Options                 []mediation.Choice // a select's
+}
+
+// On: the option v is chosen.
+func (fv fieldView) On(v string) bool { return slices.Contains(fv.Selected, v) }
+
+func (f keyedForm) field(name, label, widget string) fieldView {
+	return fieldView{F: f.medForm, ID: "m-" + f.Key + "-" + name, Name: name, Label: label, Widget: widget,
+		Key: name, Value: f.V(name), Selected: f.Values[name]}
+}
+
+// In is the form's field name drawn as widget: an input type, "textarea",
+// or "choice:F" / "choice?:F", a select of mediation.Choices[F] (with ?,
+// "请选择" first, so that nothing is chosen for the user).
+func (f keyedForm) In(name, label, widget string) fieldView {
+	kind, choice, ok := strings.Cut(widget, ":")
+	if !ok {
+		return f.field(name, label, widget)
+	}
+	blank := ""
+	if kind == "choice?" {
+		blank = "请选择"
+	}
+	return f.Pick(name, label, blank, mediation.Choices[choice])
+}
+
+// Row is the field col of obligation row i of the agreement form.
+func (f keyedForm) Row(col obligationCol, i int, parties []string) fieldView {
+	v := f.field("ob_"+col.Name, col.Label, col.Type)
+	v.ID, v.Key = fmt.Sprintf("m-agree-%s-%d", col.Name, i), fmt.Sprintf("obligations[%d].%s", i, col.Name)
+	v.Value = f.At(v.Name, i)
+	v.Selected = []string{v.Value}
+	if v.Widget == "" {
+		v.Widget = "text"
+	}
+	if col.Party {
+		v.Widget = "select"
+		v.Options = append([]mediation.Choice{{Value: "", Label: "请选择"}}, nameChoices(parties)...)
+	}
+	return v
+}
+
+// Pick is the form's field name as a select (or checkboxes) of opts, with
+// blank first when it is not "".
+func (f keyedForm) Pick(name, label, blank string, opts []mediation.Choice) fieldView {
+	v := f.field(name, label, "select")
+	if blank != "" {
+		v.Options = append(v.Options, mediation.Choice{Value: "", Label: blank})
+	}
+	v.Options = append(v.Options, opts...)
+	return v
+}
+
+// Checks is the form's field name as checkboxes of opts.
+func (f keyedForm) Checks(name, label string, opts []mediation.Choice) fieldView {
+	v := f.Pick(name, label, "", opts)
+	v.Widget = "checks"
+	return v
+}
+
+// simpleForm is a folded form of a few fields, drawn by "med-form".
+type simpleForm struct {
+	F                       keyedForm
+	Summary, Action, Button string
+	Fields                  []fieldView
+	Session                 bool // the fields of a session first
+}
+
+// Simple is the form folded under summary, posted to action (below the
+// case's mediation path), its button saying button.
+func (f keyedForm) Simple(summary, action, button string, fields ...fieldView) simpleForm {
+	return simpleForm{F: f, Summary: summary, Action: action, Button: button, Fields: fields}
+}
+
+// Sessions is Simple with a session's fields.
+func (f keyedForm) Sessions(summary, action, button string) simpleForm {
+	return simpleForm{F: f, Summary: summary, Action: action, Button: button, Session: true}
+}
+
+// submitView is a form's submit button with its words.
+type submitView struct {
+	F     *medForm
+	Label string
+}
+
+// Submit is the form's submit button saying label.
+func (f keyedForm) Submit(label string) submitView { return submitView{f.medForm, label} }
+
+// Choose are names as options that say themselves.
+func (v *medView) Choose(names []string) []mediation.Choice { return nameChoices(names) }
+
+func nameChoices(names []string) []mediation.Choice {
+	out := make([]mediation.Choice, len(names))
+	for i, n := range names {
+		out[i] = mediation.Choice{Value: n, Label: n}
+	}
+	return out
+}
+
+// RoomChoices are the active rooms as options.
+func (v *medView) RoomChoices() []mediation.Choice {
+	var out []mediation.Choice
+	for _, r := range v.Rooms {
+		out = append(out, mediation.Choice{Value: strconv.FormatInt(r.ID, 10), Label: r.Name})
+	}
+	return out
+}
+
+// DeskChoices are the desks that may be invited, as options.
+func (v *medView) DeskChoices() []mediation.Choice {
+	var out []mediation.Choice
+	for _, d := range v.Desks {
+		out = append(out, mediation.Choice{Value: d.Code, Label: d.Name})
+	}
+	return out
+}
+
+// HeldChoices are the held sessions, where an agreement may have been reached.
+func (v *medView) HeldChoices() []mediation.Choice {
+	var out []mediation.Choice
+	for _, ses := range v.Sessions {
+		if ses.Status == mediation.SessionHeld {
+			out = append(out, mediation.Choice{Value: strconv.FormatInt(ses.ID, 10),
+				Label: ses.KindLabel + " " + ses.StartsAt.In(cases.ChinaZone).Format("2006-01-02 15:04")})
+		}
+	}
+	return out
+}
+
+// TaskChoices are the open 回访 tasks and, last, one not scheduled.
+func (v *medView) TaskChoices() []mediation.Choice {
+	var out []mediation.Choice
+	for _, t := range v.OpenTasks {
+		out = append(out, mediation.Choice{Value: strconv.FormatInt(t.ID, 10),
+			Label: t.DueOn + " " + mediation.ChoiceLabel("reason", t.Reason)})
+	}
+	return append(out, mediation.Choice{Value: "", Label: "计划外回访"})
 }
