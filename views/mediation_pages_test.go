@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -198,6 +199,22 @@ func TestMediationPageAgreementAndConfirmation(t *testing.T) {
 	if status != 200 || !strings.Contains(body, "人民调解协议书") || !strings.Contains(body, "第二期赔偿") {
 		t.Fatalf("the 协议书: %d", status)
 	}
+
+	// The window to apply turns yellow in its last days, red after.
+	due := regexp.MustCompile(`期限至 <strong>(\d{4}-\d\d-\d\d)</strong>`).FindStringSubmatch(page)
+	if due == nil || !strings.Contains(page, `tag pub">剩余`) {
+		t.Fatalf("the 司法确认 window is not shown in green")
+	}
+	dueDay, _ := time.Parse(time.DateOnly, due[1])
+	ts.at(dueDay.AddDate(0, 0, -3).Format(time.DateOnly), "10:00")
+	if _, p, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(p, `tag warn">剩余3天`) {
+		t.Error("three days before its end the window is not yellow")
+	}
+	ts.at(dueDay.AddDate(0, 0, 1).Format(time.DateOnly), "10:00")
+	if _, p, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(p, `tag bad">申请期限已过`) {
+		t.Error("after its end the window is not red")
+	}
+	ts.at("2026-03-04", "11:00")
 
 	// 司法确认: the mediation desk applies; the court accepts, extends, rules.
 	ts.medRefused(b, n, "apply", url.Values{"applicants": {"张三"}, "applied_on": {"2026-03-04"}}, 400, "共同申请")
