@@ -18,7 +18,6 @@ const (
 	FormOral    = "oral"    // 口头协议, recorded by the mediator
 )
 
-
 // formLabels say an agreement's form.
 var formLabels = map[string]string{FormWritten: "书面协议", FormOral: "口头协议"}
 

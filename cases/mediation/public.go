@@ -30,14 +30,14 @@ type PublicSession struct {
 
 // PublicAgreement is the agreement in force as the parties see it.
 type PublicAgreement struct {
-	Number           string             `json:"number"`
-	Form             string             `json:"form"`
-	FormText         string             `json:"form_text"` // 书面协议 | 口头协议
-	SignedOn         string             `json:"signed_on,omitempty"`
-	EffectiveOn      string             `json:"effective_on"`
-	ConfirmationDue  string             `json:"confirmation_due"`
-	Confirmation     string             `json:"confirmation"` // none | applied | accepted | confirmed | rejected
-	ConfirmationText string             `json:"confirmation_text"`
+	Number           string `json:"number"`
+	Form             string `json:"form"`
+	FormText         string `json:"form_text"` // 书面协议 | 口头协议
+	SignedOn         string `json:"signed_on,omitempty"`
+	EffectiveOn      string `json:"effective_on"`
+	ConfirmationDue  string `json:"confirmation_due"`
+	Confirmation     string `json:"confirmation"` // none | applied | accepted | confirmed | rejected
+	ConfirmationText string `json:"confirmation_text"`
 	// ConfirmationOpen: not yet applied for, confirmable, and the window
 	// (to ConfirmationDue) still open today.
 	ConfirmationOpen bool               `json:"confirmation_open"`

@@ -52,13 +52,13 @@ type weekEntry struct {
 }
 
 type weekData struct {
-	Week    *mediation.Week
-	Title   string // 人民调解窗口 / 第一调解室
+	Week                         *mediation.Week
+	Title                        string // 人民调解窗口 / 第一调解室
 	ThisWeek, PrevWeek, NextWeek string // the week links
-	Options []weekOption
-	Days    [7]weekDay
-	Rows    []weekRow
-	Count   int
+	Options                      []weekOption
+	Days                         [7]weekDay
+	Rows                         []weekRow
+	Count                        int
 }
 
 func (s *server) weekPage(c *fiber.Ctx) error {
@@ -92,7 +92,7 @@ func (s *server) weekPage(c *fiber.Ctx) error {
 	var opts []weekOption
 	for _, d := range desks {
 		if d.Active && (a.Role == cases.RoleLeader || a.Role == cases.RoleAdmin || a.Desk == d.Code) {
-			opts = append(opts, weekOption{Value: "desk:" + d.Code, Label: d.Name + "（窗口）"})
+			opts = append(opts, weekOption{Value: "desk:" + d.Code, Label: d.Name + "窗口"})
 		}
 	}
 	for _, r := range rooms {
