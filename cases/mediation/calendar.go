@@ -2,7 +2,6 @@ package mediation
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,13 +88,12 @@ func (m *Service) Week(ctx context.Context, a cases.Actor, q WeekQuery) (*Week, 
 		where = append(where, "(s.desk = ? OR EXISTS (SELECT 1 FROM json_each(s.invited_desks) j WHERE j.value = ?))")
 		args = append(args, q.Desk, q.Desk)
 	} else {
-		var r Room
-		err := m.db.GetContext(ctx, &r, m.db.Rebind(`SELECT id, name, active FROM mediation_rooms WHERE id = ?`), q.RoomID)
-		if err == sql.ErrNoRows {
-			return nil, invalid("room", "unknown_room", "没有这个调解室")
-		}
+		r, err := readRoom(ctx, m.db, q.RoomID)
 		if err != nil {
-			return nil, fmt.Errorf("mediation: unable to read the room: %w", err)
+			return nil, err
+		}
+		if r == nil {
+			return nil, invalid("room", "unknown_room", "没有这个调解室")
 		}
 		w.Room = r.Name
 		where = append(where, "s.room_id = ?")
@@ -123,11 +121,7 @@ func (m *Service) Week(ctx context.Context, a cases.Actor, q WeekQuery) (*Week, 
 	for _, r := range rows {
 		s := WeekSession{ID: r.ID, Visible: r.Visible, Desk: r.Desk, Kind: r.Kind, KindLabel: KindLabel(r.Kind),
 			StartsAt: r.StartsAt.UTC(), EndsAt: r.EndsAt.UTC(), Minutes: r.Minutes, Day: today(r.StartsAt),
-			Room: r.Room, Status: r.Status}
-		if r.RoomID.Valid {
-			id := r.RoomID.Int64
-			s.RoomID = &id
-		}
+			RoomID: nullInt(r.RoomID), Room: r.Room, Status: r.Status}
 		if s.Visible {
 			s.Number, s.VideoURL, s.Presiding, s.PresidingName = r.Number, r.VideoURL, r.Presiding, r.Name
 			s.Invited = q.Desk != "" && r.Desk != q.Desk && slices.Contains(fromJSON[[]string](r.InvitedDesks), q.Desk)
