@@ -92,9 +92,16 @@ func TestCitizenStatusPageFollowsTheMediation(t *testing.T) {
 			t.Errorf("the status page shows %q", s)
 		}
 	}
-	// The JSON twin narrates the same events.
-	status, out := ts.call("GET", "/api/v1/public/status?number="+n+"&code="+url.QueryEscape(code), "", nil)
-	if status != 200 || !strings.Contains(fmt.Sprint(out["events"]), "法院已裁定确认调解协议有效") {
-		t.Errorf("public status JSON: %d %v", status, out["events"])
+	// The JSON twin says the same, and no more.
+	status, raw, _, err := ts.send("GET", "/api/v1/public/status?number="+n+"&code="+url.QueryEscape(code), "", nil)
+	if err != nil || status != 200 {
+		t.Fatalf("public status JSON: %d %v", status, err)
+	}
+	wantAll(t, "the public status JSON", string(raw), "法院已裁定确认调解协议有效", `"confirmation":"confirmed"`,
+		`"due_on":"2026-04-20"`, `"status":"performed"`, `"next_session":null`)
+	for _, s := range never {
+		if strings.Contains(string(raw), s) {
+			t.Errorf("the public status JSON shows %q", s)
+		}
 	}
 }

@@ -294,6 +294,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Performance": mediation.Performance{}, "Urging": mediation.Urging{}, "Confirmation": mediation.Confirmation{},
 		"FollowUp": mediation.FollowUp{}, "Room": mediation.Room{},
 		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
+		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
+		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))
