@@ -9,9 +9,10 @@ import (
 )
 
 // weekFixture: on Monday 2026-03-02 a mediation-desk case with a session in
-// 第一调解室 on Wednesday 09:30 and a video session on Friday 19:30 (after
-// the calendar's hours), a cancelled one on Thursday, and a petition-desk
-// case with a session in the same room on Thursday 14:00.
+// 第一调解室 on Wednesday 09:30, video sessions on Tuesday 07:30 and Friday
+// 19:30 (before and after the calendar's hours), one on the next Monday, a
+// cancelled one on Thursday, and a petition-desk case with a session in the
+// same room on Thursday 14:00.
 type weekFixture struct {
 	ts                 *testServer
 	med, medCode, pet  string
@@ -32,6 +33,11 @@ func newWeekFixture(t *testing.T) *weekFixture {
 		"place": "第一调解室", "presiding": "mediation", "bring": "房屋照片、维修票据"})
 	f.fri = schedule("mediation", f.med, map[string]any{"kind": "joint_conference", "starts_at": "2026-03-06T19:30:00+08:00", "minutes": 60,
 		"video_url": "https://meet.example.cn/r/8812", "presiding": "mediation", "invited_desks": []string{"litigation"}})
+	// Before the calendar's hours, and the next Monday (outside the week).
+	schedule("mediation", f.med, map[string]any{"kind": "mediation", "starts_at": "2026-03-03T07:30:00+08:00", "minutes": 30,
+		"video_url": "https://meet.example.cn/r/7730", "presiding": "mediation"})
+	schedule("mediation", f.med, map[string]any{"kind": "mediation", "starts_at": "2026-03-09T09:00:00+08:00", "minutes": 30,
+		"place": "第一调解室", "presiding": "mediation"})
 	f.can = schedule("mediation", f.med, map[string]any{"kind": "hearing", "starts_at": "2026-03-05T15:00:00+08:00", "minutes": 60,
 		"place": "第一调解室", "presiding": "mediation"})
 	ts.post("mediation", fmt.Sprintf("/api/v1/cases/%s/sessions/%d/cancel", f.med, f.can), map[string]any{"reason": "被申请人住院，内部掌握"}, 200)
@@ -79,12 +85,18 @@ func TestWeekCalendarOfADeskAndOfARoom(t *testing.T) {
 			t.Errorf("Wednesday's column lacks %q: %s", want, wed)
 		}
 	}
-	if strings.Contains(column(page, "2026-03-03"), f.med) || strings.Contains(column(page, "2026-03-05"), f.med) {
+	if strings.Contains(column(page, "2026-03-02"), f.med) || strings.Contains(column(page, "2026-03-05"), f.med) {
 		t.Errorf("the session shows on another day")
 	}
 	// After hours still shown; the cancelled one not; the petition desk's not at all.
 	if fri := column(page, "2026-03-06"); !strings.Contains(fri, "19:30–20:30") || !strings.Contains(fri, "视频会议") {
 		t.Errorf("Friday's evening session is missing: %s", fri)
+	}
+	if tue := column(page, "2026-03-03"); !strings.Contains(page, "08:00 前") || !strings.Contains(tue, "07:30–08:00") {
+		t.Errorf("Tuesday's early session is missing: %s", tue)
+	}
+	if strings.Contains(page, "09:00–09:30") {
+		t.Errorf("the next Monday's session shows in this week")
 	}
 	if strings.Contains(page, "15:00–16:00") || strings.Contains(page, "住院") {
 		t.Errorf("the cancelled session is shown")
@@ -148,10 +160,10 @@ func TestWeekSessionsAPI(t *testing.T) {
 		t.Fatalf("week %d %v", status, out)
 	}
 	ss := out["sessions"].([]any)
-	if len(ss) != 2 {
-		t.Fatalf("sessions %v, want Wednesday's and Friday's", ss)
+	if len(ss) != 3 {
+		t.Fatalf("sessions %v, want Tuesday's, Wednesday's and Friday's", ss)
 	}
-	first := ss[0].(map[string]any)
+	first := ss[1].(map[string]any)
 	if first["number"] != f.med || first["day"] != "2026-03-04" || first["presiding_name"] != "李调解" || first["visible"] != true {
 		t.Errorf("first session %v", first)
 	}
