@@ -134,9 +134,23 @@ func TestBrowserMediationStory(t *testing.T) {
 		chromedp.SetValue("#m-agree-due_on-0", day(10), chromedp.ByID),
 		chromedp.SetValue("#m-agree-obligor-1", "李四", chromedp.ByID), chromedp.SetValue("#m-agree-obligee-1", "张三", chromedp.ByID),
 		chromedp.SendKeys("#m-agree-content-1", "第二期赔偿修缮费", chromedp.ByID),
-		chromedp.SendKeys("#m-agree-amount-1", "2000.50", chromedp.ByID),
+		chromedp.SendKeys("#m-agree-amount-1", "两千", chromedp.ByID),
 		chromedp.SetValue("#m-agree-due_on-1", day(30), chromedp.ByID))
 	shoot("med-03-agreement-form")
+	// A amount in words: the form comes back with the message by the field
+	// and what was typed, the added row included.
+	submit("sign with a bad amount", "#m-agree-facts")
+	run("refused", chromedp.WaitVisible(`#m-agree-amount-1[aria-invalid="true"]`, chromedp.ByQuery))
+	reads(`#mf-agree`, "金额应为不小于0的数字")
+	reads(".med", "提交未成功")
+	var kept, rows string
+	run("kept", chromedp.Value("#m-agree-content-1", &kept, chromedp.ByID),
+		chromedp.Evaluate(`String(document.querySelectorAll("#ob-rows fieldset.obrow").length)`, &rows))
+	if kept != "第二期赔偿修缮费" || rows != "4" {
+		t.Fatalf("the refused form kept %q in row 2 and %s rows, want the typed text and 4", kept, rows)
+	}
+	shoot("med-03b-agreement-refused")
+	run("fix the amount", chromedp.SetValue("#m-agree-amount-1", "2000.50", chromedp.ByID))
 	submit("sign", "#m-agree-facts")
 	flash("已登记调解协议")
 	reads("table.obligations", "3000.00", "2000.50")

@@ -190,6 +190,9 @@ func TestMediationPageAgreementAndConfirmation(t *testing.T) {
 	if !regexp.MustCompile(`id="m-agree-amount-1"[^>]*value="-5" aria-invalid="true">\s*<p class="error">金额`).MatchString(page) {
 		t.Error("the amount's message is not by the second row")
 	}
+	if !strings.Contains(page, `<a href="#m-agree-amount-1">`) {
+		t.Error("the summary does not link to the second row's amount")
+	}
 	page = ts.medDone(b, n, "agree", agreementForm("2026-03-04"), "已登记调解协议")
 	doc := regexp.MustCompile(`href="(/cases/[^"]+/agreements/\d+/document)"`).FindStringSubmatch(page)
 	if doc == nil || !strings.Contains(page, "3000.00") || !strings.Contains(page, "2000.50") || !strings.Contains(page, "申请司法确认期限") {
@@ -223,6 +226,9 @@ func TestMediationPageAgreementAndConfirmation(t *testing.T) {
 		t.Error("the mediation desk is offered the court's acceptance")
 	}
 	court := ts.medBrowser("litigation", n)
+	if _, p, _ := court.do("GET", "/cases/"+n, nil); !strings.Contains(p, "/mediation/accept") || strings.Contains(p, "/mediation/schedule") || strings.Contains(p, "/mediation/agree") {
+		t.Error("the court desk is not offered its acceptance, or is offered the holding desk's steps")
+	}
 	ts.medRefused(court, n, "accept", url.Values{"court_number": {""}, "accepted_on": {"2026-03-04"}}, 400, "请填写")
 	ts.medDone(court, n, "accept", url.Values{"court_number": {"（2026）浙0000民特12号"}, "accepted_on": {"2026-03-04"}}, "已受理司法确认申请")
 	ts.medRefused(court, n, "extend", url.Values{"days": {"十"}, "approved_by": {"王院长"}, "reason": {"案情复杂"}}, 400, "延长天数应为整数", "王院长", "案情复杂")

@@ -131,6 +131,26 @@ func (v *medView) Failed() *medForm {
 	return v.Form(v.FailedKey)
 }
 
+// FailedAnchor is where the summary of a refusal links: the field it
+// names, or its form.
+func (v *medView) FailedAnchor() string {
+	f := v.Failed()
+	if f == nil {
+		return ""
+	}
+	var row int
+	var col string
+	switch {
+	case f.Field == "":
+		return "mf-" + v.FailedKey
+	case v.FailedKey == "agree":
+		if n, _ := fmt.Sscanf(strings.Replace(f.Field, "].", "] ", 1), "obligations[%d] %s", &row, &col); n == 2 {
+			return fmt.Sprintf("m-agree-%s-%d", col, row)
+		}
+	}
+	return "m-" + v.FailedKey + "-" + f.Field
+}
+
 // Shown: the section has something to show or to offer.
 func (v *medView) Shown() bool {
 	a := v.Allowed
