@@ -106,8 +106,7 @@ type medView struct {
 	Sessions   []medSession
 	Superseded []mediation.Agreement
 	OpenTasks  []mediation.FollowUp
-	Window     tagView // the 司法确认 application window of the current agreement
-	WindowLeft int     // days left in it
+	Window     tagView // the 司法确认 application window of the current agreement: days left
 	FailedKey  string  // the form refused on this answer
 	CSRF       string
 	forms      map[string]*medForm
@@ -224,7 +223,7 @@ func (s *server) loadMediation(ctx context.Context, a cases.Actor, kase *cases.C
 			v.Form(fmt.Sprintf("perform-%d", ob.ID)).Values = url.Values{"status": {mediation.PerformPerformed}, "date": {v.Today}}
 		}
 		if c.Confirmation == nil && c.ConfirmationDue != "" {
-			v.WindowLeft, v.Window = confirmationWindow(v.Today, c.ConfirmationDue)
+			v.Window = confirmationWindow(v.Today, c.ConfirmationDue)
 		}
 	}
 	for _, f := range o.FollowUps {
@@ -240,18 +239,18 @@ func (s *server) loadMediation(ctx context.Context, a cases.Actor, kase *cases.C
 	return v, nil
 }
 
-// confirmationWindow is the days left to apply for 司法确认 and its badge.
-func confirmationWindow(today, due string) (int, tagView) {
+// confirmationWindow is the badge of the days left to apply for 司法确认.
+func confirmationWindow(today, due string) tagView {
 	t, _ := time.Parse(time.DateOnly, today)
 	d, _ := time.Parse(time.DateOnly, due)
 	left := int(d.Sub(t).Hours() / 24)
 	switch {
 	case left < 0:
-		return left, tagView{"bad", "申请期限已过"}
+		return tagView{"bad", "申请期限已过"}
 	case left <= windowWarnDays:
-		return left, tagView{"warn", fmt.Sprintf("剩余%d天", left)}
+		return tagView{"warn", fmt.Sprintf("剩余%d天", left)}
 	}
-	return left, tagView{"pub", fmt.Sprintf("剩余%d天", left)}
+	return tagView{"pub", fmt.Sprintf("剩余%d天", left)}
 }
 
 // sessionStaff: the session's presiding, mediators and clerk, once each.
