@@ -163,8 +163,14 @@ func TestMediationPageSessions(t *testing.T) {
 	if status != 404 && status != 403 {
 		t.Errorf("another desk's schedule: %d", status)
 	}
-	if status, _ := b.post("/cases/"+n+"/mediation/nothing", url.Values{}); status != 404 {
-		t.Errorf("an unknown step: %d", status)
+	for _, path := range []string{"nothing", "record/abc", "record/999", "schedule/1"} {
+		if status, _ := b.post("/cases/"+n+"/mediation/"+path, url.Values{}); status != 404 {
+			t.Errorf("%s: %d, want the 404 page", path, status)
+		}
+	}
+	// Without the CSRF token: refused, nothing stored.
+	if status, _, _ := b.do("POST", "/cases/"+n+"/mediation/schedule", scheduleForm("2026-03-06T09:00")); status != 403 {
+		t.Errorf("a form without its CSRF token: %d", status)
 	}
 }
 
@@ -282,6 +288,11 @@ func TestMediationPagePerformanceAndFollowUp(t *testing.T) {
 	}
 	four["ob_content"][3] = "第四行"
 	ts.medRefused(b, n, "agree", four, 400, "请填写", "第四行")
+	// A new version supersedes the one in force; both keep their 协议书.
+	page = ts.medDone(b, n, "agree", agreementForm("2026-03-20"), "已登记调解协议")
+	if !strings.Contains(page, "已被取代的协议版本（1）") || strings.Count(page, "/document\"") != 2 || !strings.Contains(page, "第2版") {
+		t.Error("the superseded version is not listed with its 协议书")
+	}
 	resp := ts.raw("GET", "/static/app.js", "", nil)
 	js, _ := io.ReadAll(resp.Body)
 	resp.Body.Close()
