@@ -110,7 +110,7 @@ func TestMediationPageSessions(t *testing.T) {
 	ts.medRefused(b, n, "schedule", bad, 400, "时长（分钟）应为整数", "九十", "房屋照片", "王律师 律师")
 	ts.medRefused(b, n, "schedule", scheduleForm("2026-03-01T09:30"), 400, "开始时间不能早于现在", "2026-03-01T09:30")
 	page := ts.medDone(b, n, "schedule", scheduleForm("2026-03-04T09:30"), "已安排调解会议")
-	for _, want := range []string{"第一调解室", "2026-03-04 09:30", "王律师（律师）", "综治", "房屋照片"} {
+	for _, want := range []string{"第一调解室", "2026-03-04 09:30", "王律师（律师）", "综治", "房屋照片", "李调解（mediation）"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the scheduled session lacks %q", want)
 		}

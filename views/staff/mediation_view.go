@@ -122,6 +122,14 @@ func (v *medView) Form(key string) *medForm {
 	return f
 }
 
+// Name is a staff member as the page names them: 李调解（limed）.
+func (v *medView) Name(username string) string {
+	if n := v.Names[username]; n != "" && n != username {
+		return n + "（" + username + "）"
+	}
+	return username
+}
+
 // Failed is the refused form, for the summary at the top of the section.
 func (v *medView) Failed() *medForm {
 	if v.FailedKey == "" {
@@ -407,6 +415,15 @@ func nameChoices(names []string) []mediation.Choice {
 	out := make([]mediation.Choice, len(names))
 	for i, n := range names {
 		out[i] = mediation.Choice{Value: n, Label: n}
+	}
+	return out
+}
+
+// StaffChoices are usernames as options that say the names.
+func (v *medView) StaffChoices(usernames []string) []mediation.Choice {
+	out := make([]mediation.Choice, len(usernames))
+	for i, u := range usernames {
+		out[i] = mediation.Choice{Value: u, Label: v.Name(u)}
 	}
 	return out
 }
