@@ -29,6 +29,7 @@ type Service struct {
 	quota     Quota   // what the public may send per case (quota.go)
 
 	actionHooks []func(ctx context.Context, h ActionHookArgs) error // extension.go
+	guards      []func(ctx context.Context, g GuardArgs) error      // extension.go
 }
 
 // NewService wraps an open store.
@@ -88,6 +89,9 @@ func (s *Service) do(ctx context.Context, a Actor, number string, r ActionReques
 		}
 		if !canSee(a, before) {
 			return ErrCaseNotFound
+		}
+		if err := s.runGuards(ctx, GuardArgs{Tx: tx, Actor: a, Case: before, Action: r.Action}); err != nil {
+			return err
 		}
 		desks, err := s.Desks(ctx)
 		if err != nil {
