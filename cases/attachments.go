@@ -160,7 +160,7 @@ func (s *Service) File(ctx context.Context, a Actor, number string, in FileInput
 	if !canSee(a, c) {
 		return nil, ErrCaseNotFound
 	}
-	if !mayFile(a, c) {
+	if !MayFile(a, c) {
 		return nil, forbidden("只有受理窗口和办理本案的窗口可以归入材料")
 	}
 	if err := s.checkFreeSpace(); err != nil {
@@ -219,9 +219,10 @@ func (s *Service) File(ctx context.Context, a Actor, number string, in FileInput
 	return atts, nil
 }
 
-// mayFile: the window (it received the paper) and the desks handling the
-// case (the holding desk and co-desks, who meet the parties).
-func mayFile(a Actor, c *Case) bool {
+// MayFile says whether a may file files with c: the window (it received
+// the paper) and the desks handling the case (the holding desk and
+// co-desks, who meet the parties).
+func MayFile(a Actor, c *Case) bool {
 	switch a.Role {
 	case RoleIntake:
 		return true
