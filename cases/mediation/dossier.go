@@ -101,6 +101,7 @@ type Dossier struct {
 	Case         *cases.Case       `json:"case"` // masked, like every case that leaves the service
 	FileNumber   string            `json:"file_number"`
 	Committee    string            `json:"committee"` // the holding desk's name
+	Category     string            `json:"category"`  // the category's name
 	Mediators    []string          `json:"mediators"` // display names
 	Registrar    string            `json:"registrar"` // who registered the case
 	OpenedOn     string            `json:"opened_on"`
@@ -307,6 +308,16 @@ func (m *Service) Dossier(ctx context.Context, a cases.Actor, number string) (*D
 	if kase.Desk != "" {
 		d.Committee = names(kase.Desk)
 	}
+	cats, err := m.cases.Categories(ctx)
+	if err != nil {
+		return nil, err
+	}
+	d.Category = kase.Category
+	for _, c := range cats {
+		if c.Code == kase.Category {
+			d.Category = c.Name
+		}
+	}
 	if err := m.fillDossier(ctx, a, d); err != nil {
 		return nil, err
 	}
@@ -511,4 +522,19 @@ func (m *Service) Archive(ctx context.Context, a cases.Actor, number string, in 
 		return nil, err
 	}
 	return out, nil
+}
+
+// Labels, in words, for the printed documents.
+
+// ResultLabel is a session record's result.
+func ResultLabel(r string) string { return resultLabels[r] }
+
+// RecusalLabel is a 回避 decision.
+func RecusalLabel(d string) string {
+	return map[string]string{"granted": "准予回避", "refused": "不予准许"}[d]
+}
+
+// FollowUpLabels are a 回访's method, performance and satisfaction.
+func FollowUpLabels(f FollowUp) (method, performance, satisfaction string) {
+	return followMethods[f.Method], followPerformance[f.Performance], followSatisfaction[f.Satisfaction]
 }

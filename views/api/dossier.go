@@ -1,0 +1,71 @@
+package api
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+	"yidi/cases/mediation"
+	"yidi/views/web"
+)
+
+// The 卷宗 (docs/api.md, "The case file"): its cover and index as JSON,
+// the whole file as a ZIP for the court, 归档, and files staff file with a
+// kind. The rules are in cases/mediation/dossier.go and cases/attachments.go.
+
+func (s *server) dossier(c *fiber.Ctx) error {
+	d, err := s.Med.Dossier(c.UserContext(), web.ActorOf(c), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (s *server) dossierZIP(c *fiber.Ctx) error {
+	d, err := s.Med.Dossier(c.UserContext(), web.ActorOf(c), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	return web.SendDossierZIP(c, s.Svc, d)
+}
+
+func (s *server) archive(c *fiber.Ctx) error {
+	var b mediation.ArchiveInput
+	if len(c.Body()) > 0 {
+		if err := web.DecodeJSON(c, &b); err != nil {
+			return err
+		}
+	}
+	a, err := s.Med.Archive(c.UserContext(), web.ActorOf(c), c.Params("number"), b)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(a)
+}
+
+// fileAttachments takes multipart: kind, note, version and up to three
+// files in "files".
+func (s *server) fileAttachments(c *fiber.Ctx) error {
+	if !strings.HasPrefix(strings.ToLower(c.Get(fiber.HeaderContentType)), fiber.MIMEMultipartForm) {
+		return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_form", Message: "请以 multipart/form-data 上传文件"}
+	}
+	v, files, err := web.ReadUpload(c, "kind", "note", "version")
+	if err != nil {
+		return err
+	}
+	in := cases.FileInput{Kind: v["kind"], Note: v["note"], Files: files}
+	if t := strings.TrimSpace(v["version"]); t != "" {
+		n, err := strconv.ParseInt(t, 10, 64)
+		if err != nil {
+			return invalidField("version", "invalid_version", "version 应为整数")
+		}
+		in.Version = &n
+	}
+	atts, err := s.Svc.File(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"attachments": atts})
+}
