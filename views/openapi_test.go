@@ -293,6 +293,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Outsider": mediation.Outsider{}, "Agreement": mediation.Agreement{}, "Obligation": mediation.Obligation{},
 		"Performance": mediation.Performance{}, "Urging": mediation.Urging{}, "Confirmation": mediation.Confirmation{},
 		"FollowUp": mediation.FollowUp{}, "Room": mediation.Room{},
+		"Dossier": mediation.Dossier{}, "DossierRequirement": mediation.Requirement{}, "DossierDocument": mediation.Document{},
+		"Retention": mediation.Retention{}, "Archive": mediation.Archive{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))
@@ -311,6 +313,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
+		"ArchiveRequest": mediation.ArchiveInput{},
 	}
 	for name, v := range bodies {
 		all, _ := jsonFields(reflect.TypeOf(v))
