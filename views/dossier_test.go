@@ -179,9 +179,34 @@ func TestDossierZIPHoldsTheDocumentsAndFiles(t *testing.T) {
 			t.Errorf("index.html lacks %q", want)
 		}
 	}
+	for _, f := range m.Files { // the index links every file
+		if !strings.Contains(index, `href="`+f.Name+`"`) {
+			t.Errorf("index.html does not link %s", f.Name)
+		}
+	}
 	for name, b := range files {
 		if strings.HasPrefix(name, "documents/") && !strings.Contains(string(b), "@page") {
 			t.Errorf("%s is not a printable page", name)
 		}
+	}
+}
+
+func TestAnOralAgreementPrintsAsItsRegister(t *testing.T) {
+	ts := newTestServer(t)
+	n := ts.neighbourCase("2026-03-02")
+	ag := ts.post("mediation", "/api/v1/cases/"+n+"/agreements", map[string]any{"form": "oral", "reached_on": "2026-03-02",
+		"facts": "排水沟改道。", "terms": "李四当场同意恢复排水沟。"}, 201)
+	resp := ts.raw("GET", ag["document_url"].(string), "leader", nil)
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	page := string(b)
+	if resp.StatusCode != 200 || !strings.Contains(page, "口头调解协议登记表") || strings.Contains(page, "人民调解协议书") ||
+		!strings.Contains(page, "李四当场同意恢复排水沟") || !strings.Contains(page, "size: A4") {
+		t.Fatalf("oral agreement document: %d %s", resp.StatusCode, page)
+	}
+	// Open, without an agreement's closing: the 卷宗 still wants one.
+	_, d := ts.call("GET", "/api/v1/cases/"+n+"/dossier", "mediation", nil)
+	if fmt.Sprint(d["missing"]) != "[当事人身份证明 调解笔录 回访记录 结案报告]" {
+		t.Fatalf("missing %v", d["missing"])
 	}
 }

@@ -103,6 +103,9 @@ func printOptions(number string) web.PrintOptions {
 	return web.PrintOptions{Toolbar: "/cases/" + url.PathEscape(number) + "/dossier",
 		AttachmentSrc: func(a *cases.Attachment) string {
 			return fmt.Sprintf("/cases/%s/attachments/%d", url.PathEscape(number), a.ID)
+		},
+		Link: func(d *mediation.Document) string {
+			return "/cases/" + url.PathEscape(number) + "/dossier/docs/" + d.Code
 		}}
 }
 

@@ -112,6 +112,8 @@ var ErrDocumentNotFound = &cases.Error{Kind: cases.KindNotFound, Code: "document
 type PrintOptions struct {
 	Toolbar       string
 	AttachmentSrc func(a *cases.Attachment) string
+	// Link is where the index links a document to ("" no link).
+	Link func(d *mediation.Document) string
 }
 
 // sheet renders one document of d (by its index code) as an HTML fragment.
@@ -158,11 +160,17 @@ func writePage(w io.Writer, title string, sheets []template.HTML, o PrintOptions
 }
 
 // coverSheets are the 卷宗's cover and index.
-func coverSheets(d *mediation.Dossier) ([]template.HTML, error) {
+func coverSheets(d *mediation.Dossier, o PrintOptions) ([]template.HTML, error) {
 	out := []template.HTML{}
+	links := map[string]string{}
+	for i := range d.Documents {
+		if o.Link != nil {
+			links[d.Documents[i].Code] = o.Link(&d.Documents[i])
+		}
+	}
 	for _, name := range []string{"cover", "index"} {
 		var b bytes.Buffer
-		if err := printTemplates.ExecuteTemplate(&b, name, map[string]any{"D": d}); err != nil {
+		if err := printTemplates.ExecuteTemplate(&b, name, map[string]any{"D": d, "Links": links}); err != nil {
 			return nil, fmt.Errorf("views: print %s: %w", name, err)
 		}
 		out = append(out, template.HTML(b.String()))
@@ -174,7 +182,7 @@ func coverSheets(d *mediation.Dossier) ([]template.HTML, error) {
 // "cover" (the cover and the index), as a page of its own.
 func WriteDossierDocument(w io.Writer, d *mediation.Dossier, code string, o PrintOptions) error {
 	if code == "cover" {
-		sheets, err := coverSheets(d)
+		sheets, err := coverSheets(d, o)
 		if err != nil {
 			return err
 		}
@@ -194,7 +202,7 @@ func WriteDossierDocument(w io.Writer, d *mediation.Dossier, code string, o Prin
 // WriteDossierBundle writes the whole 卷宗 as one printable page: the
 // cover, the index and every document, one per sheet.
 func WriteDossierBundle(w io.Writer, d *mediation.Dossier, o PrintOptions) error {
-	sheets, err := coverSheets(d)
+	sheets, err := coverSheets(d, o)
 	if err != nil {
 		return err
 	}
@@ -283,15 +291,15 @@ func WriteDossierZIP(w io.Writer, d *mediation.Dossier, path func(id int64) (str
 		}
 		m.Files = append(m.Files, mf)
 	}
+	names := map[string]string{} // document code → its file in the ZIP
+	for i, f := range m.Files {
+		names[d.Documents[i].Code] = f.Name
+	}
 	if _, _, err := put("index.html", now, func(w io.Writer) error {
-		return WriteDossierBundle(w, d, PrintOptions{AttachmentSrc: func(a *cases.Attachment) string {
-			for _, f := range m.Files {
-				if strings.Contains(f.Name, fmt.Sprintf("-attachment-%d.", a.ID)) {
-					return f.Name
-				}
-			}
-			return ""
-		}})
+		return WriteDossierBundle(w, d, PrintOptions{
+			AttachmentSrc: func(a *cases.Attachment) string { return names[fmt.Sprintf("attachment-%d", a.ID)] },
+			Link:          func(doc *mediation.Document) string { return names[doc.Code] },
+		})
 	}); err != nil {
 		return err
 	}
