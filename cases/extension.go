@@ -163,9 +163,13 @@ const (
 // gets (an archived case takes notes only: "the case is archived" says
 // more than "the case is closed"). An error from fn refuses the change.
 func (s *Service) OnGuard(fn func(ctx context.Context, g GuardArgs) error) {
+	addHook(s, &s.guards, fn)
+}
+
+func addHook[T any](s *Service, registered *[]func(context.Context, T) error, fn func(context.Context, T) error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.guards = append(s.guards, fn)
+	*registered = append(*registered, fn)
 }
 
 func (s *Service) runGuards(ctx context.Context, g GuardArgs) error {
@@ -204,9 +208,7 @@ type ActionHookArgs struct {
 // data (closing as resolved needs an agreement) and for side records (a
 // 回访 task when a case closes).
 func (s *Service) OnAction(fn func(ctx context.Context, h ActionHookArgs) error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.actionHooks = append(s.actionHooks, fn)
+	addHook(s, &s.actionHooks, fn)
 }
 
 func (s *Service) runActionHooks(ctx context.Context, h ActionHookArgs) error {

@@ -216,6 +216,18 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	return cats, nil
 }
 
+// CategoryName is a category's name, or its code when there is none.
+func (s *Service) CategoryName(ctx context.Context, code string) (string, error) {
+	cats, err := s.Categories(ctx)
+	if err != nil {
+		return "", err
+	}
+	if i := slices.IndexFunc(cats, func(c Category) bool { return c.Code == code }); i >= 0 {
+		return cats[i].Name, nil
+	}
+	return code, nil
+}
+
 // AddDesk lets an admin open a further desk (劳动仲裁, 法律援助, …).
 func (s *Service) AddDesk(ctx context.Context, a Actor, d Desk) (*Desk, error) {
 	if !adminRole(a) {

@@ -308,15 +308,8 @@ func (m *Service) Dossier(ctx context.Context, a cases.Actor, number string) (*D
 	if kase.Desk != "" {
 		d.Committee = names(kase.Desk)
 	}
-	cats, err := m.cases.Categories(ctx)
-	if err != nil {
+	if d.Category, err = m.cases.CategoryName(ctx, kase.Category); err != nil {
 		return nil, err
-	}
-	d.Category = kase.Category
-	for _, c := range cats {
-		if c.Code == kase.Category {
-			d.Category = c.Name
-		}
 	}
 	if err := m.fillDossier(ctx, a, d); err != nil {
 		return nil, err

@@ -1,13 +1,13 @@
 package api
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
-	"yidi/cases/mediation"
 	"yidi/views/web"
 )
 
@@ -31,18 +31,26 @@ func (s *server) dossierZIP(c *fiber.Ctx) error {
 	return web.SendDossierZIP(c, s.Svc, d)
 }
 
+// archive takes an optional body: {"version"}.
 func (s *server) archive(c *fiber.Ctx) error {
-	var b mediation.ArchiveInput
-	if len(c.Body()) > 0 {
-		if err := web.DecodeJSON(c, &b); err != nil {
-			return err
-		}
+	if len(c.Body()) == 0 {
+		c.Request().SetBody([]byte("{}"))
 	}
-	a, err := s.Med.Archive(c.UserContext(), web.ActorOf(c), c.Params("number"), b)
+	return created(c, s.Med.Archive)
+}
+
+// created decodes the body into In, applies fn to the path's case and
+// answers 201 with its result.
+func created[In, Out any](c *fiber.Ctx, fn func(context.Context, cases.Actor, string, In) (Out, error)) error {
+	var in In
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := fn(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(a)
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
 
 // fileAttachments takes multipart: kind, note, version and up to three

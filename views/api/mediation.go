@@ -386,17 +386,7 @@ func (s *server) recordPerformance(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(o)
 }
 
-func (s *server) recordFollowUp(c *fiber.Ctx) error {
-	var in mediation.FollowUpInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	f, err := s.Med.RecordFollowUp(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(f)
-}
+func (s *server) recordFollowUp(c *fiber.Ctx) error { return created(c, s.Med.RecordFollowUp) }
 
 func (s *server) addRoom(c *fiber.Ctx) error {
 	var b struct {
