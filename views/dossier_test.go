@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"mime/multipart"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -208,5 +209,57 @@ func TestAnOralAgreementPrintsAsItsRegister(t *testing.T) {
 	_, d := ts.call("GET", "/api/v1/cases/"+n+"/dossier", "mediation", nil)
 	if fmt.Sprint(d["missing"]) != "[当事人身份证明 调解笔录 回访记录 结案报告]" {
 		t.Fatalf("missing %v", d["missing"])
+	}
+}
+
+// A case closed without an agreement has none to file: 归档 does not wait
+// for one. The staff pages show the 卷宗, print each document, refuse an
+// unknown one with a Chinese 404 page, and keep another desk out.
+func TestDossierPagesAndAFileWithoutAgreement(t *testing.T) {
+	ts := newTestServer(t)
+	n := ts.neighbourCase("2026-03-02")
+	base := "/api/v1/cases/" + n
+	ses := ts.post("mediation", base+"/sessions", map[string]any{"kind": "mediation", "starts_at": "2026-03-04T09:30:00+08:00",
+		"minutes": 60, "video_url": "https://meet.example.cn/r/2", "presiding": "mediation"}, 201)
+	ts.at("2026-03-04", "11:00")
+	ts.post("mediation", fmt.Sprintf("%s/sessions/%v/record", base, ses["id"]), map[string]any{
+		"attended": []string{"mediation", "张三"}, "minutes_text": "李四未到场，张三坚持诉讼。", "result": "no_agreement"}, 200)
+	ts.act("mediation", n, "close", map[string]any{"outcome": "调解不成，引导诉讼", "closure_type": "legal_procedure"}, 200)
+	if s, out := ts.file("intake", n, "identity", "张三.pdf", []byte("%PDF-1.4 张三身份证")); s != 201 {
+		t.Fatalf("file: %d %v", s, out)
+	}
+	ts.post("mediation", base+"/followups", map[string]any{"method": "visit", "performance": "unknown", "satisfaction": "basically_satisfied"}, 201)
+	_, d := ts.call("GET", base+"/dossier", "leader", nil)
+	reqs := fmt.Sprint(d["requirements"])
+	if len(d["missing"].([]any)) != 0 || !strings.Contains(reqs, "not_applicable:办结时未达成调解协议（导入法定程序）") {
+		t.Fatalf("dossier without agreement: %v", d)
+	}
+
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	status, page, _ := b.do("GET", "/cases/"+n+"/dossier", nil)
+	if status != 200 || !strings.Contains(page, "卷内目录") || !strings.Contains(page, `id="archive"`) || !strings.Contains(page, "不适用") {
+		t.Fatalf("dossier page: %d %s", status, page)
+	}
+	for _, code := range []string{"cover", "intake", "notice", fmt.Sprintf("record-%v", ses["id"]), "followups", "closing"} {
+		status, doc, h := b.do("GET", "/cases/"+n+"/dossier/docs/"+code, nil)
+		if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !strings.Contains(doc, "size: A4") || !strings.Contains(doc, "张三") {
+			t.Errorf("document %s: %d %.200s", code, status, doc)
+		}
+	}
+	if status, doc, _ := b.do("GET", "/cases/"+n+"/dossier/docs/agreement-99", nil); status != 404 || !strings.Contains(doc, "没有这个页面") {
+		t.Errorf("unknown document: %d %.300s", status, doc)
+	}
+	status, _ = b.post("/cases/"+n+"/dossier/archive", url.Values{})
+	if status != 303 {
+		t.Fatalf("archive through the page: %d", status)
+	}
+	if _, page, _ := b.do("GET", "/cases/"+n+"/dossier", nil); !strings.Contains(page, "已归档") || strings.Contains(page, `id="archive"`) || strings.Contains(page, "上传并归入卷宗") {
+		t.Errorf("after 归档 the page still offers changes")
+	}
+	other := newBrowser(t, ts.app)
+	other.login("petition")
+	if status, _, _ := other.do("GET", "/cases/"+n+"/dossier/print", nil); status != 404 {
+		t.Errorf("another desk printed the bundle: %d", status)
 	}
 }
