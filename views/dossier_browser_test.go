@@ -131,7 +131,8 @@ func TestBrowserDossierPrintsAndArchives(t *testing.T) {
 	if idx := ch.text("#dossier-index"); !strings.Contains(idx, "身份证明（张三身份证.png）") {
 		t.Fatalf("the index lacks the filed proof: %q", idx)
 	}
-	ch.run("archive", chromedp.Click("#archive", chromedp.ByID), chromedp.WaitVisible(".flash", chromedp.ByQuery))
+	// The page before had a flash too (the filing): wait for the archived tag.
+	ch.run("archive", chromedp.Click("#archive", chromedp.ByID), chromedp.WaitVisible("#archive-state .tag", chromedp.ByQuery))
 	if s := ch.text("#archive-state"); !strings.Contains(s, "已归档") {
 		t.Fatalf("after 归档 the page says %q", s)
 	}
