@@ -295,6 +295,9 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"FollowUp": mediation.FollowUp{}, "Room": mediation.Room{},
 		"Dossier": mediation.Dossier{}, "DossierRequirement": mediation.Requirement{}, "DossierDocument": mediation.Document{},
 		"Retention": mediation.Retention{}, "Archive": mediation.Archive{},
+		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
+		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
+		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))

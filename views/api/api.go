@@ -53,6 +53,7 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/cases/:number/obligations/:id/performance", auth, s.recordPerformance)
 	v1.Post("/cases/:number/followups", auth, s.recordFollowUp)
 	v1.Post("/admin/rooms", auth, s.addRoom)
+	v1.Get("/sessions", auth, s.weekSessions)
 	// The 卷宗.
 	v1.Get("/cases/:number/dossier", auth, s.dossier)
 	v1.Get("/cases/:number/dossier.zip", auth, s.dossierZIP)
