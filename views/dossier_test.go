@@ -36,6 +36,19 @@ func (ts *testServer) file(user, number, kind, name string, data []byte) (int, m
 	return resp.StatusCode, out
 }
 
+// heldSession schedules a video session of n for 2026-03-04 09:30 and
+// records it at 11:00 with the parties who came; it answers the session's id.
+func (ts *testServer) heldSession(n, result, text string, parties ...string) any {
+	ts.t.Helper()
+	base := "/api/v1/cases/" + n
+	ses := ts.post("mediation", base+"/sessions", map[string]any{"kind": "mediation", "starts_at": "2026-03-04T09:30:00+08:00",
+		"minutes": 60, "video_url": "https://meet.example.cn/r/1", "presiding": "mediation"}, 201)
+	ts.at("2026-03-04", "11:00")
+	ts.post("mediation", fmt.Sprintf("%s/sessions/%v/record", base, ses["id"]), map[string]any{
+		"attended": append([]string{"mediation"}, parties...), "minutes_text": text, "result": result}, 200)
+	return ses["id"]
+}
+
 // mediatedClosedCase is a 邻里 dispute mediated at one session to a
 // written agreement and closed as resolved — without an identity proof
 // or a 回访 yet.
@@ -43,11 +56,7 @@ func (ts *testServer) mediatedClosedCase() string {
 	ts.t.Helper()
 	n := ts.neighbourCase("2026-03-02")
 	base := "/api/v1/cases/" + n
-	ses := ts.post("mediation", base+"/sessions", map[string]any{"kind": "mediation", "starts_at": "2026-03-04T09:30:00+08:00",
-		"minutes": 60, "video_url": "https://meet.example.cn/r/1", "presiding": "mediation"}, 201)
-	ts.at("2026-03-04", "11:00")
-	ts.post("mediation", fmt.Sprintf("%s/sessions/%v/record", base, ses["id"]), map[string]any{
-		"attended": []string{"mediation", "张三", "李四"}, "minutes_text": "双方陈述意见，李四同意恢复排水沟并赔偿。", "result": "agreement"}, 200)
+	ts.heldSession(n, "agreement", "双方陈述意见，李四同意恢复排水沟并赔偿。", "张三", "李四")
 	ts.post("mediation", base+"/agreements", map[string]any{"form": "written", "facts": "李四翻建房屋后排水沟改道。",
 		"terms": "李四恢复排水沟原状并赔偿张三修缮费用。", "signed_on": "2026-03-04",
 		"obligations": []map[string]any{{"obligor": "李四", "obligee": "张三", "content": "赔偿修缮费", "amount": 3000, "due_on": "2026-03-20"}}}, 201)
@@ -219,11 +228,7 @@ func TestDossierPagesAndAFileWithoutAgreement(t *testing.T) {
 	ts := newTestServer(t)
 	n := ts.neighbourCase("2026-03-02")
 	base := "/api/v1/cases/" + n
-	ses := ts.post("mediation", base+"/sessions", map[string]any{"kind": "mediation", "starts_at": "2026-03-04T09:30:00+08:00",
-		"minutes": 60, "video_url": "https://meet.example.cn/r/2", "presiding": "mediation"}, 201)
-	ts.at("2026-03-04", "11:00")
-	ts.post("mediation", fmt.Sprintf("%s/sessions/%v/record", base, ses["id"]), map[string]any{
-		"attended": []string{"mediation", "张三"}, "minutes_text": "李四未到场，张三坚持诉讼。", "result": "no_agreement"}, 200)
+	sid := ts.heldSession(n, "no_agreement", "李四未到场，张三坚持诉讼。", "张三")
 	ts.act("mediation", n, "close", map[string]any{"outcome": "调解不成，引导诉讼", "closure_type": "legal_procedure"}, 200)
 	if s, out := ts.file("intake", n, "identity", "张三.pdf", []byte("%PDF-1.4 张三身份证")); s != 201 {
 		t.Fatalf("file: %d %v", s, out)
@@ -241,7 +246,7 @@ func TestDossierPagesAndAFileWithoutAgreement(t *testing.T) {
 	if status != 200 || !strings.Contains(page, "卷内目录") || !strings.Contains(page, `id="archive"`) || !strings.Contains(page, "不适用") {
 		t.Fatalf("dossier page: %d %s", status, page)
 	}
-	for _, code := range []string{"cover", "intake", "notice", fmt.Sprintf("record-%v", ses["id"]), "followups", "closing"} {
+	for _, code := range []string{"cover", "intake", "notice", fmt.Sprintf("record-%v", sid), "followups", "closing"} {
 		status, doc, h := b.do("GET", "/cases/"+n+"/dossier/docs/"+code, nil)
 		if status != 200 || !strings.HasPrefix(h.Get("Content-Type"), "text/html") || !strings.Contains(doc, "size: A4") || !strings.Contains(doc, "张三") {
 			t.Errorf("document %s: %d %.200s", code, status, doc)

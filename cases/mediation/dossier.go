@@ -26,7 +26,8 @@ import (
 const EventArchived = "case_archived"
 
 func init() {
-	cases.RegisterEventKinds(cases.EventKind{Kind: EventArchived, Label: "归档", Icon: "档"})
+	cases.RegisterEventKinds(cases.EventKind{Kind: EventArchived, Label: "归档", Icon: "档",
+		Citizen: citizen(func(map[string]string) string { return "案件材料已整理归档" })})
 }
 
 // Required documents of every file (the brief of issue 13 after the
