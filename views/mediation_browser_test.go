@@ -160,10 +160,11 @@ func TestBrowserMediationStory(t *testing.T) {
 	// 4. The 协议书.
 	var href string
 	var ok bool
-	run("document link", chromedp.AttributeValue(`a[href$="/document"]`, "href", &href, &ok, chromedp.ByQuery))
+	run("document link", chromedp.AttributeValue(`a[href*="/dossier/docs/agreement-"]`, "href", &href, &ok, chromedp.ByQuery))
 	run("open document", chromedp.Navigate(base+href), chromedp.WaitVisible("h1", chromedp.ByQuery))
 	reads("body", "人民调解协议书", "第二期赔偿修缮费")
-	shoot("med-05-document")
+	// The 协议书 is an A4 print page of the 卷宗 (views/web/print).
+	cr.shootPrint("med-05-document")
 
 	// 5. Instalment 1 paid on its due day.
 	dayAt(10, "15:00")

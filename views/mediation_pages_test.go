@@ -200,7 +200,7 @@ func TestMediationPageAgreementAndConfirmation(t *testing.T) {
 		t.Error("the summary does not link to the second row's amount")
 	}
 	page = ts.medDone(b, n, "agree", agreementForm("2026-03-04"), "已登记调解协议")
-	doc := regexp.MustCompile(`href="(/cases/[^"]+/agreements/\d+/document)"`).FindStringSubmatch(page)
+	doc := regexp.MustCompile(`href="(/cases/[^"]+/dossier/docs/agreement-\d+)"`).FindStringSubmatch(page)
 	if doc == nil || !strings.Contains(page, "3000.00") || !strings.Contains(page, "2000.50") || !strings.Contains(page, "申请司法确认期限") {
 		t.Fatalf("the agreement is not on the page: %v", doc)
 	}
@@ -290,7 +290,7 @@ func TestMediationPagePerformanceAndFollowUp(t *testing.T) {
 	ts.medRefused(b, n, "agree", four, 400, "请填写", "第四行")
 	// A new version supersedes the one in force; both keep their 协议书.
 	page = ts.medDone(b, n, "agree", agreementForm("2026-03-20"), "已登记调解协议")
-	if !strings.Contains(page, "已被取代的协议版本（1）") || strings.Count(page, "/document\"") != 2 || !strings.Contains(page, "第2版") {
+	if !strings.Contains(page, "已被取代的协议版本（1）") || strings.Count(page, "/dossier/docs/agreement-") != 2 || !strings.Contains(page, "第2版") {
 		t.Error("the superseded version is not listed with its 协议书")
 	}
 	resp := ts.raw("GET", "/static/app.js", "", nil)

@@ -379,17 +379,7 @@ func (s *server) recordPerformance(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(o)
 }
 
-func (s *server) recordFollowUp(c *fiber.Ctx) error {
-	var in mediation.FollowUpInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	f, err := s.Med.RecordFollowUp(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(f)
-}
+func (s *server) recordFollowUp(c *fiber.Ctx) error { return created(c, s.Med.RecordFollowUp) }
 
 func (s *server) addRoom(c *fiber.Ctx) error {
 	var b struct {
@@ -405,4 +395,16 @@ func (s *server) addRoom(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(r)
 }
 
-func (s *server) agreementDocument(c *fiber.Ctx) error { return web.SendAgreement(c, s.Deps) }
+// agreementDocument renders the printable 人民调解协议书 (or, for an oral
+// agreement, the 口头协议登记表): the 卷宗's document of that agreement.
+func (s *server) agreementDocument(c *fiber.Ctx) error {
+	ag, err := web.AgreementByID(c, s.Med, false)
+	if err != nil {
+		return err
+	}
+	d, err := s.Med.Dossier(c.UserContext(), web.ActorOf(c), c.Params("number"))
+	if err != nil {
+		return err
+	}
+	return web.SendDossierDocument(c, d, fmt.Sprintf("agreement-%d", ag.ID), web.PrintOptions{})
+}

@@ -276,7 +276,7 @@ func actionRequestFromForm(c *fiber.Ctx, action string) (cases.ActionRequest, er
 		}
 		body[f] = v
 	}
-	version, err := formVersion(c)
+	version, err := postedVersion(c)
 	if err != nil {
 		return req, err
 	}

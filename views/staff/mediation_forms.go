@@ -68,7 +68,7 @@ func (s *server) mediationAct(c *fiber.Ctx) error {
 		m.id, key = id, fmt.Sprintf("%s-%d", name, id)
 	}
 	var err error
-	if m.version, err = formVersion(c); err == nil {
+	if m.version, err = postedVersion(c); err == nil {
 		err = step.run(s, m)
 	}
 	if err == nil {
@@ -111,8 +111,8 @@ func formList(c *fiber.Ctx, name string) []string {
 	return out
 }
 
-// formVersion is the case version the form was shown at; absent: none.
-func formVersion(c *fiber.Ctx) (*int64, error) {
+// postedVersion is the case version the form was shown at; absent: none.
+func postedVersion(c *fiber.Ctx) (*int64, error) {
 	v := c.FormValue("version")
 	if v == "" {
 		return nil, nil
@@ -296,6 +296,3 @@ func (s *server) medFollowUp(m medCall) error {
 	}
 	return err
 }
-
-// agreementDocument is the printable 协议书 of any version, as the API serves it.
-func (s *server) agreementDocument(c *fiber.Ctx) error { return web.SendAgreement(c, s.Deps) }
