@@ -13,6 +13,13 @@ import (
 // desk and accepts it.
 func (ts *testServer) neighbourCase(day string) string {
 	ts.t.Helper()
+	return ts.neighbourCaseAt(day, "mediation")
+}
+
+// neighbourCaseAt is neighbourCase at desk, accepted by the desk's user
+// (the test server names each desk's handler after the desk).
+func (ts *testServer) neighbourCaseAt(day, desk string) string {
+	ts.t.Helper()
 	ts.at(day, "09:00")
 	body := sampleIntake()
 	body["title"], body["category"] = "邻里排水纠纷", "neighbour"
@@ -23,9 +30,9 @@ func (ts *testServer) neighbourCase(day string) string {
 		{"role": "respondent", "name": "李四", "phone": "13800000002"},
 	}
 	n := ts.intake(body)["number"].(string)
-	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("intake", n, "route", map[string]any{"desk": desk}, 200)
 	ts.at(day, "10:00")
-	ts.act("mediation", n, "accept", nil, 200)
+	ts.act(desk, n, "accept", nil, 200)
 	return n
 }
 
