@@ -185,6 +185,13 @@ func TestOutcomeStatisticsComputedByHand(t *testing.T) {
 	list(all, "performance_by_count", a, c, d)
 	list(all, "confirmation.applied", a, b, c)
 
+	// The download carries them too.
+	rows := readCSV(t, ts.download("/api/v1/stats?period=2026-03&desk=mediation&format=csv", "leader", "text/csv"))
+	if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r[1:], []string{"履行率（件数）", "3", "5", "0.6"}) }) ||
+		!slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r[1:], []string{"履行率（金额，分）", "410000", "660000", "0.6212"}) }) {
+		t.Errorf("the CSV lacks the performance rates: %v", rows)
+	}
+
 	// Another period sees none of it; a bad outcome name is a 400.
 	feb := stats("period=2026-02")
 	if r := feb["performance_by_count"].(map[string]any); r["num"] != 0.0 || r["den"] != 0.0 || r["value"] != nil {
