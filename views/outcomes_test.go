@@ -188,7 +188,9 @@ func TestOutcomeStatisticsComputedByHand(t *testing.T) {
 	// The download carries them too.
 	rows := readCSV(t, ts.download("/api/v1/stats?period=2026-03&desk=mediation&format=csv", "leader", "text/csv"))
 	if !slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r[1:], []string{"履行率（件数）", "3", "5", "0.6"}) }) ||
-		!slices.ContainsFunc(rows, func(r []string) bool { return slices.Equal(r[1:], []string{"履行率（金额，分）", "410000", "660000", "0.6212"}) }) {
+		!slices.ContainsFunc(rows, func(r []string) bool {
+			return slices.Equal(r[1:], []string{"履行率（金额，分）", "410000", "660000", "0.6212"})
+		}) {
 		t.Errorf("the CSV lacks the performance rates: %v", rows)
 	}
 

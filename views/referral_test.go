@@ -1,6 +1,7 @@
 package views_test
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -165,4 +166,36 @@ func TestCourtReferralThroughTheAPI(t *testing.T) {
 		t.Errorf("the clock runs after the 调解书: %v", d)
 	}
 	ts.refuseUnchanged("mediation", m, "court_document", map[string]any{"document_no": "（2026）浙0000民初89号", "document_on": "2026-03-30"}, 409, "document_recorded", "")
+}
+
+// The intake page takes the 委派调解函 when the source is 法院委派调解 and
+// says which field is missing.
+func TestIntakePageTakesACourtReferral(t *testing.T) {
+	ts := newTestServer(t)
+	ts.at("2026-03-03", "09:00")
+	b := newBrowser(t, ts.app)
+	b.login("intake")
+	status, page, _ := b.do("GET", "/intake", nil)
+	if status != 200 || !strings.Contains(page, `<option value="court_referral">法院委派调解</option>`) ||
+		!strings.Contains(page, `id="referral_no"`) || !strings.Contains(page, `id="referral_date"`) {
+		t.Fatalf("the intake page lacks the referral source or fields: %d", status)
+	}
+	form := url.Values{"title": {"邻里排水纠纷（诉前委派）"}, "category": {"neighbour"}, "source": {"court_referral"},
+		"summary": {"排水沟改道致墙体受损。"}, "party_count": {"2"},
+		"party_role_0": {"applicant"}, "party_name_0": {"张三"}, "party_phone_0": {"13800000001"},
+		"party_role_1": {"respondent"}, "party_name_1": {"李四"},
+		"referral_no": {"（2026）浙0000诉前调委12号"}}
+	status, page = b.post("/intake", form)
+	if status != 400 || !strings.Contains(page, "请填写委派调解函日期") || !strings.Contains(page, `href="#referral_date"`) {
+		t.Fatalf("intake without the letter's date: %d", status)
+	}
+	form.Set("referral_date", "2026-03-02")
+	status, page = b.post("/intake", form)
+	if status != 200 || !strings.Contains(page, "YD-2026-00001") {
+		t.Fatalf("intake with the letter: %d, no receipt", status)
+	}
+	ref := ts.caseAsLeader("YD-2026-00001")["referral"].(map[string]any)
+	if ref["letter_no"] != "（2026）浙0000诉前调委12号" || ref["due_on"] != "2026-04-01" {
+		t.Errorf("the referral from the page: %v", ref)
+	}
 }

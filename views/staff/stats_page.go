@@ -28,14 +28,14 @@ type statsPage struct {
 	Types   []figureView // closed by closure type
 	// What mediation achieved (reports.Outcomes).
 	Outcomes []figureView
-	Dims    []statsDim
-	Charts  template.HTML
-	CSV     string // download links: the statistics' parameters in the API's words
-	XLSX    string
-	Desks   []cases.Desk
-	Cats    []cases.Category
-	Years   []int
-	Error   string
+	Dims     []statsDim
+	Charts   template.HTML
+	CSV      string // download links: the statistics' parameters in the API's words
+	XLSX     string
+	Desks    []cases.Desk
+	Cats     []cases.Category
+	Years    []int
+	Error    string
 }
 
 // statsForm is the period picker as typed.
