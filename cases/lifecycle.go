@@ -39,10 +39,10 @@ type ActionRequest struct {
 	// A court referral's (referral.go). extend_referral: the parties who
 	// consented (each applicant and respondent, by name) and the new last
 	// day (YYYY-MM-DD); court_document: the 民事调解书's number and date.
-	Consents   []string `json:"consents"`
-	DueOn      string   `json:"due_on"`
-	DocumentNo string   `json:"document_no"`
-	DocumentOn string   `json:"document_on"`
+	Consents   PartyNames `json:"consents"`
+	DueOn      string     `json:"due_on"`
+	DocumentNo string     `json:"document_no"`
+	DocumentOn string     `json:"document_on"`
 }
 
 // Length limits, in characters, for what people type.
@@ -72,6 +72,10 @@ type transition struct {
 	// apply checks the request against the case and changes c in place; the
 	// event it returns is appended in the same transaction.
 	apply func(c *Case, r ActionRequest, env *applyEnv) (*Event, error)
+	// applies, when set, says whether the action means anything for c at
+	// all (a court referral's actions on a referred case): pages do not
+	// offer it elsewhere, while the API still answers why not.
+	applies func(c *Case) bool
 }
 
 // applyEnv is what a transition may consult besides the case.
@@ -288,6 +292,7 @@ var transitions = []transition{
 			Fields: []string{"consents", "due_on", "reason"}},
 		allowed: holdingDeskHandler,
 		apply:   applyExtendReferral,
+		applies: referralRunning,
 	},
 	{
 		ActionInfo: ActionInfo{Name: "court_document", Label: "记录法院调解书", From: []Status{StatusInProgress, StatusSuspended, StatusClosed},
@@ -295,6 +300,7 @@ var transitions = []transition{
 			Fields: []string{"document_no", "document_on", "note"}},
 		allowed: referralAllowed,
 		apply:   applyCourtDocument,
+		applies: func(c *Case) bool { return c.Referral != nil && c.Referral.DocumentNo == "" },
 	},
 	{
 		ActionInfo: ActionInfo{Name: "register", Label: "受理登记", From: []Status{StatusSubmitted},
@@ -484,7 +490,7 @@ func AvailableActions(a Actor, c *Case) []ActionInfo {
 	var out []ActionInfo
 	for _, info := range Actions() {
 		t, _ := findTransition(info.Name)
-		if t.allowed(a, c) && (len(t.From) == 0 || slices.Contains(t.From, c.Status)) {
+		if t.allowed(a, c) && (len(t.From) == 0 || slices.Contains(t.From, c.Status)) && (t.applies == nil || t.applies(c)) {
 			out = append(out, info)
 		}
 	}

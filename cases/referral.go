@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -109,6 +110,31 @@ func (c *Case) endReferral(outcome string, now time.Time) bool {
 		d.end(now)
 	}
 	return true
+}
+
+// referralRunning: the case is a court referral whose clock still runs.
+func referralRunning(c *Case) bool {
+	_, err := c.runningReferral()
+	return err == nil
+}
+
+// PartyNames is a list of party names: a JSON array, or one string of
+// names separated by 、，, or spaces (what a form's text field sends).
+type PartyNames []string
+
+// UnmarshalJSON reads either form.
+func (p *PartyNames) UnmarshalJSON(b []byte) error {
+	var list []string
+	if err := json.Unmarshal(b, &list); err == nil {
+		*p = list
+		return nil
+	}
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	*p = strings.FieldsFunc(s, func(r rune) bool { return strings.ContainsRune("、，,;； \t\n", r) })
+	return nil
 }
 
 // runningReferral is the referral's open clock, or the conflict why there

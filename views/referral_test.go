@@ -107,8 +107,21 @@ func TestCourtReferralThroughTheAPI(t *testing.T) {
 	plain := ts.neighbourCase("2026-03-30")
 	ts.refuseUnchanged("mediation", plain, "extend_referral", ext([]string{"张三", "李四"}, "2026-04-20"), 409, "no_referral", "")
 
+	// The case page offers the extension on a referral only.
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	if _, page, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(page, "/act/extend_referral") {
+		t.Error("the referral's page does not offer extend_referral")
+	}
+	if _, page, _ := b.do("GET", "/cases/"+plain, nil); strings.Contains(page, "/act/extend_referral") || strings.Contains(page, "/act/court_document") {
+		t.Error("a case the court did not refer offers the referral's actions")
+	}
+
+	// Accepted, the consents also as one string (what a form's text field sends).
 	before := len(ts.timelineKinds(n))
-	got := ts.act("mediation", n, "extend_referral", ext([]string{"张三", "李四"}, "2026-04-20"), 200)
+	body := ext(nil, "2026-04-20")
+	body["consents"] = "张三、李四"
+	got := ts.act("mediation", n, "extend_referral", body, 200)
 	if r := got["referral"].(map[string]any); r["due_on"] != "2026-04-20" {
 		t.Errorf("extended referral: %v", r)
 	}
