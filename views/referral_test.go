@@ -110,8 +110,8 @@ func TestCourtReferralThroughTheAPI(t *testing.T) {
 	// The case page offers the extension on a referral only.
 	b := newBrowser(t, ts.app)
 	b.login("mediation")
-	if _, page, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(page, "/act/extend_referral") {
-		t.Error("the referral's page does not offer extend_referral")
+	if _, page, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(page, "/act/extend_referral") || !strings.Contains(page, "诉前委派调解30日内完成") {
+		t.Error("the referral's page does not show its clock or offer extend_referral")
 	}
 	if _, page, _ := b.do("GET", "/cases/"+plain, nil); strings.Contains(page, "/act/extend_referral") || strings.Contains(page, "/act/court_document") {
 		t.Error("a case the court did not refer offers the referral's actions")
