@@ -49,6 +49,15 @@ import (
 // confirmation applied 3, confirmed 1, rejected 1, pending 1 → 0.3333.
 func TestOutcomeStatisticsComputedByHand(t *testing.T) {
 	ts := newTestServer(t)
+	a, b, c, d, e, _ := ts.outcomeFixture()
+	ts.outcomeAssertions(a, b, c, d, e)
+}
+
+// outcomeFixture builds the fixture described above and answers the case
+// numbers A to F; the clock stands at 2026-03-25 10:00.
+func (ts *testServer) outcomeFixture() (a, b, c, d, e, f string) {
+	t := ts.t
+	t.Helper()
 	ts.post("admin", "/api/v1/admin/rooms", map[string]any{"name": "第一调解室"}, 201)
 	ob := func(content string, amount any, due string) map[string]any {
 		o := map[string]any{"obligor": "李四", "obligee": "张三", "content": content, "due_on": due}
@@ -83,12 +92,12 @@ func TestOutcomeStatisticsComputedByHand(t *testing.T) {
 		}
 	}
 
-	a := ts.neighbourCase("2026-03-02")
-	b := ts.neighbourCase("2026-03-02")
-	c := ts.neighbourCaseAt("2026-03-02", "petition")
-	d := ts.neighbourCase("2026-03-02")
-	e := ts.neighbourCase("2026-03-02")
-	f := ts.neighbourCase("2026-03-02")
+	a = ts.neighbourCase("2026-03-02")
+	b = ts.neighbourCase("2026-03-02")
+	c = ts.neighbourCaseAt("2026-03-02", "petition")
+	d = ts.neighbourCase("2026-03-02")
+	e = ts.neighbourCase("2026-03-02")
+	f = ts.neighbourCase("2026-03-02")
 
 	agA := sign("mediation", a, "2026-03-04", ob("第一期赔偿", 3000, "2026-03-10"), ob("第二期赔偿", 2000, "2026-03-20"), ob("恢复排水沟", nil, "2026-03-15"))
 	agB := sign("mediation", b, "2026-03-04", ob("赔偿", 1000, "2026-03-12"), ob("第二期赔偿", 4000, "2026-04-10"))
@@ -116,7 +125,14 @@ func TestOutcomeStatisticsComputedByHand(t *testing.T) {
 	ts.act("mediation", a, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved"}, 200)
 	ts.act("mediation", e, "close", map[string]any{"outcome": "申请人撤回", "closure_type": "withdrawn"}, 200)
 	ts.act("mediation", f, "close", map[string]any{"outcome": "申请人撤回", "closure_type": "withdrawn"}, 200)
+	return a, b, c, d, e, f
+}
 
+// outcomeAssertions checks the figures computed by hand, their lists, the
+// download and the page.
+func (ts *testServer) outcomeAssertions(a, b, c, d, e string) {
+	t := ts.t
+	t.Helper()
 	stats := func(q string) map[string]any {
 		t.Helper()
 		status, st := ts.call("GET", "/api/v1/stats?"+q, "leader", nil)
@@ -213,7 +229,7 @@ func TestOutcomeStatisticsComputedByHand(t *testing.T) {
 		t.Fatalf("stats page: %d", status)
 	}
 	for _, want := range []string{"调解成功率", "司法确认", "已申请 2 件，确认 1 件，驳回 1 件，待裁定 0 件", "回访率", "16.7%",
-		"4100.00 元 / 6600.00 元"} {
+		"4100.00 元</a>/6600.00 元"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the statistics page lacks %q", want)
 		}

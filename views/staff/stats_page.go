@@ -60,6 +60,9 @@ type figureView struct {
 	IsRate bool
 	Href   string
 	Note   string
+	// NumText and DenText, when set, show the numerator and denominator
+	// in other words than counts of cases (amounts in yuan).
+	NumText, DenText string
 }
 
 type statsDim struct {
@@ -251,10 +254,10 @@ func outcomeViews(o *reports.Outcomes, l map[string]string) []figureView {
 	cf := o.Confirmation
 	conf := rateView("司法确认（确认有效 ÷ 申请）", cf.Rate, listHref(l, "confirmation"))
 	conf.Note = fmt.Sprintf("已申请 %d 件，确认 %d 件，驳回 %d 件，待裁定 %d 件", cf.Applied, cf.Confirmed, cf.Rejected, cf.Pending)
-	amount := rateView("履行率（按金额，已履行 ÷ 到期应履行）", o.PerformanceByAmount, "")
-	amount.Note = mediation.Yuan(int64(o.PerformanceByAmount.Num)) + " 元 / " + mediation.Yuan(int64(o.PerformanceByAmount.Den)) + " 元"
-	// The numerator counts fen: its link is the cases that paid something.
-	amount.Href = listHref(l, "performance_by_amount")
+	// Amounts in yuan; the numerator links to the cases that paid something.
+	amount := rateView("履行率（按金额，已履行 ÷ 到期应履行）", o.PerformanceByAmount, listHref(l, "performance_by_amount"))
+	amount.NumText = mediation.Yuan(int64(o.PerformanceByAmount.Num)) + " 元"
+	amount.DenText = mediation.Yuan(int64(o.PerformanceByAmount.Den)) + " 元"
 	return []figureView{
 		rateView("调解成功率（有生效协议 ÷ 经调解的办结）", o.Agreements, listHref(l, "agreements")),
 		conf,
