@@ -179,6 +179,20 @@ func TestCourtReferralThroughTheAPI(t *testing.T) {
 		t.Errorf("the clock runs after the 调解书: %v", d)
 	}
 	ts.refuseUnchanged("mediation", m, "court_document", map[string]any{"document_no": "（2026）浙0000民初89号", "document_on": "2026-03-30"}, 409, "document_recorded", "")
+
+	// Closing at the centre (after an agreement and its 司法确认, or
+	// otherwise) ends the clock too.
+	k := ts.intake(referralIntake("（2026）浙0000诉前调委14号", "2026-03-25"))["number"].(string)
+	ts.act("intake", k, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("mediation", k, "accept", nil, 200)
+	closed := ts.act("mediation", k, "close", map[string]any{"outcome": "申请人撤回", "closure_type": "withdrawn"}, 200)
+	if r := closed["referral"].(map[string]any); r["outcome"] != "closed" {
+		t.Errorf("a closed referral: %v", r)
+	}
+	if d := ts.referralDeadline(k); d != nil {
+		t.Errorf("the clock runs after closing: %v", d)
+	}
+	ts.refuseUnchanged("mediation", k, "extend_referral", ext([]string{"张三", "李四"}, "2026-05-20"), 409, "invalid_transition", "")
 }
 
 // The intake page takes the 委派调解函 when the source is 法院委派调解 and
