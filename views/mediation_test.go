@@ -13,12 +13,26 @@ import (
 // desk and accepts it.
 func (ts *testServer) neighbourCase(day string) string {
 	ts.t.Helper()
-	return ts.neighbourCaseAt(day, "mediation")
+	n, _ := ts.neighbourCaseCode(day)
+	return n
+}
+
+// neighbourCaseCode is neighbourCase with the case's query code.
+func (ts *testServer) neighbourCaseCode(day string) (number, code string) {
+	ts.t.Helper()
+	return ts.neighbourCaseAtCode(day, "mediation")
 }
 
 // neighbourCaseAt is neighbourCase at desk, accepted by the desk's user
 // (the test server names each desk's handler after the desk).
 func (ts *testServer) neighbourCaseAt(day, desk string) string {
+	ts.t.Helper()
+	n, _ := ts.neighbourCaseAtCode(day, desk)
+	return n
+}
+
+// neighbourCaseAtCode is neighbourCaseAt with the case's query code.
+func (ts *testServer) neighbourCaseAtCode(day, desk string) (number, code string) {
 	ts.t.Helper()
 	ts.at(day, "09:00")
 	body := sampleIntake()
@@ -29,11 +43,12 @@ func (ts *testServer) neighbourCaseAt(day, desk string) string {
 		{"role": "applicant", "name": "张三", "phone": "13800000001"},
 		{"role": "respondent", "name": "李四", "phone": "13800000002"},
 	}
-	n := ts.intake(body)["number"].(string)
+	answer := ts.intake(body)
+	n := answer["number"].(string)
 	ts.act("intake", n, "route", map[string]any{"desk": desk}, 200)
 	ts.at(day, "10:00")
 	ts.act(desk, n, "accept", nil, 200)
-	return n
+	return n, answer["query_code"].(string)
 }
 
 // post sends a mediation request and fails the test unless the status is want.
