@@ -1,7 +1,6 @@
 package views_test
 
 import (
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -16,13 +15,7 @@ import (
 func TestBrowserOutcomesAndReferralIntake(t *testing.T) {
 	ts := newTestServer(t)
 	ts.outcomeFixture()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ts.app.Listener(ln)
-	t.Cleanup(func() { _ = ts.app.ShutdownWithTimeout(5 * time.Second) })
-	cr := newChrome(t, "http://"+ln.Addr().String(), 60*time.Second)
+	cr := ts.chrome(60 * time.Second)
 
 	cr.login("leader")
 	cr.open("/leader/stats?kind=month&month=2026-03&desk=mediation")
