@@ -1,9 +1,11 @@
 package views_test
 
 import (
+	"context"
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // referralIntake is a 邻里 dispute the court referred with its 委派调解函.
@@ -179,6 +181,27 @@ func TestCourtReferralThroughTheAPI(t *testing.T) {
 		t.Errorf("the clock runs after the 调解书: %v", d)
 	}
 	ts.refuseUnchanged("mediation", m, "court_document", map[string]any{"document_no": "（2026）浙0000民初89号", "document_on": "2026-03-30"}, 409, "document_recorded", "")
+
+	// Past its last day the warning sweep turns the case red, as any limit.
+	ts.at("2026-04-21", "09:00")
+	late := ts.intake(referralIntake("（2026）浙0000诉前调委15号", "2026-03-02"))["number"].(string)
+	if _, err := ts.svc.SweepWarnings(context.Background(), time.Date(2026, 4, 21, 1, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if c := ts.caseAsLeader(late); c["warning"] != "red" || ts.referralDeadline(late)["state"] != "red" {
+		t.Errorf("a referral past its last day: warning %v, clock %v", c["warning"], ts.referralDeadline(late))
+	}
+	status, tl = ts.call("GET", "/api/v1/cases/"+late+"/timeline", "leader", nil)
+	warned := false
+	for _, e := range tl["events"].([]any) {
+		ev := e.(map[string]any)
+		if ev["kind"] == "warning" && ev["data"].(map[string]any)["deadline"] == "referral" {
+			warned = true
+		}
+	}
+	if status != 200 || !warned {
+		t.Errorf("no warning event for the referral clock: %v", tl)
+	}
 
 	// Closing at the centre (after an agreement and its 司法确认, or
 	// otherwise) ends the clock too.
