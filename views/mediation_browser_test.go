@@ -1,10 +1,7 @@
 package views_test
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +20,7 @@ import (
 func TestBrowserMediationStory(t *testing.T) {
 	base, svc := browserApp(t)
 	ctx := context.Background()
-	apiPost(t, base, "root", "/api/v1/admin/rooms", map[string]any{"name": "第一调解室"})
+	apiAs(t, base, "root", "POST", "/api/v1/admin/rooms", map[string]any{"name": "第一调解室"}, 201)
 
 	day0 := time.Now().In(cst).AddDate(0, 0, -40).Truncate(24 * time.Hour)
 	at := func(days int, clock string) time.Time {
@@ -184,32 +181,4 @@ func TestBrowserMediationStory(t *testing.T) {
 	shoot("med-06-followup")
 	run("scroll to mediation", chromedp.ScrollIntoView("#mediation", chromedp.ByID))
 	shoot("med-07-section")
-}
-
-// apiPost sends a JSON request to the running app as user (its test
-// password) and fails unless it succeeds.
-func apiPost(t *testing.T, base, user, path string, body any) {
-	t.Helper()
-	post := func(path, token string, body any) *http.Response {
-		raw, _ := json.Marshal(body)
-		req, _ := http.NewRequest("POST", base+path, bytes.NewReader(raw))
-		req.Header.Set("Content-Type", "application/json")
-		if token != "" {
-			req.Header.Set("Authorization", "Bearer "+token)
-		}
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return resp
-	}
-	resp := post("/api/v1/auth/token", "", map[string]string{"username": user, "password": "password-" + user})
-	var tok struct{ Token string }
-	_ = json.NewDecoder(resp.Body).Decode(&tok)
-	resp.Body.Close()
-	resp = post(path, tok.Token, body)
-	resp.Body.Close()
-	if resp.StatusCode >= 300 {
-		t.Fatalf("POST %s: %d", path, resp.StatusCode)
-	}
 }
