@@ -100,13 +100,19 @@ func (ts *testServer) call(method, path, user string, body any, headers ...strin
 	resp := ts.raw(method, path, user, body, headers...)
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, decodeAnswer(ts.t, method, path, raw)
+}
+
+// decodeAnswer decodes a JSON answer; an empty one is nil.
+func decodeAnswer(t *testing.T, method, path string, raw []byte) map[string]any {
+	t.Helper()
 	var out map[string]any
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &out); err != nil {
-			ts.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
+			t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
 		}
 	}
-	return resp.StatusCode, out
+	return out
 }
 
 func (ts *testServer) raw(method, path, user string, body any, headers ...string) *http.Response {
@@ -120,7 +126,17 @@ func (ts *testServer) raw(method, path, user string, body any, headers ...string
 		buf, _ := json.Marshal(b)
 		rd = bytes.NewReader(buf)
 	}
-	req := httptest.NewRequest(method, path, rd)
+	resp, err := ts.app.Test(ts.request(method, path, user, rd, headers...), -1)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return resp
+}
+
+// request is a JSON request as the user whose token key is given ("" for
+// none), with headers as name, value pairs.
+func (ts *testServer) request(method, path, user string, body io.Reader, headers ...string) *http.Request {
+	req := httptest.NewRequest(method, path, body)
 	req.Header.Set("Content-Type", "application/json")
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+ts.tokens[user])
@@ -128,11 +144,7 @@ func (ts *testServer) raw(method, path, user string, body any, headers ...string
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := ts.app.Test(req, -1)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
-	return resp
+	return req
 }
 
 // sampleIntake is a realistic intake body; mutate the copy it returns.
@@ -153,15 +165,25 @@ func sampleIntake() map[string]any {
 	}
 }
 
+// apiCaller is the test server, or a watch over it that checks every answer.
+type apiCaller interface {
+	call(method, path, user string, body any, headers ...string) (int, map[string]any)
+}
+
 // intake registers sampleIntake (or body) as the intake officer and returns the answer.
 func (ts *testServer) intake(body map[string]any) map[string]any {
 	ts.t.Helper()
+	return intakeVia(ts.t, ts, body)
+}
+
+func intakeVia(t *testing.T, c apiCaller, body map[string]any) map[string]any {
+	t.Helper()
 	if body == nil {
 		body = sampleIntake()
 	}
-	status, out := ts.call("POST", "/api/v1/cases", "intake", body)
+	status, out := c.call("POST", "/api/v1/cases", "intake", body)
 	if status != 201 {
-		ts.t.Fatalf("intake: %d %v", status, out)
+		t.Fatalf("intake: %d %v", status, out)
 	}
 	return out
 }
@@ -169,9 +191,14 @@ func (ts *testServer) intake(body map[string]any) map[string]any {
 // act posts one action and fails the test unless the status is want.
 func (ts *testServer) act(user, number, action string, body map[string]any, want int) map[string]any {
 	ts.t.Helper()
-	status, out := ts.call("POST", "/api/v1/cases/"+number+"/"+action, user, body)
+	return actVia(ts.t, ts, user, number, action, body, want)
+}
+
+func actVia(t *testing.T, c apiCaller, user, number, action string, body map[string]any, want int) map[string]any {
+	t.Helper()
+	status, out := c.call("POST", "/api/v1/cases/"+number+"/"+action, user, body)
 	if status != want {
-		ts.t.Fatalf("%s %s by %s: got %d %v, want %d", action, number, user, status, out, want)
+		t.Fatalf("%s %s by %s: got %d %v, want %d", action, number, user, status, out, want)
 	}
 	return out
 }
