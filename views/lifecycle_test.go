@@ -16,6 +16,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"yidi/cases"
 )
 
 // deskNames are the seeded desks as the counter reads them; "" is the window
@@ -42,12 +43,7 @@ var actorNames = map[string]string{
 // person born on birth (YYYYMMDD) with a three-digit sequence.
 func idNumber(birth string, seq int) string {
 	base := fmt.Sprintf("110105%s%03d", birth, seq)
-	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(base[i]-'0') * weights[i]
-	}
-	return base + string("10X98765432"[sum%11])
+	return cases.CompleteIDNumber(base)
 }
 
 // intakeFor is sampleIntake with its applicant replaced; an empty id or
