@@ -131,9 +131,7 @@ func (s *Service) SaveDesk(ctx context.Context, a Actor, code, name string, acti
 		return err
 	}
 	err := s.saveNamed(ctx, "desks", code, name, active, "没有这个窗口")
-	s.mu.Lock()
-	s.desks = nil
-	s.mu.Unlock()
+	s.desks.drop()
 	return err
 }
 
@@ -159,9 +157,7 @@ func (s *Service) AddCategory(ctx context.Context, a Actor, code, name string) e
 		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO categories (code, name, sort_order, active) VALUES (?, ?, 100, TRUE)`), code, name)
 		return err
 	})
-	s.mu.Lock()
-	s.cats = nil
-	s.mu.Unlock()
+	s.cats.drop()
 	return err
 }
 
@@ -174,9 +170,7 @@ func (s *Service) SaveCategory(ctx context.Context, a Actor, code, name string, 
 		return err
 	}
 	err := s.saveNamed(ctx, "categories", code, name, active, "没有这个类别")
-	s.mu.Lock()
-	s.cats = nil
-	s.mu.Unlock()
+	s.cats.drop()
 	return err
 }
 

@@ -113,6 +113,19 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 	return c, nil
 }
 
+// findVisibleCase is findCase for the actor a: a case a may not see is
+// ErrCaseNotFound, as one that does not exist.
+func findVisibleCase(ctx context.Context, q querier, a Actor, number string) (*Case, error) {
+	c, err := findCase(ctx, q, number)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(a, c) {
+		return nil, ErrCaseNotFound
+	}
+	return c, nil
+}
+
 func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) {
 	var rows []struct {
 		Role       string         `db:"role"`

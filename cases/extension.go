@@ -154,16 +154,13 @@ type ActionHookArgs struct {
 // data (closing as resolved needs an agreement) and for side records (a
 // 回访 task when a case closes).
 func (s *Service) OnAction(fn func(ctx context.Context, h ActionHookArgs) error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.actionHooks = append(s.actionHooks, fn)
+	s.actionHooks.update(func(hooks []func(context.Context, ActionHookArgs) error) []func(context.Context, ActionHookArgs) error {
+		return append(hooks, fn)
+	})
 }
 
 func (s *Service) runActionHooks(ctx context.Context, h ActionHookArgs) error {
-	s.mu.Lock()
-	hooks := slices.Clone(s.actionHooks)
-	s.mu.Unlock()
-	for _, fn := range hooks {
+	for _, fn := range s.actionHooks.get() {
 		if err := fn(ctx, h); err != nil {
 			return err
 		}
@@ -175,14 +172,7 @@ func (s *Service) runActionHooks(ctx context.Context, h ActionHookArgs) error {
 // ErrCaseNotFound when a may not see it. Masking what leaves is the
 // caller's duty.
 func (s *Service) CaseForRead(ctx context.Context, a Actor, number string) (*Case, error) {
-	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
-	if err != nil {
-		return nil, err
-	}
-	if !canSee(a, c) {
-		return nil, ErrCaseNotFound
-	}
-	return c, nil
+	return findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 }
 
 // CaseByNumberUnchecked answers the case without any permission check: for

@@ -20,12 +20,9 @@ type RelatedCase struct {
 // its parties: first by identity (ID number or credit code: the same person
 // row), then by phone.
 func (s *Service) SamePersonCases(ctx context.Context, a Actor, number string) (*Case, []RelatedCase, error) {
-	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	c, err := findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 	if err != nil {
 		return nil, nil, err
-	}
-	if !canSee(a, c) {
-		return nil, nil, ErrCaseNotFound
 	}
 	c.Deadlines = c.deadlineViews(s.now().UTC())
 	related, err := s.samePerson(ctx, a, c.ID, c.Parties)
