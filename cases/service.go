@@ -193,23 +193,12 @@ func (s *Service) AddDesk(ctx context.Context, a Actor, d Desk) (*Desk, error) {
 		return nil, err
 	}
 	d.Active = true
-	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
-		var n int
-		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM desks WHERE code = ?`), d.Code); err != nil {
-			return err
-		}
-		if n > 0 {
-			return &Error{Kind: KindConflict, Code: "desk_exists", Message: "该窗口代码已存在", Field: "code"}
-		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(
-			`INSERT INTO desks (code, name, sort_order, active, created_at) VALUES (?, ?, ?, ?, ?)`),
-			d.Code, d.Name, 100, true, s.now().UTC())
-		return err
-	})
+	err := s.addNamed(ctx, deskList, d.Code,
+		`INSERT INTO desks (code, name, sort_order, active, created_at) VALUES (?, ?, ?, ?, ?)`,
+		d.Code, d.Name, 100, true, s.now().UTC())
 	if err != nil {
 		return nil, err
 	}
-	s.desks.drop()
 	return &d, nil
 }
 
