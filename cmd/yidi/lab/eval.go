@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -288,8 +289,19 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 		refs[number] = h.Ref
 	}
 	imported := time.Since(start)
+	rep, err := indexAndEvaluate(ctx, svc, jr.Dir, jr.ExtraSynonyms, jr.Queries, refs)
+	if err != nil {
+		return nil, err
+	}
+	rep.Docs, rep.Imported = len(jr.Corpus), imported
+	return rep, nil
+}
 
-	ix, err := search.Open(jr.Dir + "/index")
+// indexAndEvaluate indexes svc's cases in dir/index with the database's
+// synonym groups and extra, and runs the queries (refs: case number to
+// reference) as a leader; the report's Indexed is filled in.
+func indexAndEvaluate(ctx context.Context, svc *cases.Service, dir string, extra [][]string, queries []JudgedQuery, refs map[string]string) (*EvalReport, error) {
+	ix, err := search.Open(filepath.Join(dir, "index"))
 	if err != nil {
 		return nil, err
 	}
@@ -298,8 +310,8 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix.SetSynonyms(append(groups, jr.ExtraSynonyms...))
-	start = time.Now()
+	ix.SetSynonyms(append(groups, extra...))
+	start := time.Now()
 	if _, err := ix.CatchUp(ctx, svc); err != nil {
 		return nil, err
 	}
@@ -307,8 +319,8 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 
 	// A leader sees every case; Search asks no more of the actor than its role.
 	leader := cases.Actor{Username: "eval-leader", Name: "评测", Role: cases.RoleLeader}
-	rep := EvaluateJudged(ctx, ix, leader, svc, jr.Queries, refs)
-	rep.Docs, rep.Imported, rep.Indexed = len(jr.Corpus), imported, indexed
+	rep := EvaluateJudged(ctx, ix, leader, svc, queries, refs)
+	rep.Indexed = indexed
 	return rep, nil
 }
 
