@@ -188,6 +188,17 @@ func intakeVia(t *testing.T, c apiCaller, body map[string]any) map[string]any {
 	return out
 }
 
+// mediationCase registers sampleIntake, routes it to mediation and has
+// mediation accept it; it answers the case number and the query code.
+func (ts *testServer) mediationCase() (number, code string) {
+	ts.t.Helper()
+	c := ts.intake(nil)
+	number, code = c["number"].(string), c["query_code"].(string)
+	ts.act("intake", number, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("mediation", number, "accept", nil, 200)
+	return number, code
+}
+
 // act posts one action and fails the test unless the status is want.
 func (ts *testServer) act(user, number, action string, body map[string]any, want int) map[string]any {
 	ts.t.Helper()

@@ -4,8 +4,11 @@
 package api
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
+	"yidi/cases"
 	"yidi/views/web"
 )
 
@@ -66,4 +69,19 @@ func New(d web.Deps) *fiber.App {
 
 	app.Use(web.RouteNotFound)
 	return app
+}
+
+// created serves a POST that makes one thing: the JSON body decoded
+// strictly, create called as the signed-in user, and what it made answered
+// with 201.
+func created[In, Out any](c *fiber.Ctx, create func(context.Context, cases.Actor, In) (Out, error)) error {
+	var in In
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := create(c.UserContext(), web.ActorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
 }
