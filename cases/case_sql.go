@@ -151,14 +151,19 @@ func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) 
 	return parties, nil
 }
 
+// deadlineColumns are the cases row's deadline_at and deadline_rule: the
+// running limit's due time and rule, or NULL and "".
+func (c *Case) deadlineColumns() (at any, rule string) {
+	if c.Deadline != nil {
+		return c.Deadline.Due, c.Deadline.Rule
+	}
+	return nil, ""
+}
+
 // saveCaseState writes what a transition may change, guarded by the version
 // the transition read, so no two transitions can both apply to one version.
 func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now time.Time) error {
-	var deadlineAt any
-	rule := ""
-	if after.Deadline != nil {
-		deadlineAt, rule = after.Deadline.Due, after.Deadline.Rule
-	}
+	deadlineAt, rule := after.deadlineColumns()
 	var closedAt any
 	if after.ClosedAt != nil {
 		closedAt = *after.ClosedAt
