@@ -79,7 +79,7 @@ func (s *Service) samePerson(ctx context.Context, a Actor, self int64, parties [
 			return nil, err
 		}
 		add(rows, func(r relatedRow) string {
-			return fmt.Sprintf("同一当事人：%s（证件号相同，在该案中为%s）", p.Name, partyRoleLabel(r.Role))
+			return fmt.Sprintf("同一当事人：%s（证件号相同，在该案中为%s）", p.Name, PartyRoleLabel(r.Role))
 		})
 	}
 	for _, p := range parties {
@@ -91,7 +91,7 @@ func (s *Service) samePerson(ctx context.Context, a Actor, self int64, parties [
 			return nil, err
 		}
 		add(rows, func(r relatedRow) string {
-			return fmt.Sprintf("同一联系电话 %s：%s（在该案中为%s）", MaskPhone(p.Phone), r.Name, partyRoleLabel(r.Role))
+			return fmt.Sprintf("同一联系电话 %s：%s（在该案中为%s）", MaskPhone(p.Phone), r.Name, PartyRoleLabel(r.Role))
 		})
 	}
 	// The read rule, for all of them at once.
@@ -130,16 +130,4 @@ func (s *Service) relatedBy(ctx context.Context, self int64, cond string, arg an
 		return nil, fmt.Errorf("store: unable to find related cases: %w", err)
 	}
 	return rows, nil
-}
-
-func partyRoleLabel(role string) string {
-	switch role {
-	case PartyApplicant:
-		return "申请人"
-	case PartyRespondent:
-		return "被申请人"
-	case PartyThird:
-		return "第三人"
-	}
-	return role
 }

@@ -94,7 +94,7 @@ func (r *renderer) funcs() template.FuncMap {
 		"ageDays":   func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
 		"roleLabel": roleLabel,
-		"partyRole": partyRoleLabel,
+		"partyRole": cases.PartyRoleLabel,
 		"source":    func(code string) string { return cases.Sources[code] },
 		"add":       func(a, b int) int { return a + b },
 		"itoa":      itoa,
@@ -159,18 +159,6 @@ func roleLabel(r cases.Role) string {
 		return "领导"
 	}
 	return string(r)
-}
-
-func partyRoleLabel(role string) string {
-	switch role {
-	case cases.PartyApplicant:
-		return "申请人"
-	case cases.PartyRespondent:
-		return "被申请人"
-	case cases.PartyThird:
-		return "第三人"
-	}
-	return role
 }
 
 // dueText is a limit's end in China time as the counters say it: a limit
