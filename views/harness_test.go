@@ -50,11 +50,9 @@ func newTestServerIn(t *testing.T, dir string, opts ...views.Options) *testServe
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { index.Close() })
-	groups, err := svc.SynonymGroups(ctx)
-	if err != nil {
+	if err := index.LoadSynonyms(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
-	index.SetSynonyms(groups)
 	var o views.Options
 	if len(opts) > 0 {
 		o = opts[0]

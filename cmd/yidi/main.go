@@ -298,12 +298,10 @@ func openIndex(ctx context.Context, svc *cases.Service, data string) (*search.In
 	if err != nil {
 		return nil, err
 	}
-	groups, err := svc.SynonymGroups(ctx)
-	if err != nil {
+	if err := index.LoadSynonyms(ctx, svc); err != nil {
 		index.Close()
 		return nil, err
 	}
-	index.SetSynonyms(groups)
 	return index, nil
 }
 
