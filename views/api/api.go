@@ -85,3 +85,13 @@ func created[In, Out any](c *fiber.Ctx, create func(context.Context, cases.Actor
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
 }
+
+// listed serves a GET of one list the signed-in user may read, answered
+// as {key: [...]}.
+func listed[T any](c *fiber.Ctx, key string, list func(context.Context, cases.Actor) (T, error)) error {
+	items, err := list(c.UserContext(), web.ActorOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{key: items})
+}
