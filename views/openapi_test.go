@@ -310,6 +310,9 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Outsider": mediation.Outsider{}, "Agreement": mediation.Agreement{}, "Obligation": mediation.Obligation{},
 		"Performance": mediation.Performance{}, "Urging": mediation.Urging{}, "Confirmation": mediation.Confirmation{},
 		"FollowUp": mediation.FollowUp{}, "Room": mediation.Room{},
+		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
+		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
+		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
 	}
 	expectSchemas(t, doc, answers, "sends", true)
 	// Request bodies are decoded strictly, so the properties must be exactly
