@@ -124,6 +124,16 @@ func routedCase(t *testing.T, ts *testServer, name, id, phone, desk string) (*wa
 	return w, n
 }
 
+// acceptedCase registers sampleIntake, routes it to desk and has desk
+// accept it.
+func (w *watch) acceptedCase(desk string) string {
+	w.t.Helper()
+	n := w.intake(nil)["number"].(string)
+	w.act("intake", n, "route", map[string]any{"desk": desk}, 200)
+	w.act(desk, n, "accept", nil, 200)
+	return n
+}
+
 func (w *watch) intake(body map[string]any) map[string]any {
 	w.t.Helper()
 	return intakeVia(w.t, w, body)
@@ -391,9 +401,7 @@ func TestJointHandlingLetsTheCoDeskNoteButOnlyTheHolderCloses(t *testing.T) {
 func TestTransferToTheCoDeskMakesItTheHolder(t *testing.T) {
 	ts := newTestServer(t)
 	w := watching(t, ts)
-	n := w.intake(nil)["number"].(string)
-	w.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	w.act("mediation", n, "accept", nil, 200)
+	n := w.acceptedCase("mediation")
 	w.act("mediation", n, "invite", map[string]any{"desk": "litigation"}, 200)
 	w.act("mediation", n, "invite", map[string]any{"desk": "governance"}, 200)
 	moved := w.act("mediation", n, "transfer", map[string]any{"desk": "litigation", "reason": "转由法院主办"}, 200)
@@ -459,9 +467,7 @@ func oneWins(t *testing.T, round int, statuses [2]int, codes [2]string) int {
 func TestTwoNotesOnOneVersionOnlyOneLands(t *testing.T) {
 	ts := newTestServer(t)
 	w := watching(t, ts)
-	n := w.intake(nil)["number"].(string)
-	w.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	w.act("mediation", n, "accept", nil, 200)
+	n := w.acceptedCase("mediation")
 	const rounds = 20
 	for round := range rounds {
 		version := num(w.get("mediation", n)["version"])
