@@ -310,6 +310,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Outsider": mediation.Outsider{}, "Agreement": mediation.Agreement{}, "Obligation": mediation.Obligation{},
 		"Performance": mediation.Performance{}, "Urging": mediation.Urging{}, "Confirmation": mediation.Confirmation{},
 		"FollowUp": mediation.FollowUp{}, "Room": mediation.Room{},
+		"Dossier": mediation.Dossier{}, "DossierRequirement": mediation.Requirement{}, "DossierDocument": mediation.Document{},
+		"Retention": mediation.Retention{}, "Archive": mediation.Archive{},
 		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
 		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
@@ -322,6 +324,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
+		"ArchiveRequest": mediation.ArchiveInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.

@@ -6,5 +6,5 @@ import (
 
 // addDesk serves POST /api/v1/desks.
 func (s *server) addDesk(c *fiber.Ctx) error {
-	return created(c, s.Svc.AddDesk)
+	return added(c, s.Svc.AddDesk)
 }

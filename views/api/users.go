@@ -6,5 +6,5 @@ import (
 
 // addUser serves POST /api/v1/users: admins only.
 func (s *server) addUser(c *fiber.Ctx) error {
-	return created(c, s.Svc.CreateUser)
+	return added(c, s.Svc.CreateUser)
 }
