@@ -100,10 +100,7 @@ func TestSubmittedQueueRegisterAndDeclineForms(t *testing.T) {
 
 func TestUnreadBadgeAttachmentsAndTheirReadRule(t *testing.T) {
 	ts := newTestServer(t)
-	c := ts.intake(nil)
-	n, code := c["number"].(string), c["query_code"].(string)
-	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	ts.act("mediation", n, "accept", nil, 200)
+	n, code := ts.mediationCase()
 	status, out := ts.multipartCall("/api/v1/public/messages", map[string]string{"number": n, "code": code, "body": "补充欠条照片"},
 		[]upload{{"欠条.png", pngBytes}})
 	if status != 201 {
