@@ -146,10 +146,15 @@ func TestMediationStoryThroughTheAPI(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/html") {
 		t.Fatalf("document: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
 	}
-	for _, want := range []string{"人民调解协议书", "张三", "李四", "第一期赔偿修缮费", "3000.00", "2026-04-20", ag["number"].(string), "@page", "A4", "印章"} {
+	for _, want := range []string{"人民调解协议书", "张三", "李四", "第一期赔偿修缮费", "3000.00", "2026-04-20", ag["number"].(string), "@page", "A4", "印章",
+		"一式三份", "张三执", "李四执", "人民调解委员会存档"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("the document lacks %q", want)
 		}
+	}
+	// One copy per party and one for the file, each a sheet of its own.
+	if n := strings.Count(page, "<h1>人民调解协议书</h1>"); n != 3 {
+		t.Errorf("the 协议书 prints %d copies, want 3 (two parties and the file)", n)
 	}
 	if s, _ := ts.call("GET", fmt.Sprintf("%s/agreements/%d/document", base, aid+100), "mediation", nil); s != 404 {
 		t.Errorf("an unknown agreement's document: %d", s)

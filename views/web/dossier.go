@@ -44,7 +44,15 @@ func printFuncs() template.FuncMap {
 		"fileType":  FileType,
 		"fileSize":  FileSize,
 		"add":       func(a, b int) int { return a + b },
-		"short":     func(s string) string { return s[:min(12, len(s))] },
+		// copies is how many copies an agreement is made in, in words: one
+		// per party and the committee's.
+		"copies": func(parties int) string {
+			if n := parties + 1; n <= 10 {
+				return []string{"", "一", "两", "三", "四", "五", "六", "七", "八", "九", "十"}[n]
+			}
+			return strconv.Itoa(parties + 1)
+		},
+		"short": func(s string) string { return s[:min(12, len(s))] },
 		"day": func(t time.Time) string {
 			return t.In(cases.ChinaZone).Format(time.DateOnly)
 		},
@@ -103,9 +111,10 @@ type PrintOptions struct {
 	Link func(d *mediation.Document) string
 }
 
-// sheet renders one document of d (by its index code) as an HTML fragment.
-func sheet(d *mediation.Dossier, doc *mediation.Document, o PrintOptions) (template.HTML, error) {
-	name, data := "", map[string]any{"D": d, "Case": d.Case}
+// sheet renders one document of d (by its index code) as an HTML fragment;
+// copy, when not "", says whose copy of a signed document it is.
+func sheet(d *mediation.Dossier, doc *mediation.Document, o PrintOptions, copy string) (template.HTML, error) {
+	name, data := "", map[string]any{"D": d, "Case": d.Case, "Copy": copy}
 	kind, idText, _ := strings.Cut(doc.Code, "-")
 	id, _ := strconv.ParseInt(idText, 10, 64)
 	switch kind {
@@ -179,11 +188,47 @@ func WriteDossierDocument(w io.Writer, d *mediation.Dossier, code string, o Prin
 	if !ok || (doc.Attachment != nil && o.AttachmentSrc == nil) {
 		return ErrDocumentNotFound
 	}
-	s, err := sheet(d, doc, o)
-	if err != nil {
-		return err
+	var sheets []template.HTML
+	for _, copy := range copiesOf(d, doc) {
+		s, err := sheet(d, doc, o, copy)
+		if err != nil {
+			return err
+		}
+		sheets = append(sheets, s)
 	}
-	return writePage(w, doc.Title+" "+d.Case.Number, []template.HTML{s}, o)
+	return writePage(w, doc.Title+" "+d.Case.Number, sheets, o)
+}
+
+// fileCopyLabel marks the committee's copy of a written agreement.
+const fileCopyLabel = "人民调解委员会存档"
+
+// copiesOf: a written agreement prints one copy per party and one for the
+// file (人民调解法 第二十九条: 各执一份, 调委会留存一份); any other
+// document prints once.
+func copiesOf(d *mediation.Dossier, doc *mediation.Document) []string {
+	if fileCopy(d, doc) == "" {
+		return []string{""}
+	}
+	var out []string
+	for _, p := range d.Case.Parties {
+		out = append(out, p.Name+"执")
+	}
+	return append(out, fileCopyLabel)
+}
+
+// fileCopy is the file's copy label of a written agreement, "" otherwise:
+// the 卷宗 keeps the committee's copy.
+func fileCopy(d *mediation.Dossier, doc *mediation.Document) string {
+	kind, idText, _ := strings.Cut(doc.Code, "-")
+	if kind != "agreement" {
+		return ""
+	}
+	for i := range d.Agreements {
+		if a := &d.Agreements[i]; strconv.FormatInt(a.ID, 10) == idText && a.Form == mediation.FormWritten {
+			return fileCopyLabel
+		}
+	}
+	return ""
 }
 
 // WriteDossierBundle writes the whole 卷宗 as one printable page: the
@@ -194,7 +239,7 @@ func WriteDossierBundle(w io.Writer, d *mediation.Dossier, o PrintOptions) error
 		return err
 	}
 	for i := range d.Documents {
-		s, err := sheet(d, &d.Documents[i], o)
+		s, err := sheet(d, &d.Documents[i], o, fileCopy(d, &d.Documents[i]))
 		if err != nil {
 			return err
 		}
