@@ -255,13 +255,21 @@ func (c *Case) syncDeadlines() {
 	}
 }
 
-// deadlineViews are the case's running limits, stage first, as of now.
+// deadlineViews are the case's running limits, stage first, then the
+// others in the order they started (a referral's, a 督办's, a 司法确认
+// ruling's), as of now.
 func (c *Case) deadlineViews(now time.Time) []DeadlineView {
 	out := []DeadlineView{}
-	for _, kind := range []string{DeadlineStage, DeadlineReferral, DeadlineSupervision} {
-		if d := c.openDeadline(kind); d != nil {
-			out = append(out, DeadlineView{Code: d.RuleCode, Kind: d.Kind, Rule: d.Label, Basis: d.Basis,
-				Due: d.DueAt, DaysKind: d.DaysKind, State: d.state(now)})
+	view := func(d *caseDeadline) {
+		out = append(out, DeadlineView{Code: d.RuleCode, Kind: d.Kind, Rule: d.Label, Basis: d.Basis,
+			Due: d.DueAt, DaysKind: d.DaysKind, State: d.state(now)})
+	}
+	if d := c.openDeadline(DeadlineStage); d != nil {
+		view(d)
+	}
+	for _, d := range c.deadlines {
+		if d.Kind != DeadlineStage && !d.EndedAt.Valid {
+			view(d)
 		}
 	}
 	return out

@@ -43,6 +43,48 @@ type CaseChange struct {
 	AddCoDesks []string
 	// SMS are queued in the notifications outbox in the same transaction.
 	SMS []SMS
+	// Deadline starts, moves or ends one limit of the case (the 司法确认
+	// ruling's 15 days): counted, warned and swept like the case's own.
+	Deadline *DeadlineChange
+}
+
+// DeadlineChange is what a subpackage does to the case's running limit of
+// Kind: with Start set it starts one (Label, Basis) due at the end of
+// DueOn; otherwise it moves the running one's last day to DueOn (an
+// extension) or, with End, ends it.
+type DeadlineChange struct {
+	Kind, Label, Basis string
+	Start              time.Time
+	DueOn              string // YYYY-MM-DD, China time
+	End                bool
+}
+
+// apply changes c's limits; the caller saves them.
+func (ch *DeadlineChange) apply(c *Case, env *deadlineEnv) error {
+	d := c.openDeadline(ch.Kind)
+	if ch.End {
+		if d != nil {
+			d.end(env.now)
+		}
+		return nil
+	}
+	day, err := time.ParseInLocation(time.DateOnly, ch.DueOn, ChinaZone)
+	if err != nil {
+		return fmt.Errorf("cases: deadline %s: %w", ch.Kind, err)
+	}
+	if !ch.Start.IsZero() {
+		if d != nil {
+			d.end(env.now)
+		}
+		d = &caseDeadline{CaseID: c.ID, Kind: ch.Kind, RuleCode: ch.Kind, Label: ch.Label, Basis: ch.Basis,
+			Unit: UnitDay, DaysKind: DaysCalendar, StartedAt: ch.Start.UTC()}
+		c.deadlines = append(c.deadlines, d)
+	} else if d == nil {
+		return fmt.Errorf("cases: no running deadline %s to move", ch.Kind)
+	}
+	d.DueAt = dueAt(day)
+	d.refresh(env)
+	return nil
 }
 
 // SMS is one text message to one phone.
@@ -105,6 +147,22 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 				return fmt.Errorf("store: unable to add co-desk: %w", err)
 			}
 			after.CoDesks = append(after.CoDesks, d)
+		}
+		if ch.Deadline != nil {
+			env, err := s.deadlineEnv(ctx, tx, now)
+			if err != nil {
+				return err
+			}
+			if err := ch.Deadline.apply(after, env); err != nil {
+				return err
+			}
+			after.syncDeadlines()
+			if err := saveDeadlines(ctx, tx, after); err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET warning = ? WHERE id = ?`), after.Warning, after.ID); err != nil {
+				return fmt.Errorf("store: unable to update case: %w", err)
+			}
 		}
 		e := &Event{Kind: ch.Kind, Body: ch.Body, Visibility: ch.Visibility, Data: types.JSONText("{}")}
 		if e.Visibility == "" {

@@ -43,6 +43,14 @@ var confirmLabels = map[string]string{
 	ConfirmConfirmed: "人民法院裁定调解协议有效", ConfirmRejected: "人民法院裁定驳回司法确认申请",
 }
 
+// DeadlineRuling is the kind of the case limit the court's ruling runs
+// under, from acceptance to the ruling: the case's deadlines show it, the
+// sweep warns of it like any other.
+const DeadlineRuling = "confirmation_ruling"
+
+// rulingBasis is the law behind the ruling's limit.
+const rulingBasis = "《最高人民法院关于人民调解协议司法确认程序的若干规定》第七条：受理之日起十五日内作出是否确认的决定；因特殊情况需要延长的，经院长批准可延长十日"
+
 // WindowWarnDays: the 司法确认 window turns yellow in its last days, as a
 // deadline does near its end (a centre's rule, not the law's).
 const WindowWarnDays = 5
@@ -314,7 +322,8 @@ func (m *Service) AcceptConfirmation(ctx context.Context, a cases.Actor, number 
 			return nil, err
 		}
 		return &cases.CaseChange{Kind: EventConfirmAccepted, Body: "受理司法确认申请，案号" + courtNo,
-			Data: map[string]any{"agreement_id": ag.ID, "court_number": courtNo, "accepted_on": acceptedOn, "ruling_due": due}}, nil
+			Data:     map[string]any{"agreement_id": ag.ID, "court_number": courtNo, "accepted_on": acceptedOn, "ruling_due": due},
+			Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, Label: "司法确认审查期限（" + courtNo + "）", Basis: rulingBasis, Start: x.Now, DueOn: due}}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -355,7 +364,8 @@ func (m *Service) ExtendRuling(ctx context.Context, a cases.Actor, number string
 			return nil, err
 		}
 		return &cases.CaseChange{Kind: EventConfirmExtended, Body: reason,
-			Data: map[string]any{"agreement_id": ag.ID, "days": in.Days, "approved_by": approvedBy, "ruling_due": due}}, nil
+			Data:     map[string]any{"agreement_id": ag.ID, "days": in.Days, "approved_by": approvedBy, "ruling_due": due},
+			Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, DueOn: due}}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -424,7 +434,7 @@ func (m *Service) RuleConfirmation(ctx context.Context, a cases.Actor, number st
 		}
 		applicants := conf.Applicants
 		return &cases.CaseChange{Kind: EventConfirmRuled, Body: ConfirmationLabel(in.Ruling), Data: data,
-			SMS: summonSMS(x.Case, applicants, sms)}, nil
+			SMS: summonSMS(x.Case, applicants, sms), Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, End: true}}, nil
 	})
 	if err != nil {
 		return nil, err

@@ -360,6 +360,22 @@ func TestMediationStory(t *testing.T) {
 	if ag.Confirmation.AcceptedOn != "2026-04-07" || ag.Confirmation.RulingDue != "2026-04-22" {
 		t.Fatalf("accepted %+v", ag.Confirmation)
 	}
+	// The ruling's limit is a limit of the case, as its deadlines show it.
+	rulingLimit := func() *cases.DeadlineView {
+		c, err := f.svc.Case(ctx, f.leader, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, d := range c.Deadlines {
+			if d.Kind == mediation.DeadlineRuling {
+				return &c.Deadlines[i]
+			}
+		}
+		return nil
+	}
+	if d := rulingLimit(); d == nil || cases.ChinaTime(d.Due).Format(time.DateOnly) != "2026-04-22" || !strings.Contains(d.Basis, "十五日") {
+		t.Fatalf("the ruling's limit among the case's deadlines: %+v", d)
+	}
 	if _, err := f.m.SignAgreement(ctx, f.med, n, ain); cases.ErrorOf(err) == nil || cases.ErrorOf(err).Code != "confirmation_pending" {
 		t.Fatalf("a new version while the court is ruling: %v", err)
 	}
@@ -369,6 +385,9 @@ func TestMediationStory(t *testing.T) {
 	}
 	if ag.Confirmation.RulingDue != "2026-05-06" { // 04-07 + 25 = 05-02 (劳动节) → 05-06
 		t.Fatalf("extended ruling due %s", ag.Confirmation.RulingDue)
+	}
+	if d := rulingLimit(); d == nil || cases.ChinaTime(d.Due).Format(time.DateOnly) != "2026-05-06" {
+		t.Fatalf("the extended ruling's limit: %+v", d)
 	}
 	_, err = f.m.ExtendRuling(ctx, f.court, n, mediation.ExtendInput{Days: 1, ApprovedBy: "院长", Reason: "再延"})
 	wantErr(t, err, cases.KindConflict, "extension_used_up", "")
@@ -380,6 +399,9 @@ func TestMediationStory(t *testing.T) {
 	ag, err = f.m.RuleConfirmation(ctx, f.court, n, mediation.RulingInput{Ruling: mediation.ConfirmConfirmed})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if d := rulingLimit(); d != nil {
+		t.Fatalf("the ruling's limit still runs after the ruling: %+v", d)
 	}
 	// Two years after the last due date (2026-04-20): 2028-04-20, a Thursday.
 	if !ag.Confirmation.Enforceable || ag.Confirmation.EnforcementDue != "2028-04-20" || !strings.Contains(ag.Confirmation.Message, "强制执行") {
