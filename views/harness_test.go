@@ -20,7 +20,7 @@ import (
 // testServer is a real app over a real SQLite file in a temp dir, with one
 // signed-in user per role and desk.
 type testServer struct {
-	t      *testing.T
+	t      testing.TB
 	app    *fiber.App
 	svc    *cases.Service
 	store  *cases.Store
@@ -29,13 +29,13 @@ type testServer struct {
 	tokens map[string]string // "admin", "intake", "leader", "mediation", "petition", "litigation", "governance"
 }
 
-func newTestServer(t *testing.T, opts ...views.Options) *testServer {
+func newTestServer(t testing.TB, opts ...views.Options) *testServer {
 	t.Helper()
 	return newTestServerIn(t, t.TempDir(), opts...)
 }
 
 // newTestServerIn is newTestServer over the data folder dir.
-func newTestServerIn(t *testing.T, dir string, opts ...views.Options) *testServer {
+func newTestServerIn(t testing.TB, dir string, opts ...views.Options) *testServer {
 	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
