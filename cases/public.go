@@ -220,9 +220,26 @@ func publicEventText(e Event, deskName func(string) string) (string, bool) {
 	if !ok || k.Citizen == nil {
 		return "", false
 	}
-	var data map[string]string
-	_ = json.Unmarshal(e.Data, &data)
-	return k.Citizen(e, data, deskName)
+	return k.Citizen(e, eventData(e.Data), deskName)
+}
+
+// eventData reads an event's data for a wording: strings as they are,
+// numbers and booleans as their JSON text (a subpackage's data carries
+// positions and days as numbers), lists and objects left out.
+func eventData(raw []byte) map[string]string {
+	var fields map[string]json.RawMessage
+	_ = json.Unmarshal(raw, &fields)
+	out := make(map[string]string, len(fields))
+	for k, v := range fields {
+		var s string
+		switch {
+		case json.Unmarshal(v, &s) == nil:
+			out[k] = s
+		case len(v) > 0 && v[0] != '[' && v[0] != '{' && string(v) != "null":
+			out[k] = string(v)
+		}
+	}
+	return out
 }
 
 // DeskNames maps desk codes to names for timelines; "" is the intake window.

@@ -13,6 +13,13 @@ import (
 // desk and accepts it.
 func (ts *testServer) neighbourCase(day string) string {
 	ts.t.Helper()
+	n, _ := ts.neighbourCaseCode(day)
+	return n
+}
+
+// neighbourCaseCode is neighbourCase with the case's query code.
+func (ts *testServer) neighbourCaseCode(day string) (number, code string) {
+	ts.t.Helper()
 	ts.at(day, "09:00")
 	body := sampleIntake()
 	body["title"], body["category"] = "邻里排水纠纷", "neighbour"
@@ -22,11 +29,12 @@ func (ts *testServer) neighbourCase(day string) string {
 		{"role": "applicant", "name": "张三", "phone": "13800000001"},
 		{"role": "respondent", "name": "李四", "phone": "13800000002"},
 	}
-	n := ts.intake(body)["number"].(string)
+	answer := ts.intake(body)
+	n := answer["number"].(string)
 	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
 	ts.at(day, "10:00")
 	ts.act("mediation", n, "accept", nil, 200)
-	return n
+	return n, answer["query_code"].(string)
 }
 
 // post sends a mediation request and fails the test unless the status is want.

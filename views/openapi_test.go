@@ -293,6 +293,9 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Outsider": mediation.Outsider{}, "Agreement": mediation.Agreement{}, "Obligation": mediation.Obligation{},
 		"Performance": mediation.Performance{}, "Urging": mediation.Urging{}, "Confirmation": mediation.Confirmation{},
 		"FollowUp": mediation.FollowUp{}, "Room": mediation.Room{},
+		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
+		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
+		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
 	}
 	for name, v := range answers {
 		all, always := jsonFields(reflect.TypeOf(v))

@@ -18,6 +18,9 @@ const (
 	FormOral    = "oral"    // 口头协议, recorded by the mediator
 )
 
+// formLabels say an agreement's form.
+var formLabels = map[string]string{FormWritten: "书面协议", FormOral: "口头协议"}
+
 // ConfirmationWindowDays: the parties may jointly apply for 司法确认
 // within 30 days of the agreement taking effect (人民调解法 第三十三条).
 const ConfirmationWindowDays = 30
@@ -342,7 +345,7 @@ func (m *Service) SignAgreement(ctx context.Context, a cases.Actor, number strin
 		}
 		data := map[string]any{"agreement_id": id, "number": fileNo, "version": version, "form": in.Form,
 			"effective_on": effectiveOn, "confirmation_due": due, "obligations": len(obs)}
-		body := fmt.Sprintf("%s（第%d版，%s）", fileNo, version, map[string]string{FormWritten: "书面协议", FormOral: "口头协议"}[in.Form])
+		body := fmt.Sprintf("%s（第%d版，%s）", fileNo, version, formLabels[in.Form])
 		if supersedes != nil {
 			data["supersedes"] = supersedes
 			body += "，取代第" + fmt.Sprint(version-1) + "版"

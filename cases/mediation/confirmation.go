@@ -48,7 +48,10 @@ func ConfirmationLabel(s string) string { return confirmLabels[s] }
 
 // RejectedAdvice is what the parties are told when the court rejects the
 // application (人民调解法 第三十三条第三款).
-const RejectedAdvice = "人民法院裁定驳回申请。当事人可以通过人民调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。"
+const RejectedAdvice = "人民法院裁定驳回申请。" + rejectedOptions
+
+// rejectedOptions are the parties' ways on after a rejection.
+const rejectedOptions = "当事人可以通过人民调解方式变更原调解协议或者达成新的调解协议，也可以向人民法院提起诉讼。"
 
 // Confirmation is the 司法确认 of one agreement version.
 type Confirmation struct {

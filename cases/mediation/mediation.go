@@ -308,6 +308,19 @@ func (m *Service) Rooms(ctx context.Context) ([]Room, error) {
 	return rooms, nil
 }
 
+// readRoom answers room id, nil when there is none.
+func readRoom(ctx context.Context, q sqlx.QueryerContext, id int64) (*Room, error) {
+	var r Room
+	err := sqlx.GetContext(ctx, q, &r, rebind(q, `SELECT id, name, active FROM mediation_rooms WHERE id = ?`), id)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mediation: unable to read a room: %w", err)
+	}
+	return &r, nil
+}
+
 // AddRoom adds a room (admins).
 func (m *Service) AddRoom(ctx context.Context, a cases.Actor, name string) (*Room, error) {
 	if err := adminOnly(a); err != nil {

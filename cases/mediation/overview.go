@@ -6,26 +6,6 @@ import (
 	"yidi/cases"
 )
 
-// The mediation events join cases' one table of event kinds, which names
-// them on the staff timeline. On the citizen's timeline they stay out (no
-// citizen wording): the status page shows the mediation through Public.
-func init() {
-	cases.RegisterEventKinds(
-		cases.EventKind{Kind: EventSessionScheduled, Label: "安排调解会议", Icon: "约"},
-		cases.EventKind{Kind: EventSessionRescheduled, Label: "调解会议改期", Icon: "改"},
-		cases.EventKind{Kind: EventSessionCancelled, Label: "取消调解会议", Icon: "消"},
-		cases.EventKind{Kind: EventSessionRecorded, Label: "调解笔录", Icon: "笔"},
-		cases.EventKind{Kind: EventAgreementSigned, Label: "调解协议", Icon: "协"},
-		cases.EventKind{Kind: EventConfirmApplied, Label: "申请司法确认", Icon: "确"},
-		cases.EventKind{Kind: EventConfirmAccepted, Label: "受理司法确认", Icon: "审"},
-		cases.EventKind{Kind: EventConfirmExtended, Label: "延长司法确认审查期限", Icon: "期"},
-		cases.EventKind{Kind: EventConfirmRuled, Label: "司法确认裁定", Icon: "裁"},
-		cases.EventKind{Kind: EventPerformance, Label: "履行情况", Icon: "履"},
-		cases.EventKind{Kind: EventUrged, Label: "催促履行", Icon: "催"},
-		cases.EventKind{Kind: EventFollowUp, Label: "回访", Icon: "回"},
-	)
-}
-
 // Allowed says which mediation steps the actor may take on the case now,
 // by the same permission and status checks the methods make, so a page
 // offers only what would be accepted (bar the fields yet to be typed).

@@ -30,19 +30,25 @@ type PublicSession struct {
 
 // PublicAgreement is the agreement in force as the parties see it.
 type PublicAgreement struct {
-	Number           string             `json:"number"`
-	Form             string             `json:"form"`
-	SignedOn         string             `json:"signed_on,omitempty"`
-	EffectiveOn      string             `json:"effective_on"`
-	ConfirmationDue  string             `json:"confirmation_due"`
-	Confirmation     string             `json:"confirmation"` // none | applied | accepted | confirmed | rejected
-	ConfirmationText string             `json:"confirmation_text"`
+	Number           string `json:"number"`
+	Form             string `json:"form"`
+	FormText         string `json:"form_text"` // 书面协议 | 口头协议
+	SignedOn         string `json:"signed_on,omitempty"`
+	EffectiveOn      string `json:"effective_on"`
+	ConfirmationDue  string `json:"confirmation_due"`
+	Confirmation     string `json:"confirmation"` // none | applied | accepted | confirmed | rejected
+	ConfirmationText string `json:"confirmation_text"`
+	// ConfirmationOpen: not yet applied for, confirmable, and the window
+	// (to ConfirmationDue) still open today.
+	ConfirmationOpen bool               `json:"confirmation_open"`
 	Obligations      []PublicObligation `json:"obligations"`
 }
 
 // PublicObligation is one obligation's due date and state.
 type PublicObligation struct {
 	Position   int    `json:"position"`
+	Obligor    string `json:"obligor"`
+	Obligee    string `json:"obligee"`
 	Content    string `json:"content"`
 	Amount     string `json:"amount,omitempty"`
 	DueOn      string `json:"due_on"`
@@ -84,9 +90,18 @@ func (m *Service) Public(ctx context.Context, number string) (*PublicInfo, error
 	if err != nil {
 		return nil, err
 	}
-	pa := &PublicAgreement{Number: ag.Number, Form: ag.Form, SignedOn: ag.SignedOn, EffectiveOn: ag.EffectiveOn,
-		ConfirmationDue: ag.ConfirmationDue, Confirmation: "none", ConfirmationText: "未申请司法确认",
-		Obligations: []PublicObligation{}}
+	pa := &PublicAgreement{Number: ag.Number, Form: ag.Form, FormText: formLabels[ag.Form], SignedOn: ag.SignedOn,
+		EffectiveOn: ag.EffectiveOn, ConfirmationDue: ag.ConfirmationDue, Confirmation: "none", Obligations: []PublicObligation{}}
+	switch {
+	case ag.Confirmation != nil:
+	case ag.Form != FormWritten || ag.PersonalStatus:
+		pa.ConfirmationText = "本协议不适用司法确认"
+	case today(m.cases.Now()) <= ag.ConfirmationDue:
+		pa.ConfirmationOpen = true
+		pa.ConfirmationText = "尚未申请司法确认。双方当事人可以在" + ag.ConfirmationDue + "前共同向人民法院申请司法确认"
+	default:
+		pa.ConfirmationText = "未申请司法确认，申请期限已于" + ag.ConfirmationDue + "届满"
+	}
 	if ag.Confirmation != nil {
 		pa.Confirmation, pa.ConfirmationText = ag.Confirmation.Status, ag.Confirmation.StatusText
 		if ag.Confirmation.Message != "" {
@@ -94,7 +109,7 @@ func (m *Service) Public(ctx context.Context, number string) (*PublicInfo, error
 		}
 	}
 	for _, o := range ag.Obligations {
-		pa.Obligations = append(pa.Obligations, PublicObligation{Position: o.Position, Content: o.Content, Amount: o.Amount,
+		pa.Obligations = append(pa.Obligations, PublicObligation{Position: o.Position, Obligor: o.Obligor, Obligee: o.Obligee, Content: o.Content, Amount: o.Amount,
 			DueOn: o.DueOn, Status: o.Status, StatusText: o.StatusText})
 	}
 	out.Agreement = pa

@@ -181,13 +181,12 @@ func (m *Service) checkSession(ctx context.Context, tx *sqlx.Tx, c *cases.Case, 
 	case in.RoomID != 0 && s.video != "":
 		return nil, invalid("video_url", "two_places", "请选择调解室或填写视频会议链接，二者择一")
 	case in.RoomID != 0:
-		var r Room
-		err := tx.GetContext(ctx, &r, tx.Rebind(`SELECT id, name, active FROM mediation_rooms WHERE id = ?`), in.RoomID)
-		if err == sql.ErrNoRows || (err == nil && !r.Active) {
-			return nil, invalid("room_id", "unknown_room", "没有这个调解室，或已停用")
-		}
+		r, err := readRoom(ctx, tx, in.RoomID)
 		if err != nil {
 			return nil, err
+		}
+		if r == nil || !r.Active {
+			return nil, invalid("room_id", "unknown_room", "没有这个调解室，或已停用")
 		}
 		id := r.ID
 		s.roomID, s.room = &id, r.Name
@@ -549,11 +548,8 @@ func (m *Service) sessions(ctx context.Context, where string, args ...any) ([]Se
 		s := Session{ID: r.ID, Kind: r.Kind, KindLabel: KindLabel(r.Kind), StartsAt: r.StartsAt.UTC(), EndsAt: r.EndsAt.UTC(),
 			Minutes: r.Minutes, Room: r.Room, VideoURL: r.VideoURL, Presiding: r.Presiding, Clerk: r.Clerk,
 			InvitedDesks: fromJSON[[]string](r.InvitedDesks), Outsiders: fromJSON[[]Outsider](r.Outsiders),
-			Summoned: fromJSON[[]string](r.Summoned), Bring: r.Bring, Status: r.Status, CancelReason: r.CancelReason, Mediators: []string{}}
-		if r.RoomID.Valid {
-			id := r.RoomID.Int64
-			s.RoomID = &id
-		}
+			Summoned: fromJSON[[]string](r.Summoned), Bring: r.Bring, Status: r.Status, CancelReason: r.CancelReason, Mediators: []string{},
+			RoomID: nullInt(r.RoomID)}
 		var staffRows []struct {
 			Username string `db:"username"`
 			Role     string `db:"role"`

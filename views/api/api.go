@@ -53,6 +53,7 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/cases/:number/obligations/:id/performance", auth, s.recordPerformance)
 	v1.Post("/cases/:number/followups", auth, s.recordFollowUp)
 	v1.Post("/admin/rooms", auth, s.addRoom)
+	v1.Get("/sessions", auth, s.weekSessions)
 	v1.Post("/cases/:number/:action", auth, s.caseAction)
 	v1.Post("/desks", auth, s.addDesk)
 	v1.Post("/users", auth, s.addUser)

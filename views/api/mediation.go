@@ -92,17 +92,8 @@ func (s *server) scheduleSession(c *fiber.Ctx) error {
 		}
 	}
 	if place := strings.TrimSpace(b.Place); place != "" {
-		rooms, err := s.Med.Rooms(ctx)
-		if err != nil {
+		if in.RoomID, err = s.roomNamed(c, "place", place); err != nil {
 			return err
-		}
-		for _, r := range rooms {
-			if r.Name == place && r.Active {
-				in.RoomID = r.ID
-			}
-		}
-		if in.RoomID == 0 {
-			return invalidField("place", "unknown_room", fmt.Sprintf("没有名为“%s”的调解室", place))
 		}
 	}
 	ses, err := s.Med.Schedule(ctx, a, kase.Number, in)
@@ -113,6 +104,40 @@ func (s *server) scheduleSession(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(ses)
+}
+
+// roomNamed answers the id of the active room called name.
+func (s *server) roomNamed(c *fiber.Ctx, field, name string) (int64, error) {
+	rooms, err := s.Med.Rooms(c.UserContext())
+	if err != nil {
+		return 0, err
+	}
+	for _, r := range rooms {
+		if r.Name == name && r.Active {
+			return r.ID, nil
+		}
+	}
+	return 0, invalidField(field, "unknown_room", fmt.Sprintf("没有名为“%s”的调解室", name))
+}
+
+// weekSessions is a desk's or a room's week calendar: desk (code) or room
+// (id or name), week (any day of it; default this week).
+func (s *server) weekSessions(c *fiber.Ctx) error {
+	q := mediation.WeekQuery{Desk: c.Query("desk"), Day: c.Query("week")}
+	if room := strings.TrimSpace(c.Query("room")); room != "" {
+		id, err := strconv.ParseInt(room, 10, 64)
+		if err != nil {
+			if id, err = s.roomNamed(c, "room", room); err != nil {
+				return err
+			}
+		}
+		q.RoomID = id
+	}
+	w, err := s.Med.Week(c.UserContext(), web.ActorOf(c), q)
+	if err != nil {
+		return err
+	}
+	return c.JSON(w)
 }
 
 type recordBody struct {

@@ -4,6 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 	"yidi/views/web"
 )
 
@@ -22,8 +23,18 @@ func (s *server) publicStatus(c *fiber.Ctx) error {
 		s.Citizens.Failed(c, number, err)
 		return err
 	}
+	info, err := s.Med.Public(c.UserContext(), view.Number)
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	return c.JSON(view)
+	return c.JSON(publicStatusAnswer{PublicView: view, Mediation: info})
+}
+
+// publicStatusAnswer is the public view with its mediation part.
+type publicStatusAnswer struct {
+	*cases.PublicView
+	Mediation *mediation.PublicInfo `json:"mediation"`
 }
 
 // publicMessage takes a citizen's message: JSON, or multipart with up to

@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/csrf"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 	"yidi/views/web"
 )
 
@@ -60,6 +61,7 @@ type pageData struct {
 	Number, Code, Body         string
 	Back                       string
 	View                       *cases.PublicView
+	Mediation                  *mediation.PublicInfo // with View: the next session, the agreement
 	Form                       map[string]string
 	Categories                 []cases.Category
 	Receipt                    *cases.ApplicationReceipt
@@ -69,6 +71,14 @@ type pageData struct {
 func (s *server) renderPublic(c *fiber.Ctx, status int, page string, d pageData) error {
 	if tok := web.CSRFToken(c); tok != "" {
 		d.CSRF = tok
+	}
+	// A View is only ever built after the query code was checked.
+	if d.View != nil && s.Med != nil {
+		info, err := s.Med.Public(c.UserContext(), d.View.Number)
+		if err != nil {
+			return err
+		}
+		d.Mediation = info
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
 	c.Set(fiber.HeaderCacheControl, "no-store")

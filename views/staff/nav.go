@@ -51,6 +51,8 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 		items = append(items, navItem{Key: "cases", Label: "案件列表", Href: "/cases"})
 		items = append(items, navItem{Key: "search", Label: "搜索", Href: "/search"})
 	}
+	// 日程: every role has a calendar to read (rooms are shared).
+	items = append(items, navItem{Key: "week", Label: "日程", Href: "/calendar"})
 	for i := range items {
 		items[i].Active = items[i].Key == active
 	}

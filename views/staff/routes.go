@@ -33,6 +33,9 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Get("/leader/stats", in, s.statsPage)
 	app.Get("/leader/stats/export.csv", in, s.statsExport("csv"))
 	app.Get("/leader/stats/export.xlsx", in, s.statsExport("xlsx"))
+	// 日程: the week calendars of the desks and rooms.
+	app.Get("/calendar", in, s.weekPage)
+
 	app.Get("/notifications", in, s.notificationsPage)
 	app.Post("/notifications/read", in, s.notificationsRead)
 
