@@ -13,19 +13,11 @@ import (
 
 func TestDownloadsGetAServerNameWithTheDetectedExtension(t *testing.T) {
 	ts := newTestServer(t)
-	c := ts.intake(nil)
-	n, code := c["number"].(string), c["query_code"].(string)
-	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	ts.act("mediation", n, "accept", nil, 200)
+	n, code := ts.acceptedAtMediation()
 	// A PDF that calls itself a page, and a PNG whose name shows as
-	// "xexe.png" on screen while it ends in ".exe" (U+202E turns the rest
-	// of the line right to left).
-	status, out := ts.multipartCall("/api/v1/public/messages", map[string]string{"number": n, "code": code, "body": "补充材料"},
-		[]upload{{"poly.html", pdfBytes}, {"发票\u202Egnp.exe", pngBytes}})
-	if status != 201 {
-		t.Fatalf("message: %d %v", status, out)
-	}
-	atts := out["attachments"].([]any)
+	// "发票exe.png" on screen while it ends in ".exe" (U+202E turns the
+	// rest of the line right to left).
+	atts := ts.sendFiles(n, code, "补充材料", upload{"poly.html", pdfBytes}, upload{"发票\u202Egnp.exe", pngBytes})
 	want := []struct{ ext, display string }{{".pdf", "poly.html"}, {".png", "发票gnp.exe"}}
 	for i, a := range atts {
 		a := a.(map[string]any)
