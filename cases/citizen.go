@@ -50,6 +50,8 @@ type Attachment struct {
 	Size         int64     `db:"size" json:"size"`
 	OriginalName string    `db:"original_name" json:"name"` // display text only (DisplayFileName)
 	CreatedAt    time.Time `db:"created_at" json:"created_at"`
+	// Kind is what staff filed it as (AttachmentKinds); "" a citizen's 补充材料.
+	Kind string `db:"kind" json:"kind"`
 	// FileName is the name a download gets (downloadName), set by Attachment.
 	FileName string `db:"-" json:"-"`
 }
@@ -252,39 +254,22 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 			return nil, err
 		}
 	}
-	sums := make([]string, len(files))
-	var created []string
+	batch, err := s.storeBlobs(files, mimes)
+	if err != nil {
+		return nil, err
+	}
 	defer func() {
 		if err != nil {
-			s.removeOrphanBlobs(ctx, created)
+			batch.discard(ctx)
 		}
 	}()
-	for i, f := range files {
-		var isNew bool
-		if sums[i], isNew, err = s.storeBlob(f.Data); err != nil {
-			return nil, err
-		}
-		if isNew {
-			created = append(created, sums[i])
-		}
-	}
 	receipt = &MessageReceipt{Attachments: []Attachment{}}
 	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
 		if err := s.checkCaseQuota(ctx, tx, row.ID, size, now); err != nil {
 			return err
 		}
-		for i, f := range files {
-			// An equal file found on disk may have been removed since
-			// by a failed message's cleanup: write it again.
-			if _, err := os.Stat(s.attachmentPath(sums[i])); errors.Is(err, os.ErrNotExist) {
-				_, isNew, err := s.storeBlob(f.Data)
-				if err != nil {
-					return err
-				}
-				if isNew {
-					created = append(created, sums[i])
-				}
-			}
+		if err := batch.recheck(); err != nil {
+			return err
 		}
 		e := newEvent(EventCitizenMessage, body, map[string]string{"attachments": strconv.Itoa(len(files))})
 		e.CaseID, e.At, e.Visibility = row.ID, now, VisibilityPublic
@@ -293,20 +278,14 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 			return err
 		}
 		receipt.Seq = e.Seq
-		for i, f := range files {
-			a := Attachment{CaseID: row.ID, EventSeq: e.Seq, SHA256: sums[i], MIME: mimes[i],
-				Size: int64(len(f.Data)), OriginalName: DisplayFileName(f.Name), CreatedAt: now}
-			if err := tx.GetContext(ctx, &a.ID, tx.Rebind(`
-				INSERT INTO attachments (case_id, event_seq, sha256, mime, size, original_name, created_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-				a.CaseID, a.EventSeq, a.SHA256, a.MIME, a.Size, a.OriginalName, a.CreatedAt); err != nil {
-				return fmt.Errorf("store: unable to record attachment: %w", err)
-			}
-			receipt.Attachments = append(receipt.Attachments, a)
+		atts, err := batch.insert(ctx, tx, row.ID, e.Seq, "", now)
+		if err != nil {
+			return err
 		}
+		receipt.Attachments = atts
 		// Not a change of state, so no version bump (staff acting on the
 		// case are not refused for it); updated_at refreshes public views.
-		_, err := tx.ExecContext(ctx, tx.Rebind(
+		_, err = tx.ExecContext(ctx, tx.Rebind(
 			`UPDATE cases SET unread_messages = unread_messages + 1, updated_at = ? WHERE id = ?`), now, row.ID)
 		return err
 	})
@@ -355,7 +334,7 @@ func (s *Service) Attachments(ctx context.Context, a Actor, number string) ([]At
 	}
 	out := []Attachment{}
 	err = s.store.r.SelectContext(ctx, &out, s.store.r.Rebind(`
-		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at
+		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at, kind
 		FROM attachments WHERE case_id = ? ORDER BY id`), id)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list attachments: %w", err)
@@ -379,7 +358,7 @@ func (s *Service) Attachment(ctx context.Context, a Actor, number string, id int
 	}
 	var at Attachment
 	err = s.store.r.GetContext(ctx, &at, s.store.r.Rebind(`
-		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at
+		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at, kind
 		FROM attachments WHERE id = ? AND case_id = ?`), id, c.ID)
 	if isNoRows(err) {
 		return nil, "", ErrAttachmentNotFound

@@ -70,6 +70,9 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 		if !canSee(a, before) {
 			return ErrCaseNotFound
 		}
+		if err := s.runGuards(ctx, GuardArgs{Tx: tx, Actor: a, Case: before, Action: ActionChange}); err != nil {
+			return err
+		}
 		if version != nil && *version != before.Version {
 			return ErrStaleVersion
 		}
@@ -136,6 +139,57 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 	return maskCase(after), nil
 }
 
+// GuardArgs is what a guard sees before a change of a case is checked.
+type GuardArgs struct {
+	Tx    *sqlx.Tx
+	Actor Actor
+	Case  *Case // as it is before the change
+	// Action is the lifecycle action's name ("notes", "transfer", …),
+	// ActionFile for files staff file, or ActionChange for a
+	// subpackage's change through ChangeCase.
+	Action string
+}
+
+// Actions a guard sees besides the lifecycle actions' names.
+const (
+	ActionFile   = "file"   // Service.File
+	ActionChange = "change" // Service.ChangeCase
+)
+
+// OnGuard registers fn to run first in every change of a case — lifecycle
+// actions, files filed by staff, subpackages' changes through ChangeCase —
+// inside its write transaction, after the read rule and before the
+// change's own checks, so that a refusal from fn is the answer the caller
+// gets (an archived case takes notes only: "the case is archived" says
+// more than "the case is closed"). An error from fn refuses the change.
+func (s *Service) OnGuard(fn func(ctx context.Context, g GuardArgs) error) {
+	addHook(s, &s.guards, fn)
+}
+
+func addHook[T any](s *Service, registered *[]func(context.Context, T) error, fn func(context.Context, T) error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	*registered = append(*registered, fn)
+}
+
+func (s *Service) runGuards(ctx context.Context, g GuardArgs) error {
+	return runHooks(s, &s.guards, ctx, g)
+}
+
+// runHooks calls each of the hooks (a copy taken under the lock: they
+// are registered at start-up, called on every change) until one refuses.
+func runHooks[T any](s *Service, registered *[]func(context.Context, T) error, ctx context.Context, arg T) error {
+	s.mu.Lock()
+	hooks := slices.Clone(*registered)
+	s.mu.Unlock()
+	for _, fn := range hooks {
+		if err := fn(ctx, arg); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // ActionHookArgs is what an action hook sees: the case before and after a
 // lifecycle action (lifecycle.go) and the event it is about to append.
 type ActionHookArgs struct {
@@ -154,21 +208,11 @@ type ActionHookArgs struct {
 // data (closing as resolved needs an agreement) and for side records (a
 // 回访 task when a case closes).
 func (s *Service) OnAction(fn func(ctx context.Context, h ActionHookArgs) error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.actionHooks = append(s.actionHooks, fn)
+	addHook(s, &s.actionHooks, fn)
 }
 
 func (s *Service) runActionHooks(ctx context.Context, h ActionHookArgs) error {
-	s.mu.Lock()
-	hooks := slices.Clone(s.actionHooks)
-	s.mu.Unlock()
-	for _, fn := range hooks {
-		if err := fn(ctx, h); err != nil {
-			return err
-		}
-	}
-	return nil
+	return runHooks(s, &s.actionHooks, ctx, h)
 }
 
 // CaseForRead answers the unmasked case for a subpackage's read path, with

@@ -29,6 +29,7 @@ type Service struct {
 	quota     Quota   // what the public may send per case (quota.go)
 
 	actionHooks []func(ctx context.Context, h ActionHookArgs) error // extension.go
+	guards      []func(ctx context.Context, g GuardArgs) error      // extension.go
 }
 
 // NewService wraps an open store.
@@ -88,6 +89,9 @@ func (s *Service) do(ctx context.Context, a Actor, number string, r ActionReques
 		}
 		if !canSee(a, before) {
 			return ErrCaseNotFound
+		}
+		if err := s.runGuards(ctx, GuardArgs{Tx: tx, Actor: a, Case: before, Action: r.Action}); err != nil {
+			return err
 		}
 		desks, err := s.Desks(ctx)
 		if err != nil {
@@ -210,6 +214,18 @@ func (s *Service) Categories(ctx context.Context) ([]Category, error) {
 	s.cats = cats
 	s.mu.Unlock()
 	return cats, nil
+}
+
+// CategoryName is a category's name, or its code when there is none.
+func (s *Service) CategoryName(ctx context.Context, code string) (string, error) {
+	cats, err := s.Categories(ctx)
+	if err != nil {
+		return "", err
+	}
+	if i := slices.IndexFunc(cats, func(c Category) bool { return c.Code == code }); i >= 0 {
+		return cats[i].Name, nil
+	}
+	return code, nil
 }
 
 // AddDesk lets an admin open a further desk (劳动仲裁, 法律援助, …).

@@ -293,6 +293,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Outsider": mediation.Outsider{}, "Agreement": mediation.Agreement{}, "Obligation": mediation.Obligation{},
 		"Performance": mediation.Performance{}, "Urging": mediation.Urging{}, "Confirmation": mediation.Confirmation{},
 		"FollowUp": mediation.FollowUp{}, "Room": mediation.Room{},
+		"Dossier": mediation.Dossier{}, "DossierRequirement": mediation.Requirement{}, "DossierDocument": mediation.Document{},
+		"Retention": mediation.Retention{}, "Archive": mediation.Archive{},
 		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
 		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
@@ -314,6 +316,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
+		"ArchiveRequest": mediation.ArchiveInput{},
 	}
 	for name, v := range bodies {
 		all, _ := jsonFields(reflect.TypeOf(v))

@@ -184,8 +184,11 @@ const (
 	addressWindow          = time.Hour
 )
 
-// isUploadPath: the routes that take citizens' files (any query ignored).
+// isUploadPath: the routes that take files — citizens' messages, and what
+// staff file with a case (any query ignored).
 func isUploadPath(uri string) bool {
 	path, _, _ := strings.Cut(uri, "?")
-	return path == "/api/v1/public/messages" || path == "/status/message"
+	return path == "/api/v1/public/messages" || path == "/status/message" ||
+		(strings.HasPrefix(path, "/api/v1/cases/") && strings.HasSuffix(path, "/attachments")) ||
+		(strings.HasPrefix(path, "/cases/") && strings.HasSuffix(path, "/dossier/files"))
 }

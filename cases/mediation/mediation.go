@@ -33,11 +33,13 @@ type Service struct {
 }
 
 // New wraps svc and installs the rule that closing a case as resolved
-// needs an effective agreement or a reason why there is none, and the 回访
-// task a mediated case gets when it closes.
+// needs an effective agreement or a reason why there is none, the 回访
+// task a mediated case gets when it closes, and the guard that lets an
+// archived case take notes only (dossier.go).
 func New(svc *cases.Service) *Service {
 	m := &Service{cases: svc, db: svc.Reader()}
 	svc.OnAction(m.onAction)
+	svc.OnGuard(m.guard)
 	return m
 }
 

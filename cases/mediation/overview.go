@@ -59,5 +59,13 @@ func (m *Service) Overview(ctx context.Context, a cases.Actor, number string) (*
 		Court: a.Role == cases.RoleHandler && a.Desk == s.CourtDesk && o.Current != nil && o.Current.Confirmation != nil &&
 			(o.Current.Confirmation.Status == ConfirmApplied || o.Current.Confirmation.Status == ConfirmAccepted),
 		ManageAdmins: a.Role == cases.RoleAdmin}
+	archived, err := isArchived(ctx, m.db, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	if archived {
+		// An archived case takes notes only (dossier.go's guard).
+		o.Allowed = Allowed{ManageAdmins: o.Allowed.ManageAdmins}
+	}
 	return o, nil
 }

@@ -54,6 +54,11 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/cases/:number/followups", auth, s.recordFollowUp)
 	v1.Post("/admin/rooms", auth, s.addRoom)
 	v1.Get("/sessions", auth, s.weekSessions)
+	// The 卷宗.
+	v1.Get("/cases/:number/dossier", auth, s.dossier)
+	v1.Get("/cases/:number/dossier.zip", auth, s.dossierZIP)
+	v1.Post("/cases/:number/archive", auth, s.archive)
+	v1.Post("/cases/:number/attachments", auth, s.fileAttachments)
 	v1.Post("/cases/:number/:action", auth, s.caseAction)
 	v1.Post("/desks", auth, s.addDesk)
 	v1.Post("/users", auth, s.addUser)

@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"html/template"
 	"reflect"
 	"strconv"
 	"strings"
@@ -412,17 +411,7 @@ func (s *server) recordPerformance(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(o)
 }
 
-func (s *server) recordFollowUp(c *fiber.Ctx) error {
-	var in mediation.FollowUpInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	f, err := s.Med.RecordFollowUp(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(f)
-}
+func (s *server) recordFollowUp(c *fiber.Ctx) error { return created(c, s.Med.RecordFollowUp) }
 
 func (s *server) addRoom(c *fiber.Ctx) error {
 	var b struct {
@@ -438,54 +427,16 @@ func (s *server) addRoom(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(r)
 }
 
-// agreementDocument renders the printable 人民调解协议书.
+// agreementDocument renders the printable 人民调解协议书 (or, for an oral
+// agreement, the 口头协议登记表): the 卷宗's document of that agreement.
 func (s *server) agreementDocument(c *fiber.Ctx) error {
 	ag, err := s.agreementByID(c, false)
 	if err != nil {
 		return err
 	}
-	kase, err := s.Svc.Case(c.UserContext(), web.ActorOf(c), c.Params("number"))
+	d, err := s.Med.Dossier(c.UserContext(), web.ActorOf(c), c.Params("number"))
 	if err != nil {
 		return err
 	}
-	var sb strings.Builder
-	if err := agreementTemplate.Execute(&sb, map[string]any{"A": ag, "Case": kase}); err != nil {
-		return err
-	}
-	c.Set(fiber.HeaderContentType, "text/html; charset=utf-8")
-	return c.SendString(sb.String())
+	return web.SendDossierDocument(c, d, fmt.Sprintf("agreement-%d", ag.ID), web.PrintOptions{})
 }
-
-var agreementTemplate = template.Must(template.New("agreement").Parse(`<!doctype html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>人民调解协议书 {{.A.Number}}</title>
-<style>
-@page { size: A4; margin: 25mm 20mm; }
-body { font-family: "SimSun", "Songti SC", serif; font-size: 14pt; line-height: 1.8; max-width: 170mm; margin: 0 auto; }
-h1 { text-align: center; font-size: 22pt; letter-spacing: .3em; margin-bottom: 0; }
-.no { text-align: right; }
-table { border-collapse: collapse; width: 100%; }
-td, th { border: 1px solid #000; padding: 2mm; vertical-align: top; }
-.sign { display: flex; justify-content: space-between; margin-top: 20mm; }
-.seal { width: 45mm; height: 45mm; border: 1px dashed #999; text-align: center; line-height: 45mm; color: #999; }
-@media print { .noprint { display: none; } }
-</style></head><body>
-<h1>人民调解协议书</h1>
-<p class="no">{{.A.Number}}</p>
-<h2>当事人</h2>
-<ul class="parties">{{range .Case.Parties}}<li>{{.Name}}</li>{{end}}</ul>
-<h2>纠纷主要事实、争议事项</h2>
-<p>{{.A.Facts}}</p>
-<h2>经调解，自愿达成如下协议</h2>
-<p>{{.A.Terms}}</p>
-{{if .A.Responsibility}}<h2>各方当事人的责任</h2><p>{{.A.Responsibility}}</p>{{end}}
-{{if .A.Obligations}}<h2>履行方式与期限</h2>
-<table class="obligations"><tr><th>序号</th><th>义务人</th><th>权利人</th><th>内容</th><th>金额（元）</th><th>履行期限</th></tr>
-{{range $i, $o := .A.Obligations}}<tr><td>{{$o.Position}}</td><td>{{$o.Obligor}}</td><td>{{$o.Obligee}}</td><td>{{$o.Content}}</td><td>{{$o.Amount}}</td><td>{{$o.DueOn}}</td></tr>{{end}}
-</table>{{end}}
-<p>本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效（《中华人民共和国人民调解法》第二十九条）。本协议一式多份，当事人各执一份，人民调解委员会留存一份。</p>
-<div class="sign">
-<div>当事人（签名、按指印）：<br>{{range .Case.Parties}}{{.Name}}：________________<br>{{end}}</div>
-<div>人民调解员（签名）：________________<br><br><div class="seal">人民调解委员会（印章）</div><br>{{.A.SignedOn}}</div>
-</div>
-</body></html>
-`))

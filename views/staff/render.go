@@ -94,7 +94,7 @@ func (r *renderer) funcs() template.FuncMap {
 		"ageDays":   func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
 		"roleLabel": roleLabel,
-		"partyRole": partyRoleLabel,
+		"partyRole": web.PartyRoleLabel,
 		"source":    func(code string) string { return cases.Sources[code] },
 		"add":       func(a, b int) int { return a + b },
 		"itoa":      itoa,
@@ -127,8 +127,8 @@ func (r *renderer) funcs() template.FuncMap {
 		"qs":           func() []string { return []string{"1", "2", "3", "4"} },
 		"closureLabel": reports.ClosureTypeLabel,
 		"deref":        func(b *bool) bool { return b != nil && *b },
-		"fileType":     fileType,
-		"fileSize":     fileSize,
+		"fileType":     web.FileType,
+		"fileSize":     web.FileSize,
 		"kindIcon":     cases.EventIcon,
 		"kindLabel":    cases.EventLabel,
 		// safeHighlight: search highlights are escaped by the search package,
@@ -159,18 +159,6 @@ func roleLabel(r cases.Role) string {
 		return "领导"
 	}
 	return string(r)
-}
-
-func partyRoleLabel(role string) string {
-	switch role {
-	case cases.PartyApplicant:
-		return "申请人"
-	case cases.PartyRespondent:
-		return "被申请人"
-	case cases.PartyThird:
-		return "第三人"
-	}
-	return role
 }
 
 // dueText is a limit's end in China time as the counters say it: a limit
@@ -227,28 +215,4 @@ func pct(num, den int) string {
 		return "—"
 	}
 	return fmt.Sprintf("%.1f%%", float64(num)*100/float64(den))
-}
-
-// fileType names an attachment's stored type for staff.
-func fileType(mime string) string {
-	switch mime {
-	case "image/jpeg":
-		return "JPG图片"
-	case "image/png":
-		return "PNG图片"
-	case "application/pdf":
-		return "PDF文件"
-	}
-	return mime
-}
-
-// fileSize spells a size in B, KB or MB.
-func fileSize(n int64) string {
-	switch {
-	case n < 1024:
-		return fmt.Sprintf("%d B", n)
-	case n < 1024*1024:
-		return fmt.Sprintf("%.1f KB", float64(n)/1024)
-	}
-	return fmt.Sprintf("%.1f MB", float64(n)/1024/1024)
 }

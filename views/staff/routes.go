@@ -26,6 +26,12 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/cases/:number/act/reissue_code", in, s.caseReissue) // answers the new code
 	app.Post("/cases/:number/act/:action", in, s.caseAct)
 	app.Get("/cases/:number/attachments/:id", in, s.attachment)
+	app.Get("/cases/:number/dossier", in, s.dossierPage)
+	app.Get("/cases/:number/dossier.zip", in, s.dossierZIP)
+	app.Get("/cases/:number/dossier/print", in, s.dossierBundle)
+	app.Get("/cases/:number/dossier/docs/:code", in, s.dossierDocument)
+	app.Post("/cases/:number/dossier/archive", in, s.dossierArchive)
+	app.Post("/cases/:number/dossier/files", in, s.dossierFile)
 	app.Post("/cases/:number/reveal", in, s.caseReveal)
 
 	app.Get("/search", in, s.searchPage)

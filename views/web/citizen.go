@@ -5,6 +5,7 @@ import (
 	"io"
 	"math"
 	"mime/multipart"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -120,38 +121,43 @@ func ReadMessage(c *fiber.Ctx) (MessageRequest, []cases.AttachmentInput, error) 
 	if !isMultipart(c) {
 		return req, nil, DecodeJSON(c, &req)
 	}
+	v, files, err := ReadUpload(c, "number", "code", "body")
+	return MessageRequest{Number: v["number"], Code: v["code"], Body: v["body"]}, files, err
+}
+
+// ReadUpload reads a multipart form: the named text fields (and _csrf)
+// and up to three files in "files"; any other field is refused by name.
+func ReadUpload(c *fiber.Ctx, fields ...string) (map[string]string, []cases.AttachmentInput, error) {
+	values := map[string]string{}
 	form, err := c.MultipartForm()
 	if err != nil {
-		return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_form", Message: "表单内容无法读取，请重新提交"}
+		return values, nil, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_form", Message: "表单内容无法读取，请重新提交"}
 	}
 	for k, v := range form.Value {
-		switch k {
-		case "number", "code", "body", "_csrf":
-		case "files":
+		switch {
+		case k == "_csrf":
+		case slices.Contains(fields, k):
+			if len(v) > 0 {
+				values[k] = v[0]
+			}
+		case k == "files":
 			// A browser's empty file input is a part with filename="",
 			// which multipart parsing files under values; only a
 			// non-empty value is a misnamed field.
 			if strings.Join(v, "") != "" {
-				return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: "附件须以文件上传", Field: k}
+				return values, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: "附件须以文件上传", Field: k}
 			}
 		default:
-			return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: fmt.Sprintf("不认识的字段“%s”", k), Field: k}
+			return values, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: fmt.Sprintf("不认识的字段“%s”", k), Field: k}
 		}
 	}
-	first := func(k string) string {
-		if v := form.Value[k]; len(v) > 0 {
-			return v[0]
-		}
-		return ""
-	}
-	req = MessageRequest{Number: first("number"), Code: first("code"), Body: first("body")}
 	for k := range form.File {
 		if k != "files" {
-			return req, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: fmt.Sprintf("不认识的字段“%s”", k), Field: k}
+			return values, nil, &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: fmt.Sprintf("不认识的字段“%s”", k), Field: k}
 		}
 	}
 	files, err := readFiles(form.File["files"])
-	return req, files, err
+	return values, files, err
 }
 
 // readFiles reads each uploaded file, at most one byte past the size limit
