@@ -110,6 +110,11 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 	if c.deadlines, err = findOpenDeadlines(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
+	if c.Source == SourceCourtReferral {
+		if c.Referral, err = findReferral(ctx, q, c.ID); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 
@@ -191,6 +196,9 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 	}
 	after.Version = before.Version + 1
 	after.UpdatedAt = now
+	if err := saveReferral(ctx, tx, after); err != nil {
+		return err
+	}
 	return saveDeadlines(ctx, tx, after)
 }
 

@@ -219,6 +219,7 @@ func (c *Case) startStage(env *deadlineEnv) {
 			d.end(env.now)
 		}
 		c.Supervision = ""
+		c.endReferral(ReferralClosed, env.now)
 		return
 	}
 	rule, ok := ruleFor(env.rules, c.Status, c.Desk)
@@ -257,7 +258,7 @@ func (c *Case) syncDeadlines() {
 // deadlineViews are the case's running limits, stage first, as of now.
 func (c *Case) deadlineViews(now time.Time) []DeadlineView {
 	out := []DeadlineView{}
-	for _, kind := range []string{DeadlineStage, DeadlineSupervision} {
+	for _, kind := range []string{DeadlineStage, DeadlineReferral, DeadlineSupervision} {
 		if d := c.openDeadline(kind); d != nil {
 			out = append(out, DeadlineView{Code: d.RuleCode, Kind: d.Kind, Rule: d.Label, Basis: d.Basis,
 				Due: d.DueAt, DaysKind: d.DaysKind, State: d.state(now)})

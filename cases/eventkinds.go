@@ -63,6 +63,12 @@ var EventKinds = []EventKind{
 	{EventRespond, "督办答复", "复", nil},
 	{EventReopen, "重新办理", "重", said("案件重新办理")},
 	{EventWarning, "时限预警", "警", nil},
+	{EventReferralExtended, "延长委派调解期限", "期", shown(func(_ Event, d map[string]string, _ func(string) string) string {
+		return "经双方当事人同意，调解期限延长至" + d["due_on"]
+	})},
+	{EventCourtDocument, "法院调解书", "书", shown(func(_ Event, d map[string]string, _ func(string) string) string {
+		return "法院已出具民事调解书（" + d["document_no"] + "）"
+	})},
 	{EventCitizenMessage, "群众留言", "言", shown(func(e Event, d map[string]string, _ func(string) string) string {
 		// The citizen's own words, shown back to the citizen.
 		text := "您的留言：" + e.Body

@@ -29,6 +29,10 @@ type IntakeInput struct {
 	Amount      *float64     `json:"amount"`
 	PeopleCount int          `json:"people_count"`
 	Parties     []PartyInput `json:"parties"`
+	// Source court_referral: the court's 委派调解函, its number and date
+	// (YYYY-MM-DD); both required for that source, neither for others.
+	ReferralNo   string `json:"referral_no"`
+	ReferralDate string `json:"referral_date"`
 }
 
 // PartyInput is a party as typed at the window. Kind may be left out: an
@@ -273,6 +277,13 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 	}
 	stage := &Case{Status: status}
 	stage.startStage(denv)
+	letter, err := in.checkReferral(now)
+	if err != nil {
+		return nil, err
+	}
+	if in.Source == SourceCourtReferral {
+		stage.startReferral(denv, in.ReferralNo, letter)
+	}
 	stage.syncDeadlines()
 	var deadlineAt any
 	deadlineRule := ""
@@ -309,6 +320,11 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 	if err := saveDeadlines(ctx, tx, stage); err != nil {
 		return nil, err
 	}
+	if stage.Referral != nil {
+		if err := insertReferral(ctx, tx, caseID, stage.Referral); err != nil {
+			return nil, err
+		}
+	}
 	data := map[string]string{}
 	if len(warnings) > 0 {
 		data["repeat_of"] = strings.Join(warnings[0].Cases, ",")
@@ -326,7 +342,7 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 	c := &Case{ID: caseID, Number: number, Title: in.Title, Category: in.Category, Source: in.Source,
 		Summary: in.Summary, Claims: in.Claims, Town: in.Town, Amount: in.Amount, PeopleCount: in.PeopleCount,
 		Status: status, CoDesks: []string{}, Deadline: stage.Deadline, RepeatVisit: len(warnings) > 0,
-		Deadlines: stage.deadlineViews(now), deadlines: stage.deadlines,
+		Deadlines: stage.deadlineViews(now), deadlines: stage.deadlines, Referral: stage.Referral,
 		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties))}
 	for i, p := range in.Parties {
 		c.Parties[i] = Party{Role: p.Role, Kind: p.Kind, PersonID: personIDs[i], Name: p.Name,

@@ -36,6 +36,13 @@ type ActionRequest struct {
 	// close as resolved without an agreement: why there is none (当场履行、
 	// 口头和解不需书面协议, …). The mediation extension requires either.
 	NoAgreementReason string `json:"no_agreement_reason"`
+	// A court referral's (referral.go). extend_referral: the parties who
+	// consented (each applicant and respondent, by name) and the new last
+	// day (YYYY-MM-DD); court_document: the 民事调解书's number and date.
+	Consents   PartyNames `json:"consents"`
+	DueOn      string     `json:"due_on"`
+	DocumentNo string     `json:"document_no"`
+	DocumentOn string     `json:"document_on"`
 }
 
 // Length limits, in characters, for what people type.
@@ -65,6 +72,10 @@ type transition struct {
 	// apply checks the request against the case and changes c in place; the
 	// event it returns is appended in the same transaction.
 	apply func(c *Case, r ActionRequest, env *applyEnv) (*Event, error)
+	// applies, when set, says whether the action means anything for c at
+	// all (a court referral's actions on a referred case): pages do not
+	// offer it elsewhere, while the API still answers why not.
+	applies func(c *Case) bool
 }
 
 // applyEnv is what a transition may consult besides the case.
@@ -139,7 +150,13 @@ var transitions = []transition{
 			c.Status, c.Desk = StatusRouted, d.Code
 			// The new holder is no longer a guest of its own case.
 			c.CoDesks = slices.DeleteFunc(c.CoDesks, func(x string) bool { return x == d.Code })
-			return newEvent(EventTransfer, r.Reason, map[string]string{"from_desk": from, "to_desk": d.Code}), nil
+			data := map[string]string{"from_desk": from, "to_desk": d.Code}
+			// A court referral that goes back to the court has failed: the
+			// court desk takes the whole file for 立案, the reason with it.
+			if d.Code == ReferralCourtDesk && c.endReferral(ReferralReturned, env.now) {
+				data["referral"] = ReferralReturned
+			}
+			return newEvent(EventTransfer, r.Reason, data), nil
 		},
 	},
 	{
@@ -267,6 +284,23 @@ var transitions = []transition{
 			Who: "handler of the desk that closed it, leader", Fields: []string{"reason"}},
 		allowed: func(a Actor, c *Case) bool { return holdingDeskHandler(a, c) || a.Role == RoleLeader },
 		apply:   applyReopen,
+	},
+	// A court referral's (referral.go).
+	{
+		ActionInfo: ActionInfo{Name: "extend_referral", Label: "延长委派调解期限", From: openStatuses,
+			Who:    "handler of the holding desk — with every applicant's and respondent's consent",
+			Fields: []string{"consents", "due_on", "reason"}},
+		allowed: holdingDeskHandler,
+		apply:   applyExtendReferral,
+		applies: referralRunning,
+	},
+	{
+		ActionInfo: ActionInfo{Name: "court_document", Label: "记录法院调解书", From: []Status{StatusInProgress, StatusSuspended, StatusClosed},
+			Who:    "handler of the holding desk or of the court desk (litigation)",
+			Fields: []string{"document_no", "document_on", "note"}},
+		allowed: referralAllowed,
+		apply:   applyCourtDocument,
+		applies: func(c *Case) bool { return c.Referral != nil && c.Referral.DocumentNo == "" },
 	},
 	{
 		ActionInfo: ActionInfo{Name: "register", Label: "受理登记", From: []Status{StatusSubmitted},
@@ -456,7 +490,7 @@ func AvailableActions(a Actor, c *Case) []ActionInfo {
 	var out []ActionInfo
 	for _, info := range Actions() {
 		t, _ := findTransition(info.Name)
-		if t.allowed(a, c) && (len(t.From) == 0 || slices.Contains(t.From, c.Status)) {
+		if t.allowed(a, c) && (len(t.From) == 0 || slices.Contains(t.From, c.Status)) && (t.applies == nil || t.applies(c)) {
 			out = append(out, info)
 		}
 	}

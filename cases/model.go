@@ -131,9 +131,11 @@ type Case struct {
 	// Deadlines are the running time limits: the stage's and a 督办 response date.
 	Deadlines []DeadlineView `json:"deadlines"`
 	// UnreadMessages counts citizen messages the holding desk has not opened.
-	UnreadMessages int             `json:"unread_messages"`
-	previousDesk   []string        // desks that held or co-handled it before, for read access
-	deadlines      []*caseDeadline // open deadline records (and those an action just ended)
+	UnreadMessages int `json:"unread_messages"`
+	// Referral is the court's 委派调解函 of a court_referral case (referral.go).
+	Referral     *Referral       `json:"referral,omitempty"`
+	previousDesk []string        // desks that held or co-handled it before, for read access
+	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the
 	// service stores its hash and hands it out once.
 	newCode string
@@ -179,6 +181,10 @@ const (
 	EventRespond  = "respond"
 	EventReopen   = "reopen"
 	EventWarning  = "warning" // the sweep: a limit turned yellow or red; data {"level"}
+	// A court referral's (referral.go): its period extended with both
+	// parties' consent; the court's 民事调解书 recorded.
+	EventReferralExtended = "referral_extended"
+	EventCourtDocument    = "court_mediation_document"
 
 	// The citizen's side.
 	EventCitizenMessage = "citizen_message" // 补充材料/留言 from the citizen
@@ -250,4 +256,6 @@ var Sources = map[string]string{
 	"hotline":  "12345热线",
 	"grid":     "网格上报",
 	"referral": "部门转办",
+	// 诉前调解: the court referred it with a 委派调解函 (referral.go).
+	SourceCourtReferral: "法院委派调解",
 }

@@ -289,6 +289,10 @@ func (c *Case) clone() *Case {
 		d := *c.Deadline
 		cp.Deadline = &d
 	}
+	if c.Referral != nil {
+		r := *c.Referral
+		cp.Referral = &r
+	}
 	return &cp
 }
 

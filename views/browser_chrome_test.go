@@ -3,6 +3,7 @@ package views_test
 import (
 	"context"
 	"fmt"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +51,19 @@ func newChrome(t *testing.T, base string, budget time.Duration) *chrome {
 		t.Fatalf("start chromium: %v", err)
 	}
 	return &chrome{t: t, ctx: ctx, base: base, artifacts: artifacts}
+}
+
+// chrome serves the test server's app on a real port for the life of the
+// test and opens a browser on it.
+func (ts *testServer) chrome(budget time.Duration) *chrome {
+	ts.t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	go ts.app.Listener(ln)
+	ts.t.Cleanup(func() { _ = ts.app.ShutdownWithTimeout(5 * time.Second) })
+	return newChrome(ts.t, "http://"+ln.Addr().String(), budget)
 }
 
 func (c *chrome) run(step string, actions ...chromedp.Action) {

@@ -2,7 +2,6 @@ package views_test
 
 import (
 	"fmt"
-	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -29,13 +28,7 @@ func TestBrowserWeekCalendarAndCitizenStatus(t *testing.T) {
 			{"obligor": "李四", "obligee": "张三", "content": "恢复排水沟原状并清理院内积水淤泥", "due_on": "2026-04-20"},
 		}}, 201)
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ts.app.Listener(ln)
-	t.Cleanup(func() { _ = ts.app.ShutdownWithTimeout(5 * time.Second) })
-	cr := newChrome(t, "http://"+ln.Addr().String(), 90*time.Second)
+	cr := ts.chrome(90 * time.Second)
 
 	cr.login("mediation")
 	cr.open("/calendar") // this week: the clock stands on Wednesday 2026-03-04

@@ -20,6 +20,20 @@ func (ts *testServer) neighbourCase(day string) string {
 // neighbourCaseCode is neighbourCase with the case's query code.
 func (ts *testServer) neighbourCaseCode(day string) (number, code string) {
 	ts.t.Helper()
+	return ts.neighbourCaseAtCode(day, "mediation")
+}
+
+// neighbourCaseAt is neighbourCase at desk, accepted by the desk's user
+// (the test server names each desk's handler after the desk).
+func (ts *testServer) neighbourCaseAt(day, desk string) string {
+	ts.t.Helper()
+	n, _ := ts.neighbourCaseAtCode(day, desk)
+	return n
+}
+
+// neighbourCaseAtCode is neighbourCaseAt with the case's query code.
+func (ts *testServer) neighbourCaseAtCode(day, desk string) (number, code string) {
+	ts.t.Helper()
 	ts.at(day, "09:00")
 	body := sampleIntake()
 	body["title"], body["category"] = "邻里排水纠纷", "neighbour"
@@ -31,9 +45,9 @@ func (ts *testServer) neighbourCaseCode(day string) (number, code string) {
 	}
 	answer := ts.intake(body)
 	n := answer["number"].(string)
-	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("intake", n, "route", map[string]any{"desk": desk}, 200)
 	ts.at(day, "10:00")
-	ts.act("mediation", n, "accept", nil, 200)
+	ts.act(desk, n, "accept", nil, 200)
 	return n, answer["query_code"].(string)
 }
 

@@ -44,9 +44,15 @@ type CaseFilter struct {
 	Received   *bool // neither submitted nor declined (as received)
 	Satisfied  *bool // rated 4 or 5 (false: rated below 4)
 	Supervised *bool // open and under 督办, awaiting a response
-	Sort       string
-	Page       int // from 1
-	PerPage    int
+	// A statistic of what mediation achieved (OutcomeNames, outcomes.go):
+	// the cases behind its numerator, or with OutcomeDen its denominator,
+	// over the days [OutcomeFrom, OutcomeTo] (YYYY-MM-DD; "" is open).
+	Outcome                string
+	OutcomeFrom, OutcomeTo string
+	OutcomeDen             bool
+	Sort                   string
+	Page                   int // from 1
+	PerPage                int
 }
 
 // Orders of a case list.
@@ -101,7 +107,11 @@ const (
 // first, and validates them.
 func CaseFilterFromQuery(get func(string) string) (CaseFilter, error) {
 	f := CaseFilter{Desk: get("desk"), Category: get("category"), Town: get("town"),
-		ClosureType: get("closure_type"), Warning: get("warning"), Sort: SortNew}
+		ClosureType: get("closure_type"), Warning: get("warning"), Sort: SortNew,
+		Outcome: get("outcome"), OutcomeFrom: get("outcome_from"), OutcomeTo: get("outcome_to"), OutcomeDen: get("outcome_den") == "true"}
+	if v := get("outcome_den"); v != "" && v != "true" && v != "false" {
+		return f, cases.Invalid("outcome_den", "invalid_boolean", "只能是 true 或 false")
+	}
 	if st := get("status"); st != "" {
 		f.Statuses = []cases.Status{cases.Status(st)}
 	}
@@ -161,6 +171,16 @@ func (f *CaseFilter) Validate() error {
 	}
 	if f.ClosureType != "" && !slices.Contains(StatsClosureTypes, f.ClosureType) {
 		return cases.Invalid("closure_type", "unknown_closure_type", fmt.Sprintf("没有“%s”这种结案方式", f.ClosureType))
+	}
+	if f.Outcome != "" && !slices.Contains(OutcomeNames(), f.Outcome) {
+		return cases.Invalid("outcome", "unknown_outcome", fmt.Sprintf("没有“%s”这项调解成效指标", f.Outcome))
+	}
+	for _, d := range []struct{ name, v string }{{"outcome_from", f.OutcomeFrom}, {"outcome_to", f.OutcomeTo}} {
+		if d.v != "" {
+			if _, err := cases.ParseDay(d.name, d.v); err != nil {
+				return err
+			}
+		}
 	}
 	if f.Warning != "" && f.Warning != "yellow" && f.Warning != "red" {
 		return cases.Invalid("warning", "unknown_warning", "预警只能是 yellow（黄色）或 red（红色）")
@@ -409,6 +429,10 @@ func (f *CaseFilter) where(a cases.Actor, now time.Time, count bool) (string, []
 	if f.Satisfied != nil {
 		op := map[bool]string{true: ">= 4", false: "< 4"}[*f.Satisfied]
 		add(`EXISTS (SELECT 1 FROM case_ratings r WHERE r.case_id = c.id AND r.score ` + op + `)`)
+	}
+	if f.Outcome != "" {
+		cond, v := outcomeCond(f.Outcome, f.OutcomeFrom, f.OutcomeTo, f.OutcomeDen)
+		add(cond, v...)
 	}
 	if len(conds) == 0 {
 		return "", nil

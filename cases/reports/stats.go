@@ -36,6 +36,8 @@ package reports
 //   - overdue_open 超期未办结: at query time, not for the period: open cases
 //     (any status but closed, submitted, declined) past their deadline_at or
 //     with a red warning ÷ open cases.
+//   - agreements, confirmation, performance_by_count, performance_by_amount,
+//     followup: what mediation achieved, defined in outcomes.go.
 //   - Every rate is {num, den, value}; value = num ÷ den rounded to 4 decimals,
 //     null when den = 0. No figure without its denominator.
 //   - Who: leaders only (they supervise every desk); everyone else gets 403.
@@ -160,6 +162,9 @@ type Stats struct {
 	Filters StatsFilter `json:"filters"`
 	AsOf    time.Time   `json:"as_of"`
 	Figures
+	// What mediation achieved (outcomes.go): for the whole filter only,
+	// the breakdown rows do not carry them.
+	Outcomes
 	Breakdown Breakdown `json:"breakdown"`
 }
 
@@ -275,5 +280,13 @@ func (s *Service) Stats(ctx context.Context, a cases.Actor, p Period, f StatsFil
 	if err := acc.finish(); err != nil {
 		return nil, err
 	}
-	return acc.stats(), nil
+	st := acc.stats()
+	var links map[string]string
+	if st.Outcomes, links, err = s.outcomes(ctx, a, p, f, now); err != nil {
+		return nil, err
+	}
+	for k, v := range links {
+		st.Links[k] = v
+	}
+	return st, nil
 }

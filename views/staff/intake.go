@@ -51,7 +51,7 @@ func (f *intakeForm) FieldID() string {
 	return f.Field
 }
 
-var sourceOrder = []string{"walk_in", "phone", "letter", "online", "hotline", "grid", "referral"}
+var sourceOrder = []string{"walk_in", "phone", "letter", "online", "hotline", "grid", "referral", cases.SourceCourtReferral}
 
 func sourceOptions() []sourceOption {
 	var out []sourceOption
@@ -107,6 +107,7 @@ func parseIntakeForm(c *fiber.Ctx) (*intakeForm, error) {
 		In: cases.IntakeInput{
 			Title: c.FormValue("title"), Category: c.FormValue("category"), Source: c.FormValue("source"),
 			Summary: c.FormValue("summary"), Claims: c.FormValue("claims"), Town: c.FormValue("town"),
+			ReferralNo: c.FormValue("referral_no"), ReferralDate: c.FormValue("referral_date"),
 		},
 		Amount: strings.TrimSpace(c.FormValue("amount")), People: strings.TrimSpace(c.FormValue("people_count")),
 		RouteTo: c.FormValue("route_to"), Idem: c.FormValue("_idem"),

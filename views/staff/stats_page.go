@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 	"yidi/cases/reports"
 	"yidi/views/web"
 )
@@ -25,14 +26,16 @@ type statsPage struct {
 	Stats   *reports.Stats
 	Figures []figureView
 	Types   []figureView // closed by closure type
-	Dims    []statsDim
-	Charts  template.HTML
-	CSV     string // download links: the statistics' parameters in the API's words
-	XLSX    string
-	Desks   []cases.Desk
-	Cats    []cases.Category
-	Years   []int
-	Error   string
+	// What mediation achieved (reports.Outcomes).
+	Outcomes []figureView
+	Dims     []statsDim
+	Charts   template.HTML
+	CSV      string // download links: the statistics' parameters in the API's words
+	XLSX     string
+	Desks    []cases.Desk
+	Cats     []cases.Category
+	Years    []int
+	Error    string
 }
 
 // statsForm is the period picker as typed.
@@ -57,6 +60,9 @@ type figureView struct {
 	IsRate bool
 	Href   string
 	Note   string
+	// NumText and DenText, when set, show the numerator and denominator
+	// in other words than counts of cases (amounts in yuan).
+	NumText, DenText string
 }
 
 type statsDim struct {
@@ -201,6 +207,7 @@ func (s *server) fillStats(c *fiber.Ctx, d *statsPage) {
 		o := rateView("超期未办结（当前，在办案件中）", *fg.OverdueOpen, listHref(l, "overdue_open"))
 		d.Figures = append(d.Figures, o)
 	}
+	d.Outcomes = outcomeViews(&st.Outcomes, l)
 	for _, t := range reports.StatsClosureTypes {
 		n := fg.Closed.ByClosureType[t]
 		if n == 0 && t == reports.ClosureUnspecified {
@@ -239,4 +246,23 @@ func share(n, den int) *float64 {
 	}
 	v := float64(n) / float64(den)
 	return &v
+}
+
+// outcomeViews shows what mediation achieved, each figure with its
+// numerator (linked to its cases) and denominator.
+func outcomeViews(o *reports.Outcomes, l map[string]string) []figureView {
+	cf := o.Confirmation
+	conf := rateView("司法确认（确认有效 ÷ 申请）", cf.Rate, listHref(l, "confirmation"))
+	conf.Note = fmt.Sprintf("已申请 %d 件，确认 %d 件，驳回 %d 件，待裁定 %d 件", cf.Applied, cf.Confirmed, cf.Rejected, cf.Pending)
+	// Amounts in yuan; the numerator links to the cases that paid something.
+	amount := rateView("履行率（按金额，已履行 ÷ 到期应履行）", o.PerformanceByAmount, listHref(l, "performance_by_amount"))
+	amount.NumText = mediation.Yuan(int64(o.PerformanceByAmount.Num)) + " 元"
+	amount.DenText = mediation.Yuan(int64(o.PerformanceByAmount.Den)) + " 元"
+	return []figureView{
+		rateView("调解成功率（有生效协议 ÷ 经调解的办结）", o.Agreements, listHref(l, "agreements")),
+		conf,
+		rateView("履行率（按件数，已履行 ÷ 到期义务）", o.PerformanceByCount, listHref(l, "performance_by_count")),
+		amount,
+		rateView("回访率（已回访 ÷ 到期回访任务）", o.Followup, listHref(l, "followup")),
+	}
 }

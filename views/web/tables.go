@@ -35,7 +35,11 @@ var statsColumns = []Column{{Name: "范围"}, {Name: "指标"}, {Name: "分子�
 // each rate with its numerator and denominator.
 func statsTable(st *reports.Stats) Rows {
 	return func(yield func([]string) error) error {
-		if err := figureRows(yield, "合计（"+st.Period.Label+"）", &st.Figures); err != nil {
+		scope := "合计（" + st.Period.Label + "）"
+		if err := figureRows(yield, scope, &st.Figures); err != nil {
+			return err
+		}
+		if err := outcomeRows(yield, scope, &st.Outcomes); err != nil {
 			return err
 		}
 		for _, dim := range []struct {
@@ -82,6 +86,25 @@ func figureRows(yield func([]string) error, scope string, f *reports.Figures) er
 	}
 	for _, r := range rows {
 		if err := yield(r); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// outcomeRows lists what mediation achieved (the totals only have them).
+func outcomeRows(yield func([]string) error, scope string, o *reports.Outcomes) error {
+	cf := o.Confirmation
+	for _, r := range []struct {
+		name string
+		r    reports.Rate
+	}{{"调解成功率", o.Agreements}, {"司法确认（确认有效÷申请）", cf.Rate}, {"司法确认·驳回", reports.Rate{Num: cf.Rejected, Den: cf.Applied}},
+		{"履行率（件数）", o.PerformanceByCount}, {"履行率（金额，分）", o.PerformanceByAmount}, {"回访率", o.Followup}} {
+		value := ""
+		if r.r.Value != nil {
+			value = strconv.FormatFloat(*r.r.Value, 'f', -1, 64)
+		}
+		if err := yield([]string{scope, r.name, strconv.Itoa(r.r.Num), strconv.Itoa(r.r.Den), value}); err != nil {
 			return err
 		}
 	}
