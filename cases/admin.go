@@ -128,14 +128,7 @@ func (s *Service) SaveDesk(ctx context.Context, a Actor, code, name string, acti
 	if err := adminOnly(a); err != nil {
 		return err
 	}
-	if err := RequiredText("name", name, 30, "窗口名称"); err != nil {
-		return err
-	}
-	err := s.saveNamed(ctx, "desks", code, name, active, "没有这个窗口")
-	s.mu.Lock()
-	s.desks = nil
-	s.mu.Unlock()
-	return err
+	return s.saveNamed(ctx, deskList, code, name, active)
 }
 
 // AddCategory adds a kind of dispute.
@@ -149,21 +142,8 @@ func (s *Service) AddCategory(ctx context.Context, a Actor, code, name string) e
 	if err := RequiredText("name", name, 30, "类别名称"); err != nil {
 		return err
 	}
-	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
-		var n int
-		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM categories WHERE code = ?`), code); err != nil {
-			return err
-		}
-		if n > 0 {
-			return &Error{Kind: KindConflict, Code: "category_exists", Message: "该类别代码已存在", Field: "code"}
-		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(`INSERT INTO categories (code, name, sort_order, active) VALUES (?, ?, 100, TRUE)`), code, name)
-		return err
-	})
-	s.mu.Lock()
-	s.cats = nil
-	s.mu.Unlock()
-	return err
+	return s.addNamed(ctx, categoryList, code,
+		`INSERT INTO categories (code, name, sort_order, active) VALUES (?, ?, 100, TRUE)`, code, name)
 }
 
 // SaveCategory renames, activates or deactivates a category.
@@ -171,24 +151,55 @@ func (s *Service) SaveCategory(ctx context.Context, a Actor, code, name string, 
 	if err := adminOnly(a); err != nil {
 		return err
 	}
-	if err := RequiredText("name", name, 30, "类别名称"); err != nil {
-		return err
-	}
-	err := s.saveNamed(ctx, "categories", code, name, active, "没有这个类别")
-	s.mu.Lock()
-	s.cats = nil
-	s.mu.Unlock()
-	return err
+	return s.saveNamed(ctx, categoryList, code, name, active)
 }
 
-func (s *Service) saveNamed(ctx context.Context, table, code, name string, active bool, notFound string) error {
+// namedList is an admin-kept list of coded, named rows that the Service
+// caches: the desks and the categories of dispute.
+type namedList struct {
+	table string // desks, categories
+	noun  string // 窗口, 类别: in the messages
+	taken string // the error code of a code already in use
+	cache func(s *Service) droppable
+}
+
+// droppable is a cache that this process's edits make stale.
+type droppable interface{ drop() }
+
+var (
+	deskList     = namedList{"desks", "窗口", "desk_exists", func(s *Service) droppable { return &s.desks }}
+	categoryList = namedList{"categories", "类别", "category_exists", func(s *Service) droppable { return &s.cats }}
+)
+
+// addNamed inserts a row into l with insert, refusing a code already in use.
+func (s *Service) addNamed(ctx context.Context, l namedList, code, insert string, args ...any) error {
+	defer l.cache(s).drop()
 	return s.store.write(ctx, func(tx *sqlx.Tx) error {
-		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE `+table+` SET name = ?, active = ? WHERE code = ?`), name, active, code)
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM `+l.table+` WHERE code = ?`), code); err != nil {
+			return err
+		}
+		if n > 0 {
+			return &Error{Kind: KindConflict, Code: l.taken, Message: "该" + l.noun + "代码已存在", Field: "code"}
+		}
+		_, err := tx.ExecContext(ctx, tx.Rebind(insert), args...)
+		return err
+	})
+}
+
+// saveNamed renames, activates or deactivates a row of l.
+func (s *Service) saveNamed(ctx context.Context, l namedList, code, name string, active bool) error {
+	if err := RequiredText("name", name, 30, l.noun+"名称"); err != nil {
+		return err
+	}
+	defer l.cache(s).drop()
+	return s.store.write(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE `+l.table+` SET name = ?, active = ? WHERE code = ?`), name, active, code)
 		if err != nil {
-			return fmt.Errorf("store: unable to save %s: %w", table, err)
+			return fmt.Errorf("store: unable to save %s: %w", l.table, err)
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return &Error{Kind: KindNotFound, Code: "not_found", Message: notFound}
+			return &Error{Kind: KindNotFound, Code: "not_found", Message: "没有这个" + l.noun}
 		}
 		return nil
 	})

@@ -69,16 +69,12 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (*ApplicationR
 			break
 		}
 	}
-	categories, err := s.Categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.validate(categories); err != nil {
+	if err := s.validateIntake(ctx, &in.IntakeInput); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
 	var res *IntakeResult
-	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
 		a := OnlineActor
 		var err error
 		if a.UserID, err = systemUser(ctx, tx, a, now); err != nil {

@@ -59,3 +59,47 @@ func TestAuthorizeDecidesThePagesGates(t *testing.T) {
 		}
 	}
 }
+
+// Desks and categories share their add and save paths: a code in use is a
+// conflict named for the list, an unknown code is not found, and every
+// change shows at once in the cached list.
+func TestCategoriesAreAddedOnceAndSavedThroughTheCache(t *testing.T) {
+	ctx := context.Background()
+	svc := openImportService(t)
+	admin := cases.SystemActor
+	codes := func() map[string]cases.Category {
+		cats, err := svc.Categories(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m := map[string]cases.Category{}
+		for _, c := range cats {
+			m[c.Code] = c
+		}
+		return m
+	}
+	if _, ok := codes()["fishing"]; ok {
+		t.Fatal("fishing listed before it was added")
+	}
+	if err := svc.AddCategory(ctx, admin, "fishing", "渔业纠纷"); err != nil {
+		t.Fatal(err)
+	}
+	if c, ok := codes()["fishing"]; !ok || c.Name != "渔业纠纷" || !c.Active {
+		t.Fatalf("after adding: %+v %v", c, ok)
+	}
+	if e := cases.ErrorOf(svc.AddCategory(ctx, admin, "fishing", "再来")); e == nil || e.Code != "category_exists" || e.Kind != cases.KindConflict {
+		t.Fatalf("adding twice: %v", e)
+	}
+	if err := svc.SaveCategory(ctx, admin, "fishing", "渔业养殖纠纷", false); err != nil {
+		t.Fatal(err)
+	}
+	if c := codes()["fishing"]; c.Name != "渔业养殖纠纷" || c.Active {
+		t.Fatalf("after saving: %+v", c)
+	}
+	if e := cases.ErrorOf(svc.SaveCategory(ctx, admin, "hunting", "狩猎", true)); e == nil || e.Kind != cases.KindNotFound || e.Message != "没有这个类别" {
+		t.Fatalf("saving an unknown category: %v", e)
+	}
+	if e := cases.ErrorOf(svc.SaveDesk(ctx, admin, "nowhere", "无", true)); e == nil || e.Kind != cases.KindNotFound || e.Message != "没有这个窗口" {
+		t.Fatalf("saving an unknown desk: %v", e)
+	}
+}

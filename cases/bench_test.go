@@ -34,12 +34,7 @@ const benchDSN = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchro
 func benchIDNumber(region string, n int) string {
 	birth := time.Date(1950, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, (n/1000)%18000)
 	body := fmt.Sprintf("%s%s%03d", region, birth.Format("20060102"), n%1000)
-	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(body[i]-'0') * weights[i]
-	}
-	return body + string("10X98765432"[sum%11])
+	return cases.CompleteIDNumber(body)
 }
 
 var benchSurnames = []string{"张", "王", "李", "赵", "刘", "陈", "杨", "黄", "周", "吴", "徐", "孙"}

@@ -100,27 +100,13 @@ func addMonths(day time.Time, n int) time.Time {
 // calendar answers the working-day calendar, cached for a minute (another
 // process may have edited it) and dropped by this process's edits.
 func (s *Service) calendar(ctx context.Context) (*Calendar, error) {
-	s.mu.Lock()
-	cal, at := s.cal, s.calAt
-	s.mu.Unlock()
-	if cal != nil && time.Since(at) < time.Minute {
-		return cal, nil
-	}
-	var days []CalendarDay
-	if err := s.store.r.SelectContext(ctx, &days, `SELECT day, working, name FROM calendar_days ORDER BY day`); err != nil {
-		return nil, fmt.Errorf("store: unable to fetch the calendar: %w", err)
-	}
-	cal = NewCalendar(days)
-	s.mu.Lock()
-	s.cal, s.calAt = cal, time.Now()
-	s.mu.Unlock()
-	return cal, nil
-}
-
-func (s *Service) dropCalendar() {
-	s.mu.Lock()
-	s.cal = nil
-	s.mu.Unlock()
+	return s.cal.get(time.Minute, func() (*Calendar, error) {
+		var days []CalendarDay
+		if err := s.store.r.SelectContext(ctx, &days, `SELECT day, working, name FROM calendar_days ORDER BY day`); err != nil {
+			return nil, fmt.Errorf("store: unable to fetch the calendar: %w", err)
+		}
+		return NewCalendar(days), nil
+	})
 }
 
 // CalendarDays lists the exception days of a year (all years when year is 0).
@@ -170,7 +156,7 @@ func (s *Service) SetCalendarDays(ctx context.Context, a Actor, days []CalendarD
 		}
 		return nil
 	})
-	s.dropCalendar()
+	s.cal.drop()
 	return err
 }
 
@@ -187,7 +173,7 @@ func (s *Service) DeleteCalendarDay(ctx context.Context, a Actor, date string) e
 		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM calendar_days WHERE day = ?`), t.Format(time.DateOnly))
 		return err
 	})
-	s.dropCalendar()
+	s.cal.drop()
 	return err
 }
 

@@ -118,6 +118,19 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 	return c, nil
 }
 
+// findVisibleCase is findCase for the actor a: a case a may not see is
+// ErrCaseNotFound, as one that does not exist.
+func findVisibleCase(ctx context.Context, q querier, a Actor, number string) (*Case, error) {
+	c, err := findCase(ctx, q, number)
+	if err != nil {
+		return nil, err
+	}
+	if !canSee(a, c) {
+		return nil, ErrCaseNotFound
+	}
+	return c, nil
+}
+
 func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) {
 	var rows []struct {
 		Role       string         `db:"role"`
@@ -143,14 +156,19 @@ func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) 
 	return parties, nil
 }
 
+// deadlineColumns are the cases row's deadline_at and deadline_rule: the
+// running limit's due time and rule, or NULL and "".
+func (c *Case) deadlineColumns() (at any, rule string) {
+	if c.Deadline != nil {
+		return c.Deadline.Due, c.Deadline.Rule
+	}
+	return nil, ""
+}
+
 // saveCaseState writes what a transition may change, guarded by the version
 // the transition read, so no two transitions can both apply to one version.
 func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now time.Time) error {
-	var deadlineAt any
-	rule := ""
-	if after.Deadline != nil {
-		deadlineAt, rule = after.Deadline.Due, after.Deadline.Rule
-	}
+	deadlineAt, rule := after.deadlineColumns()
 	var closedAt any
 	if after.ClosedAt != nil {
 		closedAt = *after.ClosedAt

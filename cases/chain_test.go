@@ -18,11 +18,7 @@ import (
 // whose events come in two passes, and an event appended afterwards.
 func TestSweepEventsChain(t *testing.T) {
 	ctx := context.Background()
-	store, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openTestStore(t)
 	svc := NewService(store)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, ChinaZone).UTC()
 	seedSweepCases(t, store, now, 300, 100)
@@ -60,11 +56,7 @@ func TestSweepEventsChain(t *testing.T) {
 // recorded once).
 func TestHistoryTablesRefuseRewrites(t *testing.T) {
 	ctx := context.Background()
-	store, err := Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
+	store := openTestStore(t)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, ChinaZone).UTC()
 	seedSweepCases(t, store, now, 2, 0)
 	exec := func(q string, args ...any) error {

@@ -303,12 +303,9 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 // flag for them. It is a read marker, not a change of the case: no event,
 // no version bump.
 func (s *Service) MarkMessagesRead(ctx context.Context, a Actor, number string) error {
-	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	c, err := findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 	if err != nil {
 		return err
-	}
-	if !canSee(a, c) {
-		return ErrCaseNotFound
 	}
 	if c.UnreadMessages == 0 {
 		return nil
@@ -349,12 +346,9 @@ func (s *Service) Attachments(ctx context.Context, a Actor, number string) ([]At
 // Attachment answers one stored file of a case the actor may see, and the
 // path of its bytes.
 func (s *Service) Attachment(ctx context.Context, a Actor, number string, id int64) (*Attachment, string, error) {
-	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	c, err := findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 	if err != nil {
 		return nil, "", err
-	}
-	if !canSee(a, c) {
-		return nil, "", ErrCaseNotFound
 	}
 	var at Attachment
 	err = s.store.r.GetContext(ctx, &at, s.store.r.Rebind(`

@@ -337,20 +337,14 @@ func (s *Service) deadlineEnv(ctx context.Context, tx *sqlx.Tx, now time.Time) (
 // (0 < share < 1; default 0.8). It applies to limits started or shifted
 // afterwards: the yellow instant is stored with each limit.
 func (s *Service) SetWarnShare(share float64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.warnShare = share
+	if share <= 0 || share >= 1 {
+		share = DefaultWarnShare
+	}
+	s.warnShare.set(share)
 }
 
 // WarnShare is the share of a limit used at which a case turns yellow.
-func (s *Service) WarnShare() float64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.warnShare <= 0 || s.warnShare >= 1 {
-		return DefaultWarnShare
-	}
-	return s.warnShare
-}
+func (s *Service) WarnShare() float64 { return s.warnShare.get() }
 
 // DeadlineRuleInput is an admin's edit of a rule (PUT: every field).
 type DeadlineRuleInput struct {

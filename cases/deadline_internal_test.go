@@ -10,12 +10,7 @@ import (
 // 2025 and 2026 notices), read from a real database.
 func seededCalendar(t *testing.T) *Calendar {
 	t.Helper()
-	store, err := Open(context.Background(), t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	cal, err := NewService(store).calendar(context.Background())
+	cal, err := NewService(openTestStore(t)).calendar(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -163,26 +163,21 @@ const (
 // gets (an archived case takes notes only: "the case is archived" says
 // more than "the case is closed"). An error from fn refuses the change.
 func (s *Service) OnGuard(fn func(ctx context.Context, g GuardArgs) error) {
-	addHook(s, &s.guards, fn)
+	addHook(&s.guards, fn)
 }
 
-func addHook[T any](s *Service, registered *[]func(context.Context, T) error, fn func(context.Context, T) error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	*registered = append(*registered, fn)
+func addHook[T any](registered *guarded[[]func(context.Context, T) error], fn func(context.Context, T) error) {
+	registered.update(func(fns []func(context.Context, T) error) []func(context.Context, T) error { return append(fns, fn) })
 }
 
 func (s *Service) runGuards(ctx context.Context, g GuardArgs) error {
-	return runHooks(s, &s.guards, ctx, g)
+	return runHooks(&s.guards, ctx, g)
 }
 
-// runHooks calls each of the hooks (a copy taken under the lock: they
-// are registered at start-up, called on every change) until one refuses.
-func runHooks[T any](s *Service, registered *[]func(context.Context, T) error, ctx context.Context, arg T) error {
-	s.mu.Lock()
-	hooks := slices.Clone(*registered)
-	s.mu.Unlock()
-	for _, fn := range hooks {
+// runHooks calls each of the hooks (registered at start-up, called on
+// every change) until one refuses.
+func runHooks[T any](registered *guarded[[]func(context.Context, T) error], ctx context.Context, arg T) error {
+	for _, fn := range registered.get() {
 		if err := fn(ctx, arg); err != nil {
 			return err
 		}
@@ -208,25 +203,18 @@ type ActionHookArgs struct {
 // data (closing as resolved needs an agreement) and for side records (a
 // 回访 task when a case closes).
 func (s *Service) OnAction(fn func(ctx context.Context, h ActionHookArgs) error) {
-	addHook(s, &s.actionHooks, fn)
+	addHook(&s.actionHooks, fn)
 }
 
 func (s *Service) runActionHooks(ctx context.Context, h ActionHookArgs) error {
-	return runHooks(s, &s.actionHooks, ctx, h)
+	return runHooks(&s.actionHooks, ctx, h)
 }
 
 // CaseForRead answers the unmasked case for a subpackage's read path, with
 // ErrCaseNotFound when a may not see it. Masking what leaves is the
 // caller's duty.
 func (s *Service) CaseForRead(ctx context.Context, a Actor, number string) (*Case, error) {
-	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
-	if err != nil {
-		return nil, err
-	}
-	if !canSee(a, c) {
-		return nil, ErrCaseNotFound
-	}
-	return c, nil
+	return findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 }
 
 // CaseByNumberUnchecked answers the case without any permission check: for

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -15,13 +16,19 @@ var fieldPath = regexp.MustCompile(`^[a-z_]+(\[\d+\]\.[a-z_]+)?$`)
 // the form, or validates to a normal form that validates again unchanged
 // and survives JSON (what is stored and replayed) unchanged.
 func FuzzIntakeValidate(f *testing.F) {
-	categories := []Category{{Code: "labor", Active: true}, {Code: "neighbour", Active: true}, {Code: "old", Active: false}}
+	ctx := context.Background()
+	store, err := Open(ctx, f.TempDir())
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Cleanup(func() { store.Close() })
+	s := NewService(store) // the categories the migrations seed
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var in IntakeInput
 		if json.Unmarshal(body, &in) != nil {
 			return // the decoder's own target covers bodies that are not JSON
 		}
-		err := in.validate(categories)
+		err := s.validateIntake(ctx, &in)
 		if err != nil {
 			var e *Error
 			if !errors.As(err, &e) || e.Kind != KindInvalid || !fieldPath.MatchString(e.Field) || e.Code == "" || e.Message == "" {
@@ -31,7 +38,7 @@ func FuzzIntakeValidate(f *testing.F) {
 		}
 		once := in
 		once.Parties = append([]PartyInput(nil), in.Parties...)
-		if err := in.validate(categories); err != nil || !reflect.DeepEqual(in, once) {
+		if err := s.validateIntake(ctx, &in); err != nil || !reflect.DeepEqual(in, once) {
 			t.Fatalf("validating the normal form again: %v, %+v → %+v", err, once, in)
 		}
 		raw, err := json.Marshal(in)
@@ -42,7 +49,7 @@ func FuzzIntakeValidate(f *testing.F) {
 		if err := json.Unmarshal(raw, &back); err != nil || back.fingerprint() != in.fingerprint() {
 			t.Fatalf("round trip through JSON: %v, %+v → %+v", err, in, back)
 		}
-		if err := back.validate(categories); err != nil {
+		if err := s.validateIntake(ctx, &back); err != nil {
 			t.Fatalf("the stored form does not validate: %v", err)
 		}
 	})

@@ -12,20 +12,40 @@ func ValidIDNumber(s string) bool {
 	if len(s) != 18 {
 		return false
 	}
-	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return false
-		}
-		sum += int(c-'0') * weights[i]
-	}
-	if s[17] != "10X98765432"[sum%11] {
+	if check, ok := idCheckChar(s[:17]); !ok || s[17] != check {
 		return false
 	}
 	birth, err := time.Parse("20060102", s[6:14])
 	return err == nil && birth.Year() >= 1900 && birth.Before(time.Now())
+}
+
+// idCheckChar is the ISO 7064 MOD 11-2 check character of 17 digits; ok is
+// false when one of them is not a digit.
+func idCheckChar(first17 string) (check byte, ok bool) {
+	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		c := first17[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		sum += int(c-'0') * weights[i]
+	}
+	return "10X98765432"[sum%11], true
+}
+
+// CompleteIDNumber appends the GB 11643 check character to 17 digits, for
+// the generators of demo, bench and test data; it panics on a non-digit,
+// which only a broken generator writes.
+func CompleteIDNumber(first17 string) string {
+	if len(first17) != 17 {
+		panic("cases.CompleteIDNumber: want 17 digits, got " + first17)
+	}
+	check, ok := idCheckChar(first17)
+	if !ok {
+		panic("cases.CompleteIDNumber: want 17 digits, got " + first17)
+	}
+	return first17 + string(check)
 }
 
 // creditCodeChars is the alphabet of the 统一社会信用代码 (no I, O, S, V, Z).

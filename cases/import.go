@@ -81,11 +81,7 @@ func (s *Service) ImportHistorical(ctx context.Context, a Actor, h HistoricalCas
 	}
 	in := IntakeInput{Title: h.Title, Category: h.Category, Source: h.Source, Summary: h.Summary,
 		Claims: h.Claims, Town: h.Town, Amount: h.Amount, Parties: h.Parties}
-	categories, err := s.Categories(ctx)
-	if err != nil {
-		return "", false, err
-	}
-	if err := in.validate(categories); err != nil {
+	if err := s.validateIntake(ctx, &in); err != nil {
 		return "", false, err
 	}
 	h.Outcome, h.Note = strings.TrimSpace(h.Outcome), strings.TrimSpace(h.Note)

@@ -72,8 +72,13 @@ func NormalizeCaseNumber(s string) string {
 var orgSuffixes = []string{"公司", "厂", "局", "委员会", "村委", "居委", "中心", "商店", "超市", "合作社",
 	"事务所", "医院", "学校", "银行", "集团", "店", "站", "协会", "物业", "政府", "办事处"}
 
-// validate checks and normalises the input; every error names its field.
-func (in *IntakeInput) validate(categories []Category) error {
+// validateIntake checks and normalises the input against the rules of
+// intake and the categories in use; every error names its field.
+func (s *Service) validateIntake(ctx context.Context, in *IntakeInput) error {
+	categories, err := s.Categories(ctx)
+	if err != nil {
+		return err
+	}
 	in.Title = strings.TrimSpace(in.Title)
 	in.Summary = strings.TrimSpace(in.Summary)
 	in.Claims = strings.TrimSpace(in.Claims)
@@ -204,11 +209,7 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 	if utf8.RuneCountInString(idemKey) > 200 {
 		return nil, invalid("Idempotency-Key", "too_long", "Idempotency-Key 最长200字符")
 	}
-	categories, err := s.Categories(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := in.validate(categories); err != nil {
+	if err := s.validateIntake(ctx, &in); err != nil {
 		return nil, err
 	}
 	now := s.now().UTC()
@@ -217,15 +218,15 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 		fingerprint = in.fingerprint()
 	}
 	var res *IntakeResult
-	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
 		if idemKey != "" {
 			var replayErr error
 			if res, replayErr = s.replayIntake(ctx, tx, a, idemKey, fingerprint, now); res != nil || replayErr != nil {
 				return replayErr
 			}
 		}
-		res, err = s.insertCase(ctx, tx, a, &in, now)
-		if err != nil {
+		var err error
+		if res, err = s.insertCase(ctx, tx, a, &in, now); err != nil {
 			return err
 		}
 		if idemKey != "" {
@@ -285,11 +286,7 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 		stage.startReferral(denv, in.ReferralNo, letter)
 	}
 	stage.syncDeadlines()
-	var deadlineAt any
-	deadlineRule := ""
-	if stage.Deadline != nil {
-		deadlineAt, deadlineRule = stage.Deadline.Due, stage.Deadline.Rule
-	}
+	deadlineAt, deadlineRule := stage.deadlineColumns()
 	var amountFen any
 	if in.Amount != nil {
 		fen := int64(math.Round(*in.Amount * 100))

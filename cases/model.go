@@ -213,11 +213,19 @@ var closureLabels = map[string]string{
 }
 
 // ClosureLabel is the closure type as the counter says it.
-func ClosureLabel(t string) string {
-	if l, ok := closureLabels[t]; ok {
+func ClosureLabel(t string) string { return label(closureLabels, t) }
+
+var partyRoleLabels = map[string]string{PartyApplicant: "申请人", PartyRespondent: "被申请人", PartyThird: "第三人"}
+
+// PartyRoleLabel is a party's role as the pages say it.
+func PartyRoleLabel(role string) string { return label(partyRoleLabels, role) }
+
+// label is m's word for k, or k itself when m has none.
+func label(m map[string]string, k string) string {
+	if l, ok := m[k]; ok {
 		return l
 	}
-	return t
+	return k
 }
 
 // Supervision (督办) levels a leader sets.
@@ -226,12 +234,7 @@ var SupervisionLevels = []string{"normal", "yellow", "red"}
 var supervisionLabels = map[string]string{"normal": "一般督办", "yellow": "黄牌督办", "red": "红牌督办"}
 
 // SupervisionLabel is the 督办 level in words.
-func SupervisionLabel(l string) string {
-	if s, ok := supervisionLabels[l]; ok {
-		return s
-	}
-	return l
-}
+func SupervisionLabel(l string) string { return label(supervisionLabels, l) }
 
 // Visibility of an event's body: only a public note's text reaches the
 // citizen; the public timeline narrates the other steps itself (public.go).

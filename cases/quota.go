@@ -41,30 +41,17 @@ const (
 
 // SetQuota sets what the public may send per case.
 func (s *Service) SetQuota(q Quota) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.quota = q
+	s.quota.set(q)
 }
 
 // EffectiveQuota is the quota with defaults filled in (a limit that is off
 // reads as 0).
 func (s *Service) EffectiveQuota() Quota {
-	s.mu.Lock()
-	q := s.quota
-	s.mu.Unlock()
-	pick := func(v, def int64) int64 {
-		switch {
-		case v < 0:
-			return 0
-		case v == 0:
-			return def
-		}
-		return v
-	}
+	q := s.quota.get()
 	return Quota{
-		MessagesPerHour: int(pick(int64(q.MessagesPerHour), DefaultMessagesPerHour)),
-		BytesPerHour:    pick(q.BytesPerHour, DefaultBytesPerHour),
-		TotalBytes:      pick(q.TotalBytes, DefaultTotalBytes),
+		MessagesPerHour: int(orDefault(int64(q.MessagesPerHour), DefaultMessagesPerHour)),
+		BytesPerHour:    orDefault(q.BytesPerHour, DefaultBytesPerHour),
+		TotalBytes:      orDefault(q.TotalBytes, DefaultTotalBytes),
 	}
 }
 

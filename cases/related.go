@@ -20,12 +20,9 @@ type RelatedCase struct {
 // its parties: first by identity (ID number or credit code: the same person
 // row), then by phone.
 func (s *Service) SamePersonCases(ctx context.Context, a Actor, number string) (*Case, []RelatedCase, error) {
-	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	c, err := findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 	if err != nil {
 		return nil, nil, err
-	}
-	if !canSee(a, c) {
-		return nil, nil, ErrCaseNotFound
 	}
 	c.Deadlines = c.deadlineViews(s.now().UTC())
 	related, err := s.samePerson(ctx, a, c.ID, c.Parties)
@@ -82,7 +79,7 @@ func (s *Service) samePerson(ctx context.Context, a Actor, self int64, parties [
 			return nil, err
 		}
 		add(rows, func(r relatedRow) string {
-			return fmt.Sprintf("同一当事人：%s（证件号相同，在该案中为%s）", p.Name, partyRoleLabel(r.Role))
+			return fmt.Sprintf("同一当事人：%s（证件号相同，在该案中为%s）", p.Name, PartyRoleLabel(r.Role))
 		})
 	}
 	for _, p := range parties {
@@ -94,7 +91,7 @@ func (s *Service) samePerson(ctx context.Context, a Actor, self int64, parties [
 			return nil, err
 		}
 		add(rows, func(r relatedRow) string {
-			return fmt.Sprintf("同一联系电话 %s：%s（在该案中为%s）", MaskPhone(p.Phone), r.Name, partyRoleLabel(r.Role))
+			return fmt.Sprintf("同一联系电话 %s：%s（在该案中为%s）", MaskPhone(p.Phone), r.Name, PartyRoleLabel(r.Role))
 		})
 	}
 	// The read rule, for all of them at once.
@@ -133,16 +130,4 @@ func (s *Service) relatedBy(ctx context.Context, self int64, cond string, arg an
 		return nil, fmt.Errorf("store: unable to find related cases: %w", err)
 	}
 	return rows, nil
-}
-
-func partyRoleLabel(role string) string {
-	switch role {
-	case PartyApplicant:
-		return "申请人"
-	case PartyRespondent:
-		return "被申请人"
-	case PartyThird:
-		return "第三人"
-	}
-	return role
 }

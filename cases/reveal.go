@@ -18,12 +18,9 @@ func (s *Service) RevealParties(ctx context.Context, a Actor, number string) ([]
 	number = NormalizeCaseNumber(number)
 	var parties []Party
 	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
-		c, err := findCase(ctx, tx, number)
+		c, err := findVisibleCase(ctx, tx, a, number)
 		if err != nil {
 			return err
-		}
-		if !canSee(a, c) {
-			return ErrCaseNotFound
 		}
 		parties = c.Parties
 		e := newEvent(EventReveal, "查看了当事人完整证件号和电话", nil)

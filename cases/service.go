@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/jmoiron/sqlx"
@@ -17,24 +16,24 @@ type Service struct {
 	store *Store
 	now   func() time.Time
 
-	mu        sync.Mutex
-	listeners []func()
-	desks     []Desk     // cached: read on every action, changed by admins rarely
-	cats      []Category // cached likewise
+	listeners guarded[[]func()]
+	desks     cached[[]Desk]     // read on every action, changed by admins rarely
+	cats      cached[[]Category] // likewise
 	public    publicCache
-	cal       *Calendar // working-day calendar, cached (calendar.go)
-	calAt     time.Time
-	warnShare float64 // share of a limit used that turns a case yellow
-	minFree   int64   // free-space guard threshold (storage.go); 0 default, <0 off
-	quota     Quota   // what the public may send per case (quota.go)
+	cal       cached[*Calendar] // working-day calendar (calendar.go)
+	warnShare guarded[float64]  // share of a limit used that turns a case yellow
+	minFree   guarded[int64]    // free-space guard threshold (storage.go); 0 default, <0 off
+	quota     guarded[Quota]    // what the public may send per case (quota.go)
 
-	actionHooks []func(ctx context.Context, h ActionHookArgs) error // extension.go
-	guards      []func(ctx context.Context, g GuardArgs) error      // extension.go
+	actionHooks guarded[[]func(ctx context.Context, h ActionHookArgs) error] // extension.go
+	guards      guarded[[]func(ctx context.Context, g GuardArgs) error]      // extension.go
 }
 
 // NewService wraps an open store.
 func NewService(store *Store) *Service {
-	return &Service{store: store, now: time.Now}
+	s := &Service{store: store, now: time.Now}
+	s.SetWarnShare(DefaultWarnShare)
+	return s
 }
 
 // SetClock replaces the clock (tests, demo data dated in the past).
@@ -43,16 +42,11 @@ func (s *Service) SetClock(now func() time.Time) { s.now = now }
 // OnCommit registers fn to run after every committed change, e.g. to wake
 // the search indexer. fn must not block.
 func (s *Service) OnCommit(fn func()) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.listeners = append(s.listeners, fn)
+	s.listeners.update(func(fns []func()) []func() { return append(fns, fn) })
 }
 
 func (s *Service) committed() {
-	s.mu.Lock()
-	fns := slices.Clone(s.listeners)
-	s.mu.Unlock()
-	for _, fn := range fns {
+	for _, fn := range s.listeners.get() {
 		fn()
 	}
 }
@@ -145,12 +139,9 @@ func (s *Service) appendActorEvent(ctx context.Context, tx *sqlx.Tx, a Actor, ca
 
 // Case answers one case as the actor may see it.
 func (s *Service) Case(ctx context.Context, a Actor, number string) (*Case, error) {
-	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	c, err := findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 	if err != nil {
 		return nil, err
-	}
-	if !canSee(a, c) {
-		return nil, ErrCaseNotFound
 	}
 	c.Deadlines = c.deadlineViews(s.now().UTC())
 	return maskCase(c), nil
@@ -158,12 +149,9 @@ func (s *Service) Case(ctx context.Context, a Actor, number string) (*Case, erro
 
 // Timeline answers every event of a case, oldest first, across every desk.
 func (s *Service) Timeline(ctx context.Context, a Actor, number string) ([]Event, error) {
-	c, err := findCase(ctx, s.store.r, NormalizeCaseNumber(number))
+	c, err := findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 	if err != nil {
 		return nil, err
-	}
-	if !canSee(a, c) {
-		return nil, ErrCaseNotFound
 	}
 	events, err := findEvents(ctx, s.store.r, c.ID)
 	if err != nil {
@@ -181,39 +169,19 @@ func (s *Service) Timeline(ctx context.Context, a Actor, number string) ([]Event
 
 // Desks lists every desk, active or not.
 func (s *Service) Desks(ctx context.Context) ([]Desk, error) {
-	s.mu.Lock()
-	cached := s.desks
-	s.mu.Unlock()
-	if cached != nil {
-		return cached, nil
-	}
-	desks, err := findDesks(ctx, s.store.r)
-	if err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	s.desks = desks
-	s.mu.Unlock()
-	return desks, nil
+	return s.desks.get(0, func() ([]Desk, error) { return findDesks(ctx, s.store.r) })
 }
 
 // Categories lists every category of dispute.
 func (s *Service) Categories(ctx context.Context) ([]Category, error) {
-	s.mu.Lock()
-	cached := s.cats
-	s.mu.Unlock()
-	if cached != nil {
-		return cached, nil
-	}
-	var cats []Category
-	if err := s.store.r.SelectContext(ctx, &cats,
-		`SELECT code, name, sort_order, active FROM categories ORDER BY sort_order, code`); err != nil {
-		return nil, fmt.Errorf("store: unable to fetch categories: %w", err)
-	}
-	s.mu.Lock()
-	s.cats = cats
-	s.mu.Unlock()
-	return cats, nil
+	return s.cats.get(0, func() ([]Category, error) {
+		var cats []Category
+		if err := s.store.r.SelectContext(ctx, &cats,
+			`SELECT code, name, sort_order, active FROM categories ORDER BY sort_order, code`); err != nil {
+			return nil, fmt.Errorf("store: unable to fetch categories: %w", err)
+		}
+		return cats, nil
+	})
 }
 
 // CategoryName is a category's name, or its code when there is none.
@@ -241,25 +209,12 @@ func (s *Service) AddDesk(ctx context.Context, a Actor, d Desk) (*Desk, error) {
 		return nil, err
 	}
 	d.Active = true
-	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
-		var n int
-		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM desks WHERE code = ?`), d.Code); err != nil {
-			return err
-		}
-		if n > 0 {
-			return &Error{Kind: KindConflict, Code: "desk_exists", Message: "该窗口代码已存在", Field: "code"}
-		}
-		_, err := tx.ExecContext(ctx, tx.Rebind(
-			`INSERT INTO desks (code, name, sort_order, active, created_at) VALUES (?, ?, ?, ?, ?)`),
-			d.Code, d.Name, 100, true, s.now().UTC())
-		return err
-	})
+	err := s.addNamed(ctx, deskList, d.Code,
+		`INSERT INTO desks (code, name, sort_order, active, created_at) VALUES (?, ?, ?, ?, ?)`,
+		d.Code, d.Name, 100, true, s.now().UTC())
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	s.desks = nil
-	s.mu.Unlock()
 	return &d, nil
 }
 

@@ -89,22 +89,12 @@ func FreeBytes(dir string) (uint64, error) {
 // SetMinFreeBytes sets the free-space guard's threshold (0: the default,
 // negative: off).
 func (s *Service) SetMinFreeBytes(n int64) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.minFree = n
+	s.minFree.set(n)
 }
 
 // MinFreeBytes is the guard's threshold in bytes (0 when it is off).
 func (s *Service) MinFreeBytes() uint64 {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	switch {
-	case s.minFree < 0:
-		return 0
-	case s.minFree == 0:
-		return DefaultMinFreeBytes
-	}
-	return uint64(s.minFree)
+	return uint64(orDefault(s.minFree.get(), DefaultMinFreeBytes))
 }
 
 // checkFreeSpace refuses a write that adds files or a case from the public

@@ -19,11 +19,7 @@ import (
 // most red.
 func BenchmarkSweep100k(b *testing.B) {
 	ctx := context.Background()
-	store, err := Open(ctx, b.TempDir())
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer store.Close()
+	store := openTestStore(b)
 	svc := NewService(store)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, ChinaZone).UTC()
 	const total, crossing = 100_000, 5_000
@@ -82,6 +78,18 @@ func BenchmarkSweep100k(b *testing.B) {
 			}
 		}
 	})
+}
+
+// openTestStore opens a store in a fresh temporary folder, closed when tb
+// ends.
+func openTestStore(tb testing.TB) *Store {
+	tb.Helper()
+	store, err := Open(context.Background(), tb.TempDir())
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { store.Close() })
+	return store
 }
 
 // seedSweepCases writes total open cases with bulk INSERTs in one

@@ -85,15 +85,7 @@ func TestSweepCrossesEachThresholdOnceEvenWhenTwoProcessesRunIt(t *testing.T) {
 	accepted := time.Date(2026, 10, 12, 10, 0, 0, 0, ChinaZone)
 	dir, numbers := sweepFixture(t, accepted, 20)
 
-	var svcs []*Service
-	for i := 0; i < 2; i++ {
-		store, err := Open(ctx, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
-		svcs = append(svcs, NewService(store))
-	}
+	svcs := twoProcesses(t, dir, nil)
 	probe := svcs[0]
 	versions := map[string]int64{}
 	for _, n := range numbers {
@@ -106,23 +98,7 @@ func TestSweepCrossesEachThresholdOnceEvenWhenTwoProcessesRunIt(t *testing.T) {
 
 	sweepBoth := func(now time.Time) SweepResult {
 		t.Helper()
-		var wg sync.WaitGroup
-		results := make([]SweepResult, 2)
-		errs := make([]error, 2)
-		for i, s := range svcs {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				results[i], errs[i] = s.SweepWarnings(ctx, now)
-			}()
-		}
-		wg.Wait()
-		for _, err := range errs {
-			if err != nil {
-				t.Fatal(err)
-			}
-		}
-		return SweepResult{Yellow: results[0].Yellow + results[1].Yellow, Red: results[0].Red + results[1].Red}
+		return sweepAtOnce(t, svcs, now)
 	}
 	count := func(q string, args ...any) int {
 		t.Helper()
@@ -241,15 +217,7 @@ func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 		{numbers[1], now.UTC(), "warning", "", sql.NullInt64{}, "时限预警", "system", "临近期限：一般在一个月内调结（期限2026-11-12）", "internal", stage},
 		{numbers[2], now.UTC(), "warning", "", sql.NullInt64{}, "时限预警", "system", "临近期限：一般在一个月内调结（期限2026-11-12）", "internal", stage},
 	}
-	if len(events) != len(want) {
-		t.Fatalf("%d events, want %d: %+v", len(events), len(want), events)
-	}
-	for i := range want {
-		events[i].At = events[i].At.UTC()
-		if events[i] != want[i] {
-			t.Errorf("event %d:\n got %+v\nwant %+v", i, events[i], want[i])
-		}
-	}
+	expectRows(t, "event", events, want, func(e *eventRow) { e.At = e.At.UTC() })
 
 	type noteRow struct {
 		Desk      string    `db:"desk"`
@@ -269,15 +237,7 @@ func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 		{"mediation", numbers[1], "warning_yellow", numbers[1] + " 临近期限：一般在一个月内调结（期限2026-11-12）", now.UTC()},
 		{"mediation", numbers[2], "warning_yellow", numbers[2] + " 临近期限：一般在一个月内调结（期限2026-11-12）", now.UTC()},
 	}
-	if len(notes) != len(wantNotes) {
-		t.Fatalf("%d notifications, want %d: %+v", len(notes), len(wantNotes), notes)
-	}
-	for i := range wantNotes {
-		notes[i].CreatedAt = notes[i].CreatedAt.UTC()
-		if notes[i] != wantNotes[i] {
-			t.Errorf("notification %d:\n got %+v\nwant %+v", i, notes[i], wantNotes[i])
-		}
-	}
+	expectRows(t, "notification", notes, wantNotes, func(n *noteRow) { n.CreatedAt = n.CreatedAt.UTC() })
 
 	for i, n := range numbers {
 		c, err := findCase(ctx, store.r, n)
@@ -302,6 +262,65 @@ func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 	}
 }
 
+// expectRows compares the rows read, each first put in UTC by utc, with want.
+func expectRows[R comparable](t *testing.T, what string, got, want []R, utc func(*R)) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%d %ss, want %d: %+v", len(got), what, len(want), got)
+	}
+	for i := range want {
+		utc(&got[i])
+		if got[i] != want[i] {
+			t.Errorf("%s %d:\n got %+v\nwant %+v", what, i, got[i], want[i])
+		}
+	}
+}
+
+// twoProcesses opens the store in dir twice, as two servers over one
+// database would; seed, when given, fills the first before the second opens.
+func twoProcesses(t *testing.T, dir string, seed func(*Store)) []*Service {
+	t.Helper()
+	var svcs []*Service
+	for i := 0; i < 2; i++ {
+		store, err := Open(context.Background(), dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { store.Close() })
+		if i == 0 && seed != nil {
+			seed(store)
+		}
+		svcs = append(svcs, NewService(store))
+	}
+	return svcs
+}
+
+// sweepAtOnce runs SweepWarnings on every service at the same time and
+// returns what they wrote together.
+func sweepAtOnce(t *testing.T, svcs []*Service, now time.Time) SweepResult {
+	t.Helper()
+	var wg sync.WaitGroup
+	results := make([]SweepResult, len(svcs))
+	errs := make([]error, len(svcs))
+	for i, s := range svcs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = s.SweepWarnings(context.Background(), now)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		t.Fatal(err)
+	}
+	var sum SweepResult
+	for _, r := range results {
+		sum.Yellow += r.Yellow
+		sum.Red += r.Red
+	}
+	return sum
+}
+
 // A backlog of several batches, swept by two processes at once: the
 // batches interleave, and still every crossing is written exactly once.
 func TestSweepBacklogAcrossBatchesByTwoProcesses(t *testing.T) {
@@ -309,34 +328,9 @@ func TestSweepBacklogAcrossBatchesByTwoProcesses(t *testing.T) {
 	dir := t.TempDir()
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, ChinaZone).UTC()
 	const total, crossing = 2*SweepBatch + 700, 2*SweepBatch + 300
-	var svcs []*Service
-	for i := 0; i < 2; i++ {
-		store, err := Open(ctx, dir)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { store.Close() })
-		if i == 0 {
-			seedSweepCases(t, store, now, total, crossing)
-		}
-		svcs = append(svcs, NewService(store))
-	}
-	var wg sync.WaitGroup
-	results := make([]SweepResult, 2)
-	errs := make([]error, 2)
-	for i, s := range svcs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = s.SweepWarnings(ctx, now)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		t.Fatal(err)
-	}
-	if got := results[0].Yellow + results[1].Yellow; got != crossing || results[0].Red+results[1].Red != 0 {
-		t.Fatalf("%+v, want %d yellow in total", results, crossing)
+	svcs := twoProcesses(t, dir, func(store *Store) { seedSweepCases(t, store, now, total, crossing) })
+	if got := sweepAtOnce(t, svcs, now); got.Yellow != crossing || got.Red != 0 {
+		t.Fatalf("%+v, want %d yellow in total", got, crossing)
 	}
 	r := svcs[0].store.r
 	var events, notes, warned, distinct int

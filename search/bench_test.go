@@ -100,11 +100,9 @@ func BenchmarkSearch(b *testing.B) {
 		}
 	}
 	b.Cleanup(func() { ix.Close() })
-	groups, err := svc.SynonymGroups(ctx)
-	if err != nil {
+	if err := ix.LoadSynonyms(ctx, svc); err != nil {
 		b.Fatal(err)
 	}
-	ix.SetSynonyms(groups)
 	actors, err := lab.SetUpBenchActors(ctx, svc)
 	if err != nil {
 		b.Fatal(err)

@@ -53,11 +53,9 @@ func newWorld(t testing.TB) *world {
 		}
 		w.actors[u.Username] = *a
 	}
-	groups, err := w.svc.SynonymGroups(ctx)
-	if err != nil {
+	if err := ix.LoadSynonyms(ctx, w.svc); err != nil {
 		t.Fatal(err)
 	}
-	ix.SetSynonyms(groups)
 	return w
 }
 

@@ -1,8 +1,10 @@
 package search
 
 import (
+	"context"
 	"slices"
 	"strings"
+	"yidi/cases"
 )
 
 // Synonyms maps each member of a synonym group to the group's other members.
@@ -49,6 +51,17 @@ func (s Synonyms) Expand(term string) []string {
 		}
 	}
 	return out
+}
+
+// LoadSynonyms applies the synonym groups svc keeps (SetSynonyms), as a
+// server does when it starts.
+func (ix *Index) LoadSynonyms(ctx context.Context, svc *cases.Service) error {
+	groups, err := svc.SynonymGroups(ctx)
+	if err != nil {
+		return err
+	}
+	ix.SetSynonyms(groups)
+	return nil
 }
 
 // SetSynonyms replaces the synonym groups applied at query time: a term

@@ -13,17 +13,6 @@ import (
 // the highlights are; it also counts the words a hit has, which orders the
 // page (all words first, see rerank).
 
-// partyRole names a party's role as the pages do.
-func partyRole(role string) string {
-	switch role {
-	case cases.PartyApplicant:
-		return "申请人"
-	case cases.PartyRespondent:
-		return "被申请人"
-	}
-	return "第三人"
-}
-
 // docField is one searchable text of a hit and its name on the page.
 type docField struct{ name, text string }
 
@@ -63,7 +52,7 @@ func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]varian
 			if where == "" && v.kind == typed {
 				for _, p := range d.Parties {
 					if strings.Contains(p.Name, t) {
-						where = partyRole(p.Role) + " " + p.Name
+						where = cases.PartyRoleLabel(p.Role) + " " + p.Name
 						break
 					}
 				}
@@ -111,10 +100,10 @@ func exactWhy(d *cases.SearchDoc, t string) string {
 	if digitsPattern.MatchString(t) {
 		for _, p := range d.Parties {
 			if p.Phone != "" && p.Phone == t {
-				return fmt.Sprintf("电话号码 · %s %s", partyRole(p.Role), p.Name) // never the number itself
+				return fmt.Sprintf("电话号码 · %s %s", cases.PartyRoleLabel(p.Role), p.Name) // never the number itself
 			}
 			if len(t) == 4 && strings.HasSuffix(p.Phone, t) {
-				return fmt.Sprintf("电话尾号 %s · %s %s", t, partyRole(p.Role), p.Name)
+				return fmt.Sprintf("电话尾号 %s · %s %s", t, cases.PartyRoleLabel(p.Role), p.Name)
 			}
 		}
 		if i := strings.LastIndexByte(d.Number, '-'); i >= 0 && strings.TrimLeft(d.Number[i+1:], "0") == strings.TrimLeft(t, "0") {
@@ -123,10 +112,10 @@ func exactWhy(d *cases.SearchDoc, t string) string {
 	}
 	for _, p := range d.Parties {
 		if p.Name == t {
-			return partyRole(p.Role) + " " + p.Name
+			return cases.PartyRoleLabel(p.Role) + " " + p.Name
 		}
 		if (p.IDNumber != "" && p.IDNumber == up) || (p.CreditCode != "" && p.CreditCode == up) {
-			return fmt.Sprintf("证件号码 · %s %s", partyRole(p.Role), p.Name)
+			return fmt.Sprintf("证件号码 · %s %s", cases.PartyRoleLabel(p.Role), p.Name)
 		}
 	}
 	if d.Town != "" && d.Town == t {

@@ -43,8 +43,9 @@ func browserApp(t *testing.T) (base string, svc *cases.Service) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	groups, _ := svc.SynonymGroups(ctx)
-	index.SetSynonyms(groups)
+	if err := index.LoadSynonyms(ctx, svc); err != nil {
+		t.Fatal(err)
+	}
 	follower := index.Follow(ctx, svc)
 	svc.OnCommit(follower.Wake)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

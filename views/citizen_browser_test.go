@@ -117,10 +117,7 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	desk := &tab{t: t, ctx: deskCtx, base: base, w: 1366, h: 768}
 	desk.run("desk viewport", chromedp.EmulateViewport(1366, 768))
 
-	c := ts.intake(nil)
-	n, code := c["number"].(string), c["query_code"].(string)
-	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	ts.act("mediation", n, "accept", nil, 200)
+	n, code := ts.mediationCase()
 	const internal = "内部：申请人情绪激动，注意安全"
 	ts.act("mediation", n, "notes", map[string]any{"body": internal}, 200)
 	statusPath := "/status?" + url.Values{"number": {n}, "code": {code}}.Encode()

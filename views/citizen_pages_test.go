@@ -100,7 +100,7 @@ func TestSubmittedQueueRegisterAndDeclineForms(t *testing.T) {
 
 func TestUnreadBadgeAttachmentsAndTheirReadRule(t *testing.T) {
 	ts := newTestServer(t)
-	n, code := ts.acceptedAtMediation()
+	n, code := ts.mediationCase()
 	ts.sendFiles(n, code, "补充欠条照片", upload{"欠条.png", pngBytes})
 
 	// A leader opening the case leaves the badge for the desk.

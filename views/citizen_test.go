@@ -102,17 +102,6 @@ func TestCitizenTextOnlyMessageWithTheBrowsersEmptyFilePart(t *testing.T) {
 	}
 }
 
-// acceptedAtMediation is a new case the mediation desk has accepted: its
-// number and query code.
-func (ts *testServer) acceptedAtMediation() (string, string) {
-	ts.t.Helper()
-	c := ts.intake(nil)
-	n, code := c["number"].(string), c["query_code"].(string)
-	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	ts.act("mediation", n, "accept", nil, 200)
-	return n, code
-}
-
 // sendFiles is the citizen's message with files; it answers the receipt's
 // attachments.
 func (ts *testServer) sendFiles(n, code, body string, files ...upload) []any {
@@ -126,7 +115,7 @@ func (ts *testServer) sendFiles(n, code, body string, files ...upload) []any {
 
 func TestCitizenMessageWithFilesReachesTheDesk(t *testing.T) {
 	ts := newTestServer(t)
-	n, code := ts.acceptedAtMediation()
+	n, code := ts.mediationCase()
 	atts := ts.sendFiles(n, code, "补充欠条照片和工资单", upload{"欠条.png", pngBytes}, upload{"工资单.pdf", pdfBytes})
 	if len(atts) != 2 || atts[0].(map[string]any)["mime"] != "image/png" || atts[1].(map[string]any)["mime"] != "application/pdf" {
 		t.Fatalf("attachments %v", atts)
@@ -513,6 +502,19 @@ func TestStatusPageShowsProgressButNoInternalNoteOrPhone(t *testing.T) {
 
 var csrfField = regexp.MustCompile(`name="_csrf" value="([^"]+)"`)
 
+// formToken GETs a citizen page as a browser does and answers the CSRF
+// token of its form ("" when it has none) and the cookies that go with it.
+func (ts *testServer) formToken(path string) (string, []*http.Cookie) {
+	ts.t.Helper()
+	resp := ts.raw("GET", path, "", nil)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if m := csrfField.FindStringSubmatch(string(body)); m != nil {
+		return m[1], resp.Cookies()
+	}
+	return "", resp.Cookies()
+}
+
 func TestApplyFormThroughTheBrowserFlow(t *testing.T) {
 	ts := newTestServer(t)
 	// Without the token and cookie: refused, nothing stored.
@@ -523,15 +525,11 @@ func TestApplyFormThroughTheBrowserFlow(t *testing.T) {
 		t.Fatalf("no CSRF token: %d", status)
 	}
 	// As a browser: GET the form (cookie + token), POST it back.
-	resp := ts.raw("GET", "/apply", "", nil)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfField.FindStringSubmatch(string(body))
-	if m == nil {
+	token, cookies := ts.formToken("/apply")
+	if token == "" {
 		t.Fatal("the form has no CSRF token")
 	}
-	cookies := resp.Cookies()
-	form.Set("_csrf", m[1])
+	form.Set("_csrf", token)
 	status, html := ts.postForm("/apply", form, cookies)
 	if status != 201 || !strings.Contains(html, "申请已提交") {
 		t.Fatalf("apply: %d\n%s", status, html)
@@ -588,18 +586,15 @@ func TestMessageAndRatingFormsOnTheStatusPage(t *testing.T) {
 	c := ts.intake(nil)
 	n, code := c["number"].(string), c["query_code"].(string)
 	statusURL := "/status?" + url.Values{"number": {n}, "code": {code}}.Encode()
-	resp := ts.raw("GET", statusURL, "", nil)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfField.FindStringSubmatch(string(body))
-	if m == nil {
+	token, cookies := ts.formToken(statusURL)
+	if token == "" {
 		t.Fatal("no CSRF token on the status page")
 	}
 	cookie := ""
-	for _, ck := range resp.Cookies() {
+	for _, ck := range cookies {
 		cookie += ck.Name + "=" + ck.Value + "; "
 	}
-	fields := map[string]string{"_csrf": m[1], "number": n, "code": code, "body": "补充照片"}
+	fields := map[string]string{"_csrf": token, "number": n, "code": code, "body": "补充照片"}
 
 	// A file that is not what it says: the page again, the message, nothing stored.
 	status, out := ts.multipartCall("/status/message", fields, []upload{{"photo.png", htmlBytes}}, "Cookie", cookie)
@@ -626,7 +621,7 @@ func TestMessageAndRatingFormsOnTheStatusPage(t *testing.T) {
 		k, v, _ := strings.Cut(part, "=")
 		ck = append(ck, &http.Cookie{Name: k, Value: v})
 	}
-	form := url.Values{"_csrf": {m[1]}, "number": {n}, "code": {code}, "score": {"5"}, "comment": {"很满意"}}
+	form := url.Values{"_csrf": {token}, "number": {n}, "code": {code}, "score": {"5"}, "comment": {"很满意"}}
 	if status, html := ts.postForm("/status/rating", form, ck); status != 201 || !strings.Contains(html, "您已评价：5分，很满意") {
 		t.Fatalf("rating through the page: %d\n%s", status, html)
 	}

@@ -200,15 +200,12 @@ func TestAFullDiskRefusesWritesClearlyAndLosesNothing(t *testing.T) {
 	status, out = ts.call("POST", "/api/v1/cases/"+last+"/route", "intake", map[string]any{"desk": "mediation"})
 	check5xx("route", status, out)
 	// ... and a Chinese page on pages.
-	resp := ts.raw("GET", "/apply", "", nil)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if m := csrfField.FindStringSubmatch(string(body)); m == nil {
-		t.Errorf("apply form on a full disk: %d", resp.StatusCode)
+	if token, cookies := ts.formToken("/apply"); token == "" {
+		t.Errorf("apply form on a full disk: no CSRF token")
 	} else {
 		form := applyForm()
-		form.Set("_csrf", m[1])
-		status, html := ts.postForm("/apply", form, resp.Cookies())
+		form.Set("_csrf", token)
+		status, html := ts.postForm("/apply", form, cookies)
 		fig.requests++
 		if status >= 500 {
 			fig.fiveXX++

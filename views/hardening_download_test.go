@@ -13,7 +13,7 @@ import (
 
 func TestDownloadsGetAServerNameWithTheDetectedExtension(t *testing.T) {
 	ts := newTestServer(t)
-	n, code := ts.acceptedAtMediation()
+	n, code := ts.mediationCase()
 	// A PDF that calls itself a page, and a PNG whose name shows as
 	// "发票exe.png" on screen while it ends in ".exe" (U+202E turns the
 	// rest of the line right to left).

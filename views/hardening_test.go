@@ -189,16 +189,13 @@ func TestFreeSpaceGuardRefusesPublicWritesButNotStaffWork(t *testing.T) {
 		t.Errorf("online application below the threshold: %d %v", status, out)
 	}
 	// The form page says it in Chinese.
-	resp := ts.raw("GET", "/apply", "", nil)
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	m := csrfField.FindStringSubmatch(string(body))
-	if m == nil {
+	token, cookies := ts.formToken("/apply")
+	if token == "" {
 		t.Fatal("the form has no CSRF token")
 	}
 	form := applyForm()
-	form.Set("_csrf", m[1])
-	if status, html := ts.postForm("/apply", form, resp.Cookies()); status != 507 || !strings.Contains(html, "存储空间不足，请联系管理员") || !strings.Contains(html, "楼上漏水") {
+	form.Set("_csrf", token)
+	if status, html := ts.postForm("/apply", form, cookies); status != 507 || !strings.Contains(html, "存储空间不足，请联系管理员") || !strings.Contains(html, "楼上漏水") {
 		t.Errorf("apply page below the threshold: %d\n%s", status, html)
 	}
 	// Staff work goes on: an intake is a few KB.

@@ -50,11 +50,9 @@ func newTestServerIn(t testing.TB, dir string, opts ...views.Options) *testServe
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { index.Close() })
-	groups, err := svc.SynonymGroups(ctx)
-	if err != nil {
+	if err := index.LoadSynonyms(ctx, svc); err != nil {
 		t.Fatal(err)
 	}
-	index.SetSynonyms(groups)
 	var o views.Options
 	if len(opts) > 0 {
 		o = opts[0]
@@ -100,13 +98,19 @@ func (ts *testServer) call(method, path, user string, body any, headers ...strin
 	resp := ts.raw(method, path, user, body, headers...)
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, decodeAnswer(ts.t, method, path, raw)
+}
+
+// decodeAnswer decodes a JSON answer; an empty one is nil.
+func decodeAnswer(t testing.TB, method, path string, raw []byte) map[string]any {
+	t.Helper()
 	var out map[string]any
 	if len(raw) > 0 {
 		if err := json.Unmarshal(raw, &out); err != nil {
-			ts.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
+			t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
 		}
 	}
-	return resp.StatusCode, out
+	return out
 }
 
 func (ts *testServer) raw(method, path, user string, body any, headers ...string) *http.Response {
@@ -120,7 +124,17 @@ func (ts *testServer) raw(method, path, user string, body any, headers ...string
 		buf, _ := json.Marshal(b)
 		rd = bytes.NewReader(buf)
 	}
-	req := httptest.NewRequest(method, path, rd)
+	resp, err := ts.app.Test(ts.request(method, path, user, rd, headers...), -1)
+	if err != nil {
+		ts.t.Fatal(err)
+	}
+	return resp
+}
+
+// request is a JSON request as the user whose token key is given ("" for
+// none), with headers as name, value pairs.
+func (ts *testServer) request(method, path, user string, body io.Reader, headers ...string) *http.Request {
+	req := httptest.NewRequest(method, path, body)
 	req.Header.Set("Content-Type", "application/json")
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+ts.tokens[user])
@@ -128,11 +142,7 @@ func (ts *testServer) raw(method, path, user string, body any, headers ...string
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}
-	resp, err := ts.app.Test(req, -1)
-	if err != nil {
-		ts.t.Fatal(err)
-	}
-	return resp
+	return req
 }
 
 // sampleIntake is a realistic intake body; mutate the copy it returns.
@@ -153,25 +163,51 @@ func sampleIntake() map[string]any {
 	}
 }
 
+// apiCaller is the test server, or a watch over it that checks every answer.
+type apiCaller interface {
+	call(method, path, user string, body any, headers ...string) (int, map[string]any)
+}
+
 // intake registers sampleIntake (or body) as the intake officer and returns the answer.
 func (ts *testServer) intake(body map[string]any) map[string]any {
 	ts.t.Helper()
+	return intakeVia(ts.t, ts, body)
+}
+
+func intakeVia(t testing.TB, c apiCaller, body map[string]any) map[string]any {
+	t.Helper()
 	if body == nil {
 		body = sampleIntake()
 	}
-	status, out := ts.call("POST", "/api/v1/cases", "intake", body)
+	status, out := c.call("POST", "/api/v1/cases", "intake", body)
 	if status != 201 {
-		ts.t.Fatalf("intake: %d %v", status, out)
+		t.Fatalf("intake: %d %v", status, out)
 	}
 	return out
+}
+
+// mediationCase registers sampleIntake, routes it to mediation and has
+// mediation accept it; it answers the case number and the query code.
+func (ts *testServer) mediationCase() (number, code string) {
+	ts.t.Helper()
+	c := ts.intake(nil)
+	number, code = c["number"].(string), c["query_code"].(string)
+	ts.act("intake", number, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("mediation", number, "accept", nil, 200)
+	return number, code
 }
 
 // act posts one action and fails the test unless the status is want.
 func (ts *testServer) act(user, number, action string, body map[string]any, want int) map[string]any {
 	ts.t.Helper()
-	status, out := ts.call("POST", "/api/v1/cases/"+number+"/"+action, user, body)
+	return actVia(ts.t, ts, user, number, action, body, want)
+}
+
+func actVia(t testing.TB, c apiCaller, user, number, action string, body map[string]any, want int) map[string]any {
+	t.Helper()
+	status, out := c.call("POST", "/api/v1/cases/"+number+"/"+action, user, body)
 	if status != want {
-		ts.t.Fatalf("%s %s by %s: got %d %v, want %d", action, number, user, status, out, want)
+		t.Fatalf("%s %s by %s: got %d %v, want %d", action, number, user, status, out, want)
 	}
 	return out
 }

@@ -10,13 +10,13 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+	"yidi/cases"
 )
 
 // deskNames are the seeded desks as the counter reads them; "" is the window
@@ -43,12 +43,7 @@ var actorNames = map[string]string{
 // person born on birth (YYYYMMDD) with a three-digit sequence.
 func idNumber(birth string, seq int) string {
 	base := fmt.Sprintf("110105%s%03d", birth, seq)
-	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(base[i]-'0') * weights[i]
-	}
-	return base + string("10X98765432"[sum%11])
+	return cases.CompleteIDNumber(base)
 }
 
 // intakeFor is sampleIntake with its applicant replaced; an empty id or
@@ -77,15 +72,7 @@ func (ts *testServer) send(method, path, user string, body any, headers ...strin
 		}
 		rd = bytes.NewReader(buf)
 	}
-	req := httptest.NewRequest(method, path, rd)
-	req.Header.Set("Content-Type", "application/json")
-	if user != "" {
-		req.Header.Set("Authorization", "Bearer "+ts.tokens[user])
-	}
-	for i := 0; i+1 < len(headers); i += 2 {
-		req.Header.Set(headers[i], headers[i+1])
-	}
-	resp, err := ts.app.Test(req, -1)
+	resp, err := ts.app.Test(ts.request(method, path, user, rd, headers...), -1)
 	if err != nil {
 		return 0, nil, nil, err
 	}
@@ -124,34 +111,37 @@ func (w *watch) callRaw(method, path, user string, body any, headers ...string) 
 			w.t.Fatalf("%s %s by %s: answer shows %q unmasked: %s", method, path, user, s, raw)
 		}
 	}
-	var out map[string]any
-	if len(raw) > 0 {
-		if err := json.Unmarshal(raw, &out); err != nil {
-			w.t.Fatalf("%s %s: answer is not JSON: %s", method, path, raw)
-		}
-	}
-	return status, out, hdr
+	return status, decodeAnswer(w.t, method, path, raw), hdr
+}
+
+// routedCase registers a case for the applicant name with a valid id and
+// phone, routes it to desk and hands back a watch over both.
+func routedCase(t *testing.T, ts *testServer, name, id, phone, desk string) (*watch, string) {
+	t.Helper()
+	w := watching(t, ts, id, phone)
+	n := w.intake(intakeFor(name, id, phone))["number"].(string)
+	w.act("intake", n, "route", map[string]any{"desk": desk}, 200)
+	return w, n
+}
+
+// acceptedCase registers sampleIntake, routes it to desk and has desk
+// accept it.
+func (w *watch) acceptedCase(desk string) string {
+	w.t.Helper()
+	n := w.intake(nil)["number"].(string)
+	w.act("intake", n, "route", map[string]any{"desk": desk}, 200)
+	w.act(desk, n, "accept", nil, 200)
+	return n
 }
 
 func (w *watch) intake(body map[string]any) map[string]any {
 	w.t.Helper()
-	if body == nil {
-		body = sampleIntake()
-	}
-	status, out := w.call("POST", "/api/v1/cases", "intake", body)
-	if status != 201 {
-		w.t.Fatalf("intake: %d %v", status, out)
-	}
-	return out
+	return intakeVia(w.t, w, body)
 }
 
 func (w *watch) act(user, number, action string, body map[string]any, want int) map[string]any {
 	w.t.Helper()
-	status, out := w.call("POST", "/api/v1/cases/"+number+"/"+action, user, body)
-	if status != want {
-		w.t.Fatalf("%s %s by %s: got %d %v, want %d", action, number, user, status, out, want)
-	}
-	return out
+	return actVia(w.t, w, user, number, action, body, want)
 }
 
 // refuse posts an action that must fail with want and the error code.
@@ -289,11 +279,7 @@ func TestEveryDeskTakesACaseFromIntakeToClose(t *testing.T) {
 }
 
 func TestReturnSendsTheCaseBackToTheWindowForRerouting(t *testing.T) {
-	ts := newTestServer(t)
-	id := idNumber("19750606", 21)
-	w := watching(t, ts, id, "13911112222")
-	n := w.intake(intakeFor("刘退回", id, "13911112222"))["number"].(string)
-	w.act("intake", n, "route", map[string]any{"desk": "petition"}, 200)
+	w, n := routedCase(t, newTestServer(t), "刘退回", idNumber("19750606", 21), "13911112222", "petition")
 
 	out := w.refuse("petition", n, "return", map[string]any{"reason": "  "}, 400, "required")
 	if errorField(out) != "reason" {
@@ -322,11 +308,7 @@ func TestReturnSendsTheCaseBackToTheWindowForRerouting(t *testing.T) {
 }
 
 func TestTransferFromMediationToLitigationMovesTheCase(t *testing.T) {
-	ts := newTestServer(t)
-	id := idNumber("19820315", 33)
-	w := watching(t, ts, id, "13922223333")
-	n := w.intake(intakeFor("陈移交", id, "13922223333"))["number"].(string)
-	w.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
+	w, n := routedCase(t, newTestServer(t), "陈移交", idNumber("19820315", 33), "13922223333", "mediation")
 	w.act("mediation", n, "accept", nil, 200)
 
 	out := w.refuse("mediation", n, "transfer", map[string]any{"desk": "mediation", "reason": "自己移交给自己"}, 400, "")
@@ -363,11 +345,7 @@ func TestTransferFromMediationToLitigationMovesTheCase(t *testing.T) {
 }
 
 func TestJointHandlingLetsTheCoDeskNoteButOnlyTheHolderCloses(t *testing.T) {
-	ts := newTestServer(t)
-	id := idNumber("19900909", 45)
-	w := watching(t, ts, id, "13933334444")
-	n := w.intake(intakeFor("黄联调", id, "13933334444"))["number"].(string)
-	w.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
+	w, n := routedCase(t, newTestServer(t), "黄联调", idNumber("19900909", 45), "13933334444", "mediation")
 	w.refuse("mediation", n, "invite", map[string]any{"desk": "litigation"}, 409, "invalid_transition")
 	w.act("mediation", n, "accept", nil, 200)
 
@@ -423,9 +401,7 @@ func TestJointHandlingLetsTheCoDeskNoteButOnlyTheHolderCloses(t *testing.T) {
 func TestTransferToTheCoDeskMakesItTheHolder(t *testing.T) {
 	ts := newTestServer(t)
 	w := watching(t, ts)
-	n := w.intake(nil)["number"].(string)
-	w.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	w.act("mediation", n, "accept", nil, 200)
+	n := w.acceptedCase("mediation")
 	w.act("mediation", n, "invite", map[string]any{"desk": "litigation"}, 200)
 	w.act("mediation", n, "invite", map[string]any{"desk": "governance"}, 200)
 	moved := w.act("mediation", n, "transfer", map[string]any{"desk": "litigation", "reason": "转由法院主办"}, 200)
@@ -491,9 +467,7 @@ func oneWins(t *testing.T, round int, statuses [2]int, codes [2]string) int {
 func TestTwoNotesOnOneVersionOnlyOneLands(t *testing.T) {
 	ts := newTestServer(t)
 	w := watching(t, ts)
-	n := w.intake(nil)["number"].(string)
-	w.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	w.act("mediation", n, "accept", nil, 200)
+	n := w.acceptedCase("mediation")
 	const rounds = 20
 	for round := range rounds {
 		version := num(w.get("mediation", n)["version"])

@@ -9,11 +9,13 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 
+	"yidi/cases"
 	"yidi/views"
 )
 
@@ -389,5 +391,42 @@ func TestIntakePersonCountsOnlyVisibleCases(t *testing.T) {
 	}
 	if got := lookup("governance"); got != 0 {
 		t.Errorf("the governance desk is told of %v cases, want 0", got)
+	}
+}
+
+// The desks' and the categories' pages share one form handler: a row is
+// added, renamed and retired, a code in use is refused on the page, and
+// each success goes back to its own list.
+func TestAdminNamedListsAddRenameAndRetire(t *testing.T) {
+	ts := newTestServer(t)
+	b := newBrowser(t, ts.app)
+	b.login("admin")
+	for _, l := range []struct{ path, code, name, renamed, taken string }{
+		{"/admin/desks", "labor_arbitration", "劳动仲裁", "劳动人事争议仲裁", "该窗口代码已存在"},
+		{"/admin/categories", "fishing", "渔业纠纷", "渔业养殖纠纷", "该类别代码已存在"},
+	} {
+		b.do("GET", l.path, nil)
+		status, body, h := b.do("POST", l.path, url.Values{"_csrf": {b.csrf}, "op": {"create"}, "code": {l.code}, "name": {l.name}})
+		if status != fiber.StatusSeeOther || h.Get("Location") != l.path {
+			t.Fatalf("%s create: %d %s\n%s", l.path, status, h.Get("Location"), body)
+		}
+		if _, page, _ := b.do("GET", l.path, nil); !strings.Contains(page, l.name) {
+			t.Fatalf("%s does not list %s", l.path, l.name)
+		}
+		if status, body := b.post(l.path, url.Values{"op": {"create"}, "code": {l.code}, "name": {"再来"}}); status != 409 || !strings.Contains(body, l.taken) {
+			t.Fatalf("%s create twice: %d", l.path, status)
+		}
+		b.do("GET", l.path, nil)
+		if status, body := b.post(l.path, url.Values{"code": {l.code}, "name": {l.renamed}}); status != fiber.StatusSeeOther {
+			t.Fatalf("%s rename and retire: %d\n%s", l.path, status, body)
+		}
+	}
+	desks, _ := ts.svc.Desks(context.Background())
+	cats, _ := ts.svc.Categories(context.Background())
+	if i := slices.IndexFunc(desks, func(d cases.Desk) bool { return d.Code == "labor_arbitration" }); i < 0 || desks[i].Name != "劳动人事争议仲裁" || desks[i].Active {
+		t.Errorf("desks after the forms: %+v", desks)
+	}
+	if i := slices.IndexFunc(cats, func(c cases.Category) bool { return c.Code == "fishing" }); i < 0 || cats[i].Name != "渔业养殖纠纷" || cats[i].Active {
+		t.Errorf("categories after the forms: %+v", cats)
 	}
 }

@@ -83,10 +83,7 @@ func TestStatusPageOnAPhone(t *testing.T) {
 	// the server's shutdown does not wait on its keep-alive connection.
 	base := ts.listen()
 	ctx := phoneBrowser(t)
-	c := ts.intake(nil)
-	n, code := c["number"].(string), c["query_code"].(string)
-	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
-	ts.act("mediation", n, "accept", nil, 200)
+	n, code := ts.mediationCase()
 	ts.act("mediation", n, "notes", map[string]any{"body": "内部：对方资金紧张"}, 200)
 	ts.act("mediation", n, "notes", map[string]any{"body": "已约双方本周五上午到调解室面谈", "visibility": "public"}, 200)
 

@@ -82,6 +82,15 @@ var quotaFlags = []string{"--address-messages-per-hour", "100000", "--address-mb
 // A backup taken while intakes and uploads go on restores into a fresh
 // folder with everything: the counts of its manifest, every file, intact
 // hash chains, a search index, and downloads that answer 200.
+// healthAnswer is the part of /healthz the backup tests read.
+type healthAnswer struct {
+	LastBackup       *time.Time `json:"last_backup"`
+	LastVerification *struct {
+		OK     bool  `json:"ok"`
+		Events int64 `json:"events"`
+	} `json:"last_verification"`
+}
+
 func TestBackupDuringWritesRestoresEverything(t *testing.T) {
 	data := t.TempDir()
 	runCLI(t, "user", "add", "--data", data, "--username", "window", "--password", "window-pass", "--role", "intake")
@@ -231,13 +240,7 @@ func TestBackupDuringWritesRestoresEverything(t *testing.T) {
 		}
 	}
 	_, b = get("/healthz")
-	var health struct {
-		LastBackup       *time.Time `json:"last_backup"`
-		LastVerification *struct {
-			OK     bool  `json:"ok"`
-			Events int64 `json:"events"`
-		} `json:"last_verification"`
-	}
+	var health healthAnswer
 	json.Unmarshal(b, &health)
 	if health.LastVerification == nil || !health.LastVerification.OK || health.LastVerification.Events != m.Counts.Events {
 		t.Errorf("healthz after restore: %s", b)
@@ -381,13 +384,7 @@ func TestServeBacksUpAndVerifiesOnSchedule(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var h struct {
-			LastBackup       *time.Time `json:"last_backup"`
-			LastVerification *struct {
-				OK     bool  `json:"ok"`
-				Events int64 `json:"events"`
-			} `json:"last_verification"`
-		}
+		var h healthAnswer
 		json.NewDecoder(resp.Body).Decode(&h)
 		resp.Body.Close()
 		list, _ := cases.ListBackups(backups)

@@ -21,12 +21,7 @@ func seededDemo(t *testing.T) (*cases.Service, string, []*cases.Case) {
 	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	store, err := cases.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	svc := cases.NewService(store)
+	svc := openForTest(t, t.TempDir())
 	var out bytes.Buffer
 	if err := seedDemo(ctx, svc, &out); err != nil {
 		t.Fatalf("seedDemo: %v\n%s", err, out.String())
@@ -271,12 +266,7 @@ func TestDemoSeedsOnlyOnceAndNeverIntoADatabaseWithCases(t *testing.T) {
 func TestDemoLeavesARealDatabaseWithoutDemoLogins(t *testing.T) {
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	store, err := cases.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close()
-	svc := cases.NewService(store)
+	svc := openForTest(t, t.TempDir())
 	if _, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{Username: "window1", Password: "real-password", Role: cases.RoleIntake, Name: "韩静"}); err != nil {
 		t.Fatal(err)
 	}
@@ -352,12 +342,7 @@ func TestDemoSeedsWhateverDayTheCentreStartsIt(t *testing.T) {
 	} {
 		t.Run(now.Format("Mon_2006-01-02_15:04"), func(t *testing.T) {
 			ctx := context.Background()
-			store, err := cases.Open(ctx, t.TempDir())
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer store.Close()
-			svc := cases.NewService(store)
+			svc := openForTest(t, t.TempDir())
 			if err := seedDemoAt(ctx, svc, io.Discard, now); err != nil {
 				t.Fatal(err)
 			}

@@ -23,12 +23,7 @@ func labVocab(_ context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	src := filepath.Join(*dict, "dict", "segment", "pangu", "skip", "pangu.synonym.txt")
-	f, err := os.Open(src)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	pairs, err := lab.ReadPanguSynonyms(f)
+	pairs, err := parseFile(src, lab.ReadPanguSynonyms)
 	if err != nil {
 		return err
 	}

@@ -133,6 +133,17 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	return usageError(fmt.Sprintf("unknown command %q", args[0]))
 }
 
+// parseFile reads the file at path through parse.
+func parseFile[T any](path string, parse func(io.Reader) (T, error)) (T, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	defer f.Close()
+	return parse(f)
+}
+
 func envOr(key, fallback string) string {
 	if v := os.Getenv(key); v != "" {
 		return v
@@ -287,12 +298,10 @@ func openIndex(ctx context.Context, svc *cases.Service, data string) (*search.In
 	if err != nil {
 		return nil, err
 	}
-	groups, err := svc.SynonymGroups(ctx)
-	if err != nil {
+	if err := index.LoadSynonyms(ctx, svc); err != nil {
 		index.Close()
 		return nil, err
 	}
-	index.SetSynonyms(groups)
 	return index, nil
 }
 

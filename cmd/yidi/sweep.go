@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
 
 	"yidi/cases"
@@ -58,12 +57,7 @@ func calendarImport(ctx context.Context, args []string, out io.Writer) error {
 	if file == "" {
 		return usageError("calendar import needs a FILE")
 	}
-	f, err := os.Open(file)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	days, err := cases.ParseCalendarFile(f)
+	days, err := parseFile(file, cases.ParseCalendarFile)
 	if err != nil {
 		return err
 	}

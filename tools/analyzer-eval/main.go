@@ -335,17 +335,9 @@ func bigramClauses(term string) []query.Query {
 	grams := search.HanBigrams(term)
 	var out []query.Query
 	for _, f := range []weighted{{fTitle, 3}, {fText, 1}} {
-		m := bleve.NewMatchQuery(term)
-		m.SetField(f.name)
-		m.SetOperator(query.MatchQueryOperatorAnd)
-		m.SetBoost(2 * f.boost)
-		out = append(out, m)
+		out = append(out, allOf(term, f.name, 2*f.boost))
 		if len(grams) == 2 {
-			m := bleve.NewMatchQuery(strings.Join(strings.Split(term, ""), " "))
-			m.SetField(f.name)
-			m.SetOperator(query.MatchQueryOperatorAnd)
-			m.SetBoost(f.boost / 4)
-			out = append(out, m)
+			out = append(out, allOf(strings.Join(strings.Split(term, ""), " "), f.name, f.boost/4))
 		}
 		if len(grams) >= 3 {
 			out = append(out, looseClause(grams, len(grams)-1, f))
@@ -354,17 +346,22 @@ func bigramClauses(term string) []query.Query {
 	return out
 }
 
+// allOf matches text in field with every one of its tokens (AND).
+func allOf(text, field string, boost float64) query.Query {
+	m := bleve.NewMatchQuery(text)
+	m.SetField(field)
+	m.SetOperator(query.MatchQueryOperatorAnd)
+	m.SetBoost(boost)
+	return m
+}
+
 // wordClauses are the same shape over the word fields: every word of the
 // term (AND), and a looser clause (looseWords) for terms of three or more
 // words.
 func wordClauses(term string, words []string) []query.Query {
 	var out []query.Query
 	for _, f := range []weighted{{fTitleW, 3}, {fTextW, 1}} {
-		m := bleve.NewMatchQuery(term)
-		m.SetField(f.name)
-		m.SetOperator(query.MatchQueryOperatorAnd)
-		m.SetBoost(2 * f.boost)
-		out = append(out, m)
+		out = append(out, allOf(term, f.name, 2*f.boost))
 		if loose, atLeast := looseWords(words); loose != nil {
 			out = append(out, looseClause(loose, atLeast, f))
 		}
@@ -489,31 +486,8 @@ func (b *built) judge(syn search.Synonyms, set []lab.JudgedQuery) (*judgedResult
 				o.top = append(o.top, h.ID)
 			}
 		}
-		relevant := map[string]bool{}
-		for _, r := range j.Relevant {
-			relevant[r] = true
-		}
-		hits5, hits10 := 0, 0
-		for i, ref := range o.top {
-			if !relevant[ref] {
-				continue
-			}
-			hits10++
-			if i < 5 {
-				hits5++
-			}
-			if o.rr == 0 {
-				o.rr = 1 / float64(i+1)
-			}
-		}
-		for _, r := range j.Relevant {
-			if !slices.Contains(o.top, r) {
-				o.missing = append(o.missing, r)
-			}
-		}
-		o.recall = float64(hits10) / float64(min(len(j.Relevant), 10))
-		o.p5 = float64(hits5) / 5
-		o.p5c = float64(hits5) / float64(min(len(j.Relevant), 5))
+		s := lab.ScoreRanking(o.top, j.Relevant)
+		o.missing, o.recall, o.p5, o.p5c, o.rr = s.Missing, s.Recall10, s.P5, s.P5Capped, s.RR
 		res.outcomes = append(res.outcomes, o)
 	}
 	res.took = time.Since(start)

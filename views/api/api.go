@@ -4,8 +4,11 @@
 package api
 
 import (
+	"context"
+
 	"github.com/gofiber/fiber/v2"
 
+	"yidi/cases"
 	"yidi/views/web"
 )
 
@@ -72,4 +75,29 @@ func New(d web.Deps) *fiber.App {
 
 	app.Use(web.RouteNotFound)
 	return app
+}
+
+// added serves a POST that makes one thing: the JSON body decoded
+// strictly, create called as the signed-in user, and what it made answered
+// with 201.
+func added[In, Out any](c *fiber.Ctx, create func(context.Context, cases.Actor, In) (Out, error)) error {
+	var in In
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	out, err := create(c.UserContext(), web.ActorOf(c), in)
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// listed serves a GET of one list the signed-in user may read, answered
+// as {key: [...]}.
+func listed[T any](c *fiber.Ctx, key string, list func(context.Context, cases.Actor) (T, error)) error {
+	items, err := list(c.UserContext(), web.ActorOf(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{key: items})
 }

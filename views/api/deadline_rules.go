@@ -10,11 +10,7 @@ import (
 // The deadline engine's time-limit rules, for admins.
 
 func (s *server) deadlineRules(c *fiber.Ctx) error {
-	rules, err := s.Svc.DeadlineRules(c.UserContext(), web.ActorOf(c))
-	if err != nil {
-		return err
-	}
-	return c.JSON(fiber.Map{"rules": rules})
+	return listed(c, "rules", s.Svc.DeadlineRules)
 }
 
 func (s *server) saveDeadlineRule(c *fiber.Ctx) error {

@@ -42,15 +42,9 @@ func (s *server) archive(c *fiber.Ctx) error {
 // created decodes the body into In, applies fn to the path's case and
 // answers 201 with its result.
 func created[In, Out any](c *fiber.Ctx, fn func(context.Context, cases.Actor, string, In) (Out, error)) error {
-	var in In
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	out, err := fn(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
-	if err != nil {
-		return err
-	}
-	return c.Status(fiber.StatusCreated).JSON(out)
+	return added(c, func(ctx context.Context, a cases.Actor, in In) (Out, error) {
+		return fn(ctx, a, c.Params("number"), in)
+	})
 }
 
 // fileAttachments takes multipart: kind, note, version and up to three

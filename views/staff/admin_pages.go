@@ -1,6 +1,9 @@
 package staff
 
 import (
+	"context"
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
@@ -63,4 +66,32 @@ func (s *server) adminFailed(c *fiber.Ctx, name, title string, err error, typed 
 		return err
 	}
 	return s.adminPage(c, web.StatusOf(e.Kind), name, title, &adminData{Error: e.Message, New: typed})
+}
+
+// namedListPage is the admin page of a list of coded, named rows that are
+// added, renamed and retired: the desks and the categories of dispute.
+type namedListPage struct {
+	page, title, path string
+	add               func(svc *cases.Service, ctx context.Context, a cases.Actor, code, name string) error
+	save              func(svc *cases.Service, ctx context.Context, a cases.Actor, code, name string, active bool) error
+}
+
+func (s *server) namedList(c *fiber.Ctx, l namedListPage) error {
+	return s.adminPage(c, fiber.StatusOK, l.page, l.title, &adminData{})
+}
+
+// namedListSave takes the page's form: op=create adds a row, anything else
+// saves one; a refusal shows the page again with what was typed.
+func (s *server) namedListSave(c *fiber.Ctx, l namedListPage) error {
+	code, name := strings.TrimSpace(c.FormValue("code")), strings.TrimSpace(c.FormValue("name"))
+	var err error
+	if c.FormValue("op") == "create" {
+		err = l.add(s.Svc, c.UserContext(), web.ActorOf(c), code, name)
+	} else {
+		err = l.save(s.Svc, c.UserContext(), web.ActorOf(c), code, name, c.FormValue("active") != "")
+	}
+	if err != nil {
+		return s.adminFailed(c, l.page, l.title, err, map[string]string{"code": code, "name": name})
+	}
+	return c.Redirect(l.path, fiber.StatusSeeOther)
 }

@@ -94,7 +94,7 @@ func (r *renderer) funcs() template.FuncMap {
 		"ageDays":   func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
 		"roleLabel": roleLabel,
-		"partyRole": web.PartyRoleLabel,
+		"partyRole": cases.PartyRoleLabel,
 		"source":    func(code string) string { return cases.Sources[code] },
 		"add":       func(a, b int) int { return a + b },
 		"itoa":      itoa,

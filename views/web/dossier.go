@@ -36,7 +36,7 @@ var printTemplates = template.Must(template.New("print").Funcs(printFuncs()).Par
 func printFuncs() template.FuncMap {
 	f := Funcs()
 	extra := template.FuncMap{
-		"partyRole": PartyRoleLabel,
+		"partyRole": cases.PartyRoleLabel,
 		"source":    func(code string) string { return cases.Sources[code] },
 		"closure":   cases.ClosureLabel,
 		"result":    mediation.ResultLabel,
@@ -63,19 +63,6 @@ func printFuncs() template.FuncMap {
 		f[k] = v
 	}
 	return f
-}
-
-// PartyRoleLabel is a party's role in words.
-func PartyRoleLabel(role string) string {
-	switch role {
-	case cases.PartyApplicant:
-		return "申请人"
-	case cases.PartyRespondent:
-		return "被申请人"
-	case cases.PartyThird:
-		return "第三人"
-	}
-	return role
 }
 
 // FileType names an attachment's stored type.

@@ -21,13 +21,8 @@ func APIError(c *fiber.Ctx, err error) error {
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
-		switch fe.Code {
-		case fiber.StatusRequestEntityTooLarge:
-			return WriteError(c, fe.Code, "too_large", "请求内容过大", "")
-		case fiber.StatusNotFound:
-			return WriteError(c, fe.Code, "route_not_found", "没有这个地址", "")
-		case fiber.StatusMethodNotAllowed:
-			return WriteError(c, fe.Code, "method_not_allowed", "不支持该请求方法", "")
+		if e, ok := fiberErrors[fe.Code]; ok {
+			return WriteError(c, fe.Code, e.code, e.message, "")
 		}
 		if fe.Code < 500 {
 			return WriteError(c, fe.Code, "bad_request", "请求有误："+fe.Message, "")
@@ -35,6 +30,13 @@ func APIError(c *fiber.Ctx, err error) error {
 	}
 	LogInternal(c, err)
 	return WriteError(c, fiber.StatusInternalServerError, "internal", "服务器内部错误，请稍后重试或联系管理员", "")
+}
+
+// fiberErrors name the statuses fiber itself answers with.
+var fiberErrors = map[int]struct{ code, message string }{
+	fiber.StatusRequestEntityTooLarge: {"too_large", "请求内容过大"},
+	fiber.StatusNotFound:              {"route_not_found", "没有这个地址"},
+	fiber.StatusMethodNotAllowed:      {"method_not_allowed", "不支持该请求方法"},
 }
 
 // RouteNotFound is the answer for an address no route takes.
@@ -57,23 +59,22 @@ func WriteError(c *fiber.Ctx, status int, code, message, field string) error {
 	return c.Status(status).JSON(fiber.Map{"error": body})
 }
 
-// StatusOf is the HTTP status of a kind of cases error.
+// kindStatus is the HTTP status of each kind of cases error.
+var kindStatus = map[cases.Kind]int{
+	cases.KindInvalid:      fiber.StatusBadRequest,
+	cases.KindNotFound:     fiber.StatusNotFound,
+	cases.KindConflict:     fiber.StatusConflict,
+	cases.KindForbidden:    fiber.StatusForbidden,
+	cases.KindUnauthorized: fiber.StatusUnauthorized,
+	cases.KindTooMany:      fiber.StatusTooManyRequests,
+	cases.KindStorageFull:  fiber.StatusInsufficientStorage,
+}
+
+// StatusOf is the HTTP status of a kind of cases error; an unknown kind is
+// an internal fault.
 func StatusOf(k cases.Kind) int {
-	switch k {
-	case cases.KindInvalid:
-		return fiber.StatusBadRequest
-	case cases.KindNotFound:
-		return fiber.StatusNotFound
-	case cases.KindConflict:
-		return fiber.StatusConflict
-	case cases.KindForbidden:
-		return fiber.StatusForbidden
-	case cases.KindUnauthorized:
-		return fiber.StatusUnauthorized
-	case cases.KindTooMany:
-		return fiber.StatusTooManyRequests
-	case cases.KindStorageFull:
-		return fiber.StatusInsufficientStorage
+	if status, ok := kindStatus[k]; ok {
+		return status
 	}
 	return fiber.StatusInternalServerError
 }

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -145,40 +146,57 @@ func evaluateOne(ctx context.Context, ix *search.Index, viewer cases.Actor, docs
 		return o
 	}
 	o.Total = res.Total
-	relevant := map[string]bool{}
-	for _, r := range j.Relevant {
-		relevant[r] = true
-	}
-	found := map[string]bool{}
-	hits5, hits10 := 0, 0
+	var ranked []string
 	for i, h := range res.Hits {
 		if i == 10 {
 			break
 		}
 		ref := refs[h.Number]
-		rel := ref != "" && relevant[ref]
-		o.Top = append(o.Top, RankedHit{Ref: ref, Number: h.Number, Title: h.Title, Relevant: rel})
-		if !rel {
+		o.Top = append(o.Top, RankedHit{Ref: ref, Number: h.Number, Title: h.Title, Relevant: ref != "" && slices.Contains(j.Relevant, ref)})
+		ranked = append(ranked, ref)
+	}
+	s := ScoreRanking(ranked, j.Relevant)
+	o.Missing, o.Recall10, o.P5, o.P5Capped, o.RR = s.Missing, s.Recall10, s.P5, s.P5Capped, s.RR
+	return o
+}
+
+// RankingScore is how a ranked list of references fares against the
+// relevant ones.
+type RankingScore struct {
+	Missing  []string // relevant references not in the first ten
+	Recall10 float64
+	P5       float64 // standard: hits in the first five / 5
+	P5Capped float64 // hits in the first five / min(5, |relevant|)
+	RR       float64 // 1 / rank of the first relevant hit; 0 when none in the ten
+}
+
+// ScoreRanking scores the first ten of ranked (best first; "" for a hit no
+// judgement names) against relevant.
+func ScoreRanking(ranked, relevant []string) RankingScore {
+	var s RankingScore
+	ranked = ranked[:min(len(ranked), 10)]
+	hits5, hits10 := 0, 0
+	for i, ref := range ranked {
+		if ref == "" || !slices.Contains(relevant, ref) {
 			continue
 		}
-		found[ref] = true
 		hits10++
 		if i < 5 {
 			hits5++
 		}
-		if o.RR == 0 {
-			o.RR = 1 / float64(i+1)
+		if s.RR == 0 {
+			s.RR = 1 / float64(i+1)
 		}
 	}
-	for _, r := range j.Relevant {
-		if !found[r] {
-			o.Missing = append(o.Missing, r)
+	for _, r := range relevant {
+		if !slices.Contains(ranked, r) {
+			s.Missing = append(s.Missing, r)
 		}
 	}
-	o.Recall10 = float64(hits10) / float64(min(len(j.Relevant), 10))
-	o.P5 = float64(hits5) / 5
-	o.P5Capped = float64(hits5) / float64(min(len(j.Relevant), 5))
-	return o
+	s.Recall10 = float64(hits10) / float64(min(len(relevant), 10))
+	s.P5 = float64(hits5) / 5
+	s.P5Capped = float64(hits5) / float64(min(len(relevant), 5))
+	return s
 }
 
 // Print writes the figures and, for each query that missed a relevant
@@ -271,8 +289,19 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 		refs[number] = h.Ref
 	}
 	imported := time.Since(start)
+	rep, err := indexAndEvaluate(ctx, svc, jr.Dir, jr.ExtraSynonyms, jr.Queries, refs)
+	if err != nil {
+		return nil, err
+	}
+	rep.Docs, rep.Imported = len(jr.Corpus), imported
+	return rep, nil
+}
 
-	ix, err := search.Open(jr.Dir + "/index")
+// indexAndEvaluate indexes svc's cases in dir/index with the database's
+// synonym groups and extra, and runs the queries (refs: case number to
+// reference) as a leader; the report's Indexed is filled in.
+func indexAndEvaluate(ctx context.Context, svc *cases.Service, dir string, extra [][]string, queries []JudgedQuery, refs map[string]string) (*EvalReport, error) {
+	ix, err := search.Open(filepath.Join(dir, "index"))
 	if err != nil {
 		return nil, err
 	}
@@ -281,8 +310,8 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix.SetSynonyms(append(groups, jr.ExtraSynonyms...))
-	start = time.Now()
+	ix.SetSynonyms(append(groups, extra...))
+	start := time.Now()
 	if _, err := ix.CatchUp(ctx, svc); err != nil {
 		return nil, err
 	}
@@ -290,8 +319,8 @@ func (jr JudgedRun) Run(ctx context.Context) (*EvalReport, error) {
 
 	// A leader sees every case; Search asks no more of the actor than its role.
 	leader := cases.Actor{Username: "eval-leader", Name: "评测", Role: cases.RoleLeader}
-	rep := EvaluateJudged(ctx, ix, leader, svc, jr.Queries, refs)
-	rep.Docs, rep.Imported, rep.Indexed = len(jr.Corpus), imported, indexed
+	rep := EvaluateJudged(ctx, ix, leader, svc, queries, refs)
+	rep.Indexed = indexed
 	return rep, nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +124,18 @@ func TestTuningIntakeSet(t *testing.T) {
 	}
 	if c := reps[0].Figures("colloquial"); c.Recall10 < 0.90 {
 		t.Errorf("tuning set: colloquial recall@10 %.3f, want at least 0.90", c.Recall10)
+	}
+}
+
+// The figures of one ranked list: the judged set's and the analyzer
+// comparison's (tools/analyzer-eval) come from this one scoring.
+func TestScoreRanking(t *testing.T) {
+	ranked := []string{"", "b", "x", "a", "", "", "", "", "", "", "c"} // c is 11th: out of the ten
+	s := lab.ScoreRanking(ranked, []string{"a", "b", "c"})
+	if s.RR != 0.5 || s.P5 != 0.4 || s.Recall10 != 2.0/3 || s.P5Capped != 2.0/3 || !slices.Equal(s.Missing, []string{"c"}) {
+		t.Fatalf("%+v", s)
+	}
+	if s := lab.ScoreRanking(nil, []string{"a"}); s.RR != 0 || s.Recall10 != 0 || !slices.Equal(s.Missing, []string{"a"}) {
+		t.Fatalf("empty ranking: %+v", s)
 	}
 }

@@ -325,21 +325,12 @@ func (g *benchGen) idNumber() string {
 	regions := []string{"330481", "330402", "330411", "330424", "330483"}
 	for {
 		birth := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, g.rng.Intn(65*365))
-		id := benchCheck(fmt.Sprintf("%s%s%03d", g.pick(regions), birth.Format("20060102"), g.rng.Intn(1000)))
+		id := cases.CompleteIDNumber(fmt.Sprintf("%s%s%03d", g.pick(regions), birth.Format("20060102"), g.rng.Intn(1000)))
 		if !g.ids[id] {
 			g.ids[id] = true
 			return id
 		}
 	}
-}
-
-func benchCheck(body17 string) string {
-	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(body17[i]-'0') * weights[i]
-	}
-	return body17 + string("10X98765432"[sum%11])
 }
 
 func (g *benchGen) person(role string, withID bool) cases.PartyInput {

@@ -25,7 +25,6 @@ import (
 	"time"
 
 	"yidi/cases"
-	"yidi/search"
 )
 
 // IntakeRecord is one registered dispute of a set.
@@ -187,28 +186,15 @@ func runIntakeSet(ctx context.Context, dir string, set *IntakeSet) (*IntakeRepor
 		refs[res.Case.Number] = r.ID
 	}
 	imported := time.Since(start)
-	ix, err := search.Open(filepath.Join(dir, "index"))
-	if err != nil {
-		return nil, err
-	}
-	defer ix.Close()
-	groups, err := svc.SynonymGroups(ctx)
-	if err != nil {
-		return nil, err
-	}
-	ix.SetSynonyms(groups)
-	start = time.Now()
-	if _, err := ix.CatchUp(ctx, svc); err != nil {
-		return nil, err
-	}
-	indexed := time.Since(start)
 	judged := make([]JudgedQuery, len(set.Queries))
 	for i, q := range set.Queries {
 		judged[i] = JudgedQuery{Q: q.Q, Relevant: q.Relevant}
 	}
-	leader := cases.Actor{Username: "eval-leader", Name: "评测", Role: cases.RoleLeader}
-	ev := EvaluateJudged(ctx, ix, leader, svc, judged, refs)
-	ev.Docs, ev.Imported, ev.Indexed = len(set.Records), imported, indexed
+	ev, err := indexAndEvaluate(ctx, svc, dir, nil, judged, refs)
+	if err != nil {
+		return nil, err
+	}
+	ev.Docs, ev.Imported = len(set.Records), imported
 	rep := &IntakeReport{Set: set, Eval: ev}
 	kinds := map[string]*KindFigures{"all": {Kind: "all"}}
 	for i, o := range ev.Outcomes {
