@@ -2,6 +2,9 @@ package mediation
 
 import (
 	"context"
+	"fmt"
+
+	"github.com/jmoiron/sqlx"
 
 	"yidi/cases"
 )
@@ -25,6 +28,8 @@ type Overview struct {
 	Current    *Agreement  `json:"current"`    // the version in force, or nil
 	FollowUps  []FollowUp  `json:"followups"`
 	Allowed    Allowed     `json:"allowed"`
+	// Names are the display names of the staff the sessions name, by username.
+	Names map[string]string `json:"names"`
 }
 
 // Overview answers everything of the case's mediation the actor may see.
@@ -48,6 +53,9 @@ func (m *Service) Overview(ctx context.Context, a cases.Actor, number string) (*
 	if o.FollowUps, err = m.FollowUps(ctx, a, number); err != nil {
 		return nil, err
 	}
+	if o.Names, err = m.sessionStaffNames(ctx, o.Sessions); err != nil {
+		return nil, err
+	}
 	s, err := m.Settings(ctx)
 	if err != nil {
 		return nil, err
@@ -68,4 +76,38 @@ func (m *Service) Overview(ctx context.Context, a cases.Actor, number string) (*
 		o.Allowed = Allowed{ManageAdmins: o.Allowed.ManageAdmins}
 	}
 	return o, nil
+}
+
+// sessionStaffNames are the display names of everyone on the sessions'
+// staff, in their records and their 回避, by username.
+func (m *Service) sessionStaffNames(ctx context.Context, sessions []Session) (map[string]string, error) {
+	names := map[string]string{}
+	var users []string
+	for _, s := range sessions {
+		users = append(append(users, s.Presiding, s.Clerk), s.Mediators...)
+		if r := s.Record; r != nil {
+			users = append(append(users, r.AttendedStaff...), r.RecordedBy)
+			if r.Recusal != nil {
+				users = append(users, r.Recusal.Against, r.Recusal.Replacement)
+			}
+		}
+	}
+	if len(users) == 0 {
+		return names, nil
+	}
+	q, args, err := sqlx.In(`SELECT username, display_name FROM users WHERE username IN (?)`, users)
+	if err != nil {
+		return nil, err
+	}
+	var rows []struct {
+		Username string `db:"username"`
+		Name     string `db:"display_name"`
+	}
+	if err := m.db.SelectContext(ctx, &rows, m.db.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("mediation: unable to read staff names: %w", err)
+	}
+	for _, r := range rows {
+		names[r.Username] = r.Name
+	}
+	return names, nil
 }

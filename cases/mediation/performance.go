@@ -33,6 +33,8 @@ var obligationLabels = map[string]string{
 // ObligationLabel is an obligation state in words.
 func ObligationLabel(s string) string { return obligationLabels[s] }
 
+var performLabels = map[string]string{PerformPerformed: "已履行", PerformPartial: "部分履行", PerformNotPerformed: "未履行"}
+
 // Performance statuses a desk records.
 const (
 	PerformPerformed    = "performed"
@@ -262,7 +264,7 @@ func (m *Service) RecordPerformance(ctx context.Context, a cases.Actor, number s
 		}
 		data := map[string]any{"obligation_id": o.ID, "position": o.Position, "status": in.Status, "date": on}
 		body := fmt.Sprintf("第%d项义务（%s）：%s", o.Position, o.Content,
-			map[string]string{PerformPerformed: "已履行", PerformPartial: "部分履行", PerformNotPerformed: "未履行"}[in.Status])
+			performLabels[in.Status])
 		if amount != nil {
 			data["amount_fen"] = *amount
 			body += " " + Yuan(*amount) + "元"

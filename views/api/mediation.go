@@ -22,15 +22,6 @@ func invalidField(field, code, msg string) error {
 	return &cases.Error{Kind: cases.KindInvalid, Code: code, Message: msg, Field: field}
 }
 
-// idParam reads a positive numeric path id.
-func idParam(c *fiber.Ctx, name string) (int64, error) {
-	id, err := strconv.ParseInt(c.Params(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, &cases.Error{Kind: cases.KindNotFound, Code: "not_found", Message: "没有这条记录"}
-	}
-	return id, nil
-}
-
 // yuan is an amount in yuan as a JSON number, kept as its literal so that
 // the domain reads it exactly (no float rounding of 2000.50); anything
 // other than a number or null is a type error naming the field.
@@ -153,7 +144,7 @@ func (s *server) recordSession(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	id, err := idParam(c, "id")
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -192,7 +183,7 @@ func (s *server) cancelSession(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
 	}
-	id, err := idParam(c, "id")
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -253,29 +244,6 @@ func (s *server) signAgreement(c *fiber.Ctx) error {
 	return c.Status(fiber.StatusCreated).JSON(agreementAnswer{Agreement: ag, DocumentURL: agreementURL(c.Params("number"), ag.ID)})
 }
 
-// agreementByID answers the case's agreement with the path's id, in any
-// version; current asks for the one in force.
-func (s *server) agreementByID(c *fiber.Ctx, current bool) (*mediation.Agreement, error) {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return nil, err
-	}
-	all, err := s.Med.Agreements(c.UserContext(), web.ActorOf(c), c.Params("number"))
-	if err != nil {
-		return nil, err
-	}
-	for i := range all {
-		if all[i].ID == id {
-			if current && !all[i].Effective {
-				return nil, &cases.Error{Kind: cases.KindConflict, Code: "agreement_superseded",
-					Message: "这份调解协议已被新的版本取代，请对生效的协议办理"}
-			}
-			return &all[i], nil
-		}
-	}
-	return nil, &cases.Error{Kind: cases.KindNotFound, Code: "agreement_not_found", Message: "本案没有这份调解协议"}
-}
-
 type confirmationBody struct {
 	Version    *int64   `json:"version"`
 	Court      string   `json:"court"` // the court desk's code; default the one in the mediation settings
@@ -289,7 +257,7 @@ func (s *server) applyConfirmation(c *fiber.Ctx) error {
 		return err
 	}
 	ctx, a := c.UserContext(), web.ActorOf(c)
-	if _, err := s.agreementByID(c, true); err != nil {
+	if _, err := web.AgreementByID(c, s.Med, true); err != nil {
 		return err
 	}
 	if court := strings.TrimSpace(b.Court); court != "" {
@@ -329,7 +297,7 @@ func (s *server) acceptConfirmation(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	if _, err := s.agreementByID(c, true); err != nil {
+	if _, err := web.AgreementByID(c, s.Med, true); err != nil {
 		return err
 	}
 	ag, err := s.Med.AcceptConfirmation(c.UserContext(), web.ActorOf(c), c.Params("number"),
@@ -356,7 +324,7 @@ func (s *server) ruleConfirmation(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	ag, err := s.agreementByID(c, true)
+	ag, err := web.AgreementByID(c, s.Med, true)
 	if err != nil {
 		return err
 	}
@@ -399,7 +367,7 @@ func (s *server) recordPerformance(c *fiber.Ctx) error {
 	if err := web.DecodeJSON(c, &b); err != nil {
 		return err
 	}
-	id, err := idParam(c, "id")
+	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
@@ -430,7 +398,7 @@ func (s *server) addRoom(c *fiber.Ctx) error {
 // agreementDocument renders the printable 人民调解协议书 (or, for an oral
 // agreement, the 口头协议登记表): the 卷宗's document of that agreement.
 func (s *server) agreementDocument(c *fiber.Ctx) error {
-	ag, err := s.agreementByID(c, false)
+	ag, err := web.AgreementByID(c, s.Med, false)
 	if err != nil {
 		return err
 	}

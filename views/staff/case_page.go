@@ -3,7 +3,6 @@ package staff
 import (
 	"encoding/json"
 	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -30,6 +29,8 @@ type caseData struct {
 	Files map[int64][]cases.Attachment
 	// Unread is how many citizen messages this opening marked read.
 	Unread int
+	// Med is the mediation section: sessions, agreements, 司法确认, performance, 回访.
+	Med *medView
 }
 
 // actionForm is one action's form, generated from cases.Actions() so that
@@ -142,6 +143,10 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 		}
 		d.Actions = append(d.Actions, f)
 	}
+	if d.Med, err = s.loadMediation(ctx, a, kase, desks); err != nil {
+		return nil, err
+	}
+	d.Med.CSRF = web.CSRFToken(c)
 	if d.Similar, err = s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, 5); err != nil {
 		// Related cases are a help, not the page: show it without them.
 		d.Similar = nil
@@ -172,6 +177,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 			}
 		}
 	}
+	if step, ok := medSteps[c.Query("med")]; ok {
+		p.Flash = step.done
+	}
 	return s.render(c, fiber.StatusOK, "case", p)
 }
 
@@ -194,17 +202,9 @@ func (s *server) caseAct(c *fiber.Ctx) error {
 // the message by the action's form with the typed values, and the status
 // of the error; faults and cases out of sight go to the error page.
 func (s *server) actionFailed(c *fiber.Ctx, number, action string, err error) error {
-	e := cases.ErrorOf(err)
-	if e == nil || e.Kind == cases.KindInternal || e.Kind == cases.KindNotFound || e.Kind == cases.KindUnauthorized {
+	d, e, msg, err := s.refusal(c, number, err)
+	if err != nil {
 		return err
-	}
-	d, lerr := s.loadCase(c, number)
-	if lerr != nil {
-		return lerr
-	}
-	msg := e.Message
-	if e == cases.ErrStaleVersion || e.Code == "stale_version" {
-		msg = "已被他人处理，请刷新页面查看最新情况后再操作。"
 	}
 	found := false
 	for i := range d.Actions {
@@ -225,6 +225,25 @@ func (s *server) actionFailed(c *fiber.Ctx, number, action string, err error) er
 		d.PageError = msg
 	}
 	return s.render(c, web.StatusOf(e.Kind), "case", p)
+}
+
+// refusal is the case page again for a form refused with err: the error
+// and the message to show; a fault or a case out of sight is answered as
+// the error (the error page).
+func (s *server) refusal(c *fiber.Ctx, number string, err error) (*caseData, *cases.Error, string, error) {
+	e := cases.ErrorOf(err)
+	if e == nil || e.Kind == cases.KindInternal || e.Kind == cases.KindNotFound || e.Kind == cases.KindUnauthorized {
+		return nil, nil, "", err
+	}
+	d, err := s.loadCase(c, number)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	msg := e.Message
+	if e == cases.ErrStaleVersion || e.Code == "stale_version" {
+		msg = "已被他人处理，请刷新页面查看最新情况后再操作。"
+	}
+	return d, e, msg, nil
 }
 
 // actionRequestFromForm reads the action's fields from the form into an
@@ -248,21 +267,21 @@ func actionRequestFromForm(c *fiber.Ctx, action string) (cases.ActionRequest, er
 			if strings.TrimSpace(v) == "" {
 				continue
 			}
-			n, err := strconv.Atoi(strings.TrimSpace(v))
+			n, err := formInt(c, f, "天数应为整数")
 			if err != nil {
-				return req, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_days", Message: "天数应为整数", Field: "days"}
+				return req, err
 			}
 			body[f] = n
 			continue
 		}
 		body[f] = v
 	}
-	if v := c.FormValue("version"); v != "" {
-		n, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			return req, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_version", Message: "版本号有误，请刷新页面", Field: "version"}
-		}
-		body["version"] = n
+	version, err := postedVersion(c)
+	if err != nil {
+		return req, err
+	}
+	if version != nil {
+		body["version"] = *version
 	}
 	raw, _ := json.Marshal(body)
 	if err := json.Unmarshal(raw, &req); err != nil {

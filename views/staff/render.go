@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 	"yidi/cases/reports"
 	"yidi/views/web"
 )
@@ -91,6 +92,12 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return t.In(cases.ChinaZone).Format("2006-01-02")
 		},
+		"whenp": func(t *time.Time) string {
+			if t == nil {
+				return "—"
+			}
+			return t.In(cases.ChinaZone).Format("2006-01-02 15:04")
+		},
 		"ageDays":   func(t time.Time) int { return int(time.Since(t).Hours() / 24) },
 		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
 		"roleLabel": roleLabel,
@@ -116,21 +123,25 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return code
 		},
-		"eq1":          func(a, b string) bool { return a == b },
-		"dueText":      dueText,
-		"daysKind":     daysKindLabel,
-		"stateTag":     stateTag,
-		"warnTag":      warnTag,
-		"supLabel":     cases.SupervisionLabel,
-		"pct":          pct,
-		"listCond":     listCond,
-		"qs":           func() []string { return []string{"1", "2", "3", "4"} },
-		"closureLabel": reports.ClosureTypeLabel,
-		"deref":        func(b *bool) bool { return b != nil && *b },
-		"fileType":     web.FileType,
-		"fileSize":     web.FileSize,
-		"kindIcon":     cases.EventIcon,
-		"kindLabel":    cases.EventLabel,
+		"eq1":            func(a, b string) bool { return a == b },
+		"dueText":        dueText,
+		"daysKind":       daysKindLabel,
+		"stateTag":       stateTag,
+		"warnTag":        warnTag,
+		"supLabel":       cases.SupervisionLabel,
+		"pct":            pct,
+		"listCond":       listCond,
+		"qs":             func() []string { return []string{"1", "2", "3", "4"} },
+		"closureLabel":   reports.ClosureTypeLabel,
+		"deref":          func(b *bool) bool { return b != nil && *b },
+		"fileType":       web.FileType,
+		"fileSize":       web.FileSize,
+		"kindIcon":       cases.EventIcon,
+		"choices":        func(field string) []mediation.Choice { return mediation.Choices[field] },
+		"choiceLabel":    mediation.ChoiceLabel,
+		"obligationCols": func() []obligationCol { return obligationCols },
+		"yuanFen":        func(fen *int64) string { return mediation.Yuan(*fen) },
+		"kindLabel":      cases.EventLabel,
 		// safeHighlight: search highlights are escaped by the search package,
 		// with only <mark> added; nothing else is ever trusted as HTML.
 		"safeHighlight": func(s string) template.HTML { return template.HTML(s) },

@@ -33,6 +33,9 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/cases/:number/dossier/archive", in, s.dossierArchive)
 	app.Post("/cases/:number/dossier/files", in, s.dossierFile)
 	app.Post("/cases/:number/reveal", in, s.caseReveal)
+	// Mediation on the case page (mediation_forms.go).
+	app.Post("/cases/:number/mediation/:step", in, s.mediationAct)
+	app.Post("/cases/:number/mediation/:step/:id", in, s.mediationAct)
 
 	app.Get("/search", in, s.searchPage)
 	app.Get("/leader", in, s.leaderPage)

@@ -3,6 +3,7 @@
 // status, the signed-in actor, sessions, the failure limiters, strict JSON
 // decoding, static files and the template functions every page uses, and
 // the few answers both the API and the pages give (attachment downloads,
+// the printable 协议书,
 // case and statistics exports, related cases). The audiences themselves
 // live in views/api, views/staff and views/portal.
 package web

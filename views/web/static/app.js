@@ -67,6 +67,30 @@
     }
   }
 
+  // Agreement: one more obligation row (instalment) without a round trip;
+  // without JS the form has three blank rows, which is enough for most.
+  var addOb = document.getElementById("add-ob");
+  if (addOb) {
+    addOb.hidden = false;
+    addOb.addEventListener("click", function () {
+      var rows = document.querySelectorAll("#ob-rows fieldset.obrow");
+      var last = rows[rows.length - 1];
+      var n = rows.length;
+      var copy = last.cloneNode(true);
+      copy.querySelectorAll("[id],[for]").forEach(function (el) {
+        ["id", "for"].forEach(function (a) {
+          var v = el.getAttribute(a);
+          if (v) el.setAttribute(a, v.replace(/-\d+$/, "-" + n));
+        });
+      });
+      copy.querySelectorAll("input,select").forEach(function (el) { el.value = ""; el.removeAttribute("aria-invalid"); });
+      copy.querySelectorAll("p.error").forEach(function (el) { el.remove(); });
+      copy.querySelector("legend").textContent = "第" + (n + 1) + "项";
+      last.parentNode.insertBefore(copy, last.nextSibling);
+      copy.querySelector("select,input").focus();
+    });
+  }
+
   // Receipt: switch between A4 and an 80 mm receipt printer.
   document.querySelectorAll("[data-print]").forEach(function (b) {
     b.addEventListener("click", function () {
