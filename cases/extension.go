@@ -2,7 +2,9 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -164,6 +166,34 @@ const (
 // more than "the case is closed"). An error from fn refuses the change.
 func (s *Service) OnGuard(fn func(ctx context.Context, g GuardArgs) error) {
 	addHook(&s.guards, fn)
+}
+
+// OfferedActions is AvailableActions less what a guard refuses (an
+// archived case offers notes only): what a page should offer. The guards
+// read in a read-only transaction of their own; a refusal that is not a
+// domain answer (the database failing) is the caller's error.
+func (s *Service) OfferedActions(ctx context.Context, a Actor, c *Case) ([]ActionInfo, error) {
+	infos := AvailableActions(a, c)
+	if len(s.guards.get()) == 0 || len(infos) == 0 {
+		return infos, nil
+	}
+	tx, err := s.store.r.BeginTxx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to begin: %w", err)
+	}
+	defer tx.Rollback()
+	var out []ActionInfo
+	for _, info := range infos {
+		err := s.runGuards(ctx, GuardArgs{Tx: tx, Actor: a, Case: c, Action: info.Name})
+		var domain *Error
+		switch {
+		case err == nil:
+			out = append(out, info)
+		case !errors.As(err, &domain):
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 func addHook[T any](registered *guarded[[]func(context.Context, T) error], fn func(context.Context, T) error) {

@@ -90,13 +90,7 @@ func runStep(ctx context.Context, t *testing.T, timeout time.Duration, step stri
 
 // shoot saves the page at 1366×768 and 390×844 and fails if either
 // scrolls sideways.
-func (c *chrome) shoot(name string) { c.t.Helper(); c.shootSizes(name, true) }
-
-// shootPrint is shoot for a printable A4 page: it must fit the desk; at
-// phone width it is saved to look at, not checked.
-func (c *chrome) shootPrint(name string) { c.t.Helper(); c.shootSizes(name, false) }
-
-func (c *chrome) shootSizes(name string, phone bool) {
+func (c *chrome) shoot(name string) {
 	c.t.Helper()
 	for _, size := range []struct {
 		w, h int64
@@ -108,7 +102,7 @@ func (c *chrome) shootSizes(name string, phone bool) {
 			chromedp.EmulateViewport(size.w, size.h),
 			chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth`, &overflow),
 			chromedp.FullScreenshot(&buf, 100)) // 100: PNG
-		if overflow && (phone || size.tag == "desk") {
+		if overflow {
 			c.t.Errorf("%s overflows horizontally at %dpx", name, size.w)
 		}
 		if err := os.WriteFile(filepath.Join(c.artifacts, fmt.Sprintf("%s-%s.png", name, size.tag)), buf, 0o644); err != nil {

@@ -110,7 +110,13 @@ func TestDossierArchiveWaitsForTheRequiredDocuments(t *testing.T) {
 		t.Fatalf("timeline ends %v", kinds)
 	}
 
-	// Archived: notes only. Every other change is refused with case_archived.
+	// Archived: notes only. Every other change is refused with case_archived,
+	// and the case page offers only the note (it offered 重新办理 before).
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	if _, page, _ := b.do("GET", "/cases/"+n, nil); strings.Contains(page, "/act/reopen") || !strings.Contains(page, "/act/notes") {
+		t.Errorf("the archived case's page should offer notes only")
+	}
 	ts.refuseUnchanged("mediation", n, "archive", nil, 409, "case_archived", "")
 	ts.refuseUnchanged("mediation", n, "transfer", map[string]any{"desk": "petition", "reason": "移交"}, 409, "case_archived", "")
 	ts.refuseUnchanged("mediation", n, "reopen", map[string]any{"reason": "再调"}, 409, "case_archived", "")

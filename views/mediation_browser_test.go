@@ -161,7 +161,7 @@ func TestBrowserMediationStory(t *testing.T) {
 	run("open document", chromedp.Navigate(base+href), chromedp.WaitVisible("h1", chromedp.ByQuery))
 	reads("body", "人民调解协议书", "第二期赔偿修缮费")
 	// The 协议书 is an A4 print page of the 卷宗 (views/web/print).
-	cr.shootPrint("med-05-document")
+	cr.shoot("med-05-document")
 
 	// 5. Instalment 1 paid on its due day.
 	dayAt(10, "15:00")

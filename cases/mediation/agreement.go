@@ -28,12 +28,12 @@ const ConfirmationWindowDays = 30
 // ObligationInput is one obligation of an agreement; instalments are
 // several obligations. Amount is yuan with at most two decimals ("" none).
 type ObligationInput struct {
-	Obligor string `json:"obligor"` // a party's name
-	Obligee string `json:"obligee"` // a party's name
-	Content string `json:"content"`
-	Amount  string `json:"amount"`
-	DueOn   string `json:"due_on"` // YYYY-MM-DD
-	Manner  string `json:"manner"` // manner and place of performance
+	Obligor string   `json:"obligor"` // a party's name
+	Obligee string   `json:"obligee"` // a party's name
+	Content string   `json:"content"`
+	Amount  YuanText `json:"amount"`
+	DueOn   string   `json:"due_on"` // YYYY-MM-DD
+	Manner  string   `json:"manner"` // manner and place of performance
 }
 
 // AgreementInput is an agreement the parties reached. A second agreement
@@ -156,7 +156,7 @@ func checkObligations(c *cases.Case, reachedOn string, in []ObligationInput) ([]
 			return nil, err
 		}
 		var err error
-		if ob.amountFen, err = parseYuan(f("amount"), o.Amount); err != nil {
+		if ob.amountFen, err = parseYuan(f("amount"), string(o.Amount)); err != nil {
 			return nil, err
 		}
 		if ob.amountFen != nil && *ob.amountFen == 0 {

@@ -43,6 +43,24 @@ var confirmLabels = map[string]string{
 	ConfirmConfirmed: "人民法院裁定调解协议有效", ConfirmRejected: "人民法院裁定驳回司法确认申请",
 }
 
+// WindowWarnDays: the 司法确认 window turns yellow in its last days, as a
+// deadline does near its end (a centre's rule, not the law's).
+const WindowWarnDays = 5
+
+// WindowLeft is how many days are left on day today (YYYY-MM-DD) to apply
+// for 司法确认 by due, and the window's level: ok, yellow in its last
+// WindowWarnDays, red once it has passed.
+func WindowLeft(today, due string) (int, string) {
+	left := int(dayTime(due).Sub(dayTime(today)).Hours() / 24)
+	switch {
+	case left < 0:
+		return left, cases.StateRed
+	case left <= WindowWarnDays:
+		return left, cases.StateYellow
+	}
+	return left, cases.StateOK
+}
+
 // ConfirmationLabel is a confirmation status in words.
 func ConfirmationLabel(s string) string { return confirmLabels[s] }
 

@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -163,6 +164,27 @@ func parseYuan(field, s string) (*int64, error) {
 	f, _ := strconv.ParseInt(frac, 10, 64)
 	fen := w*100 + f
 	return &fen, nil
+}
+
+// YuanText is an amount in yuan as it was written: "2000.50" from a form,
+// or a JSON number kept as its literal so that no float rounding touches
+// 2000.50. A JSON string is a type error naming the field: the API takes
+// numbers (docs/api.md).
+type YuanText string
+
+// UnmarshalJSON keeps a JSON number's literal; null is no amount.
+func (y *YuanText) UnmarshalJSON(b []byte) error {
+	s := strings.TrimSpace(string(b))
+	if s == "null" {
+		*y = ""
+		return nil
+	}
+	var n json.Number
+	if s == "" || s[0] == '"' || json.Unmarshal(b, &n) != nil {
+		return &json.UnmarshalTypeError{Value: "string", Type: reflect.TypeOf(float64(0))}
+	}
+	*y = YuanText(n.String())
+	return nil
 }
 
 // Yuan formats fen as yuan with two decimals.

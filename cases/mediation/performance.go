@@ -190,11 +190,11 @@ func mayFollow(a cases.Actor, c *cases.Case, what string) error {
 // PerformanceInput records performance of one obligation. Amount (yuan)
 // defaults, for "performed", to what remains; "partial" needs it.
 type PerformanceInput struct {
-	Version *int64 `json:"version"`
-	Status  string `json:"status"` // performed | partial | not_performed
-	Amount  string `json:"amount"`
-	Date    string `json:"date"` // default today
-	Note    string `json:"note"`
+	Version *int64   `json:"version"`
+	Status  string   `json:"status"` // performed | partial | not_performed
+	Amount  YuanText `json:"amount"`
+	Date    string   `json:"date"` // default today
+	Note    string   `json:"note"`
 }
 
 // RecordPerformance records performance of an obligation of the agreement
@@ -211,7 +211,7 @@ func (m *Service) RecordPerformance(ctx context.Context, a cases.Actor, number s
 		if o.Status == ObligationPerformed {
 			return nil, conflict("already_performed", "这项义务已履行完毕")
 		}
-		amount, err := parseYuan("amount", in.Amount)
+		amount, err := parseYuan("amount", string(in.Amount))
 		if err != nil {
 			return nil, err
 		}

@@ -1,9 +1,7 @@
 package api
 
 import (
-	"encoding/json"
 	"fmt"
-	"reflect"
 	"strconv"
 	"strings"
 
@@ -20,25 +18,6 @@ import (
 
 func invalidField(field, code, msg string) error {
 	return &cases.Error{Kind: cases.KindInvalid, Code: code, Message: msg, Field: field}
-}
-
-// yuan is an amount in yuan as a JSON number, kept as its literal so that
-// the domain reads it exactly (no float rounding of 2000.50); anything
-// other than a number or null is a type error naming the field.
-type yuan string
-
-func (y *yuan) UnmarshalJSON(b []byte) error {
-	s := strings.TrimSpace(string(b))
-	if s == "null" {
-		*y = ""
-		return nil
-	}
-	var n json.Number
-	if s == "" || s[0] == '"' || json.Unmarshal(b, &n) != nil {
-		return &json.UnmarshalTypeError{Value: "string", Type: reflect.TypeOf(float64(0))}
-	}
-	*y = yuan(n.String())
-	return nil
 }
 
 type sessionBody struct {
@@ -194,28 +173,6 @@ func (s *server) cancelSession(c *fiber.Ctx) error {
 	return c.JSON(ses)
 }
 
-type obligationBody struct {
-	Obligor string `json:"obligor"`
-	Obligee string `json:"obligee"`
-	Content string `json:"content"`
-	Amount  yuan   `json:"amount"`
-	DueOn   string `json:"due_on"`
-	Manner  string `json:"manner"`
-}
-
-type agreementBody struct {
-	Version        *int64           `json:"version"`
-	Form           string           `json:"form"`
-	Facts          string           `json:"facts"`
-	Terms          string           `json:"terms"`
-	Responsibility string           `json:"responsibility"`
-	PersonalStatus bool             `json:"personal_status"`
-	SignedOn       string           `json:"signed_on"`
-	ReachedOn      string           `json:"reached_on"`
-	SessionID      int64            `json:"session_id"`
-	Obligations    []obligationBody `json:"obligations"`
-}
-
 type agreementAnswer struct {
 	*mediation.Agreement
 	DocumentURL string `json:"document_url"`
@@ -226,16 +183,9 @@ func agreementURL(number string, id int64) string {
 }
 
 func (s *server) signAgreement(c *fiber.Ctx) error {
-	var b agreementBody
-	if err := web.DecodeJSON(c, &b); err != nil {
+	in := mediation.AgreementInput{Obligations: []mediation.ObligationInput{}}
+	if err := web.DecodeJSON(c, &in); err != nil {
 		return err
-	}
-	in := mediation.AgreementInput{Version: b.Version, Form: b.Form, Facts: b.Facts, Terms: b.Terms,
-		Responsibility: b.Responsibility, PersonalStatus: b.PersonalStatus, SignedOn: b.SignedOn,
-		ReachedOn: b.ReachedOn, SessionID: b.SessionID, Obligations: []mediation.ObligationInput{}}
-	for _, o := range b.Obligations {
-		in.Obligations = append(in.Obligations, mediation.ObligationInput{Obligor: o.Obligor, Obligee: o.Obligee,
-			Content: o.Content, Amount: string(o.Amount), DueOn: o.DueOn, Manner: o.Manner})
 	}
 	ag, err := s.Med.SignAgreement(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
 	if err != nil {
@@ -355,11 +305,11 @@ func (s *server) ruleConfirmation(c *fiber.Ctx) error {
 }
 
 type performanceBody struct {
-	Version *int64 `json:"version"`
-	Status  string `json:"status"`
-	Amount  yuan   `json:"amount"`
-	On      string `json:"on"`
-	Note    string `json:"note"`
+	Version *int64             `json:"version"`
+	Status  string             `json:"status"`
+	Amount  mediation.YuanText `json:"amount"`
+	On      string             `json:"on"`
+	Note    string             `json:"note"`
 }
 
 func (s *server) recordPerformance(c *fiber.Ctx) error {
@@ -372,7 +322,7 @@ func (s *server) recordPerformance(c *fiber.Ctx) error {
 		return err
 	}
 	o, err := s.Med.RecordPerformance(c.UserContext(), web.ActorOf(c), c.Params("number"), id,
-		mediation.PerformanceInput{Version: b.Version, Status: b.Status, Amount: string(b.Amount), Date: b.On, Note: b.Note})
+		mediation.PerformanceInput{Version: b.Version, Status: b.Status, Amount: b.Amount, Date: b.On, Note: b.Note})
 	if err != nil {
 		return err
 	}

@@ -57,6 +57,8 @@ var fieldLabels = map[string]string{
 	"desk": "窗口", "note": "备注", "reason": "理由", "body": "内容", "summary": "办结摘要",
 	"visibility": "可见范围", "outcome": "办理结果", "closure_type": "办结类型", "days": "延长天数（按该时限的计日方式）",
 	"level": "督办级别", "respond_by": "回复期限",
+	"consents": "同意延长的当事人（全部申请人和被申请人，以顿号分隔）", "due_on": "延长至",
+	"document_no": "民事调解书文号", "document_on": "调解书日期",
 	"no_agreement_reason": "无调解协议的理由（以实质化解办结而未制作调解协议时填写，如当场履行完毕）",
 }
 
@@ -93,7 +95,7 @@ func widgetFor(name string, desks []cases.Desk, c *cases.Case) fieldWidget {
 		for _, l := range cases.SupervisionLevels {
 			w.Options = append(w.Options, option{l, cases.SupervisionLabel(l)})
 		}
-	case "respond_by":
+	case "respond_by", "due_on", "document_on":
 		w.Widget = "date"
 	}
 	return w
@@ -136,7 +138,11 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	for _, f := range files {
 		d.Files[f.EventSeq] = append(d.Files[f.EventSeq], f)
 	}
-	for _, info := range cases.AvailableActions(a, kase) {
+	offered, err := s.Svc.OfferedActions(ctx, a, kase)
+	if err != nil {
+		return nil, err
+	}
+	for _, info := range offered {
 		f := actionForm{ActionInfo: info}
 		for _, name := range info.Fields {
 			f.Fields = append(f.Fields, widgetFor(name, desks, kase))

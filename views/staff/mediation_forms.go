@@ -224,8 +224,8 @@ func (s *server) medAgree(m medCall) error {
 			return ""
 		}
 		o := mediation.ObligationInput{Obligor: cell("obligor"), Obligee: cell("obligee"), Content: cell("content"),
-			Amount: cell("amount"), DueOn: cell("due_on"), Manner: cell("manner")}
-		if strings.TrimSpace(o.Obligor+o.Obligee+o.Content+o.Amount+o.DueOn+o.Manner) == "" {
+			Amount: mediation.YuanText(cell("amount")), DueOn: cell("due_on"), Manner: cell("manner")}
+		if strings.TrimSpace(o.Obligor+o.Obligee+o.Content+string(o.Amount)+o.DueOn+o.Manner) == "" {
 			continue
 		}
 		in.Obligations = append(in.Obligations, o)
@@ -274,7 +274,7 @@ func (s *server) medRule(m medCall) error {
 func (s *server) medPerform(m medCall) error {
 	c := m.c
 	_, err := s.Med.RecordPerformance(c.UserContext(), m.actor(), m.number, m.id, mediation.PerformanceInput{
-		Version: m.version, Status: c.FormValue("status"), Amount: c.FormValue("amount"),
+		Version: m.version, Status: c.FormValue("status"), Amount: mediation.YuanText(c.FormValue("amount")),
 		Date: c.FormValue("date"), Note: c.FormValue("note")})
 	return err
 }

@@ -165,9 +165,6 @@ func (v *medView) Shown() bool {
 		a.Schedule || a.Agree || a.Apply || a.Court || a.Perform
 }
 
-// windowWarnDays: the 司法确认 window turns yellow in its last days.
-const windowWarnDays = 5
-
 // dateTimeLocal is t as a datetime-local input's value, China time.
 func dateTimeLocal(t time.Time) string { return t.In(cases.ChinaZone).Format("2006-01-02T15:04") }
 
@@ -249,13 +246,11 @@ func (s *server) loadMediation(ctx context.Context, a cases.Actor, kase *cases.C
 
 // confirmationWindow is the badge of the days left to apply for 司法确认.
 func confirmationWindow(today, due string) tagView {
-	t, _ := time.Parse(time.DateOnly, today)
-	d, _ := time.Parse(time.DateOnly, due)
-	left := int(d.Sub(t).Hours() / 24)
-	switch {
-	case left < 0:
+	left, level := mediation.WindowLeft(today, due)
+	switch level {
+	case cases.StateRed:
 		return tagView{"bad", "申请期限已过"}
-	case left <= windowWarnDays:
+	case cases.StateYellow:
 		return tagView{"warn", fmt.Sprintf("剩余%d天", left)}
 	}
 	return tagView{"pub", fmt.Sprintf("剩余%d天", left)}
