@@ -270,7 +270,17 @@ func TestMediationPagePerformanceAndFollowUp(t *testing.T) {
 	}
 	second := ids[1][1]
 	ts.medRefused(b, n, "urge/"+second, url.Values{"method": {""}, "note": {"电话提醒"}}, 400, "请选择催履方式", "电话提醒")
-	ts.medDone(b, n, "urge/"+second, url.Values{"method": {"phone"}, "note": {"电话提醒李四按期支付第二期"}}, "已记录催履")
+	page = ts.medDone(b, n, "urge/"+second, url.Values{"method": {"phone"}, "note": {"电话提醒李四按期支付第二期"}}, "已记录催履")
+	// What follows non-performance is offered once the instalment is overdue.
+	if strings.Contains(page, "/mediation/remedy/"+second+`"`) {
+		t.Error("a remedy is offered before the instalment is overdue")
+	}
+	ts.at("2026-04-21", "10:00")
+	ts.medRefused(b, n, "remedy/"+second, url.Values{"remedy": {""}, "note": {"李四逾期未付"}}, 400, "请选择处置方式", "李四逾期未付")
+	page = ts.medDone(b, n, "remedy/"+second, url.Values{"remedy": {"lawsuit"}, "note": {"协议未经司法确认，已告知张三可向人民法院起诉"}}, "已记录未履行的处置")
+	if !strings.Contains(page, "处置：告知向人民法院起诉") {
+		t.Error("the remedy is not listed")
+	}
 
 	fu := url.Values{"task_id": {""}, "method": {"phone"}, "performance": {"partial"}, "satisfaction": {""}, "note": {"第一期已付"}}
 	ts.medRefused(b, n, "followup", fu, 400, "请选择满意度", "第一期已付")

@@ -189,6 +189,18 @@ func TestMediationStoryThroughTheAPI(t *testing.T) {
 		t.Fatalf("follow-up %v", fu)
 	}
 
+	// Instalment 2: nothing to decide before it is overdue; overdue, the
+	// confirmed agreement is enforced.
+	second := fmt.Sprintf("obligations/%v/remedy", obs[1].(map[string]any)["id"])
+	ts.refuseUnchanged("mediation", n, second, map[string]any{"remedy": "lawsuit", "note": "告知起诉"}, 409, "not_overdue", "")
+	ts.at("2026-04-21", "10:00")
+	ts.refuseUnchanged("mediation", n, second, map[string]any{"remedy": "lawsuit", "note": "告知起诉", "court": "x"}, 400, "unknown_field", "court")
+	ts.refuseUnchanged("mediation", n, second, map[string]any{"remedy": "enforcement"}, 400, "required", "note")
+	rem := ts.post("mediation", base+"/"+second, map[string]any{"remedy": "enforcement", "note": "李四逾期未付第二期，已告知张三持裁定书申请强制执行"}, 201)
+	if rs, _ := rem["remedies"].([]any); rem["status"] != "overdue" || len(rs) != 1 || rs[0].(map[string]any)["remedy"] != "enforcement" {
+		t.Fatalf("remedy %v", rem)
+	}
+
 	// With an agreement in force, closing as resolved needs no reason.
 	closed := ts.act("mediation", n, "close", map[string]any{"outcome": "调解成功", "closure_type": "resolved", "summary": "达成书面调解协议并经司法确认"}, 200)
 	if closed["status"] != "closed" {

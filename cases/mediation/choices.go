@@ -14,6 +14,7 @@ var Choices = map[string][]Choice{
 	"ruling":       {{ConfirmConfirmed, "裁定调解协议有效"}, {ConfirmRejected, "裁定驳回申请"}},
 	"perform":      choices(performLabels, PerformPerformed, PerformPartial, PerformNotPerformed),
 	"urge":         choices(urgeMethods, "phone", "visit", "sms", "letter"),
+	"remedy":       choices(remedyLabels, RemedyRemediation, RemedyEnforcement, RemedyLawsuit),
 	"follow":       choices(followMethods, "phone", "visit"),
 	"followPerf":   choices(followPerformance, "performed", "partial", "not_performed", "unknown"),
 	"satisfaction": choices(followSatisfaction, "satisfied", "basically_satisfied", "dissatisfied"),

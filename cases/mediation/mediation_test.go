@@ -447,7 +447,17 @@ func TestMediationStory(t *testing.T) {
 		t.Fatalf("follow-up %+v", fu)
 	}
 
-	// --- reopen; a new agreement version supersedes the old, which is kept ---
+	// --- non-performance: mediate again (recorded), reopen; a new agreement
+	// version supersedes the old, which is kept ---
+	_, err = f.m.RecordRemedy(ctx, f.med, n, ob2, mediation.RemedyInput{Remedy: "arbitration", Note: "仲裁"})
+	wantErr(t, err, cases.KindInvalid, "invalid_remedy", "remedy")
+	rem, err := f.m.RecordRemedy(ctx, f.med, n, ob2, mediation.RemedyInput{Remedy: mediation.RemedyRemediation, Note: "双方同意重新调解第二期的履行"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rem.Remedies) != 1 || rem.Remedies[0].Remedy != mediation.RemedyRemediation || rem.Remedies[0].RecordedBy != "wangmei" {
+		t.Fatalf("remedy %+v", rem.Remedies)
+	}
 	f.do(f.med, n, cases.ActionRequest{Action: "reopen", Reason: "李四未按期支付第二期赔偿款"})
 	f.now = china(2026, 4, 28, 10, 0)
 	ain2 := mediation.AgreementInput{Form: mediation.FormWritten, SignedOn: "2026-04-28",
@@ -472,7 +482,13 @@ func TestMediationStory(t *testing.T) {
 	_, err = f.m.RecordPerformance(ctx, f.med, n, ob2, mediation.PerformanceInput{Status: mediation.PerformPerformed})
 	wantErr(t, err, cases.KindNotFound, "obligation_not_found", "")
 
-	f.now = china(2026, 5, 14, 10, 0)
+	// Not yet due: nothing to decide. Overdue, version 2 (not confirmed by
+	// the court) cannot be enforced; then it is paid, two days late.
+	_, err = f.m.RecordRemedy(ctx, f.med, n, ag2.Obligations[0].ID, mediation.RemedyInput{Remedy: mediation.RemedyLawsuit, Note: "告知起诉"})
+	wantErr(t, err, cases.KindConflict, "not_overdue", "")
+	f.now = china(2026, 5, 17, 10, 0)
+	_, err = f.m.RecordRemedy(ctx, f.med, n, ag2.Obligations[0].ID, mediation.RemedyInput{Remedy: mediation.RemedyEnforcement, Note: "申请执行"})
+	wantErr(t, err, cases.KindConflict, "not_enforceable", "")
 	o, err := f.m.RecordPerformance(ctx, f.med, n, ag2.Obligations[0].ID, mediation.PerformanceInput{Status: mediation.PerformPerformed})
 	if err != nil {
 		t.Fatal(err)
@@ -494,7 +510,7 @@ func TestMediationStory(t *testing.T) {
 	want := []string{"mediation_session_scheduled", "mediation_session_recorded", "mediation_agreement_signed",
 		"judicial_confirmation_applied", "judicial_confirmation_accepted", "judicial_confirmation_extended",
 		"judicial_confirmation_ruled", "performance_recorded", "close", "performance_urged", "followup_recorded",
-		"reopen", "mediation_agreement_signed", "performance_recorded", "close"}
+		"nonperformance_remedy", "reopen", "mediation_agreement_signed", "performance_recorded", "close"}
 	var got []string
 	for _, k := range f.events(n) {
 		if !strings.HasPrefix(k, "intake") && k != "route" && k != "accept" {

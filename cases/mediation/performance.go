@@ -59,6 +59,7 @@ type Obligation struct {
 	PerformedFen int64         `json:"performed_fen"`
 	Performances []Performance `json:"performances"`
 	Urgings      []Urging      `json:"urgings"`
+	Remedies     []Remedy      `json:"remedies"` // what followed non-performance
 }
 
 // Performance is one recorded act (or failure) of performance.
@@ -127,7 +128,7 @@ func readObligations(ctx context.Context, q sqlx.QueryerContext, where string, a
 	out := make([]Obligation, 0, len(rows))
 	for _, r := range rows {
 		o := Obligation{ID: r.ID, Position: r.Position, Obligor: r.Obligor, Obligee: r.Obligee, Content: r.Content,
-			AmountFen: nullInt(r.AmountFen), DueOn: r.DueOn, Manner: r.Manner, Performances: []Performance{}, Urgings: []Urging{}}
+			AmountFen: nullInt(r.AmountFen), DueOn: r.DueOn, Manner: r.Manner, Performances: []Performance{}, Urgings: []Urging{}, Remedies: []Remedy{}}
 		if o.AmountFen != nil {
 			o.Amount = Yuan(*o.AmountFen)
 		}
@@ -144,6 +145,10 @@ func readObligations(ctx context.Context, q sqlx.QueryerContext, where string, a
 		}
 		if err := sqlx.SelectContext(ctx, q, &o.Urgings, rebind(q, `SELECT id, method, note, at, recorded_by
 			FROM mediation_urgings WHERE obligation_id = ? ORDER BY id`), r.ID); err != nil {
+			return nil, err
+		}
+		if err := sqlx.SelectContext(ctx, q, &o.Remedies, rebind(q, `SELECT id, remedy, note, at, recorded_by
+			FROM mediation_remedies WHERE obligation_id = ? ORDER BY id`), r.ID); err != nil {
 			return nil, err
 		}
 		o.Status = obligationState(&o, day)

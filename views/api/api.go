@@ -54,6 +54,7 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/cases/:number/agreements/:id/acceptance", auth, s.acceptConfirmation)
 	v1.Post("/cases/:number/agreements/:id/ruling", auth, s.ruleConfirmation)
 	v1.Post("/cases/:number/obligations/:id/performance", auth, s.recordPerformance)
+	v1.Post("/cases/:number/obligations/:id/remedy", auth, s.recordRemedy)
 	v1.Post("/cases/:number/followups", auth, s.recordFollowUp)
 	v1.Post("/admin/rooms", auth, s.addRoom)
 	v1.Get("/sessions", auth, s.weekSessions)

@@ -47,6 +47,17 @@ func created[In, Out any](c *fiber.Ctx, fn func(context.Context, cases.Actor, st
 	})
 }
 
+// createdOn is created for an item of the case named by :id (an obligation).
+func createdOn[In, Out any](c *fiber.Ctx, fn func(context.Context, cases.Actor, string, int64, In) (Out, error)) error {
+	id, err := web.IDParam(c, "id")
+	if err != nil {
+		return err
+	}
+	return created(c, func(ctx context.Context, a cases.Actor, number string, in In) (Out, error) {
+		return fn(ctx, a, number, id, in)
+	})
+}
+
 // fileAttachments takes multipart: kind, note, version and up to three
 // files in "files".
 func (s *server) fileAttachments(c *fiber.Ctx) error {

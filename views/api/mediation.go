@@ -331,6 +331,8 @@ func (s *server) recordPerformance(c *fiber.Ctx) error {
 
 func (s *server) recordFollowUp(c *fiber.Ctx) error { return created(c, s.Med.RecordFollowUp) }
 
+func (s *server) recordRemedy(c *fiber.Ctx) error { return createdOn(c, s.Med.RecordRemedy) }
+
 func (s *server) addRoom(c *fiber.Ctx) error {
 	var b struct {
 		Name string `json:"name"`

@@ -49,6 +49,7 @@ var medSteps = map[string]medStep{
 	"rule":       {"已登记司法确认裁定。", false, (*server).medRule},
 	"perform":    {"已记录履行情况。", true, (*server).medPerform},
 	"urge":       {"已记录催履。", true, (*server).medUrge},
+	"remedy":     {"已记录未履行的处置。", true, (*server).medRemedy},
 	"followup":   {"已记录回访。", false, (*server).medFollowUp},
 }
 
@@ -282,6 +283,12 @@ func (s *server) medPerform(m medCall) error {
 func (s *server) medUrge(m medCall) error {
 	_, err := s.Med.Urge(m.c.UserContext(), m.actor(), m.number, m.id,
 		mediation.UrgeInput{Version: m.version, Method: m.c.FormValue("method"), Note: m.c.FormValue("note")})
+	return err
+}
+
+func (s *server) medRemedy(m medCall) error {
+	_, err := s.Med.RecordRemedy(m.c.UserContext(), m.actor(), m.number, m.id,
+		mediation.RemedyInput{Version: m.version, Remedy: m.c.FormValue("remedy"), Note: m.c.FormValue("note")})
 	return err
 }
 
