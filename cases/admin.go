@@ -53,7 +53,8 @@ func (s *Service) Users(ctx context.Context, a Actor) ([]UserInfo, error) {
 }
 
 // UpdateUser changes role and desk, resets the password, or disables an
-// account (its tokens and sessions stop working at the next request).
+// account; each of these ends the account's API tokens and browser
+// sessions in the same transaction.
 func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, u UserUpdate) error {
 	if err := adminOnly(a); err != nil {
 		return err
@@ -112,11 +113,11 @@ func (s *Service) UpdateUser(ctx context.Context, a Actor, id int64, u UserUpdat
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE users SET disabled = ? WHERE id = ?`), *u.Disabled, id); err != nil {
 				return err
 			}
-			if *u.Disabled {
-				if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM auth_tokens WHERE user_id = ?`), id); err != nil {
-					return err
-				}
-			}
+		}
+		// A reset password or a new role must not leave the old sign-ins
+		// working: whoever held them signs in again, as the account is now.
+		if u.Role != "" || hash != nil || (u.Disabled != nil && *u.Disabled) {
+			return endSignIns(ctx, tx, id)
 		}
 		return nil
 	})

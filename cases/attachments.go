@@ -10,7 +10,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,10 +106,7 @@ func (b *blobBatch) insert(ctx context.Context, tx *sqlx.Tx, caseID, seq int64, 
 	out := make([]Attachment, 0, len(b.files))
 	for i, f := range b.files {
 		a := Attachment{CaseID: caseID, EventSeq: seq, SHA256: b.sums[i], MIME: b.mimes[i],
-			Size: int64(len(f.Data)), OriginalName: strings.TrimSpace(filepath.Base(f.Name)), CreatedAt: now, Kind: kind}
-		if a.OriginalName == "." || a.OriginalName == "/" {
-			a.OriginalName = ""
-		}
+			Size: int64(len(f.Data)), OriginalName: DisplayFileName(f.Name), CreatedAt: now, Kind: kind}
 		if err := tx.GetContext(ctx, &a.ID, tx.Rebind(`
 			INSERT INTO attachments (case_id, event_seq, sha256, mime, size, original_name, created_at, kind)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),

@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
@@ -47,10 +48,12 @@ type Attachment struct {
 	SHA256       string    `db:"sha256" json:"sha256"`
 	MIME         string    `db:"mime" json:"mime"`
 	Size         int64     `db:"size" json:"size"`
-	OriginalName string    `db:"original_name" json:"name"`
+	OriginalName string    `db:"original_name" json:"name"` // display text only (DisplayFileName)
 	CreatedAt    time.Time `db:"created_at" json:"created_at"`
 	// Kind is what staff filed it as (AttachmentKinds); "" a citizen's 补充材料.
 	Kind string `db:"kind" json:"kind"`
+	// FileName is the name a download gets (downloadName), set by Attachment.
+	FileName string `db:"-" json:"-"`
 }
 
 // MessageReceipt answers a citizen's message.
@@ -66,18 +69,53 @@ type Rating struct {
 	RatedAt time.Time `db:"rated_at" json:"rated_at"`
 }
 
+// fileTypes are the files a citizen may send, told by their first bytes,
+// with the extension a download of each gets.
+var fileTypes = []struct{ magic, mime, ext string }{
+	{"\xFF\xD8\xFF", "image/jpeg", ".jpg"},
+	{"\x89PNG\r\n\x1a\n", "image/png", ".png"},
+	{"%PDF-", "application/pdf", ".pdf"},
+}
+
 // sniffMIME tells a file's type by its first bytes, whatever its name
 // says: only JPEG, PNG and PDF are accepted.
 func sniffMIME(b []byte) (string, bool) {
-	switch {
-	case bytes.HasPrefix(b, []byte{0xFF, 0xD8, 0xFF}):
-		return "image/jpeg", true
-	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
-		return "image/png", true
-	case bytes.HasPrefix(b, []byte("%PDF-")):
-		return "application/pdf", true
+	for _, t := range fileTypes {
+		if bytes.HasPrefix(b, []byte(t.magic)) {
+			return t.mime, true
+		}
 	}
 	return "", false
+}
+
+// downloadName is the name a download of attachment id of case number
+// gets: chosen by the server, with the extension of the type its content
+// was told to be, so "poly.html" stored as a PDF is saved as a .pdf.
+func downloadName(number string, id int64, mime string) string {
+	ext := ".bin"
+	for _, t := range fileTypes {
+		if t.mime == mime {
+			ext = t.ext
+		}
+	}
+	return fmt.Sprintf("附件-%s-%d%s", number, id, ext)
+}
+
+// DisplayFileName is a citizen's file name as text to show: without path,
+// control characters or invisible formatting characters — a right-to-left
+// override (U+202E) makes "发票\u202Egnp.exe" look like "发票exe.png".
+func DisplayFileName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, name)
+	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, "\\", "/")))
+	if name == "." || name == "/" {
+		return ""
+	}
+	return name
 }
 
 // validateAttachments checks every file before anything is stored.
@@ -298,6 +336,10 @@ func (s *Service) Attachments(ctx context.Context, a Actor, number string) ([]At
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list attachments: %w", err)
 	}
+	for i := range out {
+		// Rows stored before names were cleaned on the way in.
+		out[i].OriginalName = DisplayFileName(out[i].OriginalName)
+	}
 	return out, nil
 }
 
@@ -318,6 +360,8 @@ func (s *Service) Attachment(ctx context.Context, a Actor, number string, id int
 	if err != nil {
 		return nil, "", fmt.Errorf("store: unable to fetch attachment: %w", err)
 	}
+	at.OriginalName = DisplayFileName(at.OriginalName)
+	at.FileName = downloadName(c.Number, at.ID, at.MIME)
 	return &at, s.attachmentPath(at.SHA256), nil
 }
 

@@ -77,18 +77,3 @@ func (s *Service) PersonByIDNumber(ctx context.Context, a Actor, idNumber string
 	}
 	return p, nil
 }
-
-// ActorByID answers the signed-in user of a browser session; a disabled
-// account is signed out at its next page.
-func (s *Service) ActorByID(ctx context.Context, id int64) (Actor, error) {
-	var u userRow
-	err := s.store.r.GetContext(ctx, &u, s.store.r.Rebind(
-		`SELECT id, username, display_name, password_hash, role, desk, disabled FROM users WHERE id = ?`), id)
-	if isNoRows(err) || (err == nil && u.Disabled) {
-		return Actor{}, ErrTokenInvalid
-	}
-	if err != nil {
-		return Actor{}, fmt.Errorf("store: unable to fetch user: %w", err)
-	}
-	return u.actor(), nil
-}

@@ -7,11 +7,13 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 
 	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
@@ -43,8 +45,8 @@ const dsnOptions = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synch
 // Open opens (creating if needed) the database in dir and brings its schema
 // up to date.
 func Open(ctx context.Context, dir string) (*Store, error) {
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return nil, fmt.Errorf("store: unable to create data folder: %w", err)
+	if err := checkDataFolder(dir); err != nil {
+		return nil, err
 	}
 	path := filepath.Join(dir, DBFile)
 	// The writer's page cache (64 MB, not the default 2) holds what a
@@ -180,3 +182,63 @@ var _ querier = (*sqlx.Tx)(nil)
 var _ querier = (*sqlx.DB)(nil)
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+// DataFolderError is a data folder yidi cannot use: not a folder, or not
+// writable by the user running it. Its message is one line in Chinese and
+// English that names the folder and the fix; SQLite's own words ("unable
+// to open database file: no such file or directory" for a read-only
+// folder) sent administrators looking for a missing file.
+type DataFolderError struct {
+	Dir     string
+	NotDir  bool
+	Problem error
+}
+
+func (e *DataFolderError) Error() string {
+	if e.NotDir {
+		return fmt.Sprintf("数据目录 %s 不是目录（路径上有同名文件）：请移走该文件，或用 --data 指定另一个目录 / data folder %s is not a folder (%v): move the file away or pass another --data",
+			e.Dir, e.Dir, e.Problem)
+	}
+	return fmt.Sprintf("数据目录 %s 无法写入：请让运行 yidi 的用户可以写入该目录及其中的文件（如 chown -R 该用户 %s），或用 --data 指定可写的目录 / data folder %s is not writable (%v): give the user running yidi write access to it and its files, or pass a writable --data",
+		e.Dir, e.Dir, e.Dir, e.Problem)
+}
+
+func (e *DataFolderError) Unwrap() error { return e.Problem }
+
+// checkDataFolder creates the data folder if need be and proves that this
+// process can write in it and to the files and folders yidi keeps there,
+// before SQLite or bleve give a misleading answer. It writes rather than
+// looks at permission bits: the bits do not tell what root, ACLs or a
+// read-only mount allow.
+func checkDataFolder(dir string) error {
+	fail := func(err error) error {
+		return &DataFolderError{Dir: dir, NotDir: errors.Is(err, syscall.ENOTDIR), Problem: err}
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return fail(err)
+	}
+	for _, sub := range []string{"", "attachments", "index"} {
+		probe, err := os.CreateTemp(filepath.Join(dir, sub), ".write-check-*")
+		if errors.Is(err, fs.ErrNotExist) && sub != "" {
+			continue // made when first needed
+		}
+		if err != nil {
+			return fail(err)
+		}
+		probe.Close()
+		if err := os.Remove(probe.Name()); err != nil {
+			return fail(err)
+		}
+	}
+	for _, name := range []string{DBFile, DBFile + "-wal", DBFile + "-shm"} {
+		f, err := os.OpenFile(filepath.Join(dir, name), os.O_RDWR, 0)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return fail(err)
+		}
+		f.Close()
+	}
+	return nil
+}

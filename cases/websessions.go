@@ -97,3 +97,49 @@ func (st *SessionStorage) Reset() error {
 
 // Close does nothing: the store closes with the service.
 func (st *SessionStorage) Close() error { return nil }
+
+// SignInSession makes browser session id (saved just before, under a new id)
+// the session of user uid. The row is the link a password reset, a role
+// change or a disabled account breaks (endSignIns).
+func (s *Service) SignInSession(ctx context.Context, id string, uid int64) error {
+	return s.store.write(ctx, func(tx *sqlx.Tx) error {
+		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE web_sessions SET user_id = ? WHERE id = ?`), uid, id)
+		if err != nil {
+			return fmt.Errorf("store: unable to sign the session in: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("store: session to sign in not found")
+		}
+		return nil
+	})
+}
+
+// ActorForSession answers the signed-in user of browser session id, which
+// claims user uid; the session row must name that user (SignInSession), so
+// a session ended by a password reset, a role change or a disabled account
+// signs nobody in, even when the browser saves its data again.
+func (s *Service) ActorForSession(ctx context.Context, id string, uid int64) (Actor, error) {
+	var u userRow
+	err := s.store.r.GetContext(ctx, &u, s.store.r.Rebind(`
+		SELECT u.id, u.username, u.display_name, u.password_hash, u.role, u.desk, u.disabled
+		FROM web_sessions w JOIN users u ON u.id = w.user_id
+		WHERE w.id = ? AND w.user_id = ? AND (w.expires_at IS NULL OR w.expires_at > ?)`), id, uid, s.now().UTC())
+	if isNoRows(err) || (err == nil && u.Disabled) {
+		return Actor{}, ErrTokenInvalid
+	}
+	if err != nil {
+		return Actor{}, fmt.Errorf("store: unable to fetch user: %w", err)
+	}
+	return u.actor(), nil
+}
+
+// endSignIns ends every API token and browser session of user uid, inside
+// the transaction that changes their password, role or account.
+func endSignIns(ctx context.Context, tx *sqlx.Tx, uid int64) error {
+	for _, table := range []string{"auth_tokens", "web_sessions"} {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM `+table+` WHERE user_id = ?`), uid); err != nil {
+			return fmt.Errorf("store: unable to end %s of user %d: %w", table, uid, err)
+		}
+	}
+	return nil
+}

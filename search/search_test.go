@@ -16,14 +16,14 @@ import (
 )
 
 type world struct {
-	t      *testing.T
+	t      testing.TB
 	ctx    context.Context
 	svc    *cases.Service
 	ix     *search.Index
 	actors map[string]cases.Actor
 }
 
-func newWorld(t *testing.T) *world {
+func newWorld(t testing.TB) *world {
 	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()

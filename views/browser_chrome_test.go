@@ -63,7 +63,11 @@ func (ts *testServer) chrome(budget time.Duration) *chrome {
 	}
 	go ts.app.Listener(ln)
 	ts.t.Cleanup(func() { _ = ts.app.ShutdownWithTimeout(5 * time.Second) })
-	return newChrome(ts.t, "http://"+ln.Addr().String(), budget)
+	t, ok := ts.t.(*testing.T) // the harness also serves fuzz targets (testing.TB)
+	if !ok {
+		ts.t.Fatal("a browser needs a test, not a fuzz target")
+	}
+	return newChrome(t, "http://"+ln.Addr().String(), budget)
 }
 
 func (c *chrome) run(step string, actions ...chromedp.Action) {

@@ -101,11 +101,7 @@ func TestSubmittedQueueRegisterAndDeclineForms(t *testing.T) {
 func TestUnreadBadgeAttachmentsAndTheirReadRule(t *testing.T) {
 	ts := newTestServer(t)
 	n, code := ts.mediationCase()
-	status, out := ts.multipartCall("/api/v1/public/messages", map[string]string{"number": n, "code": code, "body": "补充欠条照片"},
-		[]upload{{"欠条.png", pngBytes}})
-	if status != 201 {
-		t.Fatalf("message: %d %v", status, out)
-	}
+	ts.sendFiles(n, code, "补充欠条照片", upload{"欠条.png", pngBytes})
 
 	// A leader opening the case leaves the badge for the desk.
 	leader := newBrowser(t, ts.app)
@@ -123,7 +119,7 @@ func TestUnreadBadgeAttachmentsAndTheirReadRule(t *testing.T) {
 		t.Errorf("the 新留言 queue does not list the case")
 	}
 
-	status, body, _ = m.do("GET", "/cases/"+n, nil)
+	status, body, _ := m.do("GET", "/cases/"+n, nil)
 	link := attachLink.FindStringSubmatch(body)
 	if status != 200 || link == nil || !strings.Contains(body, "欠条.png") || !strings.Contains(body, "PNG图片") ||
 		!strings.Contains(body, "群众发来 1 条新留言") {

@@ -102,16 +102,21 @@ func TestCitizenTextOnlyMessageWithTheBrowsersEmptyFilePart(t *testing.T) {
 	}
 }
 
+// sendFiles is the citizen's message with files; it answers the receipt's
+// attachments.
+func (ts *testServer) sendFiles(n, code, body string, files ...upload) []any {
+	ts.t.Helper()
+	status, out := ts.multipartCall("/api/v1/public/messages", map[string]string{"number": n, "code": code, "body": body}, files)
+	if status != 201 {
+		ts.t.Fatalf("message with files: %d %v", status, out)
+	}
+	return out["attachments"].([]any)
+}
+
 func TestCitizenMessageWithFilesReachesTheDesk(t *testing.T) {
 	ts := newTestServer(t)
 	n, code := ts.mediationCase()
-
-	status, out := ts.multipartCall("/api/v1/public/messages", map[string]string{"number": n, "code": code, "body": "补充欠条照片和工资单"},
-		[]upload{{"欠条.png", pngBytes}, {"工资单.pdf", pdfBytes}})
-	if status != 201 {
-		t.Fatalf("message with files: %d %v", status, out)
-	}
-	atts := out["attachments"].([]any)
+	atts := ts.sendFiles(n, code, "补充欠条照片和工资单", upload{"欠条.png", pngBytes}, upload{"工资单.pdf", pdfBytes})
 	if len(atts) != 2 || atts[0].(map[string]any)["mime"] != "image/png" || atts[1].(map[string]any)["mime"] != "application/pdf" {
 		t.Fatalf("attachments %v", atts)
 	}

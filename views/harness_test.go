@@ -20,7 +20,7 @@ import (
 // testServer is a real app over a real SQLite file in a temp dir, with one
 // signed-in user per role and desk.
 type testServer struct {
-	t      *testing.T
+	t      testing.TB
 	app    *fiber.App
 	svc    *cases.Service
 	store  *cases.Store
@@ -29,13 +29,13 @@ type testServer struct {
 	tokens map[string]string // "admin", "intake", "leader", "mediation", "petition", "litigation", "governance"
 }
 
-func newTestServer(t *testing.T, opts ...views.Options) *testServer {
+func newTestServer(t testing.TB, opts ...views.Options) *testServer {
 	t.Helper()
 	return newTestServerIn(t, t.TempDir(), opts...)
 }
 
 // newTestServerIn is newTestServer over the data folder dir.
-func newTestServerIn(t *testing.T, dir string, opts ...views.Options) *testServer {
+func newTestServerIn(t testing.TB, dir string, opts ...views.Options) *testServer {
 	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
@@ -102,7 +102,7 @@ func (ts *testServer) call(method, path, user string, body any, headers ...strin
 }
 
 // decodeAnswer decodes a JSON answer; an empty one is nil.
-func decodeAnswer(t *testing.T, method, path string, raw []byte) map[string]any {
+func decodeAnswer(t testing.TB, method, path string, raw []byte) map[string]any {
 	t.Helper()
 	var out map[string]any
 	if len(raw) > 0 {
@@ -174,7 +174,7 @@ func (ts *testServer) intake(body map[string]any) map[string]any {
 	return intakeVia(ts.t, ts, body)
 }
 
-func intakeVia(t *testing.T, c apiCaller, body map[string]any) map[string]any {
+func intakeVia(t testing.TB, c apiCaller, body map[string]any) map[string]any {
 	t.Helper()
 	if body == nil {
 		body = sampleIntake()
@@ -203,7 +203,7 @@ func (ts *testServer) act(user, number, action string, body map[string]any, want
 	return actVia(ts.t, ts, user, number, action, body, want)
 }
 
-func actVia(t *testing.T, c apiCaller, user, number, action string, body map[string]any, want int) map[string]any {
+func actVia(t testing.TB, c apiCaller, user, number, action string, body map[string]any, want int) map[string]any {
 	t.Helper()
 	status, out := c.call("POST", "/api/v1/cases/"+number+"/"+action, user, body)
 	if status != want {

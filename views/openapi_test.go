@@ -42,7 +42,7 @@ func loadOpenAPI(t *testing.T) map[string]any {
 }
 
 // dig walks the document by keys, failing the test when one is missing.
-func dig(t *testing.T, v any, keys ...string) any {
+func dig(t testing.TB, v any, keys ...string) any {
 	t.Helper()
 	for i, k := range keys {
 		m, ok := v.(map[string]any)
@@ -517,7 +517,7 @@ func asSlice(v any) []any {
 
 // checkAnswer asserts that body conforms to the JSON schema the document
 // gives for this operation and status.
-func checkAnswer(t *testing.T, doc map[string]any, method, path string, status int, body map[string]any) {
+func checkAnswer(t testing.TB, doc map[string]any, method, path string, status int, body map[string]any) {
 	t.Helper()
 	schema := dig(t, doc, "paths", path, strings.ToLower(method), "responses", fmt.Sprint(status))
 	if r, ok := schema.(map[string]any)["$ref"].(string); ok {
@@ -640,7 +640,7 @@ func queryParam(t *testing.T, doc map[string]any, path, name string) map[string]
 
 // errorExamples returns the example bodies the document gives for one
 // operation's error status, by example name.
-func errorExamples(t *testing.T, doc map[string]any, method, path string, status int) map[string]any {
+func errorExamples(t testing.TB, doc map[string]any, method, path string, status int) map[string]any {
 	t.Helper()
 	r := dig(t, doc, "paths", path, strings.ToLower(method), "responses", fmt.Sprint(status)).(map[string]any)
 	if ref, ok := r["$ref"].(string); ok {

@@ -29,7 +29,7 @@ func (ts *testServer) download(path, user, wantType string) []byte {
 	return body
 }
 
-func readCSV(t *testing.T, body []byte) [][]string {
+func readCSV(t testing.TB, body []byte) [][]string {
 	t.Helper()
 	rest, ok := bytes.CutPrefix(body, []byte("\xef\xbb\xbf"))
 	if !ok {

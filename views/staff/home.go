@@ -11,7 +11,7 @@ import (
 func (s *server) home(c *fiber.Ctx) error {
 	if sess, err := s.sessions.Get(c); err == nil {
 		if uid, _ := sess.Get(web.SessionUser).(int64); uid != 0 {
-			if a, err := s.Svc.ActorByID(c.UserContext(), uid); err == nil {
+			if a, err := s.Svc.ActorForSession(c.UserContext(), sess.ID(), uid); err == nil {
 				return c.Redirect(homeOf(a), fiber.StatusSeeOther)
 			}
 		}

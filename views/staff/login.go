@@ -47,7 +47,7 @@ func (s *server) requireLogin(c *fiber.Ctx) error {
 	}
 	uid, _ := sess.Get(web.SessionUser).(int64)
 	if uid != 0 {
-		a, err := s.Svc.ActorByID(c.UserContext(), uid)
+		a, err := s.Svc.ActorForSession(c.UserContext(), sess.ID(), uid)
 		if err == nil {
 			web.SetActor(c, a)
 			return c.Next()
@@ -103,7 +103,11 @@ func (s *server) login(c *fiber.Ctx) error {
 		return err
 	}
 	sess.Set(web.SessionUser, a.UserID)
+	id := sess.ID()
 	if err := sess.Save(); err != nil {
+		return err
+	}
+	if err := s.Svc.SignInSession(c.UserContext(), id, a.UserID); err != nil {
 		return err
 	}
 	dest := in.Next

@@ -21,15 +21,24 @@ import (
 // nothing about whether a number exists). Successes never count. A third
 // limits online applications per address. The JSON API and the citizen's
 // pages count together.
+//
+// A case number over its limit refuses only the addresses that guessed
+// wrong on it in the window; any other address gets one guess. Refusing
+// every address let 22 wrong codes from 5 addresses lock the holder out for
+// the whole window; this way a guesser with many addresses still gets one
+// guess per address (the code has 31^10 values), and the holder, who has
+// not guessed wrong, gets in.
 type CitizenLimits struct {
 	addr, number, apply *FailureLimiter
+	guessed             *FailureLimiter // "number|address": failed on this case
 }
 
 // NewCitizenLimits: failures per address and per case number in window,
 // applications per address in applyWindow.
 func NewCitizenLimits(addrFailures, numberFailures int, window time.Duration, applications int, applyWindow time.Duration) *CitizenLimits {
 	return &CitizenLimits{addr: NewFailureLimiter(addrFailures, window),
-		number: NewFailureLimiter(numberFailures, window), apply: NewFailureLimiter(applications, applyWindow)}
+		number: NewFailureLimiter(numberFailures, window), apply: NewFailureLimiter(applications, applyWindow),
+		guessed: NewFailureLimiter(1, window)}
 }
 
 // tooManyAttempts is the 429 for either limit, with the wait in minutes.
@@ -51,23 +60,30 @@ func caseKey(number string) string {
 	return n
 }
 
-// Blocked answers the 429 when the address or the case number has used up
-// its failures.
+// Blocked answers the 429 when the address has used up its failures, or
+// the case number has and this address guessed wrong on it.
 func (l *CitizenLimits) Blocked(c *fiber.Ctx, number string) error {
-	wait := max(l.addr.RetryAfter(c.IP()), l.number.RetryAfter(caseKey(number)))
+	wait := l.addr.RetryAfter(c.IP())
+	if l.guessed.Blocked(guessKey(c, number)) {
+		wait = max(wait, l.number.RetryAfter(caseKey(number)))
+	}
 	if wait > 0 {
 		return tooManyAttempts(c, wait)
 	}
 	return nil
 }
 
-// Failed counts err against both limits when it is a failed code.
+// Failed counts err against the limits when it is a failed code.
 func (l *CitizenLimits) Failed(c *fiber.Ctx, number string, err error) {
 	if cases.ErrorOf(err) == cases.ErrPublicNotFound {
 		l.addr.Fail(c.IP())
 		l.number.Fail(caseKey(number))
+		l.guessed.Fail(guessKey(c, number))
 	}
 }
+
+// guessKey is the key of the address's failures on one case number.
+func guessKey(c *fiber.Ctx, number string) string { return caseKey(number) + "|" + c.IP() }
 
 // ApplicationBlocked: each address may file a few applications an hour.
 func (l *CitizenLimits) ApplicationBlocked(c *fiber.Ctx) error {

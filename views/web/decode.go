@@ -43,7 +43,11 @@ func decodeStrict(body []byte, v any) error {
 		return badJSON("", fmt.Sprintf("请求体不是有效的JSON（第%d字节附近）", syntaxErr.Offset))
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
-		return &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: fmt.Sprintf("不认识的字段“%s”", field), Field: field}
+		msg := fmt.Sprintf("不认识的字段“%s”", field)
+		if field == "" {
+			msg = "不认识的字段（字段名为空）" // found by FuzzDecodeIntake: “” read as a typo of the quotes
+		}
+		return &cases.Error{Kind: cases.KindInvalid, Code: "unknown_field", Message: msg, Field: field}
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return badJSON("", "请求体不是完整的JSON")
 	}

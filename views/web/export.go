@@ -7,10 +7,8 @@ package web
 import (
 	"bufio"
 	"encoding/csv"
-	"fmt"
 	"io"
 	"log/slog"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -115,9 +113,7 @@ func SendExport(c *fiber.Ctx, format, name string, cols []Column, rows Rows) err
 		return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_format", Message: "导出格式只能是 csv 或 xlsx", Field: "format"}
 	}
 	file := name + "." + format
-	// ASCII fallback for old clients, RFC 5987 filename* for the Chinese name.
-	c.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="export.%s"; filename*=UTF-8''%s`,
-		format, url.PathEscape(file)))
+	setDownloadName(c, "export."+format, file)
 	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
 		if err := write(bw); err != nil {
 			slog.Error("export stopped", "file", file, "err", err)
