@@ -18,15 +18,16 @@ import (
 // column), not computed by the code under test.
 //
 // Every scene but "submitted" and "declined" is a case registered by
-// registrar (a handler of the arbitration desk: the read rule's "or that
-// they registered"), routed by the window to litigation, which accepts it,
-// invites petition and transfers it to mediation. Columns:
+// registrar, an intake officer since moved to the arbitration desk (the read
+// rule's "or that they registered": no event of the case names that desk),
+// routed by the window to litigation, which accepts it, invites petition
+// and transfers it to mediation. Columns:
 //
 //	holder   handler of mediation, the holding desk (for "returned": the desk that returned it)
 //	co       handler of petition, invited for joint handling (it never wrote
 //	         in the case, so once a return clears the co-desks it no longer sees it)
 //	past     handler of litigation, which held it before (also the court desk)
-//	creator  handler of arbitration who registered it and never held it
+//	creator  handler of arbitration who registered it at the window
 //	other    handler of governance, which never touched it
 //	intake   窗口受理员 who did not register it
 //	leader   reads everything, supervises
@@ -111,27 +112,41 @@ func newRelationServer(t *testing.T) *testServer {
 	return ts
 }
 
-// addRelationUsers adds the arbitration desk and its handler registrar.
+// addRelationUsers adds the arbitration desk and registrar, its handler.
 func (ts *testServer) addRelationUsers() {
 	ts.t.Helper()
 	if status, out := ts.call("POST", "/api/v1/desks", "admin", map[string]any{"code": "arbitration", "name": "劳动仲裁"}); status != 201 {
 		ts.t.Fatalf("add desk: %d %v", status, out)
 	}
-	ts.addUser(cases.UserInput{Username: "registrar", Role: cases.RoleHandler, Desk: "arbitration", Name: "钱仲裁"})
-}
-
-// addUser creates a user with the harness's password scheme and signs in.
-func (ts *testServer) addUser(u cases.UserInput) {
-	ts.t.Helper()
-	u.Password = "password-" + u.Username
+	u := cases.UserInput{Username: "registrar", Password: "password-registrar", Role: cases.RoleHandler, Desk: "arbitration", Name: "钱仲裁"}
 	if _, err := ts.svc.CreateUser(context.Background(), cases.SystemActor, u); err != nil {
 		ts.t.Fatal(err)
 	}
-	status, body := ts.call("POST", "/api/v1/auth/token", "", map[string]string{"username": u.Username, "password": u.Password})
-	if status != 200 {
-		ts.t.Fatalf("login %s: %d %v", u.Username, status, body)
+	ts.signIn("registrar")
+}
+
+// registrarIntake registers body as registrar back at the window (an
+// intake officer), then moves registrar to the arbitration desk again, as
+// an admin does on the users page (which ends the account's tokens).
+func (ts *testServer) registrarIntake(body map[string]any) string {
+	ts.t.Helper()
+	ts.moveUser("registrar", cases.RoleIntake, "")
+	status, out := ts.call("POST", "/api/v1/cases", "registrar", body)
+	if status != 201 {
+		ts.t.Fatalf("intake by registrar: %d %v", status, out)
 	}
-	ts.tokens[u.Username] = body["token"].(string)
+	ts.moveUser("registrar", cases.RoleHandler, "arbitration")
+	return out["number"].(string)
+}
+
+// moveUser gives username another role and desk and signs in again.
+func (ts *testServer) moveUser(username string, role cases.Role, desk string) {
+	ts.t.Helper()
+	admin, user := ts.actor("admin"), ts.actor(username)
+	if err := ts.svc.UpdateUser(context.Background(), admin, user.UserID, cases.UserUpdate{Role: role, Desk: desk}); err != nil {
+		ts.t.Fatal(err)
+	}
+	ts.signIn(username)
 }
 
 // relationCase builds a case in scene (see relationMatrix); tag is put in
@@ -153,11 +168,7 @@ func (ts *testServer) relationCase(scene, tag string) string {
 	}
 	body := sampleIntake()
 	body["title"] = "拖欠工资纠纷 " + tag
-	status, out := ts.call("POST", "/api/v1/cases", "registrar", body)
-	if status != 201 {
-		ts.t.Fatalf("intake by registrar: %d %v", status, out)
-	}
-	n := out["number"].(string)
+	n := ts.registrarIntake(body)
 	if scene == "registered" {
 		return n
 	}
