@@ -257,7 +257,7 @@ func TestEveryActionTimesEveryRelation(t *testing.T) {
 			before := ts.caseAsLeader(n)
 			status, out := ts.call("POST", "/api/v1/cases/"+n+"/"+cell.action, user, bodies[cell.action])
 			if status != cell.want {
-				t.Fatalf("%s on a %s case by %s (%s): got %d %v, want %d", cell.action, cell.scene, cell.column, user, status, out, cell.want)
+				t.Fatalf("%s on a %s case by %s (%s): got %d %s, want %d", cell.action, cell.scene, cell.column, user, status, errorCode(out), cell.want)
 			}
 			after := ts.caseAsLeader(n)
 			if status >= 400 {
