@@ -2,8 +2,6 @@ package views_test
 
 import (
 	"context"
-	"strconv"
-	"strings"
 	"testing"
 	"time"
 
@@ -196,43 +194,11 @@ func (ts *testServer) relationCase(scene, tag string) string {
 	return n
 }
 
-type relationCell struct {
-	action, scene, column string
-	want                  int
-}
-
-func parseRelationMatrix(t *testing.T) []relationCell {
-	t.Helper()
-	var header []string
-	var cells []relationCell
-	for _, line := range strings.Split(relationMatrix, "\n") {
-		f := strings.Fields(line)
-		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
-			continue
-		}
-		if header == nil {
-			header = f
-			continue
-		}
-		if len(f) != len(header) {
-			t.Fatalf("matrix row %q has %d columns, header has %d", line, len(f), len(header))
-		}
-		for i := 2; i < len(f); i++ {
-			want, err := strconv.Atoi(f[i])
-			if err != nil {
-				t.Fatalf("matrix row %q: %v", line, err)
-			}
-			cells = append(cells, relationCell{action: f[0], scene: f[1], column: header[i], want: want})
-		}
-	}
-	return cells
-}
-
 func TestEveryActionTimesEveryRelation(t *testing.T) {
-	cells := parseRelationMatrix(t)
+	cells := parseMatrix(t, relationMatrix)
 	covered := map[string]bool{}
 	for _, c := range cells {
-		covered[c.action] = true
+		covered[c.op] = true
 	}
 	bodies := relationBodies()
 	for _, a := range cases.Actions() {
@@ -244,38 +210,29 @@ func TestEveryActionTimesEveryRelation(t *testing.T) {
 		}
 	}
 	ts := newRelationServer(t)
-	parent := t
-	for _, cell := range cells {
-		t.Run(cell.action+"/"+cell.scene+"/"+cell.column, func(t *testing.T) {
-			ts.t = t
-			defer func() { ts.t = parent }()
-			user, ok := relationUsers[cell.column]
-			if !ok {
-				t.Fatalf("unknown column %q", cell.column)
+	eachCell(t, ts, cells, relationUsers, func(t *testing.T, cell permCell, user string) {
+		n := ts.relationCase(cell.status, "")
+		before := ts.caseAsLeader(n)
+		status, out := ts.call("POST", "/api/v1/cases/"+n+"/"+cell.op, user, bodies[cell.op])
+		if status != cell.want {
+			t.Fatalf("%s on a %s case by %s (%s): got %d %s, want %d", cell.op, cell.status, cell.role, user, status, errorCode(out), cell.want)
+		}
+		after := ts.caseAsLeader(n)
+		if status >= 400 {
+			want := map[int]string{403: "forbidden", 404: "case_not_found"}[status]
+			if got := errorCode(out); want != "" && got != want {
+				t.Fatalf("error code %q, want %q (%v)", got, want, out)
 			}
-			n := ts.relationCase(cell.scene, "")
-			before := ts.caseAsLeader(n)
-			status, out := ts.call("POST", "/api/v1/cases/"+n+"/"+cell.action, user, bodies[cell.action])
-			if status != cell.want {
-				t.Fatalf("%s on a %s case by %s (%s): got %d %s, want %d", cell.action, cell.scene, cell.column, user, status, errorCode(out), cell.want)
+			if after["version"] != before["version"] || after["status"] != before["status"] {
+				t.Fatalf("a refused %s changed the case: %v → %v", cell.op, before, after)
 			}
-			after := ts.caseAsLeader(n)
-			if status >= 400 {
-				want := map[int]string{403: "forbidden", 404: "case_not_found"}[status]
-				if got := errorCode(out); want != "" && got != want {
-					t.Fatalf("error code %q, want %q (%v)", got, want, out)
-				}
-				if after["version"] != before["version"] || after["status"] != before["status"] {
-					t.Fatalf("a refused %s changed the case: %v → %v", cell.action, before, after)
-				}
-				return
-			}
-			if after["version"] == before["version"] {
-				t.Fatalf("%s answered %d but the case did not change", cell.action, status)
-			}
-			if want, ok := relationWant[cell.action]; ok && after["status"] != want {
-				t.Fatalf("%s left the case %v, want %s", cell.action, after["status"], want)
-			}
-		})
-	}
+			return
+		}
+		if after["version"] == before["version"] {
+			t.Fatalf("%s answered %d but the case did not change", cell.op, status)
+		}
+		if want, ok := relationWant[cell.op]; ok && after["status"] != want {
+			t.Fatalf("%s left the case %v, want %s", cell.op, after["status"], want)
+		}
+	})
 }
