@@ -58,3 +58,37 @@ func TestBrowserIDReaderEnterAddsNoPartyRow(t *testing.T) {
 		t.Errorf("the scanned number was not kept: %q", kept)
 	}
 }
+
+// An empty 办结 used to answer with its error ~1,200 px below the top of
+// the page, with nothing in view and no focus (issue 16, item 3): the
+// refused form's field (or message) now takes the focus, in view.
+func TestBrowserRefusedActionFormIsInViewWithFocus(t *testing.T) {
+	ts := newTestServer(t)
+	n, _ := ts.mediationCase()
+	cr := ts.chrome(90 * time.Second)
+	cr.login("mediation")
+	cr.open("/cases/" + n)
+	var state struct {
+		InForm   bool    `json:"inForm"`
+		Invalid  bool    `json:"invalid"`
+		Top      float64 `json:"top"`
+		Viewport float64 `json:"viewport"`
+	}
+	cr.run("submit an empty 办结",
+		chromedp.Evaluate(`document.getElementById("act-close").open = true`, nil),
+		chromedp.Click(`#act-close button[type=submit]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#act-close .error`, chromedp.ByQuery),
+		chromedp.Sleep(300*time.Millisecond),
+		chromedp.Evaluate(`(function () {
+			var a = document.activeElement, r = a.getBoundingClientRect();
+			return {inForm: !!a.closest("#act-close"), invalid: a.getAttribute("aria-invalid") === "true",
+				top: r.top, viewport: window.innerHeight};
+		})()`, &state))
+	if !state.InForm || !state.Invalid {
+		t.Errorf("the refused 办结 form's invalid field should have the focus: %+v", state)
+	}
+	if state.Top < 0 || state.Top > state.Viewport {
+		t.Errorf("the focused field is out of view: top %.0f of %.0f", state.Top, state.Viewport)
+	}
+	cr.shoot("16-refused-close")
+}
