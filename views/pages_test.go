@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -428,5 +429,20 @@ func TestAdminNamedListsAddRenameAndRetire(t *testing.T) {
 	}
 	if i := slices.IndexFunc(cats, func(c cases.Category) bool { return c.Code == "fishing" }); i < 0 || cats[i].Name != "渔业养殖纠纷" || cats[i].Active {
 		t.Errorf("categories after the forms: %+v", cats)
+	}
+}
+
+// 督办答复 was offered on a case no leader had escalated (issue 16, item 8).
+func TestRespondIsOfferedOnlyUnderSupervision(t *testing.T) {
+	ts := newTestServer(t)
+	n, _ := ts.mediationCase()
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	if _, page, _ := b.do("GET", "/cases/"+n, nil); strings.Contains(page, "/act/respond") {
+		t.Error("督办答复 is offered on a case without 督办")
+	}
+	ts.act("leader", n, "escalate", map[string]any{"level": "yellow", "respond_by": time.Now().AddDate(0, 0, 10).Format(time.DateOnly), "note": "请尽快化解"}, 200)
+	if _, page, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(page, "/act/respond") {
+		t.Error("督办答复 is not offered on a case under 督办")
 	}
 }
