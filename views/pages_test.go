@@ -17,6 +17,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 	"yidi/views"
 )
 
@@ -444,5 +445,21 @@ func TestRespondIsOfferedOnlyUnderSupervision(t *testing.T) {
 	ts.act("leader", n, "escalate", map[string]any{"level": "yellow", "respond_by": time.Now().AddDate(0, 0, 10).Format(time.DateOnly), "note": "请尽快化解"}, 200)
 	if _, page, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(page, "/act/respond") {
 		t.Error("督办答复 is not offered on a case under 督办")
+	}
+}
+
+// The case page hid the closure type and the number of people involved
+// (issue 16, item 8).
+func TestCasePageShowsClosureTypeAndPeople(t *testing.T) {
+	ts := newTestServer(t)
+	n, _ := ts.mediationCase()
+	ts.act("mediation", n, "close", map[string]any{"outcome": "引导当事人申请劳动仲裁", "closure_type": "legal_procedure", "summary": "已告知仲裁途径"}, 200)
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	_, page, _ := b.do("GET", "/cases/"+n, nil)
+	for _, want := range []string{"<dt>办结类型</dt><dd>" + reports.ClosureTypeLabel("legal_procedure") + "</dd>", "<dt>涉及人数</dt>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the closed case's page lacks %q", want)
+		}
 	}
 }
