@@ -463,3 +463,24 @@ func TestCasePageShowsClosureTypeAndPeople(t *testing.T) {
 		}
 	}
 }
+
+// The mediator's 已退回 queue wore a red badge though what the desk
+// returned waits at the intake window, not on the mediator (issue 16,
+// item 8); 办理中 still does.
+func TestReturnedQueueBadgeIsNoAlarm(t *testing.T) {
+	ts := newTestServer(t)
+	n := ts.intake(nil)["number"].(string)
+	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("mediation", n, "return", map[string]any{"reason": "不属于本窗口受理范围"}, 200)
+	ts.mediationCase()
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	_, page, _ := b.do("GET", "/desk", nil)
+	badge := regexp.MustCompile(`已退回 <span class="badge( on)?">1</span>`).FindStringSubmatch(page)
+	if badge == nil || badge[1] != "" {
+		t.Errorf("the 已退回 badge: %q", badge)
+	}
+	if !strings.Contains(page, `办理中 <span class="badge on">1</span>`) {
+		t.Error("the 办理中 badge should still be red")
+	}
+}

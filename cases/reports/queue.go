@@ -12,6 +12,9 @@ type Queue struct {
 	Key    string
 	Label  string
 	Filter CaseFilter
+	// Info: the queue is there to be known, not acted on (what the desk
+	// returned waits at the intake window), so its count is no alarm.
+	Info bool
 }
 
 // QueueCount is a queue with how many cases wait in it.
@@ -30,7 +33,7 @@ func QueuesFor(a cases.Actor) []Queue {
 			{Key: "routed", Label: "待签收", Filter: CaseFilter{Desk: a.Desk, Statuses: statuses(cases.StatusRouted)}},
 			{Key: "in_progress", Label: "办理中", Filter: CaseFilter{Desk: a.Desk, Statuses: statuses(cases.StatusInProgress)}},
 			{Key: "co", Label: "联合调处", Filter: CaseFilter{CoDesk: a.Desk, Open: true}},
-			{Key: "returned", Label: "已退回", Filter: CaseFilter{ReturnedBy: a.Desk, Statuses: statuses(cases.StatusRegistered)}},
+			{Key: "returned", Label: "已退回", Filter: CaseFilter{ReturnedBy: a.Desk, Statuses: statuses(cases.StatusRegistered)}, Info: true},
 			{Key: "unread", Label: "新留言", Filter: CaseFilter{Desk: a.Desk, Unread: true}},
 		}
 	case cases.RoleIntake, cases.RoleLeader:

@@ -15,6 +15,7 @@ type navItem struct {
 	Href     string
 	Count    int
 	HasCount bool
+	Info     bool // the count is to know, not to act on: no red badge
 	Active   bool
 }
 
@@ -42,7 +43,7 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 		if err == nil {
 			for _, q := range counts {
 				items = append(items, navItem{Key: "desk:" + q.Key, Label: q.Label,
-					Href: "/desk?queue=" + q.Key, Count: q.Count, HasCount: true})
+					Href: "/desk?queue=" + q.Key, Count: q.Count, HasCount: true, Info: q.Info})
 			}
 		}
 		if unread, err := s.Svc.UnreadNotifications(c.UserContext(), a); err == nil {
