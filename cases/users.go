@@ -62,7 +62,7 @@ func (s *Service) CreateUser(ctx context.Context, a Actor, in UserInput) (*Actor
 	}
 	switch {
 	case in.Role == RoleHandler && in.Desk == "":
-		return nil, invalid("desk", "required", "窗口工作人员必须指定所属窗口（--desk）")
+		return nil, invalid("desk", "required", "窗口工作人员必须指定所属窗口")
 	case in.Role != RoleHandler && in.Desk != "":
 		return nil, invalid("desk", "desk_not_allowed", "只有窗口工作人员（handler）属于某个窗口")
 	case in.Desk != "":

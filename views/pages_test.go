@@ -484,3 +484,14 @@ func TestReturnedQueueBadgeIsNoAlarm(t *testing.T) {
 		t.Error("the 办理中 badge should still be red")
 	}
 }
+
+// An admin page's error named a command-line flag (issue 16, item 9).
+func TestAdminUserErrorNamesNoFlag(t *testing.T) {
+	ts := newTestServer(t)
+	b := newBrowser(t, ts.app)
+	b.login("admin")
+	status, body := b.post("/admin/users", url.Values{"username": {"zhou"}, "password": {"password-zhou"}, "role": {"handler"}, "desk": {""}, "name": {"周"}})
+	if status != 400 || !strings.Contains(body, "必须指定所属窗口") || strings.Contains(body, "--desk") {
+		t.Errorf("adding a handler without a desk: %d, flag named: %v", status, strings.Contains(body, "--desk"))
+	}
+}

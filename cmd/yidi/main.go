@@ -380,6 +380,10 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 	in.Role = cases.Role(role)
 	return withStore(ctx, *data, func(store *cases.Store) error {
 		u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
+		if e := cases.ErrorOf(err); e != nil && e.Field != "" {
+			// The rule speaks of the field; on the command line it is a flag.
+			return fmt.Errorf("%s（--%s）", e.Message, e.Field)
+		}
 		if err != nil {
 			return err
 		}

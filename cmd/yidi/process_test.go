@@ -251,7 +251,7 @@ func TestCommandLineUserAddAndMigrate(t *testing.T) {
 		"--role", "handler", "--desk", "mediation", "--name", "李调解")
 	bad := exec.Command(binary, "user", "add", "--data", data, "--username", "wu", "--password", "handler-pw", "--role", "handler")
 	msg, err := bad.CombinedOutput()
-	if err == nil || !strings.Contains(string(msg), "窗口") {
+	if err == nil || !strings.Contains(string(msg), "窗口") || !strings.Contains(string(msg), "--desk") {
 		t.Errorf("a handler without --desk must fail with a clear message, got %v: %s", err, msg)
 	}
 	backupFile := filepath.Join(t.TempDir(), "copy.db")
