@@ -155,7 +155,16 @@ func TestReissueFromTheCasePage(t *testing.T) {
 
 	b := newBrowser(t, ts.app)
 	b.login("intake")
+	// Unconfirmed (the browser requires the box; a form without it): the
+	// case page says so and the code stands.
 	status, body := b.post("/cases/"+n+"/act/reissue_code", url.Values{"version": {b.caseVersion(n)}})
+	if status != 400 || !strings.Contains(body, "请勾选确认") || receiptCode.MatchString(body) {
+		t.Fatalf("unconfirmed reissue: %d", status)
+	}
+	if status, _, _ := ts.publicStatus(n, old); status != 200 {
+		t.Fatalf("an unconfirmed reissue changed the code: %d", status)
+	}
+	status, body = b.post("/cases/"+n+"/act/reissue_code", url.Values{"version": {b.caseVersion(n)}, "confirm": {"yes"}})
 	m := receiptCode.FindStringSubmatch(body)
 	if status != 200 || m == nil || m[1] == old || !strings.Contains(body, "原查询码已失效") || !strings.Contains(body, `id="qr"`) {
 		t.Fatalf("reissue: %d\n%s", status, body)
@@ -171,7 +180,7 @@ func TestReissueFromTheCasePage(t *testing.T) {
 	}
 
 	// A stale form: the case page again with the message, no new code.
-	status, body = b.post("/cases/"+n+"/act/reissue_code", url.Values{"version": {"1"}})
+	status, body = b.post("/cases/"+n+"/act/reissue_code", url.Values{"version": {"1"}, "confirm": {"yes"}})
 	if status != 409 || !strings.Contains(body, "已被他人处理") || receiptCode.MatchString(body) {
 		t.Fatalf("stale reissue: %d", status)
 	}
@@ -181,7 +190,7 @@ func TestReissueFromTheCasePage(t *testing.T) {
 	ts.act("mediation", n, "return", map[string]any{"reason": "不属于本窗口受理范围"}, 200)
 	md := newBrowser(t, ts.app)
 	md.login("mediation")
-	status, body = md.post("/cases/"+n+"/act/reissue_code", url.Values{"version": {md.caseVersion(n)}})
+	status, body = md.post("/cases/"+n+"/act/reissue_code", url.Values{"version": {md.caseVersion(n)}, "confirm": {"yes"}})
 	if status != 403 || receiptCode.MatchString(body) {
 		t.Fatalf("reissue by a former desk: %d", status)
 	}
@@ -189,7 +198,7 @@ func TestReissueFromTheCasePage(t *testing.T) {
 	admin := newBrowser(t, ts.app)
 	admin.login("admin")
 	admin.do("GET", "/admin/users", nil)
-	status, body = admin.post("/cases/"+n+"/act/reissue_code", url.Values{})
+	status, body = admin.post("/cases/"+n+"/act/reissue_code", url.Values{"confirm": {"yes"}})
 	if status != 404 || receiptCode.MatchString(body) {
 		t.Fatalf("reissue by an admin: %d", status)
 	}

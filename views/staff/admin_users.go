@@ -45,6 +45,10 @@ func (s *server) adminUserUpdate(c *fiber.Ctx) error {
 		}
 	case "disable", "enable":
 		off := c.FormValue("op") == "disable"
+		if off && !confirmed(c) {
+			return s.adminFailed(c, "admin_users", "用户管理",
+				&cases.Error{Kind: cases.KindInvalid, Code: "not_confirmed", Message: "请勾选“确认停用”：停用后该用户立即退出登录", Field: "confirm"}, nil)
+		}
 		u.Disabled = &off
 	default:
 		return s.adminFailed(c, "admin_users", "用户管理",

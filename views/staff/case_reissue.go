@@ -9,6 +9,11 @@ import (
 	"yidi/views/web"
 )
 
+// confirmed: the form's confirmation box was ticked, for an action that
+// cannot be undone by the same click (the browser requires the box; this
+// holds without one).
+func confirmed(c *fiber.Ctx) bool { return c.FormValue("confirm") == "yes" }
+
 // 补发查询码: the reissue_code action from the case page. The generic action
 // handler would lose the new code, which exists only in this answer, so it
 // has its own route and answers the receipt with the new code and its QR
@@ -23,6 +28,10 @@ func (s *server) caseReissue(c *fiber.Ctx) error {
 				Code: "invalid_version", Message: "版本号有误，请刷新页面", Field: "version"})
 		}
 		version = &n
+	}
+	if !confirmed(c) {
+		return s.actionFailed(c, number, "reissue_code", &cases.Error{Kind: cases.KindInvalid, Code: "not_confirmed",
+			Message: "请勾选确认：补发后原查询码立即失效", Field: "confirm"})
 	}
 	kase, code, err := s.Svc.ReissueCode(c.UserContext(), web.ActorOf(c), number, version)
 	if err != nil {
