@@ -373,3 +373,32 @@ func TestAvailableActionsFollowRoleAndStatus(t *testing.T) {
 		}
 	}
 }
+
+// A new stage (another status or desk) starts its own time limit; a note
+// or a visit changes nothing, while a transfer between desks restarts it
+// even though the status stays 待签收.
+func TestStageLimitRestartsOnlyWithANewStage(t *testing.T) {
+	fx := newLifeFixture(t)
+	n := fx.newCase(fx.intake)
+	due := func(c *cases.Case) time.Time {
+		t.Helper()
+		for _, d := range c.Deadlines {
+			if d.Kind == "stage" {
+				return d.Due
+			}
+		}
+		t.Fatalf("no stage limit on %s: %+v", c.Status, c.Deadlines)
+		return time.Time{}
+	}
+	routed := due(fx.do(fx.intake, n, cases.ActionRequest{Action: "route", Desk: "mediation"}))
+	fx.clock = fx.clock.AddDate(0, 0, 7)
+	if got := due(fx.do(fx.mediation, n, cases.ActionRequest{Action: "notes", Body: "稍后签收"})); !got.Equal(routed) {
+		t.Fatalf("a note moved the stage limit from %v to %v", routed, got)
+	}
+	if got := due(fx.do(fx.intake, n, cases.ActionRequest{Action: "visits"})); !got.Equal(routed) {
+		t.Fatalf("a visit moved the stage limit from %v to %v", routed, got)
+	}
+	if got := due(fx.do(fx.mediation, n, cases.ActionRequest{Action: "transfer", Desk: "petition", Reason: "属信访"})); !got.After(routed) {
+		t.Fatalf("a transfer a week later kept the stage limit %v (was %v)", got, routed)
+	}
+}
