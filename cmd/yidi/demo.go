@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 )
 
 // demoUser is one demo login; the passwords are printed, so they are only
@@ -54,12 +55,12 @@ var demoZone = cases.ChinaZone
 // cases yet; it prints the demo logins (username, password, role, desk) to
 // out. Idempotent: a second call on a seeded database does nothing and
 // returns nil.
-func seedDemo(ctx context.Context, svc *cases.Service, out io.Writer) error {
-	return seedDemoAt(ctx, svc, out, time.Now())
+func seedDemo(ctx context.Context, svc *cases.Service, med *mediation.Service, out io.Writer) error {
+	return seedDemoAt(ctx, svc, med, out, time.Now())
 }
 
 // seedDemoAt is seedDemo as if run at now; tests try other days of the week and year.
-func seedDemoAt(ctx context.Context, svc *cases.Service, out io.Writer, now time.Time) error {
+func seedDemoAt(ctx context.Context, svc *cases.Service, med *mediation.Service, out io.Writer, now time.Time) error {
 	n, err := svc.CaseCount(ctx)
 	if err != nil {
 		return err
@@ -132,6 +133,9 @@ func seedDemoAt(ctx context.Context, svc *cases.Service, out io.Writer, now time
 			return fmt.Errorf("demo case %d (%s) step %d %s by %s: %w",
 				p.caseIdx+1, dc.in.Title, p.stepIdx+1, st.req.Action, st.who, err)
 		}
+	}
+	if err := demoMediation(ctx, svc, med, actors, numbers, now, func(t time.Time) { clock = t }); err != nil {
+		return err
 	}
 	fmt.Fprintf(out, "已写入 %d 件演示案件（%s 至 %s），覆盖四个窗口和全部状态。\n",
 		len(script), plan[0].at.Format("2006-01-02"), plan[len(plan)-1].at.Format("2006-01-02"))

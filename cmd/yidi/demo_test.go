@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
+	"yidi/cases/mediation"
 )
 
 // seededDemo opens a fresh store, runs seedDemo once and answers the
@@ -23,7 +24,7 @@ func seededDemo(t *testing.T) (*cases.Service, string, []*cases.Case) {
 	ctx := context.Background()
 	svc := openForTest(t, t.TempDir())
 	var out bytes.Buffer
-	if err := seedDemo(ctx, svc, &out); err != nil {
+	if err := seedDemo(ctx, svc, mediation.New(svc), &out); err != nil {
 		t.Fatalf("seedDemo: %v\n%s", err, out.String())
 	}
 	return svc, out.String(), allCases(t, svc, time.Now())
@@ -75,6 +76,27 @@ func TestDemoFillsEveryDeskStatusAndCategoryThroughTheRealRules(t *testing.T) {
 	}
 	if n, err := svc.CaseCount(ctx); err != nil || n != len(all) {
 		t.Fatalf("CaseCount = %d, %v; walked %d case numbers", n, err, len(all))
+	}
+	// The mediation desk's work: a session held with its agreement, the
+	// first instalment paid and 司法确认 applied for; a session to come.
+	mediated := map[string]int{}
+	for _, c := range all {
+		events, err := svc.Timeline(ctx, leader, c.Number)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range events {
+			mediated[e.Kind]++
+		}
+	}
+	for _, k := range []string{"mediation_session_scheduled", "mediation_session_recorded", "mediation_agreement_signed",
+		"performance_recorded", "judicial_confirmation_applied"} {
+		if mediated[k] == 0 {
+			t.Errorf("the demo has no %s event", k)
+		}
+	}
+	if mediated["mediation_session_scheduled"] < 2 {
+		t.Errorf("the demo should have a session held and one to come; %d scheduled", mediated["mediation_session_scheduled"])
 	}
 
 	statuses := map[cases.Status]int{}
@@ -239,7 +261,7 @@ func TestDemoSeedsOnlyOnceAndNeverIntoADatabaseWithCases(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if err := seedDemo(ctx, svc, &out); err != nil {
+	if err := seedDemo(ctx, svc, mediation.New(svc), &out); err != nil {
 		t.Fatalf("second seedDemo: %v", err)
 	}
 	if n, _ := svc.CaseCount(ctx); n != len(all) {
@@ -280,7 +302,7 @@ func TestDemoLeavesARealDatabaseWithoutDemoLogins(t *testing.T) {
 	}
 
 	var out bytes.Buffer
-	if err := seedDemo(ctx, svc, &out); err != nil {
+	if err := seedDemo(ctx, svc, mediation.New(svc), &out); err != nil {
 		t.Fatal(err)
 	}
 	if n, _ := svc.UserCount(ctx); n != 1 {
@@ -343,7 +365,7 @@ func TestDemoSeedsWhateverDayTheCentreStartsIt(t *testing.T) {
 		t.Run(now.Format("Mon_2006-01-02_15:04"), func(t *testing.T) {
 			ctx := context.Background()
 			svc := openForTest(t, t.TempDir())
-			if err := seedDemoAt(ctx, svc, io.Discard, now); err != nil {
+			if err := seedDemoAt(ctx, svc, mediation.New(svc), io.Discard, now); err != nil {
 				t.Fatal(err)
 			}
 			all := allCases(t, svc, now)

@@ -223,7 +223,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 		svc.SetMinFreeBytes(*minFree << 20)
 	}
 	if *demo {
-		if err := seedDemo(ctx, svc, out); err != nil {
+		if err := seedDemo(ctx, svc, med, out); err != nil {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
