@@ -402,3 +402,27 @@ func TestStageLimitRestartsOnlyWithANewStage(t *testing.T) {
 		t.Fatalf("a transfer a week later kept the stage limit %v (was %v)", got, routed)
 	}
 }
+
+// A court referral moved between mediation desks keeps running; sent back
+// to the court desk it has failed, and the transfer says so.
+func TestTransferToTheCourtDeskEndsAReferral(t *testing.T) {
+	fx := newLifeFixture(t)
+	res, err := fx.svc.Intake(fx.ctx, fx.intake, cases.IntakeInput{Title: "委派调解案", Category: "labor",
+		Source: cases.SourceCourtReferral, ReferralNo: "（2026）浙0102诉前调1号", ReferralDate: "2026-03-01",
+		Summary: "法院委派。", Town: "城关镇", Parties: []cases.PartyInput{
+			{Role: "applicant", Name: "张三"}, {Role: "respondent", Name: "某公司"}}}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := res.Case.Number
+	fx.do(fx.intake, n, cases.ActionRequest{Action: "route", Desk: "mediation"})
+	fx.do(fx.mediation, n, cases.ActionRequest{Action: "accept"})
+	c := fx.do(fx.mediation, n, cases.ActionRequest{Action: "transfer", Desk: "governance", Reason: "综治调处"})
+	if strings.Contains(string(fx.last(n).Data), "referral") || c.Referral == nil || c.Referral.Outcome != cases.ReferralRunning {
+		t.Fatalf("moved between desks: %s, referral %+v", fx.last(n).Data, c.Referral)
+	}
+	c = fx.do(fx.govern, n, cases.ActionRequest{Action: "transfer", Desk: cases.ReferralCourtDesk, Reason: "调解不成，退回立案"})
+	if !strings.Contains(string(fx.last(n).Data), `"referral":"returned"`) || c.Referral.Outcome != cases.ReferralReturned {
+		t.Fatalf("back to the court: %s, referral %+v", fx.last(n).Data, c.Referral)
+	}
+}
