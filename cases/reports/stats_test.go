@@ -581,3 +581,18 @@ func TestCaseStatsFollowWhatTheyAreDerivedFrom(t *testing.T) {
 	}
 	check("route")
 }
+
+// Historical cases closed without a type are "未注明" whichever way the
+// empty type is spelled; every other type keeps its own label.
+func TestClosureTypeLabel(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", "未注明"}, {reports.ClosureUnspecified, "未注明"}, {"resolved", cases.ClosureLabel("resolved")},
+	} {
+		if got := reports.ClosureTypeLabel(c.in); got != c.want || got == "" {
+			t.Errorf("ClosureTypeLabel(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if cases.ClosureLabel("resolved") == "未注明" {
+		t.Fatal("resolved is labelled as unspecified")
+	}
+}
