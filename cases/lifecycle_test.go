@@ -362,6 +362,10 @@ func TestAvailableActionsFollowRoleAndStatus(t *testing.T) {
 		{cases.Actor{Role: cases.RoleLeader}, cases.Case{Status: cases.StatusInProgress, Desk: "mediation"}, []string{"notes", "extend", "escalate", "reissue_code"}},
 		{cases.Actor{Role: cases.RoleLeader}, cases.Case{Status: cases.StatusClosed}, []string{"notes", "reopen", "reissue_code"}},
 		{cases.Actor{Role: cases.RoleAdmin}, cases.Case{Status: cases.StatusInProgress}, nil},
+		{cases.Actor{Role: cases.RoleLeader}, cases.Case{Status: cases.StatusSubmitted}, []string{"notes", "register", "decline", "reissue_code"}},
+		{h, cases.Case{Status: cases.StatusSubmitted, Desk: "mediation"}, []string{"notes", "visits", "reissue_code"}},
+		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation", Referral: &cases.Referral{}}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "respond", "court_document", "reissue_code"}},
+		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation", Referral: &cases.Referral{DocumentNo: "（2026）浙0102民特1号"}}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "respond", "reissue_code"}},
 	} {
 		if got := offered(c.a, &c.c); !slices.Equal(got, c.want) {
 			t.Errorf("%s on %s at %q: %v, want %v", c.a.Role, c.c.Status, c.c.Desk, got, c.want)
