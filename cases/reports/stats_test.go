@@ -234,8 +234,14 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 		t.Errorf("mediation row %+v", m)
 	}
 	wantRate(t, "mediation resolution_rate", desk["mediation"].ResolutionRate, 2, 2, 1)
-	if desk["petition"].Received != 2 || desk[""].Received != 1 {
-		t.Errorf("petition %d, unrouted %d, want 2 and 1", desk["petition"].Received, desk[""].Received)
+	if desk["petition"].Received != 2 || desk[""].Received != 1 || desk[""].Label != "未分流" {
+		t.Errorf("petition %d, unrouted %d %q, want 2 and 1 未分流", desk["petition"].Received, desk[""].Received, desk[""].Label)
+	}
+	// Rows are named as the counter says them: the category's name, not its code.
+	for _, r := range st.Breakdown.Category {
+		if r.Key == "labor" && r.Label != "劳动争议/欠薪" {
+			t.Errorf("labor row labelled %q", r.Label)
+		}
 	}
 	// Mediation's open cases C6 C7 C9, overdue C7 → 1/3.
 	wantRate(t, "mediation overdue_open", *desk["mediation"].OverdueOpen, 1, 3, 0.3333)
