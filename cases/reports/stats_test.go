@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -249,6 +250,12 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 	if len(st.Breakdown.Month) != 1 || st.Breakdown.Month[0].Key != "2026-03" || st.Breakdown.Month[0].Received != 9 ||
 		st.Breakdown.Month[0].Closed.Total != 4 || st.Breakdown.Month[0].OverdueOpen != nil {
 		t.Errorf("month rows %+v", st.Breakdown.Month)
+	}
+	// The month row's links cover that month, its last day included.
+	for _, m := range st.Breakdown.Month {
+		if l := m.Links["received"]; !strings.Contains(l, "from=2026-03-01") || !strings.Contains(l, "to=2026-03-31") {
+			t.Errorf("month row links to %s", l)
+		}
 	}
 
 	// The figures' links list exactly their numerators' cases.
