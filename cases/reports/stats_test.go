@@ -251,6 +251,14 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 		st.Breakdown.Month[0].Closed.Total != 4 || st.Breakdown.Month[0].OverdueOpen != nil {
 		t.Errorf("month rows %+v", st.Breakdown.Month)
 	}
+	// Rows come busiest first, ties by key, and none is empty.
+	var keys []string
+	for _, r := range st.Breakdown.Desk {
+		keys = append(keys, r.Key)
+	}
+	if !slices.Equal(keys, []string{"mediation", "petition", ""}) {
+		t.Errorf("desk rows in the order %q", keys)
+	}
 	// The month row's links cover that month, its last day included.
 	for _, m := range st.Breakdown.Month {
 		if l := m.Links["received"]; !strings.Contains(l, "from=2026-03-01") || !strings.Contains(l, "to=2026-03-31") {
