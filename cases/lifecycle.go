@@ -278,6 +278,9 @@ var transitions = []transition{
 			Who: "handler of the holding desk", Fields: []string{"body"}},
 		allowed: holdingDeskHandler,
 		apply:   applyRespond,
+		// Offered only while a 督办 awaits its answer (the API still
+		// answers no_supervision otherwise).
+		applies: func(c *Case) bool { return c.Supervision != "" },
 	},
 	{
 		ActionInfo: ActionInfo{Name: "reopen", Label: "重新办理", From: []Status{StatusClosed},

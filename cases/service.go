@@ -274,6 +274,10 @@ func eventDeskName(e *Event, name func(string) string) string {
 			return "中心领导"
 		case "system":
 			return "系统"
+		case "citizen":
+			// A message or rating from the citizen's page came through no
+			// desk; it used to read as the intake window's.
+			return "群众（网上）"
 		}
 	}
 	return name(e.Desk)

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"yidi/internal/shareddata"
 
 	"github.com/blevesearch/bleve/v2/analysis"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
@@ -61,9 +62,9 @@ func TestBigramTokenizerMatchesBleveChain(t *testing.T) {
 // left out: the chain splits 2０15 (typed with one wide zero) into pieces
 // before it folds the width; folding first keeps 2015 whole.
 func TestBigramTokenizerMatchesBleveChainOnCourtTexts(t *testing.T) {
-	docs, err := courtTexts("../../shared/data/cail2019-rc-dev.json")
+	docs, err := courtTexts(shareddata.File(t, shareddata.RC))
 	if err != nil {
-		t.Skipf("CAIL2019 files not here: %v", err)
+		t.Fatal(err)
 	}
 	mine := &bigramTokenizer{}
 	chain := bleveChain(t, false)

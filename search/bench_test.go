@@ -16,6 +16,7 @@ import (
 
 	"yidi/cases"
 	"yidi/cmd/yidi/lab"
+	"yidi/internal/shareddata"
 	"yidi/search"
 )
 
@@ -29,9 +30,6 @@ import (
 // os.TempDir()/yidi-bench-N (the folder `yidi bench search` uses too) and
 // reused; the first build takes about N/300 seconds.
 
-// cailDir holds the CAIL2019 files, from the search package's folder.
-const cailDir = "../../shared/data"
-
 func benchCases() int {
 	if n, err := strconv.Atoi(os.Getenv("YIDI_BENCH_CASES")); err == nil && n > 0 {
 		return n
@@ -42,9 +40,7 @@ func benchCases() int {
 // benchData answers a service over the cached database of generated cases.
 func benchData(b *testing.B) (*cases.Service, string) {
 	b.Helper()
-	if _, err := os.Stat(filepath.Join(cailDir, "cail2019-rc-dev.json")); err != nil {
-		b.Skipf("CAIL2019 files not here: %v", err)
-	}
+	cailDir := shareddata.Require(b, shareddata.RC, shareddata.SCM)
 	prev := slog.Default()
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
 	b.Cleanup(func() { slog.SetDefault(prev) })

@@ -5,10 +5,8 @@ import (
 	"encoding/json"
 	"os"
 	"testing"
+	"yidi/internal/shareddata"
 )
-
-// The CAIL2019-SCM triplets (see cmd/yidi/lab/scm.go for the measurements).
-const scmFile = "../../shared/data/cail2019-scm-dev.jsonl"
 
 // TestSCMVariants prints the accuracy of each variant measured while
 // choosing defaultSim; it runs only with YIDI_SCM_VARIANTS=1.
@@ -16,9 +14,10 @@ func TestSCMVariants(t *testing.T) {
 	if os.Getenv("YIDI_SCM_VARIANTS") == "" {
 		t.Skip("set YIDI_SCM_VARIANTS=1 to measure the similarity variants")
 	}
-	trips, err := readTriplets(scmFile)
+	// The CAIL2019-SCM triplets (see cmd/yidi/lab/scm.go for the measurements).
+	trips, err := readTriplets(shareddata.File(t, shareddata.SCM))
 	if err != nil {
-		t.Skip(err)
+		t.Fatal(err)
 	}
 	var texts []string
 	for _, tr := range trips {

@@ -673,3 +673,22 @@ func TestPublicRoutesAnswerTheirDocumentedExamples(t *testing.T) {
 		"too_many_attempts": {"", "/api/v1/public/status?number=" + n + "&code=" + code, nil},
 	})
 }
+
+// A citizen's message read as the intake window's on the staff timeline
+// (issue 16, item 8); it came through no desk.
+func TestCitizenMessageIsNotTheIntakeWindowsOnTheTimeline(t *testing.T) {
+	ts := newTestServer(t)
+	n, code := ts.mediationCase()
+	if status, out := ts.call("POST", "/api/v1/public/messages", "", map[string]any{"number": n, "code": code, "body": "周五上午有空"}); status != 201 {
+		t.Fatalf("message: %d %v", status, out)
+	}
+	_, out := ts.call("GET", "/api/v1/cases/"+n+"/timeline", "mediation", nil)
+	events, _ := out["events"].([]any)
+	if len(events) == 0 {
+		t.Fatalf("timeline %v", out)
+	}
+	last := events[len(events)-1].(map[string]any)
+	if last["actor_role"] != "citizen" || last["desk_name"] != "群众（网上）" {
+		t.Errorf("the citizen's message reads as %v / %v", last["actor_role"], last["desk_name"])
+	}
+}

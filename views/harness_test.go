@@ -73,13 +73,19 @@ func newTestServerIn(t testing.TB, dir string, opts ...views.Options) *testServe
 		if _, err := svc.CreateUser(ctx, cases.SystemActor, u); err != nil {
 			t.Fatal(err)
 		}
-		status, body := ts.call("POST", "/api/v1/auth/token", "", map[string]string{"username": u.Username, "password": u.Password})
-		if status != 200 {
-			t.Fatalf("login %s: %d %v", u.Username, status, body)
-		}
-		ts.tokens[u.Username] = body["token"].(string)
+		ts.signIn(u.Username)
 	}
 	return ts
+}
+
+// signIn gets username (password "password-"+username) a fresh API token.
+func (ts *testServer) signIn(username string) {
+	ts.t.Helper()
+	status, body := ts.call("POST", "/api/v1/auth/token", "", map[string]string{"username": username, "password": "password-" + username})
+	if status != 200 {
+		ts.t.Fatalf("login %s: %d %v", username, status, body)
+	}
+	ts.tokens[username] = body["token"].(string)
 }
 
 // catchUp brings the search index up to date, as the follower does after

@@ -12,10 +12,12 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
+	"yidi/cases/reports"
 	"yidi/views"
 )
 
@@ -428,5 +430,36 @@ func TestAdminNamedListsAddRenameAndRetire(t *testing.T) {
 	}
 	if i := slices.IndexFunc(cats, func(c cases.Category) bool { return c.Code == "fishing" }); i < 0 || cats[i].Name != "渔业养殖纠纷" || cats[i].Active {
 		t.Errorf("categories after the forms: %+v", cats)
+	}
+}
+
+// 督办答复 was offered on a case no leader had escalated (issue 16, item 8).
+func TestRespondIsOfferedOnlyUnderSupervision(t *testing.T) {
+	ts := newTestServer(t)
+	n, _ := ts.mediationCase()
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	if _, page, _ := b.do("GET", "/cases/"+n, nil); strings.Contains(page, "/act/respond") {
+		t.Error("督办答复 is offered on a case without 督办")
+	}
+	ts.act("leader", n, "escalate", map[string]any{"level": "yellow", "respond_by": time.Now().AddDate(0, 0, 10).Format(time.DateOnly), "note": "请尽快化解"}, 200)
+	if _, page, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(page, "/act/respond") {
+		t.Error("督办答复 is not offered on a case under 督办")
+	}
+}
+
+// The case page hid the closure type and the number of people involved
+// (issue 16, item 8).
+func TestCasePageShowsClosureTypeAndPeople(t *testing.T) {
+	ts := newTestServer(t)
+	n, _ := ts.mediationCase()
+	ts.act("mediation", n, "close", map[string]any{"outcome": "引导当事人申请劳动仲裁", "closure_type": "legal_procedure", "summary": "已告知仲裁途径"}, 200)
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	_, page, _ := b.do("GET", "/cases/"+n, nil)
+	for _, want := range []string{"<dt>办结类型</dt><dd>" + reports.ClosureTypeLabel("legal_procedure") + "</dd>", "<dt>涉及人数</dt>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the closed case's page lacks %q", want)
+		}
 	}
 }

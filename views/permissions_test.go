@@ -136,16 +136,37 @@ func hasString(list any, s string) bool {
 	return false
 }
 
+// permCell is one cell of a matrix: the operation (first column) in a
+// status or scene (second column) by a role (header), and the answer wanted.
 type permCell struct {
 	op, status, role string
 	want             int
 }
 
-func parsePermissionMatrix(t *testing.T) []permCell {
+// eachCell runs check on every cell as a subtest, ts reporting to it, with
+// the signed-in user of the cell's column.
+func eachCell(t *testing.T, ts *testServer, cells []permCell, users map[string]string, check func(t *testing.T, cell permCell, user string)) {
+	parent := t
+	for _, cell := range cells {
+		t.Run(cell.op+"/"+cell.status+"/"+cell.role, func(t *testing.T) {
+			ts.t = t
+			defer func() { ts.t = parent }()
+			user, ok := users[cell.role]
+			if !ok {
+				t.Fatalf("unknown column %q", cell.role)
+			}
+			check(t, cell, user)
+		})
+	}
+}
+
+// parseMatrix reads a matrix (permissionMatrix, relationMatrix): a header
+// line, then one row per operation; blank lines and # comments left out.
+func parseMatrix(t *testing.T, matrix string) []permCell {
 	t.Helper()
 	var header []string
 	var cells []permCell
-	for _, line := range strings.Split(permissionMatrix, "\n") {
+	for _, line := range strings.Split(matrix, "\n") {
 		f := strings.Fields(line)
 		if len(f) == 0 || strings.HasPrefix(f[0], "#") {
 			continue
@@ -170,65 +191,56 @@ func parsePermissionMatrix(t *testing.T) []permCell {
 
 func TestPermissionMatrixEveryRoleTimesEveryAction(t *testing.T) {
 	ts := newTestServer(t)
-	parent := t
-	for _, cell := range parsePermissionMatrix(t) {
-		t.Run(cell.op+"/"+cell.status+"/"+cell.role, func(t *testing.T) {
-			ts.t = t
-			defer func() { ts.t = parent }()
-			user, ok := permUsers[cell.role]
+	eachCell(t, ts, parseMatrix(t, permissionMatrix), permUsers, func(t *testing.T, cell permCell, user string) {
+		var n string
+		var before map[string]any
+		if cell.status != "-" {
+			n = ts.caseHeldByMediation(cell.status)
+			before = ts.caseAsLeader(n)
+		}
+		var status int
+		var out map[string]any
+		switch cell.op {
+		case "intake":
+			status, out = ts.call("POST", "/api/v1/cases", user, sampleIntake())
+		case "get":
+			status, out = ts.call("GET", "/api/v1/cases/"+n, user, nil)
+		case "timeline":
+			status, out = ts.call("GET", "/api/v1/cases/"+n+"/timeline", user, nil)
+		case "users":
+			status, out = ts.call("POST", "/api/v1/users", user, map[string]any{
+				"username": "new_" + cell.role, "password": "password-new", "role": "intake", "name": "新受理员"})
+		case "desks":
+			status, out = ts.call("POST", "/api/v1/desks", user, map[string]any{"code": "arb_" + cell.role, "name": "劳动仲裁"})
+		default:
+			body, ok := permBodies[cell.op]
 			if !ok {
-				t.Fatalf("unknown role column %q", cell.role)
+				t.Fatalf("unknown operation %q", cell.op)
 			}
-			var n string
-			var before map[string]any
-			if cell.status != "-" {
-				n = ts.caseHeldByMediation(cell.status)
-				before = ts.caseAsLeader(n)
+			status, out = ts.call("POST", "/api/v1/cases/"+n+"/"+cell.op, user, body)
+		}
+		if status != cell.want {
+			t.Fatalf("%s on a %s case by %s (%s): got %d %v, want %d", cell.op, cell.status, cell.role, user, status, out, cell.want)
+		}
+		if status >= 400 {
+			wantCode := permErrorCodes[status]
+			if status == 403 || cell.status == "-" {
+				wantCode = "forbidden"
 			}
-			var status int
-			var out map[string]any
-			switch cell.op {
-			case "intake":
-				status, out = ts.call("POST", "/api/v1/cases", user, sampleIntake())
-			case "get":
-				status, out = ts.call("GET", "/api/v1/cases/"+n, user, nil)
-			case "timeline":
-				status, out = ts.call("GET", "/api/v1/cases/"+n+"/timeline", user, nil)
-			case "users":
-				status, out = ts.call("POST", "/api/v1/users", user, map[string]any{
-					"username": "new_" + cell.role, "password": "password-new", "role": "intake", "name": "新受理员"})
-			case "desks":
-				status, out = ts.call("POST", "/api/v1/desks", user, map[string]any{"code": "arb_" + cell.role, "name": "劳动仲裁"})
-			default:
-				body, ok := permBodies[cell.op]
-				if !ok {
-					t.Fatalf("unknown operation %q", cell.op)
+			if got := errorCode(out); got != wantCode {
+				t.Fatalf("error code %q, want %q (%v)", got, wantCode, out)
+			}
+			if n != "" {
+				after := ts.caseAsLeader(n)
+				if after["version"] != before["version"] || after["status"] != before["status"] {
+					t.Fatalf("a refused %s changed the case: version %v → %v, status %v → %v",
+						cell.op, before["version"], after["version"], before["status"], after["status"])
 				}
-				status, out = ts.call("POST", "/api/v1/cases/"+n+"/"+cell.op, user, body)
 			}
-			if status != cell.want {
-				t.Fatalf("%s on a %s case by %s (%s): got %d %v, want %d", cell.op, cell.status, cell.role, user, status, out, cell.want)
-			}
-			if status >= 400 {
-				wantCode := permErrorCodes[status]
-				if status == 403 || cell.status == "-" {
-					wantCode = "forbidden"
-				}
-				if got := errorCode(out); got != wantCode {
-					t.Fatalf("error code %q, want %q (%v)", got, wantCode, out)
-				}
-				if n != "" {
-					after := ts.caseAsLeader(n)
-					if after["version"] != before["version"] || after["status"] != before["status"] {
-						t.Fatalf("a refused %s changed the case: version %v → %v, status %v → %v",
-							cell.op, before["version"], after["version"], before["status"], after["status"])
-					}
-				}
-				return
-			}
-			checkPermittedAnswer(t, ts, cell, n, out)
-		})
-	}
+			return
+		}
+		checkPermittedAnswer(t, ts, cell, n, out)
+	})
 }
 
 // checkPermittedAnswer asserts that an allowed cell did what it says, so a

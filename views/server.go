@@ -166,6 +166,9 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	app.Mount("/api", api.New(d))
 	portal.Routes(app, d)
 	app.Get("/static/*", web.ServeStatic)
+	// Browsers ask for /favicon.ico whatever the pages link; the icon (一地's
+	// 一) is the SVG the pages name.
+	app.Get("/favicon.ico", func(c *fiber.Ctx) error { return c.Redirect("/static/favicon.svg", fiber.StatusMovedPermanently) })
 	app.Use("/static", web.NotFound)
 	pages.Routes(app)
 	app.Use(web.RouteNotFound)

@@ -1,6 +1,10 @@
 package views_test
 
-import "testing"
+import (
+	"io"
+	"strings"
+	"testing"
+)
 
 // The public view is cached for reloads; every action must still show at once.
 func TestPublicStatusShowsEveryActionAtOnce(t *testing.T) {
@@ -42,5 +46,29 @@ func TestIdempotentRetryWithAnUnroundedAmount(t *testing.T) {
 	st2, again := ts.call("POST", "/api/v1/cases", "intake", body, "Idempotency-Key", "k-1")
 	if st1 != 201 || st2 != 201 || first["number"] != again["number"] {
 		t.Fatalf("retry: %d %v / %d %v", st1, first["number"], st2, again)
+	}
+}
+
+// Every page load asked for /favicon.ico and got a 404 (issue 16, item 11).
+func TestFaviconIsServed(t *testing.T) {
+	ts := newTestServer(t)
+	resp := ts.raw("GET", "/favicon.ico", "", nil)
+	resp.Body.Close()
+	if resp.StatusCode != 301 || resp.Header.Get("Location") != "/static/favicon.svg" {
+		t.Fatalf("/favicon.ico: %d → %q", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	resp = ts.raw("GET", "/static/favicon.svg", "", nil)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "image/svg+xml") || !strings.Contains(string(body), "<svg") {
+		t.Fatalf("favicon.svg: %d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, path := range []string{"/login", "/"} {
+		resp := ts.raw("GET", path, "", nil)
+		page, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !strings.Contains(string(page), `rel="icon" href="/static/favicon.svg`) {
+			t.Errorf("%s does not name the icon", path)
+		}
 	}
 }

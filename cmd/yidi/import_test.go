@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"yidi/cases"
+	"yidi/internal/shareddata"
 )
 
 // threeCailDocs is a small file in the cail2019-rc layout: a divorce, a
@@ -220,13 +221,10 @@ func TestProgressWritesSparsePlainLinesWhenNotATerminal(t *testing.T) {
 // TestImportTheRealCailFile imports the 1,000 documents of the CAIL2019-RC
 // dev set twice (about a second each) and logs the rate.
 func TestImportTheRealCailFile(t *testing.T) {
-	file := "../../../shared/data/cail2019-rc-dev.json"
-	if _, err := os.Stat(file); err != nil {
-		t.Skip("CAIL2019-RC dev file not found:", err)
-	}
 	if testing.Short() {
 		t.Skip("-short")
 	}
+	file := shareddata.File(t, shareddata.RC)
 	ctx := context.Background()
 	data := t.TempDir()
 	var out bytes.Buffer

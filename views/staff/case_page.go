@@ -42,6 +42,21 @@ type actionForm struct {
 	Open   bool
 }
 
+// FocusError: a refused form names no field of its own, so its message
+// takes the focus (autofocus also scrolls it into view, with or without
+// JavaScript); otherwise the field named does.
+func (f actionForm) FocusError() bool {
+	if f.Error == "" {
+		return false
+	}
+	for _, w := range f.Fields {
+		if w.Invalid {
+			return false
+		}
+	}
+	return true
+}
+
 type fieldWidget struct {
 	Name    string
 	Label   string

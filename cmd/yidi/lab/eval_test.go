@@ -9,21 +9,8 @@ import (
 	"testing"
 	"time"
 	"yidi/cmd/yidi/lab"
+	"yidi/internal/shareddata"
 )
-
-// cailPath is the CAIL2019 reading-comprehension file in the shared folder
-// beside the repository.
-func cailPath(t *testing.T) string {
-	t.Helper()
-	p := filepath.Join(cailDir, "cail2019-rc-dev.json")
-	if env := os.Getenv("YIDI_CAIL_RC"); env != "" {
-		p = env
-	}
-	if _, err := os.Stat(p); err != nil {
-		t.Skipf("CAIL2019 file not found (%v): set YIDI_CAIL_RC", err)
-	}
-	return p
-}
 
 func TestJudgedSetIsWellFormed(t *testing.T) {
 	set, err := lab.LoadJudged("testdata/queries.json")
@@ -69,7 +56,7 @@ func TestJudgedQueries(t *testing.T) {
 	if testing.Short() {
 		t.Skip("the judged evaluation imports 1000 documents")
 	}
-	path := cailPath(t)
+	path := shareddata.File(t, shareddata.RC)
 	corpus, err := lab.LoadCAIL(path)
 	if err != nil {
 		t.Fatal(err)
@@ -94,9 +81,6 @@ func TestJudgedQueries(t *testing.T) {
 		t.Errorf("recall@10 %.3f, want at least 0.95", rep.Recall10)
 	}
 }
-
-// cailDir holds the CAIL2019 files, from this package's folder.
-const cailDir = "../../../../shared/data"
 
 func writeFile(path, content string) error { return os.WriteFile(path, []byte(content), 0o600) }
 

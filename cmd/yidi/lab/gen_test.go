@@ -3,7 +3,6 @@ package lab_test
 import (
 	"context"
 	"database/sql"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -11,15 +10,14 @@ import (
 
 	"yidi/cases"
 	"yidi/cmd/yidi/lab"
+	"yidi/internal/shareddata"
 )
 
 // The benchmark generator drives the real service, so a new rule of the
 // lifecycle (closing now needs a closure type) breaks it; the benchmarks are
 // not run by go test, so this small run is what notices.
 func TestBenchDataGeneratesThroughTheService(t *testing.T) {
-	if _, err := os.Stat(filepath.Join(cailDir, "cail2019-rc-dev.json")); err != nil {
-		t.Skipf("CAIL2019 files not here: %v", err)
-	}
+	cailDir := shareddata.Require(t, shareddata.RC, shareddata.SCM)
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
 	dir := filepath.Join(t.TempDir(), "bench")

@@ -1,19 +1,15 @@
 package lab
 
 import (
-	"os"
 	"testing"
 	"time"
+
+	"yidi/internal/shareddata"
 )
 
-const scmFile = "../../../../shared/data/cail2019-scm-dev.jsonl"
-
 func TestSimilarityOrdersSCMTripletsAboveTarget(t *testing.T) {
-	if _, err := os.Stat(scmFile); err != nil {
-		t.Skipf("%s not here: %v", scmFile, err)
-	}
 	start := time.Now()
-	acc, n, err := EvaluateSCM(scmFile)
+	acc, n, err := EvaluateSCM(shareddata.File(t, shareddata.SCM))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,9 +22,9 @@ func TestSimilarityOrdersSCMTripletsAboveTarget(t *testing.T) {
 // The reference the similarity is measured against: a plain character-bigram
 // TF-IDF cosine orders the dev triplets well above chance.
 func TestTFIDFReferenceOnSCMTriplets(t *testing.T) {
-	trips, err := ReadSCM(scmFile)
+	trips, err := ReadSCM(shareddata.File(t, shareddata.SCM))
 	if err != nil {
-		t.Skipf("%s not here: %v", scmFile, err)
+		t.Fatal(err)
 	}
 	acc := TFIDFCosineAccuracy(trips, CharBigrams)
 	t.Logf("reference: character-bigram TF-IDF cosine %.3f", acc)

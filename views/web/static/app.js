@@ -25,6 +25,18 @@
       var n = e.target.name || "";
       if (/id_number|summary|title|phone|claims/.test(n)) check();
     });
+    // Enter in a one-line field (an ID-card reader sends one after the
+    // number) moves to the next field instead of submitting the form.
+    form.addEventListener("keydown", function (e) {
+      var t = e.target;
+      if (e.key !== "Enter" || t.tagName !== "INPUT" || /^(submit|button|checkbox|radio|file)$/.test(t.type)) return;
+      e.preventDefault();
+      var fields = Array.prototype.filter.call(form.elements, function (el) {
+        return !el.disabled && el.type !== "hidden" && el.tabIndex >= 0 && el.offsetParent !== null;
+      });
+      var next = fields[fields.indexOf(t) + 1];
+      if (next) next.focus();
+    });
     // Person lookup: a known ID number fills in the name.
     form.addEventListener("change", function (e) {
       var m = /^party_id_number_(\d+)$/.exec(e.target.name || "");
