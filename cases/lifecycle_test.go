@@ -353,8 +353,8 @@ func TestAvailableActionsFollowRoleAndStatus(t *testing.T) {
 		c    cases.Case
 		want []string
 	}{
-		{h, cases.Case{Status: cases.StatusRouted, Desk: "mediation"}, []string{"accept", "return", "transfer", "notes", "visits", "respond", "reissue_code"}},
-		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation"}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "respond", "reissue_code"}},
+		{h, cases.Case{Status: cases.StatusRouted, Desk: "mediation"}, []string{"accept", "return", "transfer", "notes", "visits", "reissue_code"}},
+		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation"}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "reissue_code"}},
 		{h, cases.Case{Status: cases.StatusClosed, Desk: "mediation"}, []string{"notes", "visits", "reopen", "reissue_code"}},
 		{h, cases.Case{Status: cases.StatusInProgress, Desk: "petition", CoDesks: []string{"mediation"}}, []string{"notes", "visits"}},
 		{cases.Actor{Role: cases.RoleIntake}, cases.Case{Status: cases.StatusRegistered}, []string{"route", "notes", "visits", "reissue_code"}},
@@ -362,10 +362,12 @@ func TestAvailableActionsFollowRoleAndStatus(t *testing.T) {
 		{cases.Actor{Role: cases.RoleLeader}, cases.Case{Status: cases.StatusInProgress, Desk: "mediation"}, []string{"notes", "extend", "escalate", "reissue_code"}},
 		{cases.Actor{Role: cases.RoleLeader}, cases.Case{Status: cases.StatusClosed}, []string{"notes", "reopen", "reissue_code"}},
 		{cases.Actor{Role: cases.RoleAdmin}, cases.Case{Status: cases.StatusInProgress}, nil},
+		// 督办答复 is offered only while a 督办 awaits its answer.
+		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation", Supervision: "yellow"}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "respond", "reissue_code"}},
 		{cases.Actor{Role: cases.RoleLeader}, cases.Case{Status: cases.StatusSubmitted}, []string{"notes", "register", "decline", "reissue_code"}},
 		{h, cases.Case{Status: cases.StatusSubmitted, Desk: "mediation"}, []string{"notes", "visits", "reissue_code"}},
-		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation", Referral: &cases.Referral{}}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "respond", "court_document", "reissue_code"}},
-		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation", Referral: &cases.Referral{DocumentNo: "（2026）浙0102民特1号"}}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "respond", "reissue_code"}},
+		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation", Referral: &cases.Referral{}}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "court_document", "reissue_code"}},
+		{h, cases.Case{Status: cases.StatusInProgress, Desk: "mediation", Referral: &cases.Referral{DocumentNo: "（2026）浙0102民特1号"}}, []string{"transfer", "invite", "notes", "visits", "close", "suspend", "reissue_code"}},
 	} {
 		if got := offered(c.a, &c.c); !slices.Equal(got, c.want) {
 			t.Errorf("%s on %s at %q: %v, want %v", c.a.Role, c.c.Status, c.c.Desk, got, c.want)
