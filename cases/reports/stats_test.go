@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strings"
 	"testing"
 	"time"
 
@@ -234,8 +235,14 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 		t.Errorf("mediation row %+v", m)
 	}
 	wantRate(t, "mediation resolution_rate", desk["mediation"].ResolutionRate, 2, 2, 1)
-	if desk["petition"].Received != 2 || desk[""].Received != 1 {
-		t.Errorf("petition %d, unrouted %d, want 2 and 1", desk["petition"].Received, desk[""].Received)
+	if desk["petition"].Received != 2 || desk[""].Received != 1 || desk[""].Label != "未分流" {
+		t.Errorf("petition %d, unrouted %d %q, want 2 and 1 未分流", desk["petition"].Received, desk[""].Received, desk[""].Label)
+	}
+	// Rows are named as the counter says them: the category's name, not its code.
+	for _, r := range st.Breakdown.Category {
+		if r.Key == "labor" && r.Label != "劳动争议/欠薪" {
+			t.Errorf("labor row labelled %q", r.Label)
+		}
 	}
 	// Mediation's open cases C6 C7 C9, overdue C7 → 1/3.
 	wantRate(t, "mediation overdue_open", *desk["mediation"].OverdueOpen, 1, 3, 0.3333)
@@ -243,6 +250,20 @@ func TestStatsOnAHandComputedFixture(t *testing.T) {
 	if len(st.Breakdown.Month) != 1 || st.Breakdown.Month[0].Key != "2026-03" || st.Breakdown.Month[0].Received != 9 ||
 		st.Breakdown.Month[0].Closed.Total != 4 || st.Breakdown.Month[0].OverdueOpen != nil {
 		t.Errorf("month rows %+v", st.Breakdown.Month)
+	}
+	// Rows come busiest first, ties by key, and none is empty.
+	var keys []string
+	for _, r := range st.Breakdown.Desk {
+		keys = append(keys, r.Key)
+	}
+	if !slices.Equal(keys, []string{"mediation", "petition", ""}) {
+		t.Errorf("desk rows in the order %q", keys)
+	}
+	// The month row's links cover that month, its last day included.
+	for _, m := range st.Breakdown.Month {
+		if l := m.Links["received"]; !strings.Contains(l, "from=2026-03-01") || !strings.Contains(l, "to=2026-03-31") {
+			t.Errorf("month row links to %s", l)
+		}
 	}
 
 	// The figures' links list exactly their numerators' cases.
@@ -356,7 +377,13 @@ func TestParsePeriod(t *testing.T) {
 		{"2026-02", "", "", "2026-02-01", "2026-02-28", ""},
 		{"", "2026-01-05", "2026-01-05", "2026-01-05", "2026-01-05", ""},
 		{"", "", "", "2026-11-01", "2026-11-23", ""},
+		{"2026-Q1", "", "", "2026-01-01", "2026-03-31", ""},
 		{"2026-Q5", "", "", "", "", "period"},
+		{"2026-Q0", "", "", "", "", "period"},
+		{"1900", "", "", "1900-01-01", "1900-12-31", ""},
+		{"1899", "", "", "", "", "period"},
+		{"9999-12", "", "", "9999-12-01", "9999-12-31", ""},
+		{"26-Q1", "", "", "", "", "period"},
 		{"2026-13", "", "", "", "", "period"},
 		{"2026", "2026-01-01", "", "", "", "period"},
 		{"", "2026-02-30", "2026-03-01", "", "", "from"},
@@ -374,6 +401,14 @@ func TestParsePeriod(t *testing.T) {
 		}
 		if err != nil || p.From != c.wantFrom || p.To != c.wantTo {
 			t.Errorf("%q %q %q: %+v %v", c.period, c.from, c.to, p, err)
+		}
+	}
+	for _, c := range []struct{ period, from, to, label string }{
+		{"2026", "", "", "2026年"}, {"2026-Q1", "", "", "2026年第1季度"}, {"2026-02", "", "", "2026年2月"},
+		{"", "", "", "2026年11月"}, {"", "2026-01-05", "2026-02-01", "2026-01-05 至 2026-02-01"},
+	} {
+		if p, err := reports.ParsePeriod(c.period, c.from, c.to, now); err != nil || p.Label != c.label {
+			t.Errorf("%q %q %q: label %q %v, want %q", c.period, c.from, c.to, p.Label, err, c.label)
 		}
 	}
 }
@@ -566,4 +601,19 @@ func TestCaseStatsFollowWhatTheyAreDerivedFrom(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("route")
+}
+
+// Historical cases closed without a type are "未注明" whichever way the
+// empty type is spelled; every other type keeps its own label.
+func TestClosureTypeLabel(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"", "未注明"}, {reports.ClosureUnspecified, "未注明"}, {"resolved", cases.ClosureLabel("resolved")},
+	} {
+		if got := reports.ClosureTypeLabel(c.in); got != c.want || got == "" {
+			t.Errorf("ClosureTypeLabel(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+	if cases.ClosureLabel("resolved") == "未注明" {
+		t.Fatal("resolved is labelled as unspecified")
+	}
 }
