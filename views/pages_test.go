@@ -495,3 +495,26 @@ func TestAdminUserErrorNamesNoFlag(t *testing.T) {
 		t.Errorf("adding a handler without a desk: %d, flag named: %v", status, strings.Contains(body, "--desk"))
 	}
 }
+
+// 停用 took one click (issue 16, item 9): the box must be ticked.
+func TestDisablingAUserAsksForConfirmation(t *testing.T) {
+	ts := newTestServer(t)
+	b := newBrowser(t, ts.app)
+	b.login("admin")
+	_, page, _ := b.do("GET", "/admin/users", nil)
+	all := regexp.MustCompile(`action="/admin/users/(\d+)"`).FindAllStringSubmatch(page, -1)
+	if len(all) == 0 {
+		t.Fatal("no user form on the users page")
+	}
+	m := all[len(all)-1] // not the admin's own row
+	if !strings.Contains(page, `name="confirm" value="yes" required`) {
+		t.Error("the 停用 form has no required confirmation box")
+	}
+	status, body := b.post("/admin/users/"+m[1], url.Values{"op": {"disable"}})
+	if status != 400 || !strings.Contains(body, "确认停用") {
+		t.Errorf("an unconfirmed 停用: %d", status)
+	}
+	if status, _ := b.post("/admin/users/"+m[1], url.Values{"op": {"disable"}, "confirm": {"yes"}}); status != 303 {
+		t.Errorf("a confirmed 停用: %d", status)
+	}
+}
