@@ -287,6 +287,7 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	// The applicant lost the code: the window reissues it from the case page.
 	desk.open("/cases/"+an, "#act-reissue_code")
 	desk.run("reissue", chromedp.Click("#act-reissue_code summary", chromedp.ByQuery),
+		chromedp.Click(`#act-reissue_code input[name="confirm"]`, chromedp.ByQuery),
 		chromedp.Click("#act-reissue_code button[type=submit]", chromedp.ByQuery),
 		chromedp.WaitVisible("#query-code", chromedp.ByID))
 	newCode := desk.text("#query-code")
