@@ -273,7 +273,7 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 		}
 		e := newEvent(EventCitizenMessage, body, map[string]string{"attachments": strconv.Itoa(len(files))})
 		e.CaseID, e.At, e.Visibility = row.ID, now, VisibilityPublic
-		e.ActorName, e.ActorRole = "群众", "citizen"
+		e.ActorName, e.ActorRole = "群众", actorCitizen
 		if err := appendEvent(ctx, tx, e); err != nil {
 			return err
 		}
@@ -416,7 +416,7 @@ func (s *Service) Rate(ctx context.Context, number, code string, score int, comm
 		}
 		e := newEvent(EventRating, comment, map[string]string{"score": strconv.Itoa(score)})
 		e.CaseID, e.At, e.Visibility = row.ID, now, VisibilityPublic
-		e.ActorName, e.ActorRole = "群众", "citizen"
+		e.ActorName, e.ActorRole = "群众", actorCitizen
 		if err := appendEvent(ctx, tx, e); err != nil {
 			return err
 		}

@@ -267,6 +267,10 @@ func maskCase(c *Case) *Case {
 // eventDeskName says on whose behalf an entry was written: a desk, the
 // intake window, the centre's leaders, or the system (deadline warnings,
 // online applications), rather than calling every deskless entry the window's.
+// actorCitizen is the actor role of what the citizen's page writes (a
+// message, a rating): no staff role and no desk.
+const actorCitizen = "citizen"
+
 func eventDeskName(e *Event, name func(string) string) string {
 	if e.Desk == "" {
 		switch e.ActorRole {
@@ -274,7 +278,7 @@ func eventDeskName(e *Event, name func(string) string) string {
 			return "中心领导"
 		case "system":
 			return "系统"
-		case "citizen":
+		case actorCitizen:
 			// A message or rating from the citizen's page came through no
 			// desk; it used to read as the intake window's.
 			return "群众（网上）"

@@ -135,15 +135,8 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	if err != nil {
 		return nil, err
 	}
-	cats, err := s.Svc.Categories(ctx)
-	if err != nil {
+	if d.Category, err = s.Svc.CategoryName(ctx, kase.Category); err != nil {
 		return nil, err
-	}
-	d.Category = kase.Category
-	for _, cat := range cats {
-		if cat.Code == kase.Category {
-			d.Category = cat.Name
-		}
 	}
 	files, err := s.Svc.Attachments(ctx, a, kase.Number)
 	if err != nil {

@@ -115,11 +115,8 @@ func (r *renderer) funcs() template.FuncMap {
 			return code
 		},
 		"catName": func(code string) string {
-			cats, _ := r.svc.Categories(context.Background())
-			for _, c := range cats {
-				if c.Code == code {
-					return c.Name
-				}
+			if name, err := r.svc.CategoryName(context.Background(), code); err == nil {
+				return name
 			}
 			return code
 		},

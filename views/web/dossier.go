@@ -127,12 +127,10 @@ func sheet(d *mediation.Dossier, doc *mediation.Document, o PrintOptions, copy s
 			}
 		}
 	case "agreement":
-		for i := range d.Agreements {
-			if a := &d.Agreements[i]; a.ID == id {
-				name, data["A"] = "agreement", a
-				if a.Form == mediation.FormOral {
-					name = "oral"
-				}
+		if a := agreementOf(d, doc); a != nil {
+			name, data["A"] = "agreement", a
+			if a.Form == mediation.FormOral {
+				name = "oral"
 			}
 		}
 	case "attachment":
@@ -219,16 +217,25 @@ func copiesOf(d *mediation.Dossier, doc *mediation.Document) []string {
 // fileCopy is the file's copy label of a written agreement, "" otherwise:
 // the 卷宗 keeps the committee's copy.
 func fileCopy(d *mediation.Dossier, doc *mediation.Document) string {
-	kind, idText, _ := strings.Cut(doc.Code, "-")
-	if kind != "agreement" {
-		return ""
-	}
-	for i := range d.Agreements {
-		if a := &d.Agreements[i]; strconv.FormatInt(a.ID, 10) == idText && a.Form == mediation.FormWritten {
-			return fileCopyLabel
-		}
+	if a := agreementOf(d, doc); a != nil && a.Form == mediation.FormWritten {
+		return fileCopyLabel
 	}
 	return ""
+}
+
+// agreementOf is the agreement version a document "agreement-<id>" prints,
+// or nil for any other document.
+func agreementOf(d *mediation.Dossier, doc *mediation.Document) *mediation.Agreement {
+	kind, idText, _ := strings.Cut(doc.Code, "-")
+	if kind != "agreement" {
+		return nil
+	}
+	for i := range d.Agreements {
+		if a := &d.Agreements[i]; strconv.FormatInt(a.ID, 10) == idText {
+			return a
+		}
+	}
+	return nil
 }
 
 // WriteDossierBundle writes the whole 卷宗 as one printable page: the
