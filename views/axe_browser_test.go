@@ -1,0 +1,108 @@
+package views_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+)
+
+// withAxe loads axe-core, vendored under testdata/axe (MPL-2.0) so the
+// check needs no network, into every page the browser opens from now on.
+func (c *chrome) withAxe() {
+	c.t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.run("load axe-core", chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(string(src)).Do(ctx)
+		return err
+	}))
+}
+
+// axeViolation is one rule axe-core found broken on a page, with where.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+// axeCheck runs axe-core on the open page at desk and phone size and fails
+// the test on any serious or critical violation.
+func (c *chrome) axeCheck(name string) {
+	c.t.Helper()
+	for _, size := range []struct{ w, h int64 }{{1366, 768}, {390, 844}} {
+		var found []axeViolation
+		c.run("axe "+name,
+			chromedp.EmulateViewport(size.w, size.h),
+			chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]}).then(r =>
+				r.violations.filter(v => v.impact !== "minor"))`, &found,
+				func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		for _, v := range found {
+			var where []string
+			for _, n := range v.Nodes {
+				where = append(where, fmt.Sprint(n.Target, " ", n.HTML))
+			}
+			c.t.Errorf("%s at %dpx: axe %s (%s): %s\n\t%s", name, size.w, v.ID, v.Impact, v.Help, strings.Join(where, "\n\t"))
+		}
+	}
+	c.run("reset viewport", chromedp.EmulateViewport(1366, 768))
+}
+
+// TestBrowserAxeEveryPage runs axe-core over every page of every audience
+// — the citizen's, the intake window's, a desk's, the leader's and the
+// admin's — at desk and phone size, with data on them: no serious or
+// critical violation.
+func TestBrowserAxeEveryPage(t *testing.T) {
+	ts := newTestServer(t)
+	seedStaffCases(t, ts.svc)
+	n, code := ts.mediationCase()
+	closed := ts.mediatedClosedCase()
+	ts.catchUp()
+	cr := ts.chrome(240 * time.Second)
+	cr.withAxe()
+	check := func(path string) {
+		t.Helper()
+		cr.run("open "+path, chromedp.Navigate(cr.base+path), chromedp.WaitVisible("main", chromedp.ByQuery))
+		cr.axeCheck(path)
+	}
+
+	for _, p := range []string{"/", "/login", "/status", "/apply",
+		"/status?" + url.Values{"number": {n}, "code": {code}}.Encode(),
+		"/status?" + url.Values{"number": {n}, "code": {"WRONG-CODE1"}}.Encode()} {
+		check(p)
+	}
+	cr.login("intake")
+	for _, p := range []string{"/intake", "/desk", "/cases", "/cases/" + n, "/cases/" + n + "/receipt",
+		"/search", "/search?q=" + url.QueryEscape("工资"), "/notifications", "/calendar"} {
+		check(p)
+	}
+	cr.logout()
+	cr.login("mediation")
+	for _, p := range []string{"/desk", "/cases/" + n, "/cases/" + closed, "/cases/" + closed + "/dossier"} {
+		check(p)
+	}
+	cr.logout()
+	cr.login("leader")
+	for _, p := range []string{"/leader", "/leader/stats", "/cases?warning=red"} {
+		check(p)
+	}
+	cr.logout()
+	cr.login("admin")
+	for _, p := range []string{"/admin/users", "/admin/desks", "/admin/categories", "/admin/deadline-rules", "/admin/calendar"} {
+		check(p)
+	}
+}
