@@ -59,6 +59,9 @@ type Options struct {
 	PublicURL string
 	// SecureCookies marks the session cookies Secure (serve behind TLS).
 	SecureCookies bool
+	// Centre is how citizens reach the centre (address, phone, hours),
+	// shown on their pages.
+	Centre web.Centre
 	// Med is the mediation service over the same cases.Service; nil: New
 	// builds one. Pass the one already built (serve builds it before the
 	// demo data) so that its rules are installed on svc exactly once.
@@ -122,6 +125,7 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		Volume:        web.NewVolumeLimiter(opts.AddressMessages, opts.AddressBytes, addressWindow),
 		PublicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
 		SecureCookies: opts.SecureCookies,
+		Centre:        opts.Centre,
 	}
 	if opts.CaseQuota != (cases.Quota{}) {
 		svc.SetQuota(opts.CaseQuota)
@@ -187,11 +191,12 @@ const (
 	addressWindow          = time.Hour
 )
 
-// isUploadPath: the routes that take files — citizens' messages, and what
+// isUploadPath: the routes that take files — citizens' messages and
+// applications with their evidence, and what
 // staff file with a case (any query ignored).
 func isUploadPath(uri string) bool {
 	path, _, _ := strings.Cut(uri, "?")
-	return path == "/api/v1/public/messages" || path == "/status/message" ||
+	return path == "/api/v1/public/messages" || path == "/status/message" || path == "/apply" ||
 		(strings.HasPrefix(path, "/api/v1/cases/") && strings.HasSuffix(path, "/attachments")) ||
 		(strings.HasPrefix(path, "/cases/") && strings.HasSuffix(path, "/dossier/files"))
 }

@@ -29,6 +29,8 @@ type caseData struct {
 	Files map[int64][]cases.Attachment
 	// Unread is how many citizen messages this opening marked read.
 	Unread int
+	// Consent is what an online applicant agreed to on the public form.
+	Consent *cases.Consent
 	// Med is the mediation section: sessions, agreements, 司法确认, performance, 回访.
 	Med *medView
 }
@@ -140,6 +142,9 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	}
 	files, err := s.Svc.Attachments(ctx, a, kase.Number)
 	if err != nil {
+		return nil, err
+	}
+	if d.Consent, err = s.Svc.ApplicationConsent(ctx, kase.ID); err != nil {
 		return nil, err
 	}
 	d.Files = map[int64][]cases.Attachment{}

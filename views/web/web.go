@@ -9,6 +9,8 @@
 package web
 
 import (
+	"context"
+
 	"yidi/cases"
 	"yidi/cases/mediation"
 	"yidi/cases/reports"
@@ -39,4 +41,22 @@ type Deps struct {
 	PublicURL string
 	// SecureCookies marks the session cookies Secure (serve behind TLS).
 	SecureCookies bool
+	// Centre is how citizens reach the centre; read it through Contact.
+	Centre Centre
+}
+
+// Centre is how citizens reach the centre: its address, phone and hours,
+// on every citizen page. Empty fields are not shown.
+type Centre struct {
+	Name, Address, Phone, Hours string
+}
+
+// Contact answers the centre's details for a page. It is the one place
+// they are read, so that the admin's settings can take over here.
+func (d Deps) Contact(ctx context.Context) Centre {
+	c := d.Centre
+	if c.Name == "" {
+		c.Name = "一地矛盾纠纷调处化解中心"
+	}
+	return c
 }
