@@ -102,3 +102,18 @@ func TestApplyWithConsentAndEvidence(t *testing.T) {
 		t.Errorf("a 婚姻家庭 application is named %+v", c)
 	}
 }
+
+// The landing page is the citizens': how to reach the centre, and no
+// interface description for integrators (issue 16, item 10).
+func TestHomePageIsForCitizens(t *testing.T) {
+	ts := newTestServer(t, views.Options{Centre: web.Centre{Address: "城关镇人民路1号", Phone: "0577-88880000", Hours: "工作日 8:30–17:30"}})
+	html := ts.page("GET", "/", 200)
+	if strings.Contains(html, "openapi") || !strings.Contains(html, "城关镇人民路1号") || !strings.Contains(html, "工作日 8:30–17:30") {
+		t.Fatalf("the home page:\n%s", html)
+	}
+	c := ts.intake(nil)
+	status := ts.page("GET", "/status?"+url.Values{"number": {c["number"].(string)}, "code": {c["query_code"].(string)}}.Encode(), 200)
+	if !strings.Contains(status, `href="tel:057788880000"`) || !strings.Contains(status, "城关镇人民路1号") {
+		t.Fatalf("the status page does not say how to reach the centre:\n%s", status)
+	}
+}
