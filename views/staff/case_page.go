@@ -166,7 +166,7 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 		return nil, err
 	}
 	d.Med.CSRF = web.CSRFToken(c)
-	if d.Similar, err = s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, 5); err != nil {
+	if d.Similar, err = s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, d.Same, 5); err != nil {
 		// Related cases are a help, not the page: show it without them.
 		d.Similar = nil
 	}
