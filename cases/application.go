@@ -61,7 +61,7 @@ var ErrApplicationRefused = &Error{Kind: KindInvalid, Code: "application_refused
 // window (the same rules, one function), requires a contact phone, which
 // becomes the first applicant's phone when that one has none, and writes
 // the submitted event and the citizen's text message in one transaction.
-func (s *Service) Apply(ctx context.Context, in ApplicationInput) (_ *ApplicationReceipt, err error) {
+func (s *Service) Apply(ctx context.Context, in ApplicationInput) (*ApplicationReceipt, error) {
 	if strings.TrimSpace(in.Website) != "" {
 		return nil, ErrApplicationRefused
 	}
@@ -99,18 +99,9 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (_ *Applicatio
 	if err := s.validateIntake(ctx, &in.IntakeInput); err != nil {
 		return nil, err
 	}
-	batch, err := s.storeBlobs(in.Files, mimes)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			batch.discard(ctx)
-		}
-	}()
 	now := s.now().UTC()
 	var res *IntakeResult
-	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+	err = s.writeWithFiles(ctx, in.Files, mimes, func(tx *sqlx.Tx, batch *blobBatch) error {
 		a := OnlineActor
 		var err error
 		if a.UserID, err = systemUser(ctx, tx, a, now); err != nil {
@@ -163,9 +154,6 @@ func (s *Service) recordApplication(ctx context.Context, tx *sqlx.Tx, caseID int
 	}
 	if len(in.Files) == 0 {
 		return nil
-	}
-	if err := batch.recheck(); err != nil {
-		return err
 	}
 	var seq int64
 	if err := tx.GetContext(ctx, &seq, tx.Rebind(
