@@ -83,9 +83,10 @@ func (s *Service) CategoryMaterials(ctx context.Context, a Actor, category strin
 	return out, nil
 }
 
-// SaveMaterial adds a material to a category's list or edits one (admins):
-// its name, whether it is required, its note, whether it is still asked for.
-func (s *Service) SaveMaterial(ctx context.Context, a Actor, category string, m Material) error {
+// SaveMaterial adds a material to a category's list (isNew) or edits one
+// (admins): its name, whether it is required, its note, whether it is
+// still asked for.
+func (s *Service) SaveMaterial(ctx context.Context, a Actor, category string, m Material, isNew bool) error {
 	if err := adminOnly(a); err != nil {
 		return err
 	}
@@ -107,6 +108,17 @@ func (s *Service) SaveMaterial(ctx context.Context, a Actor, category string, m 
 		return err
 	}
 	return s.store.write(ctx, func(tx *sqlx.Tx) error {
+		var n int
+		if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM category_materials WHERE category = ? AND code = ?`),
+			category, m.Code); err != nil {
+			return fmt.Errorf("store: unable to look up material: %w", err)
+		}
+		switch {
+		case isNew && n > 0:
+			return invalid("code", "material_exists", fmt.Sprintf("本类别已有代码为“%s”的材料", m.Code))
+		case !isNew && n == 0:
+			return &Error{Kind: KindNotFound, Code: "material_not_found", Message: "本类别没有这项材料"}
+		}
 		_, err := tx.ExecContext(ctx, tx.Rebind(`
 			INSERT INTO category_materials (category, code, name, required, note, sort_order, active)
 			VALUES (?, ?, ?, ?, ?, (SELECT COALESCE(MAX(sort_order), 0) + 10 FROM category_materials WHERE category = ?), ?)
@@ -275,7 +287,7 @@ func (s *Service) ReceiveMaterials(ctx context.Context, a Actor, number string, 
 		if n, _ := res.RowsAffected(); n != 1 {
 			return ErrStaleVersion
 		}
-		e := newEvent(EventMaterialsReceived, "", data)
+		e := newEvent(EventMaterialsReceived, "收到材料："+data["names"], data)
 		e.Visibility = VisibilityInternal
 		if err := s.appendActorEvent(ctx, tx, a, c.ID, e, now); err != nil {
 			return err
