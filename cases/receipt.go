@@ -23,11 +23,11 @@ type Receipt struct {
 // ReceiptStep is one time limit a citizen may count on. A citizen reads
 // "办理期限" as the day the dispute is resolved, so each step is named for
 // what happens by then: 分流 (routing) while the case is at the window,
-// 签收 once routed, 办理 once a desk handles it. Due is nil for a limit
+// 签收 once routed, 办理 once a desk handles it. Due is zero for a limit
 // that starts later (the desk's handling limit, counted from signing for).
 type ReceiptStep struct {
 	Name  string
-	Due   *time.Time
+	Due   time.Time
 	Rule  string
 	Basis string
 }
@@ -65,8 +65,7 @@ func (s *Service) ReceiptOf(ctx context.Context, c *Case) (*Receipt, error) {
 	}
 	name := map[Status]string{StatusRegistered: "分流时限", StatusRouted: "签收时限", StatusInProgress: "办理时限"}[c.Status]
 	if stage != nil && name != "" {
-		due := stage.Due
-		r.Steps = append(r.Steps, ReceiptStep{Name: name, Due: &due, Rule: stage.Rule, Basis: stage.Basis})
+		r.Steps = append(r.Steps, ReceiptStep{Name: name, Due: stage.Due, Rule: stage.Rule, Basis: stage.Basis})
 	}
 	if c.Status == StatusRouted {
 		// Routed: the desk's own handling limit, which starts when it signs for the case.
