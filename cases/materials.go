@@ -231,82 +231,45 @@ func MayReceiveMaterials(a Actor, c *Case) bool {
 // ReceiveMaterials ticks materials a case received after intake, with one
 // event the citizen's timeline words as "已收到您补交的材料".
 func (s *Service) ReceiveMaterials(ctx context.Context, a Actor, number string, in MaterialsInput) (*Case, error) {
-	number = NormalizeCaseNumber(number)
-	now := s.now().UTC()
-	var after *Case
-	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
-		c, err := findVisibleCase(ctx, tx, a, number)
-		if err != nil {
-			return err
-		}
-		if in.Version != nil && *in.Version != c.Version {
-			return ErrStaleVersion
-		}
+	return s.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *CaseTx) (*CaseChange, error) {
+		c := x.Case
 		if !MayReceiveMaterials(a, c) {
 			if !slices.Contains(openStatuses, c.Status) {
-				return &Error{Kind: KindConflict, Code: "invalid_transition",
+				return nil, &Error{Kind: KindConflict, Code: "invalid_transition",
 					Message: fmt.Sprintf("案件当前状态为“%s”，不能登记收到材料", StatusLabel(c.Status))}
 			}
-			return forbidden("只有受理窗口、办理窗口工作人员和领导可以登记收到材料")
+			return nil, forbidden("只有受理窗口、办理窗口工作人员和领导可以登记收到材料")
 		}
 		if len(in.Received) == 0 {
-			return invalid("received", "required", "请勾选收到的材料")
+			return nil, invalid("received", "required", "请勾选收到的材料")
 		}
 		codes, err := s.checkMaterials(ctx, c.Category, "received", in.Received)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		var names []string
 		for _, code := range codes {
 			i := slices.IndexFunc(c.Materials, func(m CaseMaterial) bool { return m.Code == code })
 			if i < 0 || c.Materials[i].Received {
-				return invalid("received", "already_received", fmt.Sprintf("材料“%s”已登记收到", code))
+				return nil, invalid("received", "already_received", fmt.Sprintf("材料“%s”已登记收到", code))
 			}
 			names = append(names, c.Materials[i].Name)
 		}
 		data := map[string]string{"codes": strings.Join(codes, ","), "names": strings.Join(names, "、")}
 		if in.AttachmentID != nil {
 			var n int
-			if err := tx.GetContext(ctx, &n, tx.Rebind(`SELECT COUNT(*) FROM attachments WHERE id = ? AND case_id = ?`),
+			if err := x.Tx.GetContext(ctx, &n, x.Tx.Rebind(`SELECT COUNT(*) FROM attachments WHERE id = ? AND case_id = ?`),
 				*in.AttachmentID, c.ID); err != nil {
-				return fmt.Errorf("store: unable to look up attachment: %w", err)
+				return nil, fmt.Errorf("store: unable to look up attachment: %w", err)
 			}
 			if n == 0 {
-				return invalid("attachment_id", "unknown_attachment", "本案没有这个附件")
+				return nil, invalid("attachment_id", "unknown_attachment", "本案没有这个附件")
 			}
 			data["attachment_id"] = fmt.Sprint(*in.AttachmentID)
 		}
-		if err := insertMaterials(ctx, tx, c.ID, codes, a.UserID, in.AttachmentID, now); err != nil {
-			return err
+		if err := insertMaterials(ctx, x.Tx, c.ID, codes, a.UserID, in.AttachmentID, x.Now); err != nil {
+			return nil, err
 		}
-		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET version = version + 1, updated_at = ? WHERE id = ? AND version = ?`),
-			now, c.ID, c.Version)
-		if err != nil {
-			return fmt.Errorf("store: unable to update case: %w", err)
-		}
-		if n, _ := res.RowsAffected(); n != 1 {
-			return ErrStaleVersion
-		}
-		e := newEvent(EventMaterialsReceived, "收到材料："+data["names"], data)
-		e.Visibility = VisibilityInternal
-		if err := s.appendActorEvent(ctx, tx, a, c.ID, e, now); err != nil {
-			return err
-		}
-		desks, err := s.Desks(ctx)
-		if err != nil {
-			return err
-		}
-		if err := queueNotification(ctx, tx, c, e, deskNamer(desks), now); err != nil {
-			return err
-		}
-		after, err = findCase(ctx, tx, number)
-		return err
+		return &CaseChange{Kind: EventMaterialsReceived, Body: "收到材料：" + data["names"], Data: data}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	s.public.drop(number)
-	s.committed()
-	after.Deadlines = after.deadlineViews(now)
-	return maskCase(after), nil
 }

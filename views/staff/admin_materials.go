@@ -61,9 +61,9 @@ func (s *server) adminMaterialSave(c *fiber.Ctx) error {
 		Required: c.FormValue("required") != "", Active: c.FormValue("active") != ""}
 	isNew := c.FormValue("op") == "create"
 	if err := s.Svc.SaveMaterial(c.UserContext(), web.ActorOf(c), category, m, isNew); err != nil {
-		e := cases.ErrorOf(err)
-		if e == nil || e.Kind == cases.KindInternal {
-			return err
+		e, fault := refusedBy(err)
+		if fault != nil {
+			return fault
 		}
 		d := &materialsData{Error: e.Message, New: cases.Material{Required: true}}
 		if isNew {

@@ -90,12 +90,11 @@ func (s *server) adminSettingsSave(c *fiber.Ctx) error {
 		d.Form, d.Room, done = "room", c.FormValue("room"), "room_added"
 		_, err = s.Med.AddRoom(ctx, a, d.Room)
 	default:
-		err = &cases.Error{Kind: cases.KindInvalid, Code: "unknown_op", Message: "未知的操作"}
+		err = errUnknownOp
 	}
-	if err != nil {
-		e := cases.ErrorOf(err)
-		if e == nil || e.Kind == cases.KindInternal {
-			return err
+	if e, fault := refusedBy(err); fault != nil || e != nil {
+		if fault != nil {
+			return fault
 		}
 		d.Error = e.Message
 		return s.settingsPage(c, web.StatusOf(e.Kind), d)
