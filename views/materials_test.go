@@ -185,9 +185,14 @@ func TestTownsFromTheListWhenThereIsOne(t *testing.T) {
 	if !strings.Contains(form, `list="town-options"`) || !strings.Contains(form, `<option value="长安镇">`) {
 		t.Error("the intake form does not offer the towns")
 	}
-	status, page = b.post("/intake", validIntakeForm())
+	form2 := validIntakeForm()
+	form2.Set("material_labor", "employment_proof")
+	status, page = b.post("/intake", form2)
 	if status != 400 || !strings.Contains(page, "不在本中心的乡镇列表中") || !strings.Contains(page, `href="#town"`) {
 		t.Errorf("a town off the list on the form: %d", status)
+	}
+	if !strings.Contains(page, `value="employment_proof" checked`) || strings.Contains(page, `value="id_proof" checked`) {
+		t.Error("the refused form lost or invented the materials ticked")
 	}
 
 	// Removing the last town frees the field again.
@@ -354,5 +359,37 @@ func TestCasePageChecklistTicksALaterMaterial(t *testing.T) {
 	other.login("petition")
 	if status, _ := other.post("/cases/"+number+"/materials", url.Values{"material": {"employer_info"}}); status != 404 {
 		t.Errorf("another desk ticking: %d", status)
+	}
+}
+
+func TestACitizensUploadMarkedAsAMaterial(t *testing.T) {
+	ts := newTestServer(t)
+	number, code := ts.mediationCase()
+	atts := ts.sendFiles(number, code, "补交工资欠条", upload{"欠条.png", pngBytes})
+	id := int64(atts[0].(map[string]any)["id"].(float64))
+	// The holding desk sees the upload offered on the case page and marks it.
+	b := newBrowser(t, ts.app)
+	b.login("mediation")
+	_, page, _ := b.do("GET", "/cases/"+number, nil)
+	if !strings.Contains(page, fmt.Sprintf(`<option value="%d">欠条.png`, id)) {
+		t.Fatal("the case page does not offer the citizen's upload as a material")
+	}
+	status, _, _ := b.do("POST", "/cases/"+number+"/materials", url.Values{"_csrf": {b.csrf},
+		"material": {"wage_proof"}, "attachment_id": {fmt.Sprint(id)}})
+	if status != 303 {
+		t.Fatalf("marking the upload: %d", status)
+	}
+	_, tl := ts.call("GET", "/api/v1/cases/"+number+"/timeline", "leader", nil)
+	var data map[string]any
+	for _, e := range tl["events"].([]any) {
+		if e := e.(map[string]any); e["kind"] == "materials_received" {
+			data = e["data"].(map[string]any)
+		}
+	}
+	if data["attachment_id"] != fmt.Sprint(id) || data["codes"] != "wage_proof" {
+		t.Fatalf("the event's data = %v", data)
+	}
+	if status, _ := b.post("/cases/"+number+"/materials", url.Values{"material": {"employer_info"}, "attachment_id": {"x"}}); status != 400 {
+		t.Errorf("a bad attachment id: %d", status)
 	}
 }
