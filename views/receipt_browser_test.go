@@ -58,7 +58,12 @@ func TestBrowserReceiptAtBothWidths(t *testing.T) {
 		t.Errorf("after saving the centre the page says %q", got)
 	}
 	cr.run("add a town", chromedp.SendKeys("#new-town", "长安镇", chromedp.ByID),
-		chromedp.Submit("#new-town", chromedp.ByID), chromedp.WaitVisible(".flash", chromedp.ByQuery))
+		chromedp.Submit("#new-town", chromedp.ByID),
+		// The page before had a flash too: wait for the list with the new town.
+		chromedp.WaitVisible("#town-list li:nth-child(2)", chromedp.ByQuery))
+	if got := cr.text(".flash"); got != "已保存：乡镇（街道）已加入列表。" {
+		t.Errorf("after adding a town the page says %q", got)
+	}
 	if got := cr.text("#town-list"); !strings.Contains(got, "硖石街道") || !strings.Contains(got, "长安镇") {
 		t.Errorf("the town list reads %q", got)
 	}
