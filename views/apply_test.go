@@ -8,9 +8,15 @@ import (
 	"testing"
 
 	"yidi/cases"
-	"yidi/views"
-	"yidi/views/web"
 )
+
+// centre sets the centre's settings as the admin does.
+func (ts *testServer) centre(c cases.CentreSettings) {
+	ts.t.Helper()
+	if err := ts.svc.SetCentre(context.Background(), ts.actor("admin"), c); err != nil {
+		ts.t.Fatal(err)
+	}
+}
 
 // cookieHeader is cookies as one Cookie header.
 func cookieHeader(cookies []*http.Cookie) string {
@@ -27,7 +33,8 @@ func cookieHeader(cookies []*http.Cookie) string {
 // empty file part is no file), post/redirect/get to the confirmation, and
 // an untitled application named by its category without 纠纷纠纷.
 func TestApplyWithConsentAndEvidence(t *testing.T) {
-	ts := newTestServer(t, views.Options{Centre: web.Centre{Address: "城关镇人民路1号", Phone: "0577-88880000"}})
+	ts := newTestServer(t)
+	ts.centre(cases.CentreSettings{Name: "城关县矛盾纠纷调处化解中心", Address: "城关镇人民路1号", Phone: "0577-88880000"})
 	ctx := context.Background()
 	token, cookies := ts.formToken("/apply")
 	page := ts.page("GET", "/apply", 200)
@@ -106,7 +113,8 @@ func TestApplyWithConsentAndEvidence(t *testing.T) {
 // The landing page is the citizens': how to reach the centre, and no
 // interface description for integrators (issue 16, item 10).
 func TestHomePageIsForCitizens(t *testing.T) {
-	ts := newTestServer(t, views.Options{Centre: web.Centre{Address: "城关镇人民路1号", Phone: "0577-88880000", Hours: "工作日 8:30–17:30"}})
+	ts := newTestServer(t)
+	ts.centre(cases.CentreSettings{Name: "城关县矛盾纠纷调处化解中心", Address: "城关镇人民路1号", Phone: "0577-88880000", Hours: "工作日 8:30–17:30"})
 	html := ts.page("GET", "/", 200)
 	if strings.Contains(html, "openapi") || !strings.Contains(html, "城关镇人民路1号") || !strings.Contains(html, "工作日 8:30–17:30") {
 		t.Fatalf("the home page:\n%s", html)

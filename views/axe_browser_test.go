@@ -10,8 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"yidi/cases"
-	"yidi/views"
-	"yidi/views/web"
 )
 
 // TestBrowserAxeEveryPage runs axe-core over every page of every audience
@@ -19,7 +17,8 @@ import (
 // admin's — at desk and phone size, with data on them: no violation above
 // minor (none moderate, serious or critical).
 func TestBrowserAxeEveryPage(t *testing.T) {
-	ts := newTestServer(t, views.Options{Centre: web.Centre{Address: "城关镇人民路1号", Phone: "0577-88880000", Hours: "工作日 8:30–17:30"}})
+	ts := newTestServer(t)
+	ts.centre(cases.CentreSettings{Name: "城关县矛盾纠纷调处化解中心", Address: "城关镇人民路1号", Phone: "0577-88880000", Hours: "工作日 8:30–17:30"})
 	seedStaffCases(t, ts.svc)
 	n, code := ts.mediationCase()
 	closed := ts.mediatedClosedCase()

@@ -59,9 +59,6 @@ type Options struct {
 	PublicURL string
 	// SecureCookies marks the session cookies Secure (serve behind TLS).
 	SecureCookies bool
-	// Centre is how citizens reach the centre (address, phone, hours),
-	// shown on their pages.
-	Centre web.Centre
 	// Med is the mediation service over the same cases.Service; nil: New
 	// builds one. Pass the one already built (serve builds it before the
 	// demo data) so that its rules are installed on svc exactly once.
@@ -125,7 +122,6 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		Volume:        web.NewVolumeLimiter(opts.AddressMessages, opts.AddressBytes, addressWindow),
 		PublicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
 		SecureCookies: opts.SecureCookies,
-		Centre:        opts.Centre,
 	}
 	if opts.CaseQuota != (cases.Quota{}) {
 		svc.SetQuota(opts.CaseQuota)

@@ -76,8 +76,8 @@ type pageData struct {
 	Form                       map[string]string
 	Categories                 []cases.Category
 	Receipt                    *cases.ApplicationReceipt
-	Centre                     web.Centre // how to reach the centre, in every page's footer
-	PrivacyNotice              string     // the privacy notice's version (/apply)
+	Centre                     cases.CentreSettings // how to reach the centre, in every page's footer
+	PrivacyNotice              string               // the privacy notice's version (/apply)
 }
 
 // renderPublic writes a citizen page: phone-first, no session, nothing cached.
@@ -85,7 +85,11 @@ func (s *server) renderPublic(c *fiber.Ctx, status int, page string, d pageData)
 	if tok := web.CSRFToken(c); tok != "" {
 		d.CSRF = tok
 	}
-	d.Centre = s.Contact(c.UserContext())
+	centre, err := s.Contact(c.UserContext())
+	if err != nil {
+		return err
+	}
+	d.Centre = centre
 	// A View is only ever built after the query code was checked.
 	if d.View != nil && s.Med != nil {
 		info, err := s.Med.Public(c.UserContext(), d.View.Number)

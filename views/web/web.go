@@ -41,22 +41,16 @@ type Deps struct {
 	PublicURL string
 	// SecureCookies marks the session cookies Secure (serve behind TLS).
 	SecureCookies bool
-	// Centre is how citizens reach the centre; read it through Contact.
-	Centre Centre
 }
 
-// Centre is how citizens reach the centre: its address, phone and hours,
-// on every citizen page. Empty fields are not shown.
-type Centre struct {
-	Name, Address, Phone, Hours string
-}
-
-// Contact answers the centre's details for a page. It is the one place
-// they are read, so that the admin's settings can take over here.
-func (d Deps) Contact(ctx context.Context) Centre {
-	c := d.Centre
+// Contact answers how citizens reach the centre — its name, address,
+// phone and hours, as the admin set them — for the citizen's pages; the
+// one place those pages read them. A centre not yet set up is named by
+// its kind.
+func (d Deps) Contact(ctx context.Context) (cases.CentreSettings, error) {
+	c, err := d.Svc.Centre(ctx)
 	if c.Name == "" {
-		c.Name = "一地矛盾纠纷调处化解中心"
+		c.Name = "矛盾纠纷调处化解中心"
 	}
-	return c
+	return c, err
 }
