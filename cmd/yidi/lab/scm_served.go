@@ -138,4 +138,3 @@ func EvaluateSCMServed(ctx context.Context, dir, path string) (*SCMServedReport,
 	}
 	return rep, nil
 }
-
