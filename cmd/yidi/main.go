@@ -41,7 +41,7 @@ Usage:
   yidi calendar import FILE [--data DIR]        load a year's holidays: lines "YYYY-MM-DD,休|班,名称"
   yidi import cail FILE.json [--data DIR]   CAIL2019 court texts as closed historical cases
   yidi bench similar [--file SCM.jsonl]     CAIL2019-SCM triplet accuracy of the similarity
-  yidi bench queries [--cail FILE] [-v]     the judged query set: recall@10, P@5
+  yidi bench queries [--cail FILE] [-v]     the judged and court-topic query sets: recall@10, P@5, recall@20
   yidi bench queries --intake DIR [--test DIR]  intake-style sets by kind (a test set: aggregates only)
   yidi lab vocab [--segment-dict DIR]       regenerate search/thesaurus.txt from segment-dict
   yidi bench search [--cases 100000]        search latency against SQLite FTS5 (build with -tags sqlite_fts5)
