@@ -59,4 +59,6 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/admin/deadline-rules", in, s.adminDeadlineRuleSave)
 	app.Get("/admin/calendar", in, s.adminCalendar)
 	app.Post("/admin/calendar", in, s.adminCalendarSave)
+	app.Get("/admin/vocab", in, s.adminVocab)
+	app.Post("/admin/vocab", in, s.adminVocabDecide)
 }
