@@ -50,17 +50,11 @@ func EvaluateSCMServed(ctx context.Context, dir, path string) (*SCMServedReport,
 	if err != nil {
 		return nil, err
 	}
-	store, err := cases.Open(ctx, dir)
+	store, svc, clerk, err := openEvalStore(ctx, dir)
 	if err != nil {
 		return nil, err
 	}
 	defer store.Close()
-	svc := cases.NewService(store)
-	clerk, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{
-		Username: "eval-intake", Password: "eval-intake-password", Role: cases.RoleIntake, Name: "评测窗口"})
-	if err != nil {
-		return nil, err
-	}
 	rep := &SCMServedReport{Limit: search.MaxSimilar}
 	start := time.Now()
 	kases := make([][3]*cases.Case, len(trips))
