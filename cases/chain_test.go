@@ -134,7 +134,7 @@ func TestUpgradeBackfillsTheChains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, store.w.DB, migrations.FS)
+	p, err := goose.NewProvider(goose.DialectSQLite3, store.w.DB, migrations.SQLite)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -86,7 +86,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 
 // Migrate applies every migration not yet applied and returns their names.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.w.DB, migrations.FS)
+	p, err := goose.NewProvider(goose.DialectSQLite3, s.w.DB, migrations.SQLite)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read migrations: %w", err)
 	}
