@@ -11,7 +11,10 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"yidi/cases"
+	"yidi/internal/testdb"
 )
+
+func TestMain(m *testing.M) { os.Exit(testdb.Run(m)) }
 
 func TestMigrationsApplyOnceAndAreRecorded(t *testing.T) {
 	dir := t.TempDir()

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"testing"
 	"time"
+
+	"yidi/internal/testdb"
 )
 
 // BenchmarkSweep100k: the warning sweep over 100,000 open cases, each with a
@@ -84,7 +86,8 @@ func BenchmarkSweep100k(b *testing.B) {
 // ends.
 func openTestStore(tb testing.TB) *Store {
 	tb.Helper()
-	store, err := Open(context.Background(), tb.TempDir())
+	engine, dsn := testdb.Config(tb)
+	store, err := OpenDatabase(context.Background(), Database{Dir: tb.TempDir(), Engine: engine, DSN: dsn})
 	if err != nil {
 		tb.Fatal(err)
 	}
