@@ -92,7 +92,6 @@ func chainHash(prev string, content []byte) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-
 // chainHead is where the global chain stands inside a write transaction:
 // the single writer connection and IMMEDIATE transactions make it stable
 // until commit.

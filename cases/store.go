@@ -18,7 +18,6 @@ import (
 	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
 	"github.com/pressly/goose/v3"
-
 )
 
 // Store is the database behind the service: one writer connection whose
