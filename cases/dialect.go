@@ -103,6 +103,31 @@ func (d *dialect) storedTime(t time.Time) string {
 	return t.Format(d.timeFormat)
 }
 
+// SQL spells, for the packages that write their own SQL over the store
+// (reports, mediation), the few things the engines spell differently.
+type SQL struct{ d *dialect }
+
+// SQLOf is the SQL of a transaction or pool of the store.
+func SQLOf(q interface{ DriverName() string }) SQL { return SQL{dialectFor(q)} }
+
+// GroupConcat joins the values of expr with the separator sep (an SQL
+// string literal).
+func (s SQL) GroupConcat(expr, sep string) string { return s.d.groupConcat(expr, sep) }
+
+// NoIndex is col such that SQLite's planner does not start from an index
+// on it (the unary +); PostgreSQL plans by its statistics, and has no + on
+// text or times.
+func (s SQL) NoIndex(col string) string {
+	if s.d.engine == EngineSQLite {
+		return "+" + col
+	}
+	return col
+}
+
+// JSONEach lists the elements of a JSON array as rows of one column, value,
+// for a FROM clause.
+func (s SQL) JSONEach(expr string) string { return s.d.jsonEach(expr) }
+
 // dialectFor is the dialect of a transaction or pool, told by its driver.
 func dialectFor(q interface{ DriverName() string }) *dialect {
 	if q.DriverName() == "pgx" {
@@ -164,11 +189,24 @@ func (c *qmarkConn) PrepareContext(ctx context.Context, query string) (driver.St
 }
 
 func (c *qmarkConn) ExecContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Result, error) {
-	return c.Conn.ExecContext(ctx, dollarPlaceholders(query), args)
+	return c.Conn.ExecContext(ctx, dollarPlaceholders(query), withoutNUL(args))
 }
 
 func (c *qmarkConn) QueryContext(ctx context.Context, query string, args []driver.NamedValue) (driver.Rows, error) {
-	return c.Conn.QueryContext(ctx, dollarPlaceholders(query), args)
+	return c.Conn.QueryContext(ctx, dollarPlaceholders(query), withoutNUL(args))
+}
+
+// withoutNUL replaces the NUL bytes of text arguments, which PostgreSQL's
+// text cannot hold and refuses with an error, by U+FFFD: a lookup by such
+// text finds nothing (as on SQLite, where no stored text has one), rather
+// than failing.
+func withoutNUL(args []driver.NamedValue) []driver.NamedValue {
+	for i, a := range args {
+		if s, ok := a.Value.(string); ok && strings.IndexByte(s, 0) >= 0 {
+			args[i].Value = strings.ReplaceAll(s, "\x00", "\uFFFD")
+		}
+	}
+	return args
 }
 
 // dollarPlaceholders numbers the ? of query as $1, $2, … outside quoted

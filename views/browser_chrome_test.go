@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"yidi/internal/testdb"
 )
 
 // chrome drives one headless chromium for a browser test: steps with their
@@ -25,8 +27,17 @@ type chrome struct {
 
 // newChrome starts chromium (skipping the test without it, outside CI) for
 // the app at base; everything stops when the test ends.
+// skipBrowserOnPostgres keeps the browser stories to the SQLite run: they
+// drive the same handlers the API and page tests already run on both
+// engines, at ten times the time.
+func skipBrowserOnPostgres(t *testing.T) {
+	t.Helper()
+	testdb.SkipOnPostgres(t, "the browser stories run once, on SQLite")
+}
+
 func newChrome(t *testing.T, base string, budget time.Duration) *chrome {
 	t.Helper()
+	skipBrowserOnPostgres(t)
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("chromium is required under CI: %v", err)
