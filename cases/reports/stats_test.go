@@ -13,8 +13,8 @@ import (
 	"github.com/jmoiron/sqlx"
 
 	"yidi/cases"
-	"yidi/internal/testdb"
 	"yidi/cases/reports"
+	"yidi/internal/testdb"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
