@@ -179,8 +179,8 @@ func (s *Store) Close() error {
 // Backup writes a consistent copy of the live database alone to path (the
 // older `yidi backup --to FILE.db`; BackupTo also copies the attachments).
 func (s *Store) Backup(ctx context.Context, path string) error {
-	if s.d.engine != EngineSQLite {
-		return errors.New("store: back up PostgreSQL with pg_dump (see docs/operations.md)")
+	if err := s.sqliteOnly(); err != nil {
+		return err
 	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: %s already exists", path)
@@ -190,6 +190,17 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 		return fmt.Errorf("store: backup failed: %w", err)
 	}
 	s.touchLastBackup()
+	return nil
+}
+
+// errPostgresBackup answers a backup of a PostgreSQL store: the database is
+// the server's to back up (pg_dump), the attachments folder the operator's.
+var errPostgresBackup = errors.New("store: yidi backup copies the SQLite file; back up PostgreSQL with pg_dump and the data folder's attachments with it (docs/operations.md)")
+
+func (s *Store) sqliteOnly() error {
+	if s.d.engine != EngineSQLite {
+		return errPostgresBackup
+	}
 	return nil
 }
 

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"testing"
 	"time"
-
-	"yidi/internal/testdb"
 )
 
 // BenchmarkSweep100k: the warning sweep over 100,000 open cases, each with a
@@ -86,8 +84,7 @@ func BenchmarkSweep100k(b *testing.B) {
 // ends.
 func openTestStore(tb testing.TB) *Store {
 	tb.Helper()
-	engine, dsn := testdb.Config(tb)
-	store, err := OpenDatabase(context.Background(), Database{Dir: tb.TempDir(), Engine: engine, DSN: dsn})
+	store, err := OpenDatabase(context.Background(), testDatabase(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
