@@ -27,7 +27,7 @@ import (
 const usage = `yidi — 矛盾纠纷调处化解中心案件管理（“最多跑一地”）
 
 Usage:
-  yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--demo] [--warn-share 0.8]
+  yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--db sqlite|postgres --dsn postgres://…] [--demo] [--warn-share 0.8]
                [--min-free-mb 1024] [--case-messages-per-hour 10] [--case-mb-per-hour 30]
                [--case-total-mb 200] [--address-messages-per-hour 30] [--address-mb-per-hour 100]
                [--backup-every 24h --backup-dir DIR [--keep 14]] [--verify-every 24h]
