@@ -25,8 +25,8 @@ func TestMigrationsApplyOnceAndAreRecorded(t *testing.T) {
 		t.Fatal(err)
 	}
 	first := s.Applied()
-	// PostgreSQL begins at the schema SQLite reached at 00021.
-	want := map[string]string{testdb.SQLite: "00001_case_core.sql", testdb.Postgres: "00021_schema.sql"}[engine]
+	// PostgreSQL begins with the schema SQLite reached at 00021, as 00001.
+	want := map[string]string{testdb.SQLite: "00001_case_core.sql", testdb.Postgres: "00001_schema.sql"}[engine]
 	if len(first) < 1 || first[0] != want {
 		t.Fatalf("first open applied %v", first)
 	}

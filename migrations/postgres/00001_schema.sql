@@ -1,8 +1,10 @@
--- PostgreSQL starts at version 21: this one file is the schema and seed
--- rows that SQLite reached through 00001–00021 (migrations/sqlite/), as
--- PostgreSQL spells it. No PostgreSQL database older than the engine
--- exists, so nothing needs the steps; from 00022 on each version is a file
--- in both folders (or one in shared/ when the SQL is portable).
+-- PostgreSQL's first version: the schema SQLite reached through 00001–00021
+-- (migrations/sqlite/), as PostgreSQL spells it, with the seed rows of
+-- those files that are not in shared/ (00002's desks and categories and
+-- 00005's synonyms are, and apply on both engines after this file). No
+-- PostgreSQL database older than the engine exists, so nothing needs the
+-- steps; from 00022 on each version is a file in both sqlite/ and
+-- postgres/, or one in shared/ when its SQL is portable.
 --
 -- The spelling: INTEGER PRIMARY KEY (SQLite's rowid alias) is an identity
 -- column, except where the key is given (events.seq, which the writer
@@ -541,39 +543,18 @@ CREATE INDEX web_sessions_user ON web_sessions(user_id);
 
 CREATE INDEX mediation_remedies_obligation ON mediation_remedies(obligation_id);
 
-INSERT INTO desks (code, name, sort_order, active, created_at) VALUES
-    ('petition', '信访', 10, TRUE, CURRENT_TIMESTAMP),
-    ('mediation', '人民调解', 20, TRUE, CURRENT_TIMESTAMP),
-    ('litigation', '诉讼服务', 30, TRUE, CURRENT_TIMESTAMP),
-    ('governance', '综治', 40, TRUE, CURRENT_TIMESTAMP);
-
-INSERT INTO categories (code, name, sort_order, active) VALUES
-    ('marriage_family', '婚姻家庭', 10, TRUE),
-    ('neighbour', '邻里纠纷', 20, TRUE),
-    ('labor', '劳动争议/欠薪', 30, TRUE),
-    ('property_mgmt', '物业纠纷', 40, TRUE),
-    ('land', '土地承包/宅基地', 50, TRUE),
-    ('expropriation', '征地拆迁', 60, TRUE),
-    ('medical', '医疗纠纷', 70, TRUE),
-    ('traffic', '交通事故', 80, TRUE),
-    ('consumer', '消费纠纷', 90, TRUE),
-    ('loan_contract', '民间借贷/合同', 100, TRUE),
-    ('environment', '环境污染/噪声', 110, TRUE),
-    ('litigation_related', '涉法涉诉', 120, TRUE),
-    ('other', '其他', 130, TRUE);
-
 INSERT INTO users (id, username, display_name, password_hash, role, desk, disabled, created_at) VALUES
     (1, 'system-online', '网上申请', '!', 'intake', NULL, TRUE, CURRENT_TIMESTAMP);
 
 SELECT setval(pg_get_serial_sequence('users', 'id'), (SELECT MAX(id) FROM users));
 
 INSERT INTO synonym_groups (id, terms) VALUES
-    (1, '欠薪 拖欠工资 欠工资 工资没发 讨薪 拖欠劳动报酬 工资拖欠 拒不支付劳动报酬 劳动报酬'),
-    (2, '醉驾 醉酒驾驶 酒驾 饮酒驾驶 醉酒后驾驶 酒后驾驶 饮酒后驾驶 危险驾驶'),
+    (1, '欠薪 拖欠工资 欠工资 工资没发 讨薪 拖欠劳动报酬 工资拖欠'),
+    (2, '醉驾 醉酒驾驶 酒驾 饮酒驾驶'),
     (3, '噪音 噪声 吵闹 扰民'),
     (4, '物业费 物业管理费 物业服务费'),
     (5, '漏水 渗水 渗漏'),
-    (6, '彩礼 礼金 聘礼 婚约财产'),
+    (6, '彩礼 礼金 聘礼'),
     (7, '离婚 离异 解除婚姻'),
     (8, '抚养费 抚育费 生活费'),
     (9, '赡养 养老 赡养费'),
@@ -587,16 +568,7 @@ INSERT INTO synonym_groups (id, terms) VALUES
     (17, '打架 斗殴 殴打 动手'),
     (18, '包工头 承包人 工头'),
     (19, '房东 出租人'),
-    (20, '租客 承租人 房客'),
-    (21, '被狗咬 狗咬 犬只咬伤 饲养动物损害'),
-    (22, '被偷 被盗 失窃'),
-    (23, '小孩 儿童 孩子'),
-    (24, '拐卖 拐骗'),
-    (25, '开赌场 开设赌场'),
-    (26, '农民工 民工 工人'),
-    (27, '分财产 析产 分割财产'),
-    (28, '替考 代替考试 代考'),
-    (29, '车被偷 车辆被盗 车被盗');
+    (20, '租客 承租人 房客');
 
 SELECT setval(pg_get_serial_sequence('synonym_groups', 'id'), (SELECT MAX(id) FROM synonym_groups));
 
@@ -699,7 +671,7 @@ INSERT INTO mediation_settings (key, value) VALUES
     ('court_desk', 'litigation');
 
 INSERT INTO event_chain (id, backfilled) VALUES
-    (1, TRUE);
+    (1, FALSE);
 
 
 -- SQLite's julianday() for timestamptz: the statistics keep days as julian
