@@ -25,7 +25,7 @@ func vocabMine(ctx context.Context, args []string, out io.Writer) error {
 	if o.MinSupport < 2 || o.PerTerm < 1 || o.MinScore > 1 {
 		return usageError("--min-support must be at least 2, --per-term at least 1, --min-score at most 1")
 	}
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		svc := cases.NewService(store)
 		groups, err := svc.SynonymGroups(ctx)
 		if err != nil {
