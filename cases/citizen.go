@@ -285,9 +285,26 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 		receipt.Attachments = atts
 		// Not a change of state, so no version bump (staff acting on the
 		// case are not refused for it); updated_at refreshes public views.
-		_, err = tx.ExecContext(ctx, tx.Rebind(
-			`UPDATE cases SET unread_messages = unread_messages + 1, updated_at = ? WHERE id = ?`), now, row.ID)
-		return err
+		// A merged case's message is read on the case it was merged into.
+		ids := []int64{row.ID}
+		if row.MergedInto.Valid {
+			survivor, err := findCase(ctx, tx, row.MergedInto.String)
+			if err == nil {
+				survivor, err = survivorOf(ctx, tx, survivor)
+			}
+			if err != nil {
+				return err
+			}
+			ids = append(ids, survivor.ID)
+			s.public.drop(survivor.Number)
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(
+				`UPDATE cases SET unread_messages = unread_messages + 1, updated_at = ? WHERE id = ?`), now, id); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -427,10 +427,11 @@ var statusLabels = map[Status]string{
 	StatusClosed:     "已办结",
 	StatusSubmitted:  "待受理",
 	StatusDeclined:   "不予受理",
+	StatusMerged:     "已并案",
 }
 
 // Statuses lists every status in lifecycle order.
-var Statuses = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress, StatusSuspended, StatusClosed, StatusDeclined}
+var Statuses = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress, StatusSuspended, StatusClosed, StatusDeclined, StatusMerged}
 
 // StatusLabel is the status as the counter says it.
 func StatusLabel(s Status) string {

@@ -71,6 +71,9 @@ const (
 	// Online applications (网上申请) wait at the window before registration.
 	StatusSubmitted Status = "submitted" // 待受理
 	StatusDeclined  Status = "declined"  // 不予受理(网上申请)
+	// 已并案: merged into another open case about the same dispute
+	// (links.go); its number and query code answer that case.
+	StatusMerged Status = "merged"
 )
 
 // Party roles in a case.
@@ -133,7 +136,13 @@ type Case struct {
 	// UnreadMessages counts citizen messages the holding desk has not opened.
 	UnreadMessages int `json:"unread_messages"`
 	// Referral is the court's 委派调解函 of a court_referral case (referral.go).
-	Referral     *Referral       `json:"referral,omitempty"`
+	Referral *Referral `json:"referral,omitempty"`
+	// 并案 and links (links.go): the cases linked with this one (those the
+	// viewer may not see by number and relation only), the case it was
+	// merged into, and the cases merged into it.
+	Links        []CaseLink      `json:"links"`
+	MergedInto   string          `json:"merged_into,omitempty"`
+	MergedFrom   []string        `json:"merged_from"`
 	previousDesk []string        // desks that held or co-handled it before, for read access
 	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the
@@ -161,6 +170,9 @@ type Event struct {
 	Body       string         `db:"body" json:"body"`
 	Visibility string         `db:"visibility" json:"visibility"`
 	Data       types.JSONText `db:"data" json:"data"`
+	// CaseNumber names the case an event was written on when it is not the
+	// case whose timeline this is: a case merged into it (links.go).
+	CaseNumber string `db:"case_number" json:"case_number,omitempty"`
 }
 
 // Event kinds; one per action plus intake.
