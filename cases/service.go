@@ -259,6 +259,13 @@ func (c *Case) clone() *Case {
 // maskCase is what leaves the service: ID numbers and phones masked.
 func maskCase(c *Case) *Case {
 	out := c.clone()
+	// Lists, never null (a case built by intake has read none).
+	if out.Links == nil {
+		out.Links = []CaseLink{}
+	}
+	if out.MergedFrom == nil {
+		out.MergedFrom = []string{}
+	}
 	for i := range out.Parties {
 		p := &out.Parties[i]
 		if p.Kind == PersonIndividual {

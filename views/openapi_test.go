@@ -315,6 +315,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
 		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
+		"CaseLink": cases.CaseLink{},
 	}
 	expectSchemas(t, doc, answers, "sends", true)
 	// Request bodies are decoded strictly, so the properties must be exactly
@@ -325,6 +326,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
 		"ArchiveRequest": mediation.ArchiveInput{},
+		"LinkRequest":    cases.LinkInput{}, "MergeRequest": cases.MergeInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.
