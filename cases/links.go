@@ -76,7 +76,7 @@ func mayActOn(a Actor, c *Case) bool {
 
 // linkPair loads the case of number and the other case of a link or merge
 // inside tx, checks the reader may see and act on both, and the version.
-func linkPair(ctx context.Context, tx *sqlx.Tx, a Actor, number, other, field string, version *int64) (*Case, *Case, error) {
+func linkPair(ctx context.Context, tx querier, a Actor, number, other, field string, version *int64) (*Case, *Case, error) {
 	c, err := findCase(ctx, tx, NormalizeCaseNumber(number))
 	if err != nil {
 		return nil, nil, err
@@ -233,26 +233,11 @@ func (s *Service) Merge(ctx context.Context, a Actor, number string, in MergeInp
 	now := s.now().UTC()
 	var into string
 	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
-		c, o, err := linkPair(ctx, tx, a, number, in.Into, "into", in.Version)
+		c, o, err := mergePair(ctx, tx, a, number, in)
 		if err != nil {
 			return err
 		}
 		into = o.Number
-		if c.Status == StatusMerged {
-			return mergedConflict(c)
-		}
-		if !slices.Contains(mergeableFrom, c.Status) {
-			return &Error{Kind: KindConflict, Code: "invalid_transition",
-				Message: fmt.Sprintf("案件当前状态为“%s”，不能并案", StatusLabel(c.Status))}
-		}
-		if o.Status == StatusMerged {
-			return &Error{Kind: KindConflict, Code: "target_merged", Field: "into",
-				Message: fmt.Sprintf("案件%s已并入%s，请并入%s", o.Number, o.MergedInto, o.MergedInto)}
-		}
-		if !slices.Contains(openStatuses, o.Status) {
-			return &Error{Kind: KindConflict, Code: "target_not_open", Field: "into",
-				Message: fmt.Sprintf("案件%s当前状态为“%s”，只能并入办理中的案件", o.Number, StatusLabel(o.Status))}
-		}
 		for _, x := range []*Case{c, o} {
 			if err := s.runGuards(ctx, GuardArgs{Tx: tx, Actor: a, Case: x, Action: "merge"}); err != nil {
 				return err
@@ -303,6 +288,48 @@ func (s *Service) Merge(ctx context.Context, a Actor, number string, in MergeInp
 	s.committed()
 	return s.Case(ctx, a, into)
 }
+
+// mergePair loads and checks the two cases of a merge: everything but the
+// guards of extensions.
+func mergePair(ctx context.Context, q querier, a Actor, number string, in MergeInput) (*Case, *Case, error) {
+	c, o, err := linkPair(ctx, q, a, number, in.Into, "into", in.Version)
+	if err != nil {
+		return nil, nil, err
+	}
+	switch {
+	case c.Status == StatusMerged:
+		return nil, nil, mergedConflict(c)
+	case !slices.Contains(mergeableFrom, c.Status):
+		return nil, nil, &Error{Kind: KindConflict, Code: "invalid_transition",
+			Message: fmt.Sprintf("案件当前状态为“%s”，不能并案", StatusLabel(c.Status))}
+	case o.Status == StatusMerged:
+		return nil, nil, &Error{Kind: KindConflict, Code: "target_merged", Field: "into",
+			Message: fmt.Sprintf("案件%s已并入%s，请并入%s", o.Number, o.MergedInto, o.MergedInto)}
+	case !slices.Contains(openStatuses, o.Status):
+		return nil, nil, &Error{Kind: KindConflict, Code: "target_not_open", Field: "into",
+			Message: fmt.Sprintf("案件%s当前状态为“%s”，只能并入办理中的案件", o.Number, StatusLabel(o.Status))}
+	}
+	return c, o, nil
+}
+
+// MergePreview checks a merge without making it and answers the case it
+// would merge into, for the page's confirmation step.
+func (s *Service) MergePreview(ctx context.Context, a Actor, number string, in MergeInput) (*Case, error) {
+	if err := CheckText("reason", in.Reason, MaxReason); err != nil {
+		return nil, err
+	}
+	_, o, err := mergePair(ctx, s.store.r, a, number, in)
+	if err != nil {
+		return nil, err
+	}
+	return maskCase(o), nil
+}
+
+// MayLink says whether a may link c with other cases: the page offers the form.
+func MayLink(a Actor, c *Case) bool { return mayActOn(a, c) && c.Status != StatusMerged }
+
+// MayMerge says whether a may merge c into another case.
+func MayMerge(a Actor, c *Case) bool { return mayActOn(a, c) && slices.Contains(mergeableFrom, c.Status) }
 
 // joinParties adds the merged case's parties the survivor lacks (the same
 // person in the same role) after the survivor's own, and answers their names.

@@ -31,6 +31,8 @@ type caseData struct {
 	Unread int
 	// Med is the mediation section: sessions, agreements, 司法确认, performance, 回访.
 	Med *medView
+	// Links is the 关联/并案 section (case_links.go).
+	Links *linksForm
 }
 
 // actionForm is one action's form, generated from cases.Actions() so that
@@ -124,7 +126,7 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &caseData{Case: kase, Same: same}
+	d := &caseData{Case: kase, Same: same, Links: newLinksForm(a, kase, c.Query("link"))}
 	if d.Timeline, err = s.Svc.Timeline(ctx, a, kase.Number); err != nil {
 		return nil, err
 	}
@@ -173,6 +175,10 @@ func (s *server) casePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// A merged case's number answers the case it was merged into.
+	if d.Case.Number != cases.NormalizeCaseNumber(c.Params("number")) {
+		return c.Redirect("/cases/"+d.Case.Number, fiber.StatusFound)
+	}
 	// Opened by whoever must answer: the citizen's messages are read (the
 	// service decides who that is); the page says how many were new.
 	if d.Case.UnreadMessages > 0 {
@@ -190,6 +196,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 				p.Flash = "已" + info.Label + "。"
 			}
 		}
+	}
+	if msg := linksFlash(c); msg != "" {
+		p.Flash = msg
 	}
 	if step, ok := medSteps[c.Query("med")]; ok {
 		p.Flash = step.done
