@@ -24,7 +24,7 @@ func (s *server) statusPage(c *fiber.Ctx) error {
 		s.Citizens.Failed(c, number, err)
 		return s.publicPageError(c, number, code, err, "")
 	}
-	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number, Code: code})
+	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.CodeNumber(), Code: code})
 }
 
 func (s *server) messagePage(c *fiber.Ctx) error {
@@ -49,7 +49,7 @@ func (s *server) messagePage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.publicPageError(c, req.Number, req.Code, err, "")
 	}
-	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number,
+	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.CodeNumber(),
 		Code: req.Code, Notice: "留言已收到，办理窗口会尽快查看。"})
 }
 
@@ -71,6 +71,6 @@ func (s *server) ratingPage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.publicPageError(c, number, code, err, "")
 	}
-	return s.renderPublic(c, fiber.StatusCreated, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number,
+	return s.renderPublic(c, fiber.StatusCreated, "status", pageData{Title: "案件办理进度", View: view, Number: view.CodeNumber(),
 		Code: code, Notice: "感谢您的评价！"})
 }
