@@ -132,8 +132,7 @@ func (s *Service) Link(ctx context.Context, a Actor, number string, in LinkInput
 				return nil, nil, fmt.Errorf("store: unable to link cases: %w", err)
 			}
 		}
-		return newEvent(EventLink, "", map[string]string{"number": o.Number, "relation": in.Relation}),
-			newEvent(EventLink, "", map[string]string{"number": c.Number, "relation": in.Relation}), nil
+		return linkEvent(EventLink, "与%s关联（%s）", o.Number, in.Relation), linkEvent(EventLink, "与%s关联（%s）", c.Number, in.Relation), nil
 	})
 }
 
@@ -150,9 +149,14 @@ func (s *Service) Unlink(ctx context.Context, a Actor, number, other string) (*C
 			return nil, nil, fmt.Errorf("store: unable to unlink cases: %w", err)
 		}
 		rel := c.Links[i].Relation
-		return newEvent(EventUnlink, "", map[string]string{"number": o.Number, "relation": rel}),
-			newEvent(EventUnlink, "", map[string]string{"number": c.Number, "relation": rel}), nil
+		return linkEvent(EventUnlink, "取消与%s的关联（%s）", o.Number, rel), linkEvent(EventUnlink, "取消与%s的关联（%s）", c.Number, rel), nil
 	})
+}
+
+// linkEvent is a link or unlink event naming the other case, in the staff
+// timeline's words and in its data.
+func linkEvent(kind, format, other, relation string) *Event {
+	return newEvent(kind, fmt.Sprintf(format, other, RelationLabel(relation)), map[string]string{"number": other, "relation": relation})
 }
 
 // linkChange runs change on the pair in one transaction, appends its two
@@ -262,8 +266,14 @@ func (s *Service) Merge(ctx context.Context, a Actor, number string, in MergeInp
 		if err != nil {
 			return err
 		}
-		eFrom := newEvent(EventMergedInto, in.Reason, map[string]string{"into": o.Number})
-		eTo := newEvent(EventMergedFrom, in.Reason, map[string]string{"from": c.Number, "parties": strings.Join(joined, "、")})
+		// The staff timeline says which case and why; the citizen's words
+		// come from the data (eventkinds.go).
+		why := ""
+		if r := strings.TrimSpace(in.Reason); r != "" {
+			why = "。" + r
+		}
+		eFrom := newEvent(EventMergedInto, "并入"+o.Number+why, map[string]string{"into": o.Number})
+		eTo := newEvent(EventMergedFrom, c.Number+"并入本案"+why, map[string]string{"from": c.Number, "parties": strings.Join(joined, "、")})
 		// The merged case's version moved with its state above; the
 		// survivor's moves with its event.
 		if err := s.appendLinkEvent(ctx, tx, a, c, eFrom, now); err != nil {

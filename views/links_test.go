@@ -1,6 +1,7 @@
 package views_test
 
 import (
+	"context"
 	"net/url"
 	"slices"
 	"strings"
@@ -157,11 +158,31 @@ func TestMergeJoinsTheSurvivorAndTheMergedNumberAndCodeAnswerIt(t *testing.T) {
 		t.Errorf("the survivor's timeline: b's events %v, all %v", fromB, kinds)
 	}
 
+	// Out of the queues and the clock: b's routing limit (one working day)
+	// would be long red ten days on, but ended with the merge.
+	if _, err := ts.svc.SweepWarnings(context.Background(), time.Now().AddDate(0, 0, 10)); err != nil {
+		t.Fatal(err)
+	}
+	_, tl = ts.call("GET", "/api/v1/cases/"+a+"/timeline", "leader", nil)
+	for _, e := range tl["events"].([]any) {
+		if m := e.(map[string]any); m["kind"] == cases.EventWarning && m["case_number"] == b {
+			t.Errorf("the sweep warned the merged case: %v", m)
+		}
+	}
+	_, list := ts.call("GET", "/api/v1/cases?status=registered", "leader", nil)
+	if listHas(list["cases"], b) {
+		t.Errorf("the merged case is still in the 待分流 queue")
+	}
+	_, list = ts.call("GET", "/api/v1/cases?status=merged", "leader", nil)
+	if !listHas(list["cases"], b) {
+		t.Errorf("the merged case is not listed as merged")
+	}
+
 	// Out of the figures: one dispute received.
 	if got := stats(); got != 2 {
 		t.Errorf("received after the merge = %v, want 2 (the merged case is the same dispute as a)", got)
 	}
-	_, list := ts.call("GET", "/api/v1/cases?received=true&from="+today+"&to="+today, "leader", nil)
+	_, list = ts.call("GET", "/api/v1/cases?received=true&from="+today+"&to="+today, "leader", nil)
 	if list["total"] != float64(2) || listHas(list["cases"], b) {
 		t.Errorf("the received list holds %v cases (b listed: %v), want a and x", list["total"], listHas(list["cases"], b))
 	}
@@ -191,11 +212,15 @@ func TestMergeJoinsTheSurvivorAndTheMergedNumberAndCodeAnswerIt(t *testing.T) {
 		t.Errorf("a's unread messages = %v, want 1", ca["unread_messages"])
 	}
 
-	// Search shows b as merged.
 	ts.catchUp()
 	_, res := ts.call("GET", "/api/v1/search?q="+url.QueryEscape(b), "leader", nil)
-	if hits := res["hits"].([]any); len(hits) != 1 || hits[0].(map[string]any)["status"] != string(cases.StatusMerged) {
-		t.Errorf("searching %s finds %v, want it once, as merged", b, hits)
+	// Search shows b as merged, and finds the survivor by its merged_from entry.
+	found := map[any]any{}
+	for _, h := range res["hits"].([]any) {
+		found[h.(map[string]any)["number"]] = h.(map[string]any)["status"]
+	}
+	if found[b] != string(cases.StatusMerged) || found[a] != string(cases.StatusInProgress) {
+		t.Errorf("searching %s finds %v, want it as merged and %s in progress", b, found, a)
 	}
 
 	// What cannot be merged.
