@@ -339,7 +339,9 @@ func (s *Service) MergePreview(ctx context.Context, a Actor, number string, in M
 func MayLink(a Actor, c *Case) bool { return mayActOn(a, c) && c.Status != StatusMerged }
 
 // MayMerge says whether a may merge c into another case.
-func MayMerge(a Actor, c *Case) bool { return mayActOn(a, c) && slices.Contains(mergeableFrom, c.Status) }
+func MayMerge(a Actor, c *Case) bool {
+	return mayActOn(a, c) && slices.Contains(mergeableFrom, c.Status)
+}
 
 // joinParties adds the merged case's parties the survivor lacks (the same
 // person in the same role) after the survivor's own, and answers their names.
