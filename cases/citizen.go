@@ -347,9 +347,10 @@ func (s *Service) Attachments(ctx context.Context, a Actor, number string) ([]At
 		return nil, err
 	}
 	out := []Attachment{}
-	err = s.store.r.SelectContext(ctx, &out, s.store.r.Rebind(`
+	// With the files of the cases merged into it (links.go).
+	err = s.store.r.SelectContext(ctx, &out, s.store.r.Rebind(mergedFamily+`
 		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at, kind
-		FROM attachments WHERE case_id = ? ORDER BY id`), id)
+		FROM attachments WHERE case_id IN (SELECT id FROM m) ORDER BY id`), id)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list attachments: %w", err)
 	}
@@ -368,9 +369,9 @@ func (s *Service) Attachment(ctx context.Context, a Actor, number string, id int
 		return nil, "", err
 	}
 	var at Attachment
-	err = s.store.r.GetContext(ctx, &at, s.store.r.Rebind(`
+	err = s.store.r.GetContext(ctx, &at, s.store.r.Rebind(mergedFamily+`
 		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at, kind
-		FROM attachments WHERE id = ? AND case_id = ?`), id, c.ID)
+		FROM attachments WHERE case_id IN (SELECT id FROM m) AND id = ?`), c.ID, id)
 	if isNoRows(err) {
 		return nil, "", ErrAttachmentNotFound
 	}

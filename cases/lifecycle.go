@@ -377,6 +377,11 @@ func applyAction(a Actor, c *Case, r ActionRequest, env *applyEnv) (*Event, erro
 	if r.Version != nil && *r.Version != c.Version {
 		return nil, ErrStaleVersion
 	}
+	// A merged case lives on in the case it was merged into (links.go):
+	// only its citizen's lost code may still be reissued.
+	if c.Status == StatusMerged && r.Action != "reissue_code" {
+		return nil, mergedConflict(c)
+	}
 	if !t.allowed(a, c) {
 		return nil, forbidden(fmt.Sprintf("您无权对本案执行“%s”", t.Label))
 	}

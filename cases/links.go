@@ -427,6 +427,13 @@ func survivorOf(ctx context.Context, q querier, c *Case) (*Case, error) {
 	return c, nil
 }
 
+// mergedFamily is a WITH clause naming m(id, number): the case whose id is
+// its one parameter and every case merged into it, at any depth.
+const mergedFamily = `WITH RECURSIVE m(id, number) AS (
+	SELECT id, number FROM cases WHERE id = ?
+	UNION SELECT x.id, x.number FROM cases x JOIN m ON x.merged_into = m.number)
+`
+
 // findTimeline reads the events of a case and of every case merged into it
 // (at any depth), in seq order; the others' events carry their case number.
 func findTimeline(ctx context.Context, q querier, c *Case) ([]Event, error) {
@@ -434,10 +441,7 @@ func findTimeline(ctx context.Context, q querier, c *Case) ([]Event, error) {
 		return findEvents(ctx, q, c.ID)
 	}
 	var events []Event
-	if err := q.SelectContext(ctx, &events, q.Rebind(`
-		WITH RECURSIVE m(id, number) AS (
-			SELECT id, number FROM cases WHERE id = ?
-			UNION SELECT x.id, x.number FROM cases x JOIN m ON x.merged_into = m.number)
+	if err := q.SelectContext(ctx, &events, q.Rebind(mergedFamily+`
 		SELECT e.seq, e.case_id, e.at, e.kind, e.desk, e.actor_id, e.actor_name, e.actor_role, e.body,
 			e.visibility, e.data, CASE WHEN e.case_id = ? THEN '' ELSE m.number END AS case_number
 		FROM events e JOIN m ON m.id = e.case_id ORDER BY e.seq`), c.ID, c.ID); err != nil {

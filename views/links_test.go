@@ -2,6 +2,7 @@ package views_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -105,10 +106,9 @@ func TestMergeJoinsTheSurvivorAndTheMergedNumberAndCodeAnswerIt(t *testing.T) {
 	x := passedOn(ts)
 	in := ts.intake(repeatIntake())
 	b, codeB := in["number"].(string), in["query_code"].(string)
-	// The citizen of b wrote before the merge.
-	if st, out := ts.call("POST", "/api/v1/public/messages", "", map[string]any{"number": b, "code": codeB, "body": "补充：工头电话已停机"}); st != 201 {
-		t.Fatalf("message to %s: %d %v", b, st, out)
-	}
+	// The citizen of b wrote before the merge, with a photo.
+	att := ts.sendFiles(b, codeB, "补充：工头电话已停机", upload{"欠条.png", pngBytes})[0].(map[string]any)
+	attPath := func(n string) string { return "/api/v1/cases/" + n + "/attachments/" + fmt.Sprint(att["id"]) }
 	today := time.Now().In(cases.ChinaZone).Format("2006-01-02")
 	stats := func() float64 {
 		_, st := ts.call("GET", "/api/v1/stats?from="+today+"&to="+today, "leader", nil)
@@ -156,6 +156,14 @@ func TestMergeJoinsTheSurvivorAndTheMergedNumberAndCodeAnswerIt(t *testing.T) {
 	}
 	if !slices.Equal(fromB, []string{"intake", "citizen_message", "merged_into"}) || kinds[len(kinds)-1] != cases.EventMergedFrom {
 		t.Errorf("the survivor's timeline: b's events %v, all %v", fromB, kinds)
+	}
+
+	// b's files are a's files now.
+	if resp := ts.raw("GET", attPath(a), "leader", nil); resp.StatusCode != 200 {
+		t.Errorf("b's photo through the survivor %s: %d", a, resp.StatusCode)
+	}
+	if resp := ts.raw("GET", attPath(x), "leader", nil); resp.StatusCode != 404 {
+		t.Errorf("b's photo through an unrelated case: %d, want 404", resp.StatusCode)
 	}
 
 	// Out of the queues and the clock: b's routing limit (one working day)
@@ -229,6 +237,9 @@ func TestMergeJoinsTheSurvivorAndTheMergedNumberAndCodeAnswerIt(t *testing.T) {
 		"invalid_transition": {"intake", "/api/v1/cases/" + closedCase(ts) + "/merge", map[string]any{"into": a}},
 		"stale_version":      {"intake", "/api/v1/cases/" + c + "/merge", map[string]any{"into": a, "version": 9}},
 	})
+	if st, out := ts.call("POST", "/api/v1/cases/"+b+"/notes", "intake", map[string]any{"body": "记录"}); st != 409 || errorCode(out) != "case_merged" {
+		t.Errorf("a note on the merged case: %d %v, want 409 case_merged", st, out)
+	}
 	for _, r := range []struct{ from, into, code string }{
 		{b, a, "case_merged"},   // merged already (b's number is refused, not followed, for a change)
 		{c, b, "target_merged"}, // into a merged case
