@@ -158,6 +158,12 @@ func TestMergeJoinsTheSurvivorAndTheMergedNumberAndCodeAnswerIt(t *testing.T) {
 		t.Errorf("the survivor's timeline: b's events %v, all %v", fromB, kinds)
 	}
 
+	// b's citizen is told by SMS.
+	notes, err := ts.svc.Notifications(context.Background(), b)
+	if err != nil || len(notes) == 0 || !strings.Contains(notes[len(notes)-1].Body, "已与同一纠纷的案件"+a+"合并办理") {
+		t.Errorf("b's text messages: %+v %v", notes, err)
+	}
+
 	// b's files are a's files now.
 	if resp := ts.raw("GET", attPath(a), "leader", nil); resp.StatusCode != 200 {
 		t.Errorf("b's photo through the survivor %s: %d", a, resp.StatusCode)
