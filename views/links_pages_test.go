@@ -2,6 +2,7 @@ package views_test
 
 import (
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,10 +16,21 @@ import (
 func TestCasePageLinksAndMergesWithAConfirmationStep(t *testing.T) {
 	ts := newTestServer(t)
 	a, _ := ts.mediationCase()
-	b := ts.intake(repeatIntake())["number"].(string)
 	br := newBrowser(t, ts.app)
 	br.login("intake")
-	_, page, _ := br.do("GET", "/cases/"+b+"?link="+a, nil)
+	// The same applicant at the counter again: the receipt warns and offers
+	// to link or merge the new case with the open one.
+	_, page := br.post("/intake", validIntakeForm())
+	m := regexp.MustCompile(`id="case-number">([^<]+)<`).FindStringSubmatch(page)
+	if m == nil {
+		t.Fatalf("no receipt: %.300s", page)
+	}
+	b := m[1]
+	offer := "/cases/" + b + "?link=" + a + "#links"
+	if !strings.Contains(page, `href="`+offer+`"`) {
+		t.Fatalf("the receipt of the repeat visit does not offer %s", offer)
+	}
+	_, page, _ = br.do("GET", offer, nil)
 	if !strings.Contains(page, `id="link-number" name="number" value="`+a+`"`) {
 		t.Fatalf("the link form is not prefilled with %s from the receipt's link", a)
 	}
