@@ -247,8 +247,9 @@ func TestMergeJoinsTheSurvivorAndTheMergedNumberAndCodeAnswerIt(t *testing.T) {
 		t.Errorf("a note on the merged case: %d %v, want 409 case_merged", st, out)
 	}
 	for _, r := range []struct{ from, into, code string }{
-		{b, a, "case_merged"},   // merged already (b's number is refused, not followed, for a change)
-		{c, b, "target_merged"}, // into a merged case
+		{b, a, "case_merged"},                  // merged already (b's number is refused, not followed, for a change)
+		{c, b, "target_merged"},                // into a merged case
+		{c, closedCase(ts), "target_not_open"}, // into a closed case
 	} {
 		st, out := ts.call("POST", "/api/v1/cases/"+r.from+"/merge", "intake", map[string]any{"into": r.into})
 		if st != 409 || errorCode(out) != r.code {
