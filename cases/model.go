@@ -140,9 +140,12 @@ type Case struct {
 	// 并案 and links (links.go): the cases linked with this one (those the
 	// viewer may not see by number and relation only), the case it was
 	// merged into, and the cases merged into it.
-	Links        []CaseLink      `json:"links"`
-	MergedInto   string          `json:"merged_into,omitempty"`
-	MergedFrom   []string        `json:"merged_from"`
+	Links      []CaseLink `json:"links"`
+	MergedInto string     `json:"merged_into,omitempty"`
+	MergedFrom []string   `json:"merged_from"`
+	// Materials is the 一次性告知 checklist: the category's materials and
+	// which of them the case has received (materials.go).
+	Materials    []CaseMaterial  `json:"materials"`
 	previousDesk []string        // desks that held or co-handled it before, for read access
 	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the

@@ -21,7 +21,7 @@ func TestCasePageLinksAndMergesWithAConfirmationStep(t *testing.T) {
 	// The same applicant at the counter again: the receipt warns and offers
 	// to link or merge the new case with the open one.
 	_, page := br.post("/intake", validIntakeForm())
-	m := regexp.MustCompile(`id="case-number">([^<]+)<`).FindStringSubmatch(page)
+	m := regexp.MustCompile(`id="case-number"[^>]*>([^<]+)<`).FindStringSubmatch(page)
 	if m == nil {
 		t.Fatalf("no receipt: %.300s", page)
 	}

@@ -316,6 +316,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
 		"CaseLink": cases.CaseLink{},
+		"Material": cases.Material{}, "CaseMaterial": cases.CaseMaterial{}, "CentreSettings": cases.CentreSettings{},
 	}
 	expectSchemas(t, doc, answers, "sends", true)
 	// Request bodies are decoded strictly, so the properties must be exactly
@@ -325,8 +326,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
-		"ArchiveRequest": mediation.ArchiveInput{},
-		"LinkRequest":    cases.LinkInput{}, "MergeRequest": cases.MergeInput{},
+		"ArchiveRequest": mediation.ArchiveInput{}, "MaterialsRequest": cases.MaterialsInput{},
+		"LinkRequest": cases.LinkInput{}, "MergeRequest": cases.MergeInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.
