@@ -194,6 +194,11 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 		v.Rating = nil // the survivor's rating is its citizen's
 	}
 	v.CanRate = c.Status == StatusClosed && v.Rating == nil && !merged
+	if c.Status == StatusClosed && !v.CanRate {
+		// Rated (or not this citizen's to rate): nothing is asked of the
+		// citizen any more.
+		v.NextStep = ""
+	}
 	if !merged {
 		s.public.put(number, publicEntry{updatedAt: row.UpdatedAt, view: v})
 	}
