@@ -45,6 +45,7 @@ type caseRow struct {
 	Warning       string         `db:"warning"`
 	Supervision   string         `db:"supervision"`
 	Unread        int            `db:"unread_messages"`
+	MergedInto    sql.NullString `db:"merged_into"`
 }
 
 func (r *caseRow) toCase() *Case {
@@ -56,6 +57,7 @@ func (r *caseRow) toCase() *Case {
 		CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(), CoDesks: []string{},
 		ClosureType: r.ClosureType, ReopenCount: r.ReopenCount, Warning: r.Warning,
 		Supervision: r.Supervision, Deadlines: []DeadlineView{}, UnreadMessages: r.Unread,
+		MergedInto: r.MergedInto.String, Links: []CaseLink{}, MergedFrom: []string{},
 	}
 	if r.ClosedOnTime.Valid {
 		onTime := r.ClosedOnTime.Bool
@@ -110,6 +112,9 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 	if c.deadlines, err = findOpenDeadlines(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
+	if err := findLinks(ctx, q, c); err != nil {
+		return nil, err
+	}
 	if c.Materials, err = findCaseMaterials(ctx, q, c.ID, c.Category); err != nil {
 		return nil, err
 	}
@@ -122,16 +127,21 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 }
 
 // findVisibleCase is findCase for the actor a: a case a may not see is
-// ErrCaseNotFound, as one that does not exist.
+// ErrCaseNotFound, as one that does not exist; a merged case's number
+// answers the surviving case.
 func findVisibleCase(ctx context.Context, q querier, a Actor, number string) (*Case, error) {
 	c, err := findCase(ctx, q, number)
 	if err != nil {
 		return nil, err
 	}
+	// A merged case's number answers the case it was merged into.
+	if c, err = survivorOf(ctx, q, c); err != nil {
+		return nil, err
+	}
 	if !canSee(a, c) {
 		return nil, ErrCaseNotFound
 	}
-	return c, nil
+	return c, showLinks(ctx, q, a, c)
 }
 
 func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) {

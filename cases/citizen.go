@@ -273,9 +273,26 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 		receipt.Attachments = atts
 		// Not a change of state, so no version bump (staff acting on the
 		// case are not refused for it); updated_at refreshes public views.
-		_, err = tx.ExecContext(ctx, tx.Rebind(
-			`UPDATE cases SET unread_messages = unread_messages + 1, updated_at = ? WHERE id = ?`), now, row.ID)
-		return err
+		// A merged case's message is read on the case it was merged into.
+		ids := []int64{row.ID}
+		if row.MergedInto.Valid {
+			survivor, err := findCase(ctx, tx, row.MergedInto.String)
+			if err == nil {
+				survivor, err = survivorOf(ctx, tx, survivor)
+			}
+			if err != nil {
+				return err
+			}
+			ids = append(ids, survivor.ID)
+			s.public.drop(survivor.Number)
+		}
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, tx.Rebind(
+				`UPDATE cases SET unread_messages = unread_messages + 1, updated_at = ? WHERE id = ?`), now, id); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -318,9 +335,10 @@ func (s *Service) Attachments(ctx context.Context, a Actor, number string) ([]At
 		return nil, err
 	}
 	out := []Attachment{}
-	err = s.store.r.SelectContext(ctx, &out, s.store.r.Rebind(`
+	// With the files of the cases merged into it (links.go).
+	err = s.store.r.SelectContext(ctx, &out, s.store.r.Rebind(mergedFamily+`
 		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at, kind
-		FROM attachments WHERE case_id = ? ORDER BY id`), id)
+		FROM attachments WHERE case_id IN (SELECT id FROM m) ORDER BY id`), id)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list attachments: %w", err)
 	}
@@ -339,9 +357,9 @@ func (s *Service) Attachment(ctx context.Context, a Actor, number string, id int
 		return nil, "", err
 	}
 	var at Attachment
-	err = s.store.r.GetContext(ctx, &at, s.store.r.Rebind(`
+	err = s.store.r.GetContext(ctx, &at, s.store.r.Rebind(mergedFamily+`
 		SELECT id, case_id, event_seq, sha256, mime, size, original_name, created_at, kind
-		FROM attachments WHERE id = ? AND case_id = ?`), id, c.ID)
+		FROM attachments WHERE case_id IN (SELECT id FROM m) AND id = ?`), c.ID, id)
 	if isNoRows(err) {
 		return nil, "", ErrAttachmentNotFound
 	}

@@ -90,6 +90,16 @@ var EventKinds = []EventKind{
 		return "不予受理：" + e.Body
 	})},
 	{EventCodeReissued, "重发查询码", "码", nil},
+	// 并案 and links (links.go): a link concerns staff only; a merge
+	// tells the citizen of either case where the dispute is handled now.
+	{EventLink, "关联案件", "关", nil},
+	{EventUnlink, "取消关联", "解", nil},
+	{EventMergedInto, "并案（并入他案）", "并", shown(func(_ Event, d map[string]string, _ func(string) string) string {
+		return "您的案件与同一纠纷的案件" + d["into"] + "合并办理，今后的办理进展在此一并告知"
+	})},
+	{EventMergedFrom, "并案（他案并入）", "合", shown(func(_ Event, d map[string]string, _ func(string) string) string {
+		return "同一纠纷的案件" + d["from"] + "已并入本案合并办理"
+	})},
 }
 
 var eventKindIndex = func() map[string]EventKind {

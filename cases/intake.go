@@ -462,7 +462,7 @@ func repeatVisitorWarnings(ctx context.Context, tx *sqlx.Tx, parties []PartyInpu
 		JOIN case_parties cp ON cp.case_id = c.id
 		JOIN persons p ON p.id = cp.person_id
 		WHERE c.status NOT IN (?) AND cp.role = ? AND (p.id IN (?) OR p.phone IN (?))
-		ORDER BY c.number`, []Status{StatusClosed, StatusDeclined}, PartyApplicant, ids, append(phones, "!"))
+		ORDER BY c.number`, []Status{StatusClosed, StatusDeclined, StatusMerged}, PartyApplicant, ids, append(phones, "!"))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to build repeat-visitor query: %w", err)
 	}

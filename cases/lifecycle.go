@@ -377,6 +377,11 @@ func applyAction(a Actor, c *Case, r ActionRequest, env *applyEnv) (*Event, erro
 	if r.Version != nil && *r.Version != c.Version {
 		return nil, ErrStaleVersion
 	}
+	// A merged case lives on in the case it was merged into (links.go):
+	// only its citizen's lost code may still be reissued.
+	if c.Status == StatusMerged && r.Action != "reissue_code" {
+		return nil, mergedConflict(c)
+	}
 	if !t.allowed(a, c) {
 		return nil, forbidden(fmt.Sprintf("您无权对本案执行“%s”", t.Label))
 	}
@@ -427,10 +432,11 @@ var statusLabels = map[Status]string{
 	StatusClosed:     "已办结",
 	StatusSubmitted:  "待受理",
 	StatusDeclined:   "不予受理",
+	StatusMerged:     "已并案",
 }
 
 // Statuses lists every status in lifecycle order.
-var Statuses = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress, StatusSuspended, StatusClosed, StatusDeclined}
+var Statuses = []Status{StatusSubmitted, StatusRegistered, StatusRouted, StatusInProgress, StatusSuspended, StatusClosed, StatusDeclined, StatusMerged}
 
 // StatusLabel is the status as the counter says it.
 func StatusLabel(s Status) string {

@@ -71,6 +71,9 @@ const (
 	// Online applications (网上申请) wait at the window before registration.
 	StatusSubmitted Status = "submitted" // 待受理
 	StatusDeclined  Status = "declined"  // 不予受理(网上申请)
+	// 已并案: merged into another open case about the same dispute
+	// (links.go); its number and query code answer that case.
+	StatusMerged Status = "merged"
 )
 
 // Party roles in a case.
@@ -134,6 +137,12 @@ type Case struct {
 	UnreadMessages int `json:"unread_messages"`
 	// Referral is the court's 委派调解函 of a court_referral case (referral.go).
 	Referral *Referral `json:"referral,omitempty"`
+	// 并案 and links (links.go): the cases linked with this one (those the
+	// viewer may not see by number and relation only), the case it was
+	// merged into, and the cases merged into it.
+	Links      []CaseLink `json:"links"`
+	MergedInto string     `json:"merged_into,omitempty"`
+	MergedFrom []string   `json:"merged_from"`
 	// Materials is the 一次性告知 checklist: the category's materials and
 	// which of them the case has received (materials.go).
 	Materials    []CaseMaterial  `json:"materials"`
@@ -164,6 +173,9 @@ type Event struct {
 	Body       string         `db:"body" json:"body"`
 	Visibility string         `db:"visibility" json:"visibility"`
 	Data       types.JSONText `db:"data" json:"data"`
+	// CaseNumber names the case an event was written on when it is not the
+	// case whose timeline this is: a case merged into it (links.go).
+	CaseNumber string `db:"case_number" json:"case_number,omitempty"`
 }
 
 // Event kinds; one per action plus intake.

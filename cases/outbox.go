@@ -79,6 +79,8 @@ func notificationText(c *Case, e *Event, deskName func(string) string) (string, 
 		return fmt.Sprintf("【一地】您的案件%s已办结，可凭查询码查看结果，欢迎评价。", n), true
 	case "reopen": // the deadlines part's action
 		return fmt.Sprintf("【一地】您的案件%s已重新办理，可凭查询码查看进度。", n), true
+	case EventMergedInto:
+		return fmt.Sprintf("【一地】您的案件%s已与同一纠纷的案件%s合并办理，原查询码继续有效，可凭其查看进度。", n, data["into"]), true
 	case EventCodeReissued:
 		return fmt.Sprintf("【一地】您的案件%s已补发新的查询码，原查询码已失效。如非本人申请，请联系中心受理窗口。", n), true
 	case EventNote:

@@ -2,6 +2,7 @@ package cases
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -25,6 +26,19 @@ type PublicView struct {
 	// CanRate: the case is closed and not yet rated (满意度评价, once).
 	CanRate bool    `json:"can_rate"`
 	Rating  *Rating `json:"rating"`
+	// MergedFrom is the number asked with when that case was merged into
+	// this one (links.go): its code opens this view, and its messages
+	// still go to it.
+	MergedFrom string `json:"merged_from,omitempty"`
+}
+
+// CodeNumber is the number the query code belongs to: what the citizen's
+// forms send back with the code.
+func (v *PublicView) CodeNumber() string {
+	if v.MergedFrom != "" {
+		return v.MergedFrom
+	}
+	return v.Number
 }
 
 // PublicEvent is one step of the case told in words for the citizen; the
@@ -93,10 +107,11 @@ func (c *publicCache) drop(number string) {
 
 // codeRow is what checking a query code needs from the case row.
 type codeRow struct {
-	ID        int64     `db:"id"`
-	Salt      string    `db:"query_code_salt"`
-	Hash      string    `db:"query_code_hash"`
-	UpdatedAt time.Time `db:"updated_at"`
+	ID         int64          `db:"id"`
+	Salt       string         `db:"query_code_salt"`
+	Hash       string         `db:"query_code_hash"`
+	UpdatedAt  time.Time      `db:"updated_at"`
+	MergedInto sql.NullString `db:"merged_into"`
 }
 
 // checkQueryCode answers the case id for a right number and code, and
@@ -108,9 +123,9 @@ func checkQueryCode(ctx context.Context, q querier, number, code string) (*codeR
 	// both paths read, scan and hash alike.
 	var row codeRow
 	err := q.GetContext(ctx, &row, q.Rebind(`
-		SELECT id, query_code_salt, query_code_hash, updated_at FROM cases WHERE number = ?
+		SELECT id, query_code_salt, query_code_hash, updated_at, merged_into FROM cases WHERE number = ?
 		UNION ALL
-		SELECT 0, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM cases WHERE number = ?)`),
+		SELECT 0, ?, ?, ?, NULL WHERE NOT EXISTS (SELECT 1 FROM cases WHERE number = ?)`),
 		number, dummySalt, dummyCodeHash, dummyTime, number)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to check a query code: %w", err)
@@ -128,7 +143,10 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 	if err != nil {
 		return nil, err
 	}
-	if v, ok := s.public.get(number, row.UpdatedAt); ok {
+	// A merged case's view is the survivor's, which changes without the
+	// merged row: it is built afresh (a rare path) rather than cached.
+	merged := row.MergedInto.Valid
+	if v, ok := s.public.get(number, row.UpdatedAt); ok && !merged {
 		cp := *v
 		return &cp, nil
 	}
@@ -140,15 +158,31 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 	if err != nil {
 		return nil, err
 	}
-	events, err := findEvents(ctx, s.store.r, c.ID)
+	if c, err = survivorOf(ctx, s.store.r, c); err != nil {
+		return nil, err
+	}
+	events, err := findTimeline(ctx, s.store.r, c)
 	if err != nil {
 		return nil, err
 	}
 	v := &PublicView{Number: c.Number, Title: c.Title, Status: c.Status, Desk: c.Desk,
 		DeskName: name(c.Desk), Deadline: c.Deadline, Events: []PublicEvent{}}
+	if merged {
+		v.MergedFrom = number
+	}
 	v.StatusText = publicStatusText(c, name)
 	v.NextStep = publicNextStep(c, name)
 	for _, e := range events {
+		// The citizen's own words (messages, ratings) are shown only to
+		// the code of the case they were written on: after a merge the
+		// other case may be the other party's.
+		written := e.CaseNumber
+		if written == "" {
+			written = c.Number
+		}
+		if (e.Kind == EventCitizenMessage || e.Kind == EventRating) && written != number {
+			continue
+		}
 		if text, ok := publicEventText(e, name); ok {
 			v.Events = append(v.Events, PublicEvent{At: e.At, Kind: e.Kind, Desk: e.Desk, DeskName: name(e.Desk), Text: text})
 		}
@@ -156,12 +190,18 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 	if v.Rating, err = findRating(ctx, s.store.r, c.ID); err != nil {
 		return nil, err
 	}
-	v.CanRate = c.Status == StatusClosed && v.Rating == nil
+	if merged {
+		v.Rating = nil // the survivor's rating is its citizen's
+	}
+	v.CanRate = c.Status == StatusClosed && v.Rating == nil && !merged
 	if c.Status == StatusClosed && !v.CanRate {
-		// Rated: nothing is asked of the citizen any more.
+		// Rated (or not this citizen's to rate): nothing is asked of the
+		// citizen any more.
 		v.NextStep = ""
 	}
-	s.public.put(number, publicEntry{updatedAt: row.UpdatedAt, view: v})
+	if !merged {
+		s.public.put(number, publicEntry{updatedAt: row.UpdatedAt, view: v})
+	}
 	cp := *v
 	return &cp, nil
 }

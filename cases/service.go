@@ -84,6 +84,9 @@ func (s *Service) do(ctx context.Context, a Actor, number string, r ActionReques
 		if !canSee(a, before) {
 			return ErrCaseNotFound
 		}
+		if err := showLinks(ctx, tx, a, before); err != nil {
+			return err
+		}
 		if err := s.runGuards(ctx, GuardArgs{Tx: tx, Actor: a, Case: before, Action: r.Action}); err != nil {
 			return err
 		}
@@ -147,13 +150,14 @@ func (s *Service) Case(ctx context.Context, a Actor, number string) (*Case, erro
 	return maskCase(c), nil
 }
 
-// Timeline answers every event of a case, oldest first, across every desk.
+// Timeline answers every event of a case, oldest first, across every desk,
+// with those of the cases merged into it (links.go).
 func (s *Service) Timeline(ctx context.Context, a Actor, number string) ([]Event, error) {
 	c, err := findVisibleCase(ctx, s.store.r, a, NormalizeCaseNumber(number))
 	if err != nil {
 		return nil, err
 	}
-	events, err := findEvents(ctx, s.store.r, c.ID)
+	events, err := findTimeline(ctx, s.store.r, c)
 	if err != nil {
 		return nil, err
 	}
@@ -235,6 +239,7 @@ func (c *Case) clone() *Case {
 	cp.CoDesks = slices.Clone(c.CoDesks)
 	cp.Parties = slices.Clone(c.Parties)
 	cp.Deadlines = slices.Clone(c.Deadlines)
+	cp.Links, cp.MergedFrom = slices.Clone(c.Links), slices.Clone(c.MergedFrom)
 	cp.deadlines = make([]*caseDeadline, len(c.deadlines))
 	for i, d := range c.deadlines {
 		dc := *d
@@ -254,6 +259,13 @@ func (c *Case) clone() *Case {
 // maskCase is what leaves the service: ID numbers and phones masked.
 func maskCase(c *Case) *Case {
 	out := c.clone()
+	// Lists, never null (a case built by intake has read none).
+	if out.Links == nil {
+		out.Links = []CaseLink{}
+	}
+	if out.MergedFrom == nil {
+		out.MergedFrom = []string{}
+	}
 	for i := range out.Parties {
 		p := &out.Parties[i]
 		if p.Kind == PersonIndividual {

@@ -315,6 +315,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
 		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
+		"CaseLink": cases.CaseLink{},
 		"Material": cases.Material{}, "CaseMaterial": cases.CaseMaterial{}, "CentreSettings": cases.CentreSettings{},
 	}
 	expectSchemas(t, doc, answers, "sends", true)
@@ -326,6 +327,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
 		"ArchiveRequest": mediation.ArchiveInput{}, "MaterialsRequest": cases.MaterialsInput{},
+		"LinkRequest": cases.LinkInput{}, "MergeRequest": cases.MergeInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.

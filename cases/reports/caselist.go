@@ -428,7 +428,7 @@ func (f *CaseFilter) where(sql cases.SQL, a cases.Actor, now time.Time, count bo
 		}
 	}
 	if f.Received != nil {
-		add(not(*f.Received, `c.status IN (?, ?)`), cases.StatusSubmitted, cases.StatusDeclined)
+		add(not(*f.Received, `c.status IN (?, ?, ?)`), cases.StatusSubmitted, cases.StatusDeclined, cases.StatusMerged)
 	}
 	if f.Satisfied != nil {
 		op := map[bool]string{true: ">= 4", false: "< 4"}[*f.Satisfied]

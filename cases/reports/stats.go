@@ -8,7 +8,8 @@ package reports
 //   - Filters desk, category, town narrow every figure; desk is the desk that
 //     holds (or, once closed, closed) the case.
 //   - received 受理数: cases created in the period, except online applications
-//     not yet registered (status submitted) or declined (declined).
+//     not yet registered (status submitted) or declined (declined), and
+//     cases merged into another (merged: the survivor counts the dispute).
 //   - closed 办结数: cases with status closed whose closed_at lies in the
 //     period, counted by closure_type; an empty closure type (historical
 //     cases, closes before closure types existed) counts as "unspecified".

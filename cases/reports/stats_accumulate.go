@@ -219,7 +219,9 @@ func (x *statsAccumulator) add(row *statsRow) error {
 	case row.applicant < 0:
 		applicants = x.in.applicants[id]
 	}
-	if k.status != cases.StatusDeclined {
+	// A merged case is the same dispute as its survivor: one intake, one
+	// received, never closed on its own (links.go).
+	if k.status != cases.StatusDeclined && k.status != cases.StatusMerged {
 		for _, person := range applicants {
 			x.intakes = append(x.intakes, intake{person, created})
 		}
@@ -228,7 +230,7 @@ func (x *statsAccumulator) add(row *statsRow) error {
 		return nil
 	}
 	accs := k.accs
-	if created >= x.startJD && created < x.endJD && k.status != cases.StatusSubmitted && k.status != cases.StatusDeclined {
+	if created >= x.startJD && created < x.endJD && k.status != cases.StatusSubmitted && k.status != cases.StatusDeclined && k.status != cases.StatusMerged {
 		for _, a := range accs {
 			a.received++
 		}

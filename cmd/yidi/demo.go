@@ -135,6 +135,13 @@ func seedDemoAt(ctx context.Context, svc *cases.Service, med *mediation.Service,
 			n, _ := strconv.Atoi(days)
 			st.req.RespondBy = clock.In(demoZone).AddDate(0, 0, n).Format(time.DateOnly)
 		}
+		if st.mergeInto > 0 {
+			in := cases.MergeInput{Into: numbers[st.mergeInto-1], Reason: st.req.Reason}
+			if _, err := svc.Merge(ctx, actors[st.who], numbers[p.caseIdx], in); err != nil {
+				return fmt.Errorf("demo case %d (%s) step %d merge: %w", p.caseIdx+1, dc.in.Title, p.stepIdx+1, err)
+			}
+			continue
+		}
 		if _, err := svc.Do(ctx, actors[st.who], numbers[p.caseIdx], st.req); err != nil {
 			return fmt.Errorf("demo case %d (%s) step %d %s by %s: %w",
 				p.caseIdx+1, dc.in.Title, p.stepIdx+1, st.req.Action, st.who, err)
@@ -231,6 +238,9 @@ type demoStep struct {
 	after time.Duration
 	who   string
 	req   cases.ActionRequest
+	// mergeInto, when set, makes the step a 并案 into the demo case of
+	// that position in the script (1-based) instead of an action.
+	mergeInto int
 }
 
 type demoPlanned struct {
@@ -308,35 +318,40 @@ const (
 )
 
 func dRoute(after time.Duration, who, desk, note string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "route", Desk: desk, Note: note}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "route", Desk: desk, Note: note}}
+}
+
+// dMerge merges the case into the script's case at position into (1-based).
+func dMerge(after time.Duration, who string, into int, reason string) demoStep {
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Reason: reason}, mergeInto: into}
 }
 
 func dAccept(after time.Duration, who string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "accept"}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "accept"}}
 }
 
 func dReturn(after time.Duration, who, reason string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "return", Reason: reason}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "return", Reason: reason}}
 }
 
 func dTransfer(after time.Duration, who, desk, reason string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "transfer", Desk: desk, Reason: reason}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "transfer", Desk: desk, Reason: reason}}
 }
 
 func dInvite(after time.Duration, who, desk, note string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "invite", Desk: desk, Note: note}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "invite", Desk: desk, Note: note}}
 }
 
 func dNote(after time.Duration, who, body string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "notes", Body: body, Visibility: cases.VisibilityInternal}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "notes", Body: body, Visibility: cases.VisibilityInternal}}
 }
 
 func dPublic(after time.Duration, who, body string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "notes", Body: body, Visibility: cases.VisibilityPublic}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "notes", Body: body, Visibility: cases.VisibilityPublic}}
 }
 
 func dVisit(after time.Duration, who, note string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "visits", Note: note}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "visits", Note: note}}
 }
 
 func dClose(after time.Duration, who, outcome, summary string) demoStep {
@@ -346,16 +361,16 @@ func dClose(after time.Duration, who, outcome, summary string) demoStep {
 		// close rule of cases/mediation asks.
 		req.NoAgreementReason = "当场履行完毕"
 	}
-	return demoStep{after, who, req}
+	return demoStep{after: after, who: who, req: req}
 }
 
 func dSuspend(after time.Duration, who, reason string) demoStep {
-	return demoStep{after, who, cases.ActionRequest{Action: "suspend", Reason: reason}}
+	return demoStep{after: after, who: who, req: cases.ActionRequest{Action: "suspend", Reason: reason}}
 }
 
 // dEscalate: the leader's 督办, to be answered within days of the step.
 func dEscalate(after time.Duration, level string, days int, note string) demoStep {
-	return demoStep{after, "leader", cases.ActionRequest{Action: "escalate", Level: level,
+	return demoStep{after: after, who: "leader", req: cases.ActionRequest{Action: "escalate", Level: level,
 		RespondBy: fmt.Sprintf("+%d", days), Note: note}}
 }
 
@@ -1133,6 +1148,8 @@ func demoCases() []demoCase {
 			zhouJianming.app(), xinganConstruction.resp()),
 			steps: []demoStep{
 				dRoute(30*time.Minute, "intake", "litigation", "重复来访，与诉讼服务窗口在办欠薪案为同一纠纷，请并案考虑由总包方先行垫付。"),
+				// The first case of the script: the same unpaid wages.
+				dMerge(2*h, "leader", 1, "与本中心在办的建筑工地欠薪案为同一纠纷，并案办理，由总包方先行垫付的请求一并处理。"),
 			}},
 		{ago: 6, in: demoIn("教培机构退费纠纷", "consumer", "online", "硖石街道",
 			"申请人韩斌为孩子在海宁市悦明教育培训有限公司报名一年期英语课程，预付1.28万元，上课两个月后因老师频繁更换、孩子不愿再上，申请退费。"+

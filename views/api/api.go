@@ -65,6 +65,9 @@ func New(d web.Deps) *fiber.App {
 	v1.Get("/cases/:number/dossier.zip", auth, s.dossierZIP)
 	v1.Post("/cases/:number/archive", auth, s.archive)
 	v1.Post("/cases/:number/attachments", auth, s.fileAttachments)
+	v1.Post("/cases/:number/links", auth, caseChange(s.Svc.Link))
+	v1.Delete("/cases/:number/links/:other", auth, s.unlinkCase)
+	v1.Post("/cases/:number/merge", auth, caseChange(s.Svc.Merge)) // answers the surviving case
 	v1.Post("/cases/:number/materials", auth, s.receiveMaterials)
 	v1.Post("/cases/:number/:action", auth, s.caseAction)
 	v1.Post("/desks", auth, s.addDesk)

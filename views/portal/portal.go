@@ -160,5 +160,5 @@ func (s *server) publicPageError(c *fiber.Ctx, number, code string, err error, b
 		return verr
 	}
 	return s.renderPublic(c, web.StatusOf(e.Kind), "status", pageData{Title: "案件办理进度", Error: e.Message,
-		View: view, Number: view.Number, Code: code, Body: body})
+		View: view, Number: view.CodeNumber(), Code: code, Body: body})
 }

@@ -25,7 +25,7 @@ func (s *server) statusPage(c *fiber.Ctx) error {
 		s.Citizens.Failed(c, number, err)
 		return s.publicPageError(c, number, code, err, "")
 	}
-	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number, Code: code,
+	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.CodeNumber(), Code: code,
 		Notice: doneNotices[c.Query("done")]})
 }
 

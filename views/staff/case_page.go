@@ -33,6 +33,8 @@ type caseData struct {
 	Consent *cases.Consent
 	// Med is the mediation section: sessions, agreements, 司法确认, performance, 回访.
 	Med *medView
+	// Links is the 关联/并案 section (case_links.go).
+	Links *linksForm
 	// Materials is the 一次性告知 checklist (case_materials.go).
 	Materials *materialsView
 }
@@ -128,7 +130,7 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	if err != nil {
 		return nil, err
 	}
-	d := &caseData{Case: kase, Same: same}
+	d := &caseData{Case: kase, Same: same, Links: newLinksForm(a, kase, c.Query("link"))}
 	if d.Timeline, err = s.Svc.Timeline(ctx, a, kase.Number); err != nil {
 		return nil, err
 	}
@@ -181,6 +183,10 @@ func (s *server) casePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	// A merged case's number answers the case it was merged into.
+	if d.Case.Number != cases.NormalizeCaseNumber(c.Params("number")) {
+		return c.Redirect("/cases/"+d.Case.Number, fiber.StatusFound)
+	}
 	// Opened by whoever must answer: the citizen's messages are read (the
 	// service decides who that is); the page says how many were new.
 	if d.Case.UnreadMessages > 0 {
@@ -198,6 +204,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 				p.Flash = "已" + info.Label + "。"
 			}
 		}
+	}
+	if msg := linksFlash(c); msg != "" {
+		p.Flash = msg
 	}
 	if c.Query("done") == "materials" {
 		p.Flash = "已登记收到材料。"

@@ -85,7 +85,8 @@ func (s *server) render(c *fiber.Ctx, status int, name string, p page) error {
 func (r *renderer) funcs() template.FuncMap {
 	m := web.Funcs()
 	extra := template.FuncMap{
-		"statusLabel": func(s any) string { return cases.StatusLabel(cases.Status(fmt.Sprint(s))) },
+		"statusLabel":   func(s any) string { return cases.StatusLabel(cases.Status(fmt.Sprint(s))) },
+		"relationLabel": cases.RelationLabel,
 		"day": func(t *time.Time) string {
 			if t == nil || t.IsZero() {
 				return "—"

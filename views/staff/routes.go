@@ -25,6 +25,9 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Get("/cases/:number/receipt", in, s.receiptAgain)
 	app.Post("/cases/:number/act/reissue_code", in, s.caseReissue) // answers the new code
 	app.Post("/cases/:number/act/:action", in, s.caseAct)
+	app.Post("/cases/:number/links", in, s.caseLink)
+	app.Post("/cases/:number/links/:other/delete", in, s.caseUnlink)
+	app.Post("/cases/:number/merge", in, s.caseMerge)
 	app.Post("/cases/:number/materials", in, s.caseMaterials)
 	app.Get("/cases/:number/attachments/:id", in, s.attachment)
 	app.Get("/cases/:number/dossier", in, s.dossierPage)
