@@ -15,6 +15,9 @@ import (
 // notifications of their own desk: a handler's desk, the intake window's
 // (” — cases not yet routed), every desk for a leader.
 func notificationScope(a Actor) (string, []any, error) {
+	if a.IsClient() {
+		return "", nil, errClientsNotAllowed
+	}
 	switch a.Role {
 	case RoleHandler:
 		return `desk = ?`, []any{a.Desk}, nil
