@@ -315,6 +315,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
 		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
+		"FeedEvent": cases.FeedEvent{}, "FeedPage": cases.FeedPage{}, "Webhook": cases.Webhook{},
+		"WebhookDelivery": cases.WebhookDelivery{}, "Client": cases.Client{},
 	}
 	expectSchemas(t, doc, answers, "sends", true)
 	// Request bodies are decoded strictly, so the properties must be exactly
@@ -325,6 +327,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
 		"ArchiveRequest": mediation.ArchiveInput{},
+		"WebhookInput": cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.
