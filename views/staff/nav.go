@@ -37,6 +37,9 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 			navItem{Key: "categories", Label: "纠纷类别", Href: "/admin/categories"},
 			navItem{Key: "deadline-rules", Label: "时限规则", Href: "/admin/deadline-rules"},
 			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"})
+		// A paused webhook's notice shows as a badge until read.
+		unread, _ := s.Svc.UnreadNotifications(c.UserContext(), a)
+		items = append(items, navItem{Key: "integration", Label: "接入与Webhook", Href: "/admin/integration", Count: unread, HasCount: unread > 0})
 	}
 	if cases.Authorize(a, cases.HandleCases) == nil {
 		counts, err := s.Rep.QueueCounts(c.UserContext(), a)

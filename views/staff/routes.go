@@ -59,4 +59,7 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/admin/deadline-rules", in, s.adminDeadlineRuleSave)
 	app.Get("/admin/calendar", in, s.adminCalendar)
 	app.Post("/admin/calendar", in, s.adminCalendarSave)
+	app.Get("/admin/integration", in, s.adminIntegration)
+	app.Post("/admin/integration", in, s.adminIntegrationSave)
+	app.Get("/admin/integration/webhooks/:id", in, s.adminWebhookLog)
 }
