@@ -327,7 +327,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
 		"ArchiveRequest": mediation.ArchiveInput{},
-		"WebhookInput": cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
+		"WebhookInput":   cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.
