@@ -92,9 +92,7 @@ func (s *server) adminIntegrationSave(c *fiber.Ctx) error {
 	case "webhook_add":
 		in := cases.WebhookInput{URL: c.FormValue("url"), Secret: c.FormValue("secret")}
 		typed["url"], typed["events"] = in.URL, c.FormValue("events")
-		for _, k := range strings.FieldsFunc(c.FormValue("events"), func(r rune) bool { return r == ',' || r == ' ' || r == '，' }) {
-			in.Events = append(in.Events, k)
-		}
+		in.Events = strings.FieldsFunc(c.FormValue("events"), func(r rune) bool { return r == ',' || r == ' ' || r == '，' })
 		_, err = s.Svc.CreateWebhook(ctx, a, in)
 	case "webhook_delete":
 		if err = notConfirmed(c); err == nil {
