@@ -188,24 +188,10 @@ func (s *Service) recordDelivery(ctx context.Context, d dueDelivery, status int,
 
 // RunWebhooks delivers due webhooks every interval until ctx ends; serve runs it.
 func (s *Service) RunWebhooks(ctx context.Context, client *http.Client, interval time.Duration) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for {
-		if err := s.deliverWebhooksSafely(ctx, client); err != nil && ctx.Err() == nil {
-			slog.Error("webhook delivery", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
-func (s *Service) deliverWebhooksSafely(ctx context.Context, client *http.Client) (err error) {
-	defer RecoverTo("webhooks", &err)
-	_, _, err = s.DeliverWebhooks(ctx, client, s.now())
-	return err
+	runEvery(ctx, interval, "webhook delivery", func() error {
+		_, _, err := s.DeliverWebhooks(ctx, client, s.now())
+		return err
+	})
 }
 
 // WebhookClient is the HTTP client serve delivers with: a receiver has ten

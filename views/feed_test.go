@@ -153,7 +153,7 @@ func TestEventFeedRulesAndBadInput(t *testing.T) {
 		query, code string
 		status      int
 	}{
-		{"limit=501", "limit_out_of_range", 400}, {"limit=-1", "limit_out_of_range", 400},
+		{"limit=501", "limit_out_of_range", 400}, {"limit=-1", "invalid_limit", 400},
 		{"limit=x", "invalid_limit", 400}, {"after=-1", "invalid_after", 400}, {"after=1e3", "invalid_after", 400},
 		{"limit=500", "", 200},
 	} {

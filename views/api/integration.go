@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -16,32 +15,19 @@ import (
 
 // events serves GET /api/v1/events?after=SEQ&limit=N.
 func (s *server) events(c *fiber.Ctx) error {
-	after, err := queryInt(c, "after")
+	after, err := intParamFrom(c, "after", 0)
 	if err != nil {
 		return err
 	}
-	limit, err := queryInt(c, "limit")
+	limit, err := intParamFrom(c, "limit", 0)
 	if err != nil {
 		return err
 	}
-	page, err := s.Svc.Events(c.UserContext(), web.ActorOf(c), after, int(limit))
+	page, err := s.Svc.Events(c.UserContext(), web.ActorOf(c), int64(after), limit)
 	if err != nil {
 		return err
 	}
 	return c.JSON(page)
-}
-
-// queryInt reads an optional whole-number query parameter (0 when absent).
-func queryInt(c *fiber.Ctx, name string) (int64, error) {
-	v := c.Query(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_" + name, Message: name + " 应为整数", Field: name}
-	}
-	return n, nil
 }
 
 func (s *server) addWebhook(c *fiber.Ctx) error { return added(c, s.Svc.CreateWebhook) }

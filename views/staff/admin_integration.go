@@ -106,8 +106,8 @@ func (s *server) adminIntegrationSave(c *fiber.Ctx) error {
 		err = &cases.Error{Kind: cases.KindInvalid, Code: "unknown_op", Message: "未知的操作"}
 	}
 	if err != nil {
-		e := cases.ErrorOf(err)
-		if e == nil || e.Kind == cases.KindInternal {
+		e := refusal(err)
+		if e == nil {
 			return err
 		}
 		return s.integrationPage(c, web.StatusOf(e.Kind), &integrationData{Error: e.Message, New: typed})

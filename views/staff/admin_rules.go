@@ -92,8 +92,8 @@ func (s *server) adminDeadlineRuleSave(c *fiber.Ctx) error {
 		_, err = s.Svc.SaveDeadlineRule(c.UserContext(), web.ActorOf(c), code, in)
 	}
 	if err != nil {
-		e := cases.ErrorOf(err)
-		if e == nil || e.Kind == cases.KindInternal {
+		e := refusal(err)
+		if e == nil {
 			return err
 		}
 		typed.Error, typed.Field = e.Message, e.Field
