@@ -132,13 +132,7 @@ func TestClientTokensAreShownOnceRotatedRevokedAndExpire(t *testing.T) {
 	if status != 200 || rotated["token"] == tok {
 		t.Fatalf("rotate: %d %v", status, rotated)
 	}
-	if status, _ := ts.call("GET", "/api/v1/cases", "12345热线", nil); status != 401 {
-		t.Fatalf("the old token after rotation: %d", status)
-	}
-	ts.tokens["12345热线"] = rotated["token"].(string)
-	if status, _ := ts.call("GET", "/api/v1/cases", "12345热线", nil); status != 200 {
-		t.Fatalf("the new token: %d", status)
-	}
+	ts.expectSwapped(t, "12345热线", rotated["token"].(string))
 	if status, _ := ts.call("DELETE", fmt.Sprintf("/api/v1/clients/%d", id), "admin", nil); status != 204 {
 		t.Fatalf("revoke: %d", status)
 	}
@@ -161,6 +155,19 @@ func TestClientTokensAreShownOnceRotatedRevokedAndExpire(t *testing.T) {
 	}
 }
 
+// expectSwapped checks that user's token has stopped working and that
+// fresh, which replaced it, works; fresh is kept as user's token.
+func (ts *testServer) expectSwapped(t *testing.T, user, fresh string) {
+	t.Helper()
+	if status, _ := ts.call("GET", "/api/v1/cases", user, nil); status != 401 {
+		t.Fatalf("%s's old token still works: %d", user, status)
+	}
+	ts.tokens[user] = fresh
+	if status, _ := ts.call("GET", "/api/v1/cases", user, nil); status != 200 {
+		t.Fatalf("%s's new token: %d", user, status)
+	}
+}
+
 func TestPeopleRefreshAndLogOut(t *testing.T) {
 	ts := newTestServer(t)
 	old := ts.tokens["intake"]
@@ -168,13 +175,7 @@ func TestPeopleRefreshAndLogOut(t *testing.T) {
 	if status != 200 || ans["token"] == old || ans["expires_at"] == nil {
 		t.Fatalf("refresh: %d %v", status, ans)
 	}
-	if status, _ := ts.call("GET", "/api/v1/cases", "intake", nil); status != 401 {
-		t.Fatalf("the refreshed token still works: %d", status)
-	}
-	ts.tokens["intake"] = ans["token"].(string)
-	if status, _ := ts.call("GET", "/api/v1/cases", "intake", nil); status != 200 {
-		t.Fatalf("the new token: %d", status)
-	}
+	ts.expectSwapped(t, "intake", ans["token"].(string))
 	if status, _ := ts.call("POST", "/api/v1/auth/logout", "intake", nil); status != 204 {
 		t.Fatalf("logout: %d", status)
 	}
