@@ -5,7 +5,7 @@ package cases
 // with a growing pause (outboxBackoff) until the receiver answers 2xx. A
 // receiver may get an event twice (at least once): X-Yidi-Delivery, the
 // event's seq, is its idempotency key. A subscription whose delivery keeps
-// failing (WebhookPauseAfter attempts) is paused and the admins are told;
+// failing (WebhookPauseAfter attempts in a row) is paused and the admins are told;
 // what it is owed waits for ResumeWebhook.
 
 import (
@@ -25,8 +25,9 @@ import (
 	"github.com/jmoiron/sqlx"
 )
 
-// WebhookPauseAfter is how many failed attempts of one delivery pause its
-// subscription (with outboxBackoff, about four hours of trying).
+// WebhookPauseAfter is how many failed attempts in a row pause a
+// subscription (one a round at most: with outboxBackoff, about four hours
+// of trying); a success or a resume starts the count again.
 const WebhookPauseAfter = 10
 
 // Webhook headers (docs/api.md).
@@ -167,10 +168,12 @@ func (s *Service) recordDelivery(ctx context.Context, d dueDelivery, status int,
 			attempts, now.Add(outboxBackoff(attempts)), status, truncateRunes(sendErr.Error(), 500), d.ID); err != nil {
 			return fmt.Errorf("store: unable to record a webhook failure: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE webhook_subscriptions SET failures = failures + 1 WHERE id = ?`), d.SubID); err != nil {
+		var failures int
+		if err := tx.GetContext(ctx, &failures, tx.Rebind(
+			`UPDATE webhook_subscriptions SET failures = failures + 1 WHERE id = ? RETURNING failures`), d.SubID); err != nil {
 			return err
 		}
-		if attempts < WebhookPauseAfter {
+		if failures < WebhookPauseAfter {
 			return nil
 		}
 		res, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE webhook_subscriptions SET paused_at = ? WHERE id = ? AND paused_at IS NULL`), now, d.SubID)
@@ -182,7 +185,7 @@ func (s *Service) recordDelivery(ctx context.Context, d dueDelivery, status int,
 		}
 		return addAdminNotice(ctx, tx, "webhook_paused", fmt.Sprintf(
 			"Webhook 订阅 #%d（%s）连续%d次投递失败，已暂停发送；请排查接收方后在“管理 → 接入与 Webhook”中恢复。最近一次错误：%s",
-			d.SubID, d.URL, attempts, truncateRunes(sendErr.Error(), 200)), now)
+			d.SubID, d.URL, failures, truncateRunes(sendErr.Error(), 200)), now)
 	})
 }
 
