@@ -236,7 +236,15 @@ func TestWebhookThatKeepsFailingIsPausedAndTheAdminToldAndResumes(t *testing.T) 
 	if status, _ := ts.call("POST", fmt.Sprintf("/api/v1/webhooks/%d/resume", id), "admin", nil); status != 204 {
 		t.Fatalf("resume: %d", status)
 	}
-	if sent, _ := ts.deliver(t, at); sent != 2 {
+	// A resume starts the count again: one more failure does not pause it.
+	rcv.fail = []int{500}
+	if _, failed := ts.deliver(t, at); failed != 1 {
+		t.Fatalf("after resuming: %d failed, want the first try to fail", failed)
+	}
+	if _, list := ts.call("GET", "/api/v1/webhooks", "admin", nil); list["webhooks"].([]any)[0].(map[string]any)["paused_at"] != nil {
+		t.Fatal("one failure after resuming paused it again")
+	}
+	if sent, _ := ts.deliver(t, at.Add(time.Hour)); sent != 2 {
 		t.Fatalf("after resuming %d were sent, want both events", sent)
 	}
 	if status, _ := ts.call("DELETE", fmt.Sprintf("/api/v1/webhooks/%d", id), "admin", nil); status != 204 {
