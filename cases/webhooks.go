@@ -101,13 +101,6 @@ func (s *Service) CreateWebhook(ctx context.Context, a Actor, in WebhookInput) (
 	return w, nil
 }
 
-func nullID(id int64) any {
-	if id == 0 {
-		return nil
-	}
-	return id
-}
-
 // Webhooks lists the subscriptions not deleted, oldest first.
 func (s *Service) Webhooks(ctx context.Context, a Actor) ([]Webhook, error) {
 	if err := adminOnly(a); err != nil {

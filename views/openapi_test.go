@@ -315,6 +315,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
 		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
+		"Material": cases.Material{}, "CaseMaterial": cases.CaseMaterial{}, "CentreSettings": cases.CentreSettings{},
 		"FeedEvent": cases.FeedEvent{}, "FeedPage": cases.FeedPage{}, "Webhook": cases.Webhook{},
 		"WebhookDelivery": cases.WebhookDelivery{}, "Client": cases.Client{},
 	}
@@ -326,8 +327,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
-		"ArchiveRequest": mediation.ArchiveInput{},
-		"WebhookInput":   cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
+		"ArchiveRequest": mediation.ArchiveInput{}, "MaterialsRequest": cases.MaterialsInput{},
+		"WebhookInput": cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.

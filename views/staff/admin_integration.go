@@ -106,9 +106,9 @@ func (s *server) adminIntegrationSave(c *fiber.Ctx) error {
 		err = &cases.Error{Kind: cases.KindInvalid, Code: "unknown_op", Message: "未知的操作"}
 	}
 	if err != nil {
-		e := refusal(err)
-		if e == nil {
-			return err
+		e, fault := refusedBy(err)
+		if fault != nil {
+			return fault
 		}
 		return s.integrationPage(c, web.StatusOf(e.Kind), &integrationData{Error: e.Message, New: typed})
 	}

@@ -58,21 +58,12 @@ func (s *server) adminPage(c *fiber.Ctx, status int, name, title string, d *admi
 	return s.render(c, status, name, page{Title: title, Active: active, Data: d})
 }
 
-// refusal is err as the domain's refusal that a page shows again with its
-// message, or nil for a fault to pass on.
-func refusal(err error) *cases.Error {
-	if e := cases.ErrorOf(err); e != nil && e.Kind != cases.KindInternal {
-		return e
-	}
-	return nil
-}
-
 // adminFailed re-renders an admin page with a domain error, or passes a
 // fault on.
 func (s *server) adminFailed(c *fiber.Ctx, name, title string, err error, typed map[string]string) error {
-	e := refusal(err)
-	if e == nil {
-		return err
+	e, fault := refusedBy(err)
+	if fault != nil {
+		return fault
 	}
 	return s.adminPage(c, web.StatusOf(e.Kind), name, title, &adminData{Error: e.Message, New: typed})
 }
