@@ -38,14 +38,14 @@ func adminOnly(a Actor) error {
 	return nil
 }
 
-// Users lists every staff account.
+// Users lists every staff account (not the machine clients' own accounts).
 func (s *Service) Users(ctx context.Context, a Actor) ([]UserInfo, error) {
 	if err := adminOnly(a); err != nil {
 		return nil, err
 	}
 	var out []UserInfo
 	err := s.store.r.SelectContext(ctx, &out, `SELECT id, username, display_name, role, COALESCE(desk, '') AS desk, disabled
-		FROM users ORDER BY disabled, role, username`)
+		FROM users WHERE id NOT IN (SELECT user_id FROM api_clients) ORDER BY disabled, role, username`)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to list users: %w", err)
 	}

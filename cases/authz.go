@@ -43,6 +43,10 @@ var rules = map[Permission]rule{
 // Authorize answers nil when a may do p, else a KindForbidden error whose
 // message says who may.
 func Authorize(a Actor, p Permission) error {
+	if a.IsClient() {
+		// The pages' permissions are people's; a client has its scopes.
+		return errClientsNotAllowed
+	}
 	r, ok := rules[p]
 	if !ok || !r.allowed(a) {
 		msg := "无权操作"

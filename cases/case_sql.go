@@ -262,7 +262,8 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
 		return fmt.Errorf("store: unable to append event: %w", err)
 	}
 	e.Seq = f.Seq
-	return nil
+	// Subscribers hear of it through the webhook outbox, in this transaction.
+	return queueWebhooks(ctx, tx, f.Seq-1, f.Seq, e.At)
 }
 
 // valueRows is the VALUES list of a multi-row INSERT: rows tuples of cols

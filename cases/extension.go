@@ -263,6 +263,10 @@ func addHook[T any](registered *guarded[[]func(context.Context, T) error], fn fu
 }
 
 func (s *Service) runGuards(ctx context.Context, g GuardArgs) error {
+	// Every change to a case passes here: a client needs the act scope.
+	if err := requireScope(g.Actor, ScopeAct); err != nil {
+		return err
+	}
 	return runHooks(&s.guards, ctx, g)
 }
 

@@ -209,6 +209,9 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 	if a.Role != RoleIntake && a.Role != RoleHandler && a.Role != RoleLeader {
 		return nil, forbidden("只有受理窗口、各窗口工作人员和领导可以登记案件")
 	}
+	if err := requireScope(a, ScopeIntake); err != nil {
+		return nil, err
+	}
 	if utf8.RuneCountInString(idemKey) > 200 {
 		return nil, invalid("Idempotency-Key", "too_long", "Idempotency-Key 最长200字符")
 	}

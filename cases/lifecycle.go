@@ -414,6 +414,9 @@ func applyAction(a Actor, c *Case, r ActionRequest, env *applyEnv) (*Event, erro
 // desk holds, co-handles, held before, or registered. Admins manage
 // accounts, not cases, and see none.
 func canSee(a Actor, c *Case) bool {
+	if a.IsClient() {
+		return clientSees(a, c)
+	}
 	switch a.Role {
 	case RoleIntake, RoleLeader:
 		return true

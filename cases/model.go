@@ -39,6 +39,8 @@ type Actor struct {
 	Name     string `json:"name"`
 	Role     Role   `json:"role"`
 	Desk     string `json:"desk,omitempty"`
+	// Scopes are a machine client's (clients.go); nil for a person.
+	Scopes []string `json:"scopes,omitempty"`
 
 	system bool // SystemActor: the command line, which may do what an admin may
 }

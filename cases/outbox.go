@@ -202,11 +202,25 @@ func (s *Service) Notifications(ctx context.Context, number string) ([]Notificat
 
 // RunOutbox delivers due messages every interval until ctx ends; serve runs it.
 func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Duration) {
+	runEvery(ctx, interval, "outbox delivery", func() error {
+		_, _, err := s.DeliverOutbox(ctx, sender, s.now())
+		return err
+	})
+}
+
+// runEvery runs one round of a background job at once and then every
+// interval until ctx ends; a failed round (a panic in it too, e.g. from a
+// sender plugged in later) is logged as name, not the end of the server.
+func runEvery(ctx context.Context, interval time.Duration, name string, round func() error) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
+	safe := func() (err error) {
+		defer RecoverTo(name, &err)
+		return round()
+	}
 	for {
-		if err := s.deliverSafely(ctx, sender); err != nil && ctx.Err() == nil {
-			slog.Error("outbox delivery", "err", err)
+		if err := safe(); err != nil && ctx.Err() == nil {
+			slog.Error(name, "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -214,14 +228,6 @@ func (s *Service) RunOutbox(ctx context.Context, sender Sender, interval time.Du
 		case <-t.C:
 		}
 	}
-}
-
-// deliverSafely is one delivery round in which a panic (a sender plugged
-// in later) is an error, not the end of the server.
-func (s *Service) deliverSafely(ctx context.Context, sender Sender) (err error) {
-	defer RecoverTo("outbox", &err)
-	_, _, err = s.DeliverOutbox(ctx, sender, s.now())
-	return err
 }
 
 // truncateRunes cuts s to at most n characters.

@@ -24,6 +24,15 @@ func OpenStatuses() []Status { return slices.Clone(openStatuses) }
 // come from the cases_list index; a desk's few co-handled cases are read
 // once (IN), its events probed per case.
 func ReadRuleSQL(a Actor) (string, []any) {
+	if a.IsClient() {
+		switch {
+		case a.Allows(ScopeReadAll):
+			return "", nil
+		case a.Allows(ScopeReadOwn):
+			return `c.created_by = ?`, []any{a.UserID}
+		}
+		return `1 = 0`, nil
+	}
 	switch a.Role {
 	case RoleIntake, RoleLeader:
 		return "", nil

@@ -35,6 +35,9 @@ func (s *Service) SamePersonDraft(ctx context.Context, a Actor, in IntakeInput) 
 	if a.Role != RoleIntake && a.Role != RoleHandler && a.Role != RoleLeader {
 		return nil, forbidden("只有受理窗口、各窗口工作人员和领导可以查重")
 	}
+	if err := requireScope(a, ScopeIntake); err != nil {
+		return nil, err
+	}
 	var parties []Party
 	for i, p := range in.Parties {
 		// Only what identifies someone matters here; a half-typed draft is fine.

@@ -369,6 +369,7 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 			return fmt.Errorf("store: unable to spell the warnings: %w", err)
 		}
 		evs := make([]any, 0, 6*len(list))
+		from := head
 		f := chainFields{At: atText, Kind: EventWarning, ActorName: systemWarnerName, ActorRole: "system", Visibility: VisibilityInternal}
 		for rows.Next() {
 			var caseHead string
@@ -398,6 +399,9 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 				FROM (VALUES `+typedValueRows(len(evs)/6, "BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT")+`) v ORDER BY v.column1`), args...); err != nil {
 				return fmt.Errorf("store: unable to append events: %w", err)
 			}
+			if err := queueWebhooks(ctx, tx, from, head, now); err != nil {
+				return err
+			}
 		}
 		args := append([]any{now}, pairs...)
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`
@@ -415,6 +419,9 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 // received: a handler's desk, the intake window's (” — cases not yet
 // routed), or every desk for a leader.
 func (s *Service) DeskNotifications(ctx context.Context, a Actor) ([]DeskNotification, error) {
+	if a.IsClient() {
+		return nil, errClientsNotAllowed
+	}
 	q := `SELECT n.id, n.desk, c.number, n.kind, n.text, n.created_at, n.read_at
 		FROM desk_notifications n JOIN cases c ON c.id = n.case_id`
 	var args []any
@@ -425,6 +432,9 @@ func (s *Service) DeskNotifications(ctx context.Context, a Actor) ([]DeskNotific
 	case RoleIntake:
 		q += ` WHERE n.desk = ''`
 	case RoleLeader:
+	case RoleAdmin:
+		// Admins hear of the system itself (a paused webhook), not of cases.
+		q = `SELECT n.id, '' AS desk, '' AS number, n.kind, n.text, n.created_at, n.read_at FROM admin_notices n`
 	default:
 		return nil, forbidden("管理员不接收办案提醒")
 	}

@@ -148,6 +148,12 @@ func (s *Service) Authenticate(ctx context.Context, username, password string) (
 
 // IssueToken creates an API token for a.
 func (s *Service) IssueToken(ctx context.Context, a Actor) (string, time.Time, error) {
+	return s.issueToken(ctx, a, "")
+}
+
+// issueToken creates an API token for a and ends the token old (a refresh)
+// in the same transaction.
+func (s *Service) issueToken(ctx context.Context, a Actor, old string) (string, time.Time, error) {
 	raw := make([]byte, 32)
 	if _, err := rand.Read(raw); err != nil {
 		return "", time.Time{}, err
@@ -157,7 +163,7 @@ func (s *Service) IssueToken(ctx context.Context, a Actor) (string, time.Time, e
 	expires := now.Add(TokenLifetime)
 	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
 		// Expired tokens are swept here rather than by a timer: sign-ins are rare.
-		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM auth_tokens WHERE expires_at < ?`), now); err != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM auth_tokens WHERE expires_at < ? OR token_hash = ?`), now, hashToken(old)); err != nil {
 			return err
 		}
 		_, err := tx.ExecContext(ctx, tx.Rebind(
@@ -179,6 +185,9 @@ var ErrTokenInvalid = &Error{Kind: KindUnauthorized, Code: "unauthorized", Messa
 func (s *Service) ActorForToken(ctx context.Context, token string) (Actor, error) {
 	if token == "" {
 		return Actor{}, ErrTokenInvalid
+	}
+	if strings.HasPrefix(token, ClientTokenPrefix) {
+		return s.actorForClientToken(ctx, token)
 	}
 	var u userRow
 	err := s.store.r.GetContext(ctx, &u, s.store.r.Rebind(`

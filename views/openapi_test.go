@@ -317,6 +317,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
 		"CaseLink": cases.CaseLink{},
 		"Material": cases.Material{}, "CaseMaterial": cases.CaseMaterial{}, "CentreSettings": cases.CentreSettings{},
+		"FeedEvent": cases.FeedEvent{}, "FeedPage": cases.FeedPage{}, "Webhook": cases.Webhook{},
+		"WebhookDelivery": cases.WebhookDelivery{}, "Client": cases.Client{},
 	}
 	expectSchemas(t, doc, answers, "sends", true)
 	// Request bodies are decoded strictly, so the properties must be exactly
@@ -328,6 +330,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
 		"ArchiveRequest": mediation.ArchiveInput{}, "MaterialsRequest": cases.MaterialsInput{},
 		"LinkRequest": cases.LinkInput{}, "MergeRequest": cases.MergeInput{},
+		"WebhookInput": cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.

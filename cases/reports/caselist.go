@@ -37,6 +37,7 @@ type CaseFilter struct {
 	// (closed_at). A day given as "to" ends at cases.EndOfDay.
 	From, To             time.Time
 	ClosedFrom, ClosedTo time.Time
+	UpdatedSince         time.Time // changed at or after (updated_at): other systems keep in step
 	// Either way or not at all (nil).
 	OnTime     *bool // closed within its time limit
 	Reopened   *bool // reopened at least once
@@ -60,7 +61,17 @@ const (
 	SortAge      = "age"      // oldest intake first (the default)
 	SortDeadline = "deadline" // soonest deadline first; none first
 	SortNew      = "new"      // newest intake first
+	// For other systems that keep in step (GET /api/v1/cases?sort=…).
+	SortUpdated     = "updated_at"  // least recently changed first
+	SortUpdatedDesc = "-updated_at" // most recently changed first
 )
+
+// sortNames are the API's words for the orders: intake order either way,
+// or by last change.
+var sortNames = map[string]string{
+	SortAge: SortAge, SortNew: SortNew, SortDeadline: SortDeadline,
+	"intake": SortAge, "-intake": SortNew, SortUpdated: SortUpdated, SortUpdatedDesc: SortUpdatedDesc,
+}
 
 // CaseRow is one case in a list or export: no ID numbers or phones, only
 // the parties' names. The API sends the fields with a JSON name.
@@ -77,6 +88,8 @@ type CaseRow struct {
 	ClosedOnTime *bool        `json:"closed_on_time"`
 	Warning      string       `json:"warning"`
 	Parties      string       `json:"parties"` // names, 、-separated, in intake order
+	UpdatedAt    time.Time    `json:"updated_at"`
+	Version      int64        `json:"version"`
 	// For the pages' tables.
 	RepeatVisit bool       `json:"-"`
 	Supervision string     `json:"-"`
@@ -114,6 +127,20 @@ func CaseFilterFromQuery(get func(string) string) (CaseFilter, error) {
 	}
 	if st := get("status"); st != "" {
 		f.Statuses = []cases.Status{cases.Status(st)}
+	}
+	if v := get("sort"); v != "" {
+		sort, ok := sortNames[v]
+		if !ok {
+			return f, cases.Invalid("sort", "unknown_sort", "排序只能是 intake、-intake、updated_at、-updated_at、deadline")
+		}
+		f.Sort = sort
+	}
+	if v := get("updated_since"); v != "" {
+		t, err := time.Parse(time.RFC3339, v)
+		if err != nil {
+			return f, cases.Invalid("updated_since", "invalid_time", "应为 RFC 3339 时间，如 2026-05-01T08:00:00+08:00")
+		}
+		f.UpdatedSince = t.UTC()
 	}
 	for _, d := range []struct {
 		name string
@@ -275,7 +302,7 @@ func caseRowColumns(sql cases.SQL) string {
 	c.created_at, c.closed_at, c.closure_type, c.closed_on_time, c.warning,
 	COALESCE((SELECT ` + sql.GroupConcat("name", "'、'") + ` FROM (SELECT p.name FROM case_parties cp JOIN persons p ON p.id = cp.person_id
 		WHERE cp.case_id = c.id ORDER BY cp.position) names), '') AS parties,
-	c.repeat_visit, c.supervision, c.deadline_at, c.unread_messages,
+	c.repeat_visit, c.supervision, c.deadline_at, c.unread_messages, c.updated_at, c.version,
 	CASE WHEN c.status = 'submitted' THEN COALESCE((SELECT p.name FROM case_parties cp
 		JOIN persons p ON p.id = cp.person_id
 		WHERE cp.case_id = c.id AND cp.role = 'applicant' ORDER BY cp.position LIMIT 1), '') ELSE '' END AS applicant
@@ -292,6 +319,10 @@ func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseFilter, lim
 		order = "c.deadline_at, c.id"
 	case SortNew:
 		order = "c.created_at DESC, c.id DESC"
+	case SortUpdated:
+		order = "c.updated_at, c.id"
+	case SortUpdatedDesc:
+		order = "c.updated_at DESC, c.id DESC"
 	}
 	rows, err := s.r.QueryContext(ctx, s.r.Rebind(caseRowColumns(cases.SQLOf(s.r))+where+` ORDER BY `+order+limit), args...)
 	if err != nil {
@@ -302,10 +333,10 @@ func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseFilter, lim
 		var r CaseRow
 		if err := rows.Scan(&r.Number, &r.Title, &r.Status, &r.Desk, &r.Category, &r.Town, &r.CreatedAt, &r.ClosedAt,
 			&r.ClosureType, &r.ClosedOnTime, &r.Warning, &r.Parties,
-			&r.RepeatVisit, &r.Supervision, &r.DeadlineAt, &r.Unread, &r.Applicant); err != nil {
+			&r.RepeatVisit, &r.Supervision, &r.DeadlineAt, &r.Unread, &r.UpdatedAt, &r.Version, &r.Applicant); err != nil {
 			return fmt.Errorf("store: unable to list cases: %w", err)
 		}
-		r.CreatedAt = r.CreatedAt.UTC()
+		r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
 		for _, t := range []**time.Time{&r.ClosedAt, &r.DeadlineAt} {
 			if *t != nil {
 				u := (*t).UTC()
@@ -396,6 +427,9 @@ func (f *CaseFilter) where(sql cases.SQL, a cases.Actor, now time.Time, count bo
 	}
 	if !f.From.IsZero() {
 		add(`c.created_at >= ?`, f.From.UTC())
+	}
+	if !f.UpdatedSince.IsZero() {
+		add(`c.updated_at >= ?`, f.UpdatedSince)
 	}
 	if !f.To.IsZero() {
 		add(`c.created_at < ?`, f.To.UTC())

@@ -33,6 +33,10 @@ Usage:
                [--backup-every 24h --backup-dir DIR [--keep 14]] [--verify-every 24h]
   yidi migrate [--data DIR]
   yidi user add --username NAME --password PW --role ROLE [--desk DESK_CODE] [--name 显示名] [--data DIR]
+  yidi client add --name NAME --scopes intake,read:own[,read:all,act,events] [--expires YYYY-MM-DD] [--data DIR]
+                                     a machine client; prints its token alone on the last line (shown once)
+  yidi client list [--data DIR]      clients, their scopes and last use
+  yidi client revoke NAME [--data DIR]
   yidi backup  --to DIR [--data DIR] [--keep N]   database + attachments + manifest (--to FILE.db: the database alone)
   yidi restore --from DIR --data DIR             into an empty folder; checks the manifest, rebuilds the index
   yidi verify  [--data DIR]                      walk the events' hash chains; exit 1 at the first break
@@ -129,6 +133,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return benchSearch(ctx, args[2:], out)
 		}
 		return usageError(fmt.Sprintf("unknown bench subcommand %q", args[1]))
+	case "client":
+		return clientCommand(ctx, args[1:], out)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -281,6 +287,8 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	}
 	// Text messages to citizens; LogSender until an SMS gateway is plugged in.
 	background(func() { svc.RunOutbox(ctx, cases.LogSender{}, 5*time.Second) })
+	// Webhook subscriptions (issue 17), from the same kind of outbox.
+	background(func() { svc.RunWebhooks(ctx, cases.WebhookClient(), 5*time.Second) })
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
 	fmt.Fprintf(out, "yidi 已启动：http://%s/ （数据目录 %s）\n", ln.Addr(), *data)
@@ -383,6 +391,15 @@ func migrate(ctx context.Context, args []string, out io.Writer) error {
 	})
 }
 
+// flagError words a rule's error about a field as one about its flag.
+func flagError(err error) error {
+	if e := cases.ErrorOf(err); e != nil && e.Field != "" {
+		// The rule speaks of the field; on the command line it is a flag.
+		return fmt.Errorf("%s（--%s）", e.Message, e.Field)
+	}
+	return err
+}
+
 func userAdd(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("user add")
 	var in cases.UserInput
@@ -398,12 +415,8 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 	in.Role = cases.Role(role)
 	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
-		if e := cases.ErrorOf(err); e != nil && e.Field != "" {
-			// The rule speaks of the field; on the command line it is a flag.
-			return fmt.Errorf("%s（--%s）", e.Message, e.Field)
-		}
 		if err != nil {
-			return err
+			return flagError(err)
 		}
 		desk := ""
 		if u.Desk != "" {

@@ -79,6 +79,19 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/admin/calendar/import", auth, s.importCalendar)
 	v1.Put("/admin/calendar/:date", auth, s.setCalendarDay)
 	v1.Delete("/admin/calendar/:date", auth, s.deleteCalendarDay)
+	// Other systems following and feeding cases (integration.go).
+	v1.Post("/auth/refresh", auth, s.refreshToken)
+	v1.Post("/auth/logout", auth, s.logout)
+	v1.Get("/events", auth, s.events)
+	v1.Post("/webhooks", auth, s.addWebhook)
+	v1.Get("/webhooks", auth, s.webhooks)
+	v1.Delete("/webhooks/:id", auth, s.deleteWebhook)
+	v1.Get("/webhooks/:id/deliveries", auth, s.webhookDeliveries)
+	v1.Post("/webhooks/:id/resume", auth, s.resumeWebhook)
+	v1.Post("/clients", auth, s.addClient)
+	v1.Get("/clients", auth, s.clients)
+	v1.Post("/clients/:id/rotate", auth, s.rotateClient)
+	v1.Delete("/clients/:id", auth, s.revokeClient)
 
 	app.Use(web.RouteNotFound)
 	return app

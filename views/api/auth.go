@@ -50,5 +50,10 @@ func (s *server) createToken(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	return tokenAnswer(c, a, token, expires)
+}
+
+// tokenAnswer is the answer of a sign-in or a refresh.
+func tokenAnswer(c *fiber.Ctx, a cases.Actor, token string, expires time.Time) error {
 	return c.JSON(fiber.Map{"token": token, "expires_at": expires.Format(time.RFC3339), "user": a})
 }

@@ -45,14 +45,22 @@ func (s *server) search(c *fiber.Ctx) error {
 	return c.JSON(res)
 }
 
-func intParam(c *fiber.Ctx, name string) (int, error) {
+func intParam(c *fiber.Ctx, name string) (int, error) { return intParamFrom(c, name, 1) }
+
+// intParamFrom reads an optional whole number of at least least (0 when
+// absent).
+func intParamFrom(c *fiber.Ctx, name string, least int) (int, error) {
 	v := c.Query(name)
 	if v == "" {
 		return 0, nil
 	}
 	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		return 0, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_" + name, Message: "“" + name + "”应为正整数", Field: name}
+	if err != nil || n < least {
+		msg := "“" + name + "”应为正整数"
+		if least == 0 {
+			msg = "“" + name + "”应为不小于0的整数"
+		}
+		return 0, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_" + name, Message: msg, Field: name}
 	}
 	return n, nil
 }

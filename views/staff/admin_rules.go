@@ -101,9 +101,9 @@ func (s *server) adminDeadlineRuleSave(c *fiber.Ctx) error {
 		_, err = s.Svc.SaveDeadlineRule(c.UserContext(), web.ActorOf(c), code, in)
 	}
 	if err != nil {
-		e := cases.ErrorOf(err)
-		if e == nil || e.Kind == cases.KindInternal {
-			return err
+		e, fault := refusedBy(err)
+		if fault != nil {
+			return fault
 		}
 		typed.Error, typed.Field = e.Message, e.Field
 		return s.rulesPage(c, web.StatusOf(e.Kind), typed)

@@ -39,6 +39,9 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"},
 			navItem{Key: "settings", Label: "中心设置", Href: "/admin/settings"},
 			navItem{Key: "vocab", Label: "相关词", Href: "/admin/vocab"})
+		// A paused webhook's notice shows as a badge until read.
+		unread, _ := s.Svc.UnreadNotifications(c.UserContext(), a)
+		items = append(items, navItem{Key: "integration", Label: "接入与Webhook", Href: "/admin/integration", Count: unread, HasCount: unread > 0})
 	}
 	if cases.Authorize(a, cases.HandleCases) == nil {
 		counts, err := s.Rep.QueueCounts(c.UserContext(), a)

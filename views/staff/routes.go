@@ -69,4 +69,7 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/admin/settings", in, s.adminSettingsSave)
 	app.Get("/admin/materials", in, s.adminMaterials)
 	app.Post("/admin/materials", in, s.adminMaterialSave)
+	app.Get("/admin/integration", in, s.adminIntegration)
+	app.Post("/admin/integration", in, s.adminIntegrationSave)
+	app.Get("/admin/integration/webhooks/:id", in, s.adminWebhookLog)
 }
