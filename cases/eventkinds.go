@@ -90,6 +90,8 @@ var EventKinds = []EventKind{
 		return "不予受理：" + e.Body
 	})},
 	{EventCodeReissued, "重发查询码", "码", nil},
+	// The changes themselves (names, phones, documents) stay with staff.
+	{EventCorrection, "补正登记信息", "正", said("登记信息已更正")},
 }
 
 var eventKindIndex = func() map[string]EventKind {

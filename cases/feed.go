@@ -172,30 +172,14 @@ func loadSearchDocs(ctx context.Context, q querier, ids []int64) ([]SearchDoc, e
 		d := byID[l.ID]
 		d.CategoryName, d.DeskName, d.ClosureType, d.Outcome = l.CategoryName, l.DeskName, l.ClosureType, l.Outcome
 	}
-	var parties []struct {
-		CaseID     int64   `db:"case_id"`
-		Role       string  `db:"role"`
-		Kind       string  `db:"kind"`
-		PersonID   int64   `db:"person_id"`
-		Name       string  `db:"name"`
-		IDNumber   *string `db:"id_number"`
-		CreditCode *string `db:"credit_code"`
-		Phone      string  `db:"phone"`
-	}
-	query, args = in(`SELECT cp.case_id, cp.role, p.kind, p.id AS person_id, p.name, p.id_number, p.credit_code, p.phone
+	var parties []partyRow
+	query, args = in(`SELECT ` + partyColumns + `
 		FROM case_parties cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id IN (?) ORDER BY cp.case_id, cp.position`)
 	if err := q.SelectContext(ctx, &parties, query, args...); err != nil {
 		return nil, fmt.Errorf("store: unable to load parties: %w", err)
 	}
 	for _, p := range parties {
-		party := Party{Role: p.Role, Kind: p.Kind, PersonID: p.PersonID, Name: p.Name, Phone: p.Phone}
-		if p.IDNumber != nil {
-			party.IDNumber = *p.IDNumber
-		}
-		if p.CreditCode != nil {
-			party.CreditCode = *p.CreditCode
-		}
-		byID[p.CaseID].Parties = append(byID[p.CaseID].Parties, party)
+		byID[p.CaseID].Parties = append(byID[p.CaseID].Parties, p.party())
 	}
 	var events []struct {
 		CaseID int64  `db:"case_id"`
