@@ -64,7 +64,7 @@ type CorrectionLine struct {
 // never after it ended.
 func CorrectionAllowed(a Actor, c *Case) error {
 	if c.Status == StatusClosed || c.Status == StatusDeclined {
-		return conflict("invalid_transition", fmt.Sprintf("案件已%s，登记信息不能再补正", StatusLabel(c.Status)))
+		return conflict("invalid_transition", fmt.Sprintf("案件%s，登记信息不能再补正", StatusLabel(c.Status)))
 	}
 	switch {
 	case a.Role == RoleLeader:

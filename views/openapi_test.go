@@ -324,7 +324,9 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
-		"ArchiveRequest": mediation.ArchiveInput{},
+		"ArchiveRequest":    mediation.ArchiveInput{},
+		"CorrectionRequest": cases.CorrectionInput{}, "CaseCorrection": cases.CaseCorrection{},
+		"PartyCorrection": cases.PartyCorrection{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.

@@ -288,3 +288,23 @@ func relatedNumbers(rel map[string]any) []string {
 	}
 	return out
 }
+
+func TestCorrectionAnswersConformToTheDocument(t *testing.T) {
+	ts := newTestServer(t)
+	doc := loadOpenAPI(t)
+	const path = "/api/v1/cases/{number}/corrections"
+	c := ts.intake(intakeOfParties(
+		map[string]any{"role": "applicant", "name": "Anna Lee", "id_type": "passport", "country": "USA", "id_number": "M70012345"},
+		map[string]any{"role": "respondent", "kind": "org", "name": "温州某某贸易有限公司", "credit_code": orgCode, "legal_representative": "王某某"}))
+	n := c["number"].(string)
+	ex := dig(t, doc, "paths", path, "post", "requestBody", "content", "application/json", "example").(map[string]any)
+	ex["version"] = 1
+	ex["parties"].([]any)[0].(map[string]any)["party_id"] = partiesOf(t, c)[0]["party_id"]
+	ex["parties"].([]any)[0].(map[string]any)["phone"] = "13900000000"
+	ts.callDocumented(doc, "POST", path, "/api/v1/cases/"+n+"/corrections", "intake", ex, 200)
+	ts.callDocumented(doc, "POST", path, "/api/v1/cases/"+n+"/corrections", "intake", ex, 409)
+	ex["version"] = 2
+	ts.callDocumented(doc, "POST", path, "/api/v1/cases/"+n+"/corrections", "intake", ex, 400)
+	ts.callDocumented(doc, "POST", path, "/api/v1/cases/"+n+"/corrections", "admin", ex, 404)
+	ts.callDocumented(doc, "GET", "/api/v1/cases/{number}", "/api/v1/cases/"+n, "leader", nil, 200)
+}
