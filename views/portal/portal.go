@@ -65,6 +65,8 @@ type pageData struct {
 	Form                       map[string]string
 	Categories                 []cases.Category
 	Receipt                    *cases.ApplicationReceipt
+	IDTypes                    []cases.IDType  // /apply: the applicant's 证件类型
+	Countries                  []cases.Country // /apply: a passport's country
 }
 
 // renderPublic writes a citizen page: phone-first, no session, nothing cached.

@@ -31,6 +31,8 @@ type caseData struct {
 	Unread int
 	// Med is the mediation section: sessions, agreements, 司法确认, performance, 回访.
 	Med *medView
+	// Correction is the 补正登记信息 form (correction.go), nil when not offered.
+	Correction *correctionForm
 }
 
 // actionForm is one action's form, generated from cases.Actions() so that
@@ -157,6 +159,9 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 		}
 		d.Actions = append(d.Actions, f)
 	}
+	if d.Correction, err = s.correctionFor(ctx, a, kase); err != nil {
+		return nil, err
+	}
 	if d.Med, err = s.loadMediation(ctx, a, kase, desks); err != nil {
 		return nil, err
 	}
@@ -190,6 +195,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 				p.Flash = "已" + info.Label + "。"
 			}
 		}
+	}
+	if c.Query("done") == "correction" {
+		p.Flash = "已补正登记信息。"
 	}
 	if step, ok := medSteps[c.Query("med")]; ok {
 		p.Flash = step.done

@@ -52,6 +52,18 @@
           if (hint) hint.textContent = "已登记人员：" + p.name + (p.masked_phone ? "，电话 " + p.masked_phone : "") + "，既往案件 " + p.cases + " 件";
         });
     });
+    // 证件类型: a passport's country and an organisation's 法定代表人 show
+    // only for their own type (without JS both stay visible; the server
+    // ignores what does not go with the chosen type).
+    var showFor = function (sel) {
+      sel.closest("fieldset").querySelectorAll("[data-for]").forEach(function (el) {
+        el.hidden = el.getAttribute("data-for") !== sel.value;
+      });
+    };
+    form.querySelectorAll("select[data-id-type]").forEach(showFor);
+    form.addEventListener("change", function (e) {
+      if (e.target.hasAttribute("data-id-type")) showFor(e.target);
+    });
     // Add a party row without a round trip (the server renders 2 rows and
     // an "add" button that also works as a submit without JS).
     var add = document.getElementById("add-party");
