@@ -137,7 +137,7 @@ type Country struct {
 // ISO 3166-1 no longer assigns (ANT, SCG, SUN, YUG, NTZ, PCI), reserves
 // only exceptionally (ASC, CPT, DGA, TAA) or never assigned (XKK, CLDR's
 // user-assigned code for Kosovo); without them the list is ISO 3166-1's
-// 249 countries (checked against ISO 3166-1's list in idtypes_test.go).
+// 249 countries (idtypes_test.go compares them with ISO 3166-1's list).
 var notCountries = []string{"ANT", "ASC", "CPT", "DGA", "NTZ", "PCI", "SCG", "SUN", "TAA", "XKK", "YUG"}
 
 // Countries lists ISO 3166-1's countries by their alpha-3 codes, with
