@@ -24,12 +24,16 @@ func TestBrowserOrganisationPassportAndCorrection(t *testing.T) {
 		cr.run("is "+sel+" shown", chromedp.Evaluate(`!!document.querySelector(`+"`"+sel+"`"+`).offsetParent`, &v))
 		return v
 	}
+	// choose picks a 证件类型 as a person does, so app.js hears the change.
+	choose := func(row, idType string) chromedp.Tasks {
+		sel := "#party_id_type_" + row
+		return chromedp.Tasks{chromedp.SetValue(sel, idType, chromedp.ByQuery),
+			chromedp.Evaluate(`document.querySelector("`+sel+`").dispatchEvent(new Event("change", {bubbles: true}))`, nil)}
+	}
 	if visible("#party_country_0") || visible("#party_legal_representative_1") {
 		t.Error("with JavaScript, a 身份证 row should not show the passport's country or the 法定代表人")
 	}
-	cr.run("a passport holder",
-		chromedp.SetValue("#party_id_type_0", "passport", chromedp.ByID),
-		chromedp.Evaluate(`document.getElementById("party_id_type_0").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
+	cr.run("a passport holder", choose("0", "passport"),
 		chromedp.SendKeys("#party_id_number_0", "M70012345", chromedp.ByID),
 		chromedp.SendKeys("#party_name_0", "Anna Lee", chromedp.ByID),
 		chromedp.SendKeys("#party_phone_0", "13800000000", chromedp.ByID))
@@ -37,9 +41,7 @@ func TestBrowserOrganisationPassportAndCorrection(t *testing.T) {
 		t.Fatal("choosing 护照 does not show the country field")
 	}
 	cr.run("an organisation",
-		chromedp.SendKeys("#party_country_0", "USA", chromedp.ByID),
-		chromedp.SetValue("#party_id_type_1", "credit_code", chromedp.ByID),
-		chromedp.Evaluate(`document.getElementById("party_id_type_1").dispatchEvent(new Event("change", {bubbles: true}))`, nil),
+		chromedp.SendKeys("#party_country_0", "USA", chromedp.ByID), choose("1", "credit_code"),
 		chromedp.SendKeys("#party_id_number_1", orgCode, chromedp.ByID),
 		chromedp.SendKeys("#party_name_1", "温州某某贸易有限公司", chromedp.ByID))
 	if !visible("#party_legal_representative_1") {
@@ -77,9 +79,7 @@ func TestBrowserOrganisationPassportAndCorrection(t *testing.T) {
 	if focused != "corr-reason" {
 		t.Errorf("a correction without reason should focus the reason; focus is on %q", focused)
 	}
-	var kept string
-	cr.run("kept", chromedp.Value("#corr-name_0", &kept, chromedp.ByID))
-	if kept != "Anna Li" {
+	if kept := cr.value("#corr-name_0"); kept != "Anna Li" {
 		t.Errorf("the name typed was lost: %q", kept)
 	}
 	cr.shoot("16-correction-error")
