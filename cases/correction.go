@@ -99,7 +99,12 @@ func (s *Service) Correct(ctx context.Context, a Actor, number string, in Correc
 		if err != nil {
 			return nil, err
 		}
+		seen := map[int64]bool{}
 		for i, pc := range in.Parties {
+			if seen[pc.PartyID] {
+				return nil, invalid(fmt.Sprintf("parties[%d].party_id", i), "duplicate_party", "同一当事人只能出现一次")
+			}
+			seen[pc.PartyID] = true
 			more, err := correctParty(ctx, x, fmt.Sprintf("parties[%d]", i), pc)
 			if err != nil {
 				return nil, err

@@ -84,6 +84,8 @@
         if (hint) { hint.id = "party_hint_" + n; hint.textContent = ""; }
         copy.querySelector("legend").textContent = "当事人 " + (n + 1);
         last.parentNode.insertBefore(copy, last.nextSibling);
+        var type = copy.querySelector("select[data-id-type]");
+        if (type) showFor(type); // the copy's select starts at its default type
         form.elements["party_count"].value = n + 1;
         e.preventDefault();
         copy.querySelector("input").focus();
