@@ -218,6 +218,9 @@ func TestCorrectionChangesTheCaseWithOneEvent(t *testing.T) {
 	if out := ts.correct("intake", n, map[string]any{"version": 2, "reason": "x", "parties": []map[string]any{{"party_id": 999999, "name": "某"}}}, 400); errorField(out) != "parties[0].party_id" {
 		t.Errorf("unknown party: %v", out)
 	}
+	if out := ts.correct("intake", n, map[string]any{"version": 2, "reason": "x", "parties": []map[string]any{{"party_id": pid, "name": "甲"}, {"party_id": pid, "name": "乙"}}}, 400); errorCode(out) != "duplicate_party" || errorField(out) != "parties[1].party_id" {
+		t.Errorf("a party named twice: %v", out)
+	}
 	if out := ts.correct("intake", n, map[string]any{"version": 2, "reason": "x", "changes": map[string]any{"category": "nope"}}, 400); errorField(out) != "category" {
 		t.Errorf("unknown category: %v", out)
 	}
