@@ -236,15 +236,16 @@ func correctParty(ctx context.Context, x *CaseTx, field string, pc PartyCorrecti
 	}
 	add("name", "姓名或名称", p.Name != old.Name, old.Name, p.Name)
 	add("phone", "联系电话", p.Phone != old.Phone, MaskPhone(old.Phone), MaskPhone(p.Phone))
-	add("identity", "证件", p.IDType != old.IDType || p.IDNumber != old.IDNumber || p.Country != old.Country || p.CreditCode != old.CreditCode,
+	document := p.IDType != old.IDType || p.IDNumber != old.IDNumber || p.Country != old.Country || p.CreditCode != old.CreditCode
+	add("identity", "证件", document,
 		documentText(old.Kind, old.IDType, old.Country, old.IDNumber, old.CreditCode),
 		documentText(p.Kind, p.IDType, p.Country, p.IDNumber, p.CreditCode))
 	add("legal_representative", "法定代表人", p.LegalRep != old.LegalRep, old.LegalRep, p.LegalRep)
 	if len(lines) == 0 {
 		return nil, nil
 	}
-	identity := p.IDType != old.IDType || p.IDNumber != old.IDNumber || p.Country != old.Country || p.CreditCode != old.CreditCode ||
-		(p.Kind == PersonOrganisation && p.CreditCode == "" && p.Name != old.Name)
+	// An organisation without its code is known by its name.
+	identity := document || (p.Kind == PersonOrganisation && p.CreditCode == "" && p.Name != old.Name)
 	personID, err := correctPerson(ctx, x.Tx, field, old.PersonID, &p, identity, x.Now)
 	if err != nil {
 		return nil, err

@@ -270,6 +270,15 @@ func TestCorrectedIdentityLinksToTheKnownPerson(t *testing.T) {
 	if !strings.Contains(body, "证件：（空） → 护照（美国） M7*****45") {
 		t.Errorf("identity line:\n%s", body)
 	}
+	// An organisation without its code is known by its name: renamed to a
+	// known one, the party is that organisation.
+	third0 := ts.intake(intakeOfParties(map[string]any{"role": "applicant", "name": "李四"}, map[string]any{"role": "respondent", "name": "某某物业服务中心"}))
+	org := partiesOf(t, third0)[1]
+	out = ts.correct("intake", third0["number"].(string), map[string]any{"version": 1, "reason": "单位名称写错",
+		"parties": []map[string]any{{"party_id": org["party_id"], "name": "某某物业"}}}, 200)
+	if got := partiesOf(t, out)[1]; got["person_id"] != partiesOf(t, first)[1]["person_id"] {
+		t.Errorf("the renamed organisation %v is not the known 某某物业 %v", got, partiesOf(t, first)[1])
+	}
 	// A correction to another known person's document with another name is refused.
 	third := ts.intake(intakeOfParties(map[string]any{"role": "applicant", "name": "Bob Lee"}))
 	p3 := partiesOf(t, third)[0]["party_id"]
