@@ -72,12 +72,13 @@ func (s *Service) LastEventSeq(ctx context.Context) (int64, error) {
 // reader never sees a later seq without every earlier one.
 func (s *Service) ChangedSince(ctx context.Context, seq int64, limit int) ([]SearchDoc, int64, error) {
 	var rows []struct {
-		Seq    int64 `db:"seq"`
-		CaseID int64 `db:"case_id"`
+		Seq    int64  `db:"seq"`
+		CaseID int64  `db:"case_id"`
+		Kind   string `db:"kind"`
 	}
 	r := s.store.r
 	if err := r.SelectContext(ctx, &rows, r.Rebind(
-		`SELECT seq, case_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?`), seq, limit); err != nil {
+		`SELECT seq, case_id, kind FROM events WHERE seq > ? ORDER BY seq LIMIT ?`), seq, limit); err != nil {
 		return nil, seq, fmt.Errorf("store: unable to read events: %w", err)
 	}
 	if len(rows) == 0 {
@@ -86,9 +87,20 @@ func (s *Service) ChangedSince(ctx context.Context, seq int64, limit int) ([]Sea
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, row := range rows {
-		if !seen[row.CaseID] {
-			seen[row.CaseID] = true
-			ids = append(ids, row.CaseID)
+		touched := []int64{row.CaseID}
+		if row.Kind == EventCorrection {
+			// A corrected name or phone is the person's in every case: the
+			// other cases of the same persons change in the index too.
+			if err := r.SelectContext(ctx, &touched, r.Rebind(`SELECT DISTINCT other.case_id FROM case_parties cp
+				JOIN case_parties other ON other.person_id = cp.person_id WHERE cp.case_id = ?`), row.CaseID); err != nil {
+				return nil, seq, fmt.Errorf("store: unable to find the cases of corrected persons: %w", err)
+			}
+		}
+		for _, id := range touched {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
 		}
 	}
 	docs, err := loadSearchDocs(ctx, r, ids)

@@ -288,6 +288,28 @@ func TestCorrectedIdentityLinksToTheKnownPerson(t *testing.T) {
 	}
 }
 
+// A corrected name is the person's in every case: the search index finds
+// it in the person's other cases too, though only one got the event.
+func TestCorrectedNameIsSearchableInThePersonsOtherCases(t *testing.T) {
+	ts := newTestServer(t)
+	anna := map[string]any{"role": "applicant", "name": "Anna Lee", "id_type": "passport", "country": "USA", "id_number": "M70012345"}
+	first := ts.intake(intakeOfParties(anna, map[string]any{"role": "respondent", "name": "某某物业"}))
+	second := ts.intake(intakeOfParties(anna, map[string]any{"role": "respondent", "name": "某某超市"}))
+	ts.catchUp()
+	ts.correct("intake", second["number"].(string), map[string]any{"version": 1, "reason": "护照姓名拼写",
+		"parties": []map[string]any{{"party_id": partiesOf(t, second)[0]["party_id"], "name": "Anna Leigh"}}}, 200)
+	ts.catchUp()
+	_, found := ts.call("GET", "/api/v1/search?q="+url.QueryEscape("Leigh"), "leader", nil)
+	var numbers []string
+	hits, _ := found["hits"].([]any)
+	for _, h := range hits {
+		numbers = append(numbers, str(h.(map[string]any), "number"))
+	}
+	if !strings.Contains(strings.Join(numbers, ","), first["number"].(string)) || len(numbers) != 2 {
+		t.Errorf("search for the corrected name found %v, want both cases of the person", numbers)
+	}
+}
+
 func relatedNumbers(rel map[string]any) []string {
 	var out []string
 	list, _ := rel["same_person"].([]any)
