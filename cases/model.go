@@ -137,7 +137,10 @@ type Case struct {
 	// UnreadMessages counts citizen messages the holding desk has not opened.
 	UnreadMessages int `json:"unread_messages"`
 	// Referral is the court's 委派调解函 of a court_referral case (referral.go).
-	Referral     *Referral       `json:"referral,omitempty"`
+	Referral *Referral `json:"referral,omitempty"`
+	// Materials is the 一次性告知 checklist: the category's materials and
+	// which of them the case has received (materials.go).
+	Materials    []CaseMaterial  `json:"materials"`
 	previousDesk []string        // desks that held or co-handled it before, for read access
 	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the

@@ -33,6 +33,8 @@ type caseData struct {
 	Med *medView
 	// Correction is the 补正登记信息 form (correction.go), nil when not offered.
 	Correction *correctionForm
+	// Materials is the 一次性告知 checklist (case_materials.go).
+	Materials *materialsView
 }
 
 // actionForm is one action's form, generated from cases.Actions() so that
@@ -148,6 +150,7 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	for _, f := range files {
 		d.Files[f.EventSeq] = append(d.Files[f.EventSeq], f)
 	}
+	d.Materials = newMaterialsView(a, kase, files)
 	offered, err := s.Svc.OfferedActions(ctx, a, kase)
 	if err != nil {
 		return nil, err
@@ -198,6 +201,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 	}
 	if c.Query("done") == "correction" {
 		p.Flash = "已补正登记信息。"
+	}
+	if c.Query("done") == "materials" {
+		p.Flash = "已登记收到材料。"
 	}
 	if step, ok := medSteps[c.Query("med")]; ok {
 		p.Flash = step.done
