@@ -75,7 +75,9 @@ func TestBrowserOrganisationPassportAndCorrection(t *testing.T) {
 		chromedp.Click(`#correction button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible("#corr-reason-err", chromedp.ByID))
 	var focused string
-	cr.run("focus", chromedp.Evaluate(`document.activeElement.id`, &focused))
+	// autofocus applies once the page has settled; give it a moment.
+	cr.run("focus", chromedp.Poll(`document.activeElement && document.activeElement.id === "corr-reason"`, nil,
+		chromedp.WithPollingTimeout(5*time.Second)), chromedp.Evaluate(`document.activeElement.id`, &focused))
 	if focused != "corr-reason" {
 		t.Errorf("a correction without reason should focus the reason; focus is on %q", focused)
 	}
