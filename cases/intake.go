@@ -423,11 +423,16 @@ func resolvePerson(ctx context.Context, tx *sqlx.Tx, p *PartyInput, field string
 				return 0, invalid(field+".name", "name_mismatch",
 					fmt.Sprintf("该证件号已登记为“%s”，与填写的姓名/名称不一致，请核对", found.Name))
 			}
+			if p.Phone == "" {
+				// Left blank at the counter: the phone on file, which the
+				// form offered (masked), stays the party's.
+				p.Phone = found.Phone
+			}
 			// What changes over time follows the latest registration.
-			phone, rep := cmp.Or(p.Phone, found.Phone), cmp.Or(p.LegalRep, found.LegalRep)
-			if phone != found.Phone || rep != found.LegalRep {
+			rep := cmp.Or(p.LegalRep, found.LegalRep)
+			if p.Phone != found.Phone || rep != found.LegalRep {
 				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE persons SET phone = ?, legal_rep = ?, updated_at = ? WHERE id = ?`),
-					phone, rep, now, found.ID); err != nil {
+					p.Phone, rep, now, found.ID); err != nil {
 					return 0, fmt.Errorf("store: unable to update person: %w", err)
 				}
 			}
