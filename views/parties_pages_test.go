@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
 )
 
 func TestIntakeFormRegistersOrganisationsAndPassports(t *testing.T) {
@@ -153,15 +155,18 @@ func TestApplyFormTakesAPassport(t *testing.T) {
 	}
 	form := url.Values{"applicant_name": {"Taro Yamada"}, "applicant_id_type": {"passport"}, "applicant_id_number": {"TK1234567"},
 		"applicant_country": {"XYZ"}, "phone": {"13800000000"}, "respondent_name": {"某某物业"}, "category": {"property_mgmt"},
-		"summary": {"楼上漏水，物业不处理。"}}
+		"summary": {"楼上漏水，物业不处理。"}, "consent": {cases.PrivacyNotice}}
 	status, body := b.post("/apply", form)
 	if status != 400 || !strings.Contains(body, "申请人信息有误") || !strings.Contains(body, "ISO 3166") || !strings.Contains(body, `value="TK1234567"`) {
 		t.Fatalf("unknown country: %d %.300s", status, body)
 	}
 	form.Set("applicant_country", "JPN")
-	if status, body = b.post("/apply", form); status != 201 {
-		t.Fatalf("apply: %d %.300s", status, body)
+	form.Set("_csrf", b.csrf)
+	status, _, h := b.do("POST", "/apply", form)
+	if status != fiber.StatusSeeOther {
+		t.Fatalf("apply: %d", status)
 	}
+	_, body, _ = b.do("GET", h.Get("Location"), nil)
 	number := caseNumberIn.FindString(body)
 	_, c := ts.call("GET", "/api/v1/cases/"+number, "leader", nil)
 	if p := partiesOf(t, c)[0]; str(p, "id_type") != "passport" || str(p, "country") != "JPN" {
