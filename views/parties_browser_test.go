@@ -87,9 +87,10 @@ func TestBrowserOrganisationPassportAndCorrection(t *testing.T) {
 	cr.shoot("16-correction-error")
 	cr.run("give the reason",
 		chromedp.SendKeys("#corr-reason", "护照姓名登记错误", chromedp.ByID),
-		chromedp.Click(`#correction button[type=submit]`, chromedp.ByQuery),
-		chromedp.WaitVisible(`#timeline`, chromedp.ByID),
-		chromedp.Poll(`location.search.includes("done=correction")`, nil))
+		chromedp.Click(`#correction button[type=submit]`, chromedp.ByQuery))
+	// A separate step: the post/redirect/get navigates while it is watched.
+	cr.run("corrected", chromedp.Sleep(500*time.Millisecond),
+		chromedp.Poll(`location.search.includes("done=correction") && !!document.getElementById("timeline")`, nil))
 	timeline := cr.text(".timeline")
 	for _, want := range []string{"补正登记信息", "补正理由：护照姓名登记错误", "案由/标题：货款纠纷 → 网购货款纠纷",
 		"当事人1（申请人）姓名或名称：Anna Lee → Anna Li", "王窗口"} {
