@@ -81,6 +81,9 @@ const backupFormat = "yidi-backup-1"
 // once referred to, so every file the snapshot names is on disk. keep > 0
 // removes all but the newest keep backups (and the files only they used).
 func (s *Store) BackupTo(ctx context.Context, root string, keep int) (*BackupResult, error) {
+	if err := s.sqliteOnly(); err != nil {
+		return nil, err
+	}
 	stamp := time.Now().UTC()
 	name := stamp.Format("20060102T150405.000Z")
 	name = strings.Replace(name, ".", "", 1)

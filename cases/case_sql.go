@@ -253,7 +253,7 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
 	if err != nil {
 		return err
 	}
-	f := chainFields{Seq: head + 1, CaseID: e.CaseID, At: storedTime(e.At), Kind: e.Kind, Desk: e.Desk,
+	f := chainFields{Seq: head + 1, CaseID: e.CaseID, At: dialectFor(tx).storedTime(e.At), Kind: e.Kind, Desk: e.Desk,
 		ActorName: e.ActorName, ActorRole: e.ActorRole, Body: e.Body, Visibility: e.Visibility, Data: string(e.Data)}
 	if e.ActorID != nil {
 		f.ActorID = sql.NullInt64{Int64: *e.ActorID, Valid: true}
@@ -276,6 +276,21 @@ func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
 func valueRows(rows, cols int) string {
 	tuple := "(?" + strings.Repeat(", ?", cols-1) + ")"
 	return tuple + strings.Repeat(", "+tuple, rows-1)
+}
+
+// typedValueRows is valueRows whose first tuple casts its placeholders
+// to types: PostgreSQL takes a VALUES column's type from its rows, and a
+// column of bare placeholders would be text.
+func typedValueRows(rows int, types ...string) string {
+	first := make([]string, len(types))
+	for i, t := range types {
+		first[i] = "CAST(? AS " + t + ")"
+	}
+	s := "(" + strings.Join(first, ", ") + ")"
+	if rows > 1 {
+		s += ", " + valueRows(rows-1, len(types))
+	}
+	return s
 }
 
 // inChunks calls fn on consecutive slices of items, at most n long, so a

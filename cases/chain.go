@@ -24,11 +24,11 @@ import (
 	"encoding/hex"
 	"fmt"
 	"log/slog"
+	"math"
 	"strconv"
 	"time"
 
 	"github.com/jmoiron/sqlx"
-	"github.com/mattn/go-sqlite3"
 )
 
 // chainFields is what an event's hashes cover besides the previous hash.
@@ -91,10 +91,6 @@ func chainHash(prev string, content []byte) string {
 	h.Write(content)
 	return hex.EncodeToString(h.Sum(nil))
 }
-
-// storedTime is the text go-sqlite3 stores for a time; binding it as text
-// keeps the stored value what it always was and lets the hash cover it.
-func storedTime(t time.Time) string { return t.Format(sqlite3.SQLiteTimestampFormats[0]) }
 
 // chainHead is where the global chain stands inside a write transaction:
 // the single writer connection and IMMEDIATE transactions make it stable
@@ -189,7 +185,7 @@ const backfillPage = 10000
 // limit of them (0: all), with their stored hashes.
 func walkEvents(ctx context.Context, q sqlx.QueryerContext, after int64, limit int, fn func(f *chainFields, hash, caseHash string) error) error {
 	if limit <= 0 {
-		limit = -1 // SQLite: no limit
+		limit = math.MaxInt64 // no limit, in words both engines take
 	}
 	rows, err := q.QueryxContext(ctx, `
 		SELECT seq, case_id, CAST(at AS TEXT), kind, desk, actor_id, actor_name, actor_role, body, visibility, data, hash, case_hash

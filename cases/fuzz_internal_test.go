@@ -17,7 +17,7 @@ var fieldPath = regexp.MustCompile(`^[a-z_]+(\[\d+\]\.[a-z_]+)?$`)
 // and survives JSON (what is stored and replayed) unchanged.
 func FuzzIntakeValidate(f *testing.F) {
 	ctx := context.Background()
-	store, err := Open(ctx, f.TempDir())
+	store, err := OpenDatabase(ctx, testDatabase(f))
 	if err != nil {
 		f.Fatal(err)
 	}

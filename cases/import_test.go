@@ -7,11 +7,13 @@ import (
 	"time"
 
 	"yidi/cases"
+	"yidi/internal/testdb"
 )
 
 func openImportService(t *testing.T) *cases.Service {
 	t.Helper()
-	s, err := cases.Open(context.Background(), t.TempDir())
+	engine, dsn := testdb.Config(t)
+	s, err := cases.OpenDatabase(context.Background(), cases.Database{Dir: t.TempDir(), Engine: engine, DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -519,12 +519,14 @@ func repeatVisitorWarnings(ctx context.Context, tx *sqlx.Tx, parties []PartyInpu
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	// "!" keeps the phone list from being empty and matches no phone
+	// (PostgreSQL refuses the NUL byte SQLite took).
 	query, args, err := sqlx.In(`
 		SELECT DISTINCT c.number FROM cases c
 		JOIN case_parties cp ON cp.case_id = c.id
 		JOIN persons p ON p.id = cp.person_id
 		WHERE c.status NOT IN (?) AND cp.role = ? AND (p.id IN (?) OR p.phone IN (?))
-		ORDER BY c.number`, []Status{StatusClosed, StatusDeclined}, PartyApplicant, ids, append(phones, "\x00"))
+		ORDER BY c.number`, []Status{StatusClosed, StatusDeclined}, PartyApplicant, ids, append(phones, "!"))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to build repeat-visitor query: %w", err)
 	}

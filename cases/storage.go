@@ -46,6 +46,9 @@ func IsStorageFull(err error) bool {
 	if errors.As(err, &se) {
 		return se.Code == sqlite3.ErrFull || se.SystemErrno == syscall.ENOSPC || se.SystemErrno == syscall.EDQUOT
 	}
+	if isPostgresFull(err) {
+		return true
+	}
 	// Some layers (bleve's segment writers) flatten the cause into text.
 	msg := err.Error()
 	return strings.Contains(msg, "no space left on device") || strings.Contains(msg, "database or disk is full")

@@ -18,16 +18,19 @@ import (
 	"github.com/jmoiron/sqlx"
 	_ "github.com/mattn/go-sqlite3" // the embedded default database
 	"github.com/pressly/goose/v3"
-
-	"yidi/migrations"
 )
 
-// Store is the SQLite database behind the service: one writer connection
-// whose transactions begin IMMEDIATE (so a read-then-write never fails with
-// SQLITE_BUSY half-way), and a pool of readers that WAL lets run alongside.
+// Store is the database behind the service: one writer connection whose
+// transactions begin IMMEDIATE on SQLite (so a read-then-write never fails
+// with SQLITE_BUSY half-way), and a pool of readers that WAL lets run
+// alongside. On PostgreSQL the same two pools, and every write transaction
+// takes one advisory lock first (dialect.writeLock), so what the code
+// reads in a write (the chain's head, a counter) stays true until commit
+// across every process on the database, as SQLite's one writer gives.
 type Store struct {
 	w      *sqlx.DB
 	r      *sqlx.DB
+	d      *dialect
 	secret []byte // seals idempotency replays; lives beside, not in, the database
 	dir    string // the data folder; citizens' attachments are stored under it
 
@@ -42,12 +45,77 @@ const DBFile = "yidi.db"
 // call, a quarter of an intake's time without it.
 const dsnOptions = "_journal_mode=WAL&_busy_timeout=5000&_foreign_keys=on&_synchronous=NORMAL&_stmt_cache_size=64"
 
-// Open opens (creating if needed) the database in dir and brings its schema
-// up to date.
+// Database says where the store lives: the data folder (attachments, the
+// secret key; the SQLite file too) and, for PostgreSQL, the server's DSN.
+type Database struct {
+	Dir    string
+	Engine string // EngineSQLite ("" too) or EnginePostgres
+	DSN    string // PostgreSQL: "postgres://user@host/db?sslmode=…" or "host=… dbname=…"
+}
+
+// Open opens (creating if needed) the SQLite database in dir and brings its
+// schema up to date.
 func Open(ctx context.Context, dir string) (*Store, error) {
+	return OpenDatabase(ctx, Database{Dir: dir})
+}
+
+// OpenDatabase opens the database db names and brings its schema up to date.
+func OpenDatabase(ctx context.Context, db Database) (*Store, error) {
+	d, err := dialectOf(db.Engine)
+	if err != nil {
+		return nil, err
+	}
+	dir := db.Dir
 	if err := checkDataFolder(dir); err != nil {
 		return nil, err
 	}
+	var s *Store
+	if d.engine == EnginePostgres {
+		s, err = openPostgresStore(ctx, db.DSN)
+	} else {
+		s, err = openSQLite(ctx, dir)
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.dir = dir
+	if s.secret, err = loadSecret(filepath.Join(dir, "secret.key")); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if s.applied, err = s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.backfillChain(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func openPostgresStore(ctx context.Context, dsn string) (*Store, error) {
+	if dsn == "" {
+		return nil, errors.New("store: --db postgres needs --dsn (or YIDI_DSN)")
+	}
+	w, err := openPostgres(dsn, 1)
+	if err != nil {
+		return nil, err
+	}
+	r, err := openPostgres(dsn, 8)
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	s := &Store{w: w, r: r, d: &postgresDialect}
+	if err := w.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store: unable to reach PostgreSQL: %w", err)
+	}
+	return s, nil
+}
+
+func openSQLite(ctx context.Context, dir string) (*Store, error) {
 	path := filepath.Join(dir, DBFile)
 	// The writer's page cache (64 MB, not the default 2) holds what a
 	// warning sweep batch dirties, so it is not spilled mid-transaction.
@@ -64,29 +132,17 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &Store{w: w, r: r, dir: dir}
+	s := &Store{w: w, r: r, d: &sqliteDialect}
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
-	}
-	if s.secret, err = loadSecret(filepath.Join(dir, "secret.key")); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if s.applied, err = s.Migrate(ctx); err != nil {
-		s.Close()
-		return nil, err
-	}
-	if err := s.backfillChain(ctx); err != nil {
-		s.Close()
-		return nil, err
 	}
 	return s, nil
 }
 
 // Migrate applies every migration not yet applied and returns their names.
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
-	p, err := goose.NewProvider(goose.DialectSQLite3, s.w.DB, migrations.FS)
+	p, err := goose.NewProvider(s.d.goose, s.w.DB, s.d.migrations)
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to read migrations: %w", err)
 	}
@@ -112,8 +168,10 @@ func (s *Store) Applied() []string { return s.applied }
 // connection, which is when SQLite would checkpoint on its own.
 func (s *Store) Close() error {
 	var ck error
-	if _, err := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
-		ck = fmt.Errorf("store: checkpoint on close: %w", err)
+	if s.d.wal {
+		if _, err := s.w.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+			ck = fmt.Errorf("store: checkpoint on close: %w", err)
+		}
 	}
 	return errors.Join(ck, s.r.Close(), s.w.Close())
 }
@@ -121,6 +179,9 @@ func (s *Store) Close() error {
 // Backup writes a consistent copy of the live database alone to path (the
 // older `yidi backup --to FILE.db`; BackupTo also copies the attachments).
 func (s *Store) Backup(ctx context.Context, path string) error {
+	if err := s.sqliteOnly(); err != nil {
+		return err
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: %s already exists", path)
 	}
@@ -132,6 +193,17 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
+// errPostgresBackup answers a backup of a PostgreSQL store: the database is
+// the server's to back up (pg_dump), the attachments folder the operator's.
+var errPostgresBackup = errors.New("store: yidi backup copies the SQLite file; back up PostgreSQL with pg_dump and the data folder's attachments with it (docs/operations.md)")
+
+func (s *Store) sqliteOnly() error {
+	if s.d.engine != EngineSQLite {
+		return errPostgresBackup
+	}
+	return nil
+}
+
 // write runs fn in one write transaction and commits it when fn succeeds.
 func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 	tx, err := s.w.BeginTxx(ctx, nil)
@@ -139,6 +211,11 @@ func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
 		return s.storageError(fmt.Errorf("store: unable to begin: %w", err))
 	}
 	defer tx.Rollback()
+	if s.d.writeLock != "" {
+		if _, err := tx.ExecContext(ctx, s.d.writeLock); err != nil {
+			return s.storageError(fmt.Errorf("store: unable to take the write lock: %w", err))
+		}
+	}
 	if err := fn(tx); err != nil {
 		return s.storageError(err)
 	}

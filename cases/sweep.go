@@ -172,6 +172,9 @@ type sweepCheckpointer struct {
 }
 
 func (s *Service) startCheckpointer(ctx context.Context) *sweepCheckpointer {
+	if !s.store.d.wal {
+		return nil
+	}
 	ctx = context.WithoutCancel(ctx)
 	var pages int
 	if err := s.store.w.GetContext(ctx, &pages, `PRAGMA wal_autocheckpoint`); err != nil || pages <= 0 {
@@ -286,6 +289,15 @@ const (
 		|| '（期限' || date(` + sweepDueSecond + `, '+8 hours') || '）'`
 	// The event's data: {"deadline":kind,"due":RFC 3339 in UTC,"level":level}.
 	sweepWarningData = `json_object('deadline', d.kind, 'due', strftime('%Y-%m-%dT%H:%M:%SZ', ` + sweepDueSecond + `), 'level', d.level)`
+
+	// The same two in PostgreSQL, where due_at is a timestamptz: the China
+	// date is the UTC time plus eight hours, and the JSON is spelled as
+	// SQLite's json_object spells it (no spaces), which the hashes cover.
+	sweepWarningTextPG = `CASE d.level WHEN 'red' THEN '已超期：' ELSE '临近期限：' END || d.label
+		|| '（期限' || to_char(d.due_at AT TIME ZONE 'UTC' + INTERVAL '8 hours', 'YYYY-MM-DD') || '）'`
+	sweepWarningDataPG = `'{"deadline":' || to_json(d.kind)::text
+		|| ',"due":"' || to_char(d.due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+		|| '","level":' || to_json(d.level)::text || '}'`
 )
 
 // recordCrossings writes what the claimed crossings say: the case warnings,
@@ -338,7 +350,8 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 		return err
 	}
 	prevCase := map[int64]string{}
-	atText := storedTime(now)
+	d := dialectFor(tx)
+	atText := d.storedTime(now)
 	return inChunks(list, sweepChunk, func(list []crossing) error {
 		pairs := make([]any, 0, 2*len(list))
 		for _, c := range list {
@@ -346,9 +359,9 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 		}
 		// The VALUES rows are (position, limit id), named column1 and
 		// column2 by SQLite and PostgreSQL alike.
-		values := `(VALUES ` + valueRows(len(list), 2) + `) v`
+		values := `(VALUES ` + typedValueRows(len(list), "BIGINT", "BIGINT") + `) v`
 		rows, err := tx.QueryContext(ctx, tx.Rebind(`
-			SELECT d.case_id, `+sweepWarningText+`, `+sweepWarningData+`,
+			SELECT d.case_id, `+d.warningText+`, `+d.warningData+`,
 				COALESCE((SELECT e.case_hash FROM events e WHERE e.case_id = d.case_id ORDER BY e.seq DESC LIMIT 1), '')
 			FROM `+values+` JOIN case_deadlines d ON d.id = v.column2
 			ORDER BY v.column1`), pairs...)
@@ -381,15 +394,15 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 			args := append([]any{atText, EventWarning, systemWarnerName, VisibilityInternal}, evs...)
 			if _, err := tx.ExecContext(ctx, tx.Rebind(`
 				INSERT INTO events (seq, case_id, at, kind, desk, actor_id, actor_name, actor_role, body, visibility, data, hash, case_hash)
-				SELECT v.column1, v.column2, ?, ?, '', NULL, ?, 'system', v.column3, ?, v.column4, v.column5, v.column6
-				FROM (VALUES `+valueRows(len(evs)/6, 6)+`) v ORDER BY v.column1`), args...); err != nil {
+				SELECT v.column1, v.column2, `+d.timeParam+`, ?, '', NULL, ?, 'system', v.column3, ?, v.column4, v.column5, v.column6
+				FROM (VALUES `+typedValueRows(len(evs)/6, "BIGINT", "BIGINT", "TEXT", "TEXT", "TEXT", "TEXT")+`) v ORDER BY v.column1`), args...); err != nil {
 				return fmt.Errorf("store: unable to append events: %w", err)
 			}
 		}
 		args := append([]any{now}, pairs...)
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`
 			INSERT INTO desk_notifications (desk, case_id, kind, text, created_at)
-			SELECT COALESCE(c.desk, ''), d.case_id, 'warning_' || d.level, c.number || ' ' || `+sweepWarningText+`, ?
+			SELECT COALESCE(c.desk, ''), d.case_id, 'warning_' || d.level, c.number || ' ' || `+d.warningText+`, `+d.timeParam+`
 			FROM `+values+` JOIN case_deadlines d ON d.id = v.column2 JOIN cases c ON c.id = d.case_id
 			ORDER BY v.column1`), args...); err != nil {
 			return fmt.Errorf("store: unable to notify the desk: %w", err)

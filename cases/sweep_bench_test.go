@@ -84,7 +84,7 @@ func BenchmarkSweep100k(b *testing.B) {
 // ends.
 func openTestStore(tb testing.TB) *Store {
 	tb.Helper()
-	store, err := Open(context.Background(), tb.TempDir())
+	store, err := OpenDatabase(context.Background(), testDatabase(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}

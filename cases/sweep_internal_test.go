@@ -11,16 +11,25 @@ import (
 	"time"
 
 	"golang.org/x/crypto/bcrypt"
+
+	"yidi/internal/testdb"
 )
 
-// sweepFixture is a data folder with cases whose stage limits started at
+// testDatabase is a fresh database for t on the engine of this run.
+func testDatabase(t testing.TB) Database {
+	t.Helper()
+	engine, dsn := testdb.Config(t)
+	return Database{Dir: t.TempDir(), Engine: engine, DSN: dsn}
+}
+
+// sweepFixture is a database with cases whose stage limits started at
 // clock: n cases accepted at the mediation desk (1 month, calendar days).
-func sweepFixture(t *testing.T, clock time.Time, n int) (dir string, numbers []string) {
+func sweepFixture(t *testing.T, clock time.Time, n int) (db Database, numbers []string) {
 	t.Helper()
 	PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	dir = t.TempDir()
-	store, err := Open(ctx, dir)
+	db = testDatabase(t)
+	store, err := OpenDatabase(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -56,15 +65,15 @@ func sweepFixture(t *testing.T, clock time.Time, n int) (dir string, numbers []s
 		}
 		numbers = append(numbers, res.Case.Number)
 	}
-	return dir, numbers
+	return db, numbers
 }
 
 // openSweepFixture opens a sweepFixture of n cases registered on 12 Oct
 // 2026 and answers the store, the case numbers and the first case.
 func openSweepFixture(t *testing.T, n int) (*Store, []string, *Case) {
 	t.Helper()
-	dir, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, ChinaZone), n)
-	store, err := Open(context.Background(), dir)
+	db, numbers := sweepFixture(t, time.Date(2026, 10, 12, 10, 0, 0, 0, ChinaZone), n)
+	store, err := OpenDatabase(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,9 +92,9 @@ func TestSweepCrossesEachThresholdOnceEvenWhenTwoProcessesRunIt(t *testing.T) {
 	// Accepted Mon 12 Oct 2026 10:00 China time: due Thu 12 Nov 23:59:59;
 	// 80% of the time is used on Wed 6 Nov around 10:00.
 	accepted := time.Date(2026, 10, 12, 10, 0, 0, 0, ChinaZone)
-	dir, numbers := sweepFixture(t, accepted, 20)
+	db, numbers := sweepFixture(t, accepted, 20)
 
-	svcs := twoProcesses(t, dir, nil)
+	svcs := twoProcesses(t, db, nil)
 	probe := svcs[0]
 	versions := map[string]int64{}
 	for _, n := range numbers {
@@ -251,12 +260,23 @@ func TestSweepWritesTheSameEventsAndNotifications(t *testing.T) {
 	// The stage limits wait for their due date next, stored as written at
 	// acceptance; the 督办 has nothing more to warn of. (The earlier stages'
 	// limits ended when the case moved on.)
-	var levels []string
-	if err := store.r.Select(&levels, `SELECT level || ' ' || COALESCE(next_warn_at, 'NULL') FROM case_deadlines
+	var rows []struct {
+		Level string       `db:"level"`
+		Next  sql.NullTime `db:"next_warn_at"`
+	}
+	if err := store.r.Select(&rows, `SELECT level, next_warn_at FROM case_deadlines
 		WHERE ended_at IS NULL ORDER BY id`); err != nil {
 		t.Fatal(err)
 	}
-	yellow := "yellow 2026-11-12 15:59:59+00:00"
+	var levels []string
+	for _, r := range rows {
+		next := "NULL"
+		if r.Next.Valid {
+			next = r.Next.Time.UTC().Format("2006-01-02 15:04:05Z07:00")
+		}
+		levels = append(levels, r.Level+" "+next)
+	}
+	yellow := "yellow 2026-11-12 15:59:59Z"
 	if want := []string{yellow, yellow, yellow, "red NULL"}; !slices.Equal(levels, want) {
 		t.Errorf("deadlines %q, want %q", levels, want)
 	}
@@ -276,13 +296,13 @@ func expectRows[R comparable](t *testing.T, what string, got, want []R, utc func
 	}
 }
 
-// twoProcesses opens the store in dir twice, as two servers over one
+// twoProcesses opens the store of db twice, as two servers over one
 // database would; seed, when given, fills the first before the second opens.
-func twoProcesses(t *testing.T, dir string, seed func(*Store)) []*Service {
+func twoProcesses(t *testing.T, db Database, seed func(*Store)) []*Service {
 	t.Helper()
 	var svcs []*Service
 	for i := 0; i < 2; i++ {
-		store, err := Open(context.Background(), dir)
+		store, err := OpenDatabase(context.Background(), db)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -325,10 +345,10 @@ func sweepAtOnce(t *testing.T, svcs []*Service, now time.Time) SweepResult {
 // batches interleave, and still every crossing is written exactly once.
 func TestSweepBacklogAcrossBatchesByTwoProcesses(t *testing.T) {
 	ctx := context.Background()
-	dir := t.TempDir()
+	db := testDatabase(t)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, ChinaZone).UTC()
 	const total, crossing = 2*SweepBatch + 700, 2*SweepBatch + 300
-	svcs := twoProcesses(t, dir, func(store *Store) { seedSweepCases(t, store, now, total, crossing) })
+	svcs := twoProcesses(t, db, func(store *Store) { seedSweepCases(t, store, now, total, crossing) })
 	if got := sweepAtOnce(t, svcs, now); got.Yellow != crossing || got.Red != 0 {
 		t.Fatalf("%+v, want %d yellow in total", got, crossing)
 	}

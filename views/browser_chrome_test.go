@@ -13,6 +13,8 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+
+	"yidi/internal/testdb"
 )
 
 // chrome drives one headless chromium for a browser test: steps with their
@@ -27,8 +29,17 @@ type chrome struct {
 
 // newChrome starts chromium (skipping the test without it, outside CI) for
 // the app at base; everything stops when the test ends.
+// skipBrowserOnPostgres keeps the browser stories to the SQLite run: they
+// drive the same handlers the API and page tests already run on both
+// engines, at ten times the time.
+func skipBrowserOnPostgres(t *testing.T) {
+	t.Helper()
+	testdb.SkipOnPostgres(t, "the browser stories run once, on SQLite")
+}
+
 func newChrome(t *testing.T, base string, budget time.Duration) *chrome {
 	t.Helper()
+	skipBrowserOnPostgres(t)
 	if _, err := os.Stat(chromiumPath); err != nil {
 		if os.Getenv("CI") != "" {
 			t.Fatalf("chromium is required under CI: %v", err)

@@ -31,6 +31,7 @@ const chromiumPath = "/usr/bin/chromium"
 // file and index, with the search follower running as in `yidi serve`.
 func browserApp(t *testing.T) (base string, svc *cases.Service) {
 	t.Helper()
+	skipBrowserOnPostgres(t)
 	cases.PasswordCost = bcrypt.MinCost
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()

@@ -7,12 +7,14 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"testing"
 
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
+	"yidi/internal/testdb"
 	"yidi/search"
 	"yidi/views"
 )
@@ -29,6 +31,8 @@ type testServer struct {
 	tokens map[string]string // "admin", "intake", "leader", "mediation", "petition", "litigation", "governance"
 }
 
+func TestMain(m *testing.M) { os.Exit(testdb.Run(m)) }
+
 func newTestServer(t testing.TB, opts ...views.Options) *testServer {
 	t.Helper()
 	return newTestServerIn(t, t.TempDir(), opts...)
@@ -39,7 +43,8 @@ func newTestServerIn(t testing.TB, dir string, opts ...views.Options) *testServe
 	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	store, err := cases.Open(ctx, dir)
+	engine, dsn := testdb.Config(t)
+	store, err := cases.OpenDatabase(ctx, cases.Database{Dir: dir, Engine: engine, DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}

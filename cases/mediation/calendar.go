@@ -85,7 +85,7 @@ func (m *Service) Week(ctx context.Context, a cases.Actor, q WeekQuery) (*Week, 
 		if a.Role == cases.RoleIntake || (a.Role == cases.RoleHandler && a.Desk != q.Desk) {
 			return nil, forbidden("只能查看本窗口的日程；调解室的日程各窗口都可查看")
 		}
-		where = append(where, "(s.desk = ? OR EXISTS (SELECT 1 FROM json_each(s.invited_desks) j WHERE j.value = ?))")
+		where = append(where, "(s.desk = ? OR EXISTS (SELECT 1 FROM "+cases.SQLOf(m.db).JSONEach("s.invited_desks")+" WHERE value = ?))")
 		args = append(args, q.Desk, q.Desk)
 	} else {
 		r, err := readRoom(ctx, m.db, q.RoomID)

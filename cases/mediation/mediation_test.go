@@ -3,6 +3,7 @@ package mediation_test
 import (
 	"context"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"yidi/cases"
 	"yidi/cases/mediation"
+	"yidi/internal/testdb"
 )
 
 // fixture is a centre with a mediation desk, a court desk and two rooms,
@@ -37,11 +39,14 @@ func china(y int, mo time.Month, d, h, mi int) time.Time {
 	return time.Date(y, mo, d, h, mi, 0, 0, cases.ChinaZone)
 }
 
+func TestMain(m *testing.M) { os.Exit(testdb.Run(m)) }
+
 func newFixture(t *testing.T, start time.Time) *fixture {
 	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	store, err := cases.Open(ctx, t.TempDir())
+	engine, dsn := testdb.Config(t)
+	store, err := cases.OpenDatabase(ctx, cases.Database{Dir: t.TempDir(), Engine: engine, DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}

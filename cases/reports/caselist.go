@@ -247,7 +247,7 @@ func (s *Service) EachCase(ctx context.Context, a cases.Actor, f CaseFilter, fn 
 }
 
 func (s *Service) count(ctx context.Context, a cases.Actor, f CaseFilter) (int, error) {
-	where, args := f.where(a, s.cases.Now().UTC(), true)
+	where, args := f.where(cases.SQLOf(s.r), a, s.cases.Now().UTC(), true)
 	var n int
 	if err := s.r.GetContext(ctx, &n, s.r.Rebind(`SELECT COUNT(*) FROM cases c`+where), args...); err != nil {
 		return 0, fmt.Errorf("store: unable to count cases: %w", err)
@@ -268,18 +268,22 @@ func (s *Service) page(ctx context.Context, a cases.Actor, f CaseFilter) ([]Case
 	return out, total, err
 }
 
-const caseRowColumns = `SELECT c.number, c.title, c.status, COALESCE(c.desk, '') AS desk, c.category, c.town,
+// caseRowColumns is what a case row reads, the parties' names joined as
+// the engine spells it.
+func caseRowColumns(sql cases.SQL) string {
+	return `SELECT c.number, c.title, c.status, COALESCE(c.desk, '') AS desk, c.category, c.town,
 	c.created_at, c.closed_at, c.closure_type, c.closed_on_time, c.warning,
-	COALESCE((SELECT group_concat(name, '、') FROM (SELECT p.name FROM case_parties cp JOIN persons p ON p.id = cp.person_id
-		WHERE cp.case_id = c.id ORDER BY cp.position)), '') AS parties,
+	COALESCE((SELECT ` + sql.GroupConcat("name", "'、'") + ` FROM (SELECT p.name FROM case_parties cp JOIN persons p ON p.id = cp.person_id
+		WHERE cp.case_id = c.id ORDER BY cp.position) names), '') AS parties,
 	c.repeat_visit, c.supervision, c.deadline_at, c.unread_messages,
 	CASE WHEN c.status = 'submitted' THEN COALESCE((SELECT p.name FROM case_parties cp
 		JOIN persons p ON p.id = cp.person_id
 		WHERE cp.case_id = c.id AND cp.role = 'applicant' ORDER BY cp.position LIMIT 1), '') ELSE '' END AS applicant
 	FROM cases c`
+}
 
 func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseFilter, limit string, fn func(CaseRow) error) error {
-	where, args := f.where(a, s.cases.Now().UTC(), false)
+	where, args := f.where(cases.SQLOf(s.r), a, s.cases.Now().UTC(), false)
 	order := "c.created_at, c.id"
 	switch f.Sort {
 	case SortDeadline:
@@ -289,7 +293,7 @@ func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseFilter, lim
 	case SortNew:
 		order = "c.created_at DESC, c.id DESC"
 	}
-	rows, err := s.r.QueryContext(ctx, s.r.Rebind(caseRowColumns+where+` ORDER BY `+order+limit), args...)
+	rows, err := s.r.QueryContext(ctx, s.r.Rebind(caseRowColumns(cases.SQLOf(s.r))+where+` ORDER BY `+order+limit), args...)
 	if err != nil {
 		return fmt.Errorf("store: unable to list cases: %w", err)
 	}
@@ -317,7 +321,7 @@ func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseFilter, lim
 
 // where is the read rule and the filter as SQL over cases c, at now, for a
 // count or for a page in order (the two may want different indexes).
-func (f *CaseFilter) where(a cases.Actor, now time.Time, count bool) (string, []any) {
+func (f *CaseFilter) where(sql cases.SQL, a cases.Actor, now time.Time, count bool) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(cond string, v ...any) { conds = append(conds, cond); args = append(args, v...) }
@@ -357,7 +361,7 @@ func (f *CaseFilter) where(a cases.Actor, now time.Time, count bool) (string, []
 		// order without a sort; the unary + keeps the status indexes (a
 		// sort of all open cases) out of it. A count reads the open
 		// statuses' ranges of a status index.
-		col := "+c.status"
+		col := sql.NoIndex("c.status")
 		if count {
 			col = "c.status"
 		}
@@ -367,7 +371,7 @@ func (f *CaseFilter) where(a cases.Actor, now time.Time, count bool) (string, []
 	if f.Supervised != nil {
 		// The unary + leaves the start to the partial index on supervision
 		// (the few supervised cases).
-		add(not(!*f.Supervised, `c.supervision <> '' AND +c.status IN (`+open+`)`))
+		add(not(!*f.Supervised, `c.supervision <> '' AND `+sql.NoIndex("c.status")+` IN (`+open+`)`))
 	}
 	if f.CoDesk != "" {
 		add(`c.id IN (SELECT cd.case_id FROM case_co_desks cd WHERE cd.desk = ?)`, f.CoDesk)
@@ -402,7 +406,7 @@ func (f *CaseFilter) where(a cases.Actor, now time.Time, count bool) (string, []
 	// and sorting it. Without a status the closed_at index is the start.
 	closedAt := "c.closed_at"
 	if len(f.Statuses) > 0 {
-		closedAt = "+c.closed_at"
+		closedAt = sql.NoIndex("c.closed_at")
 	}
 	if !f.ClosedFrom.IsZero() {
 		add(closedAt+` >= ?`, f.ClosedFrom.UTC())
@@ -420,7 +424,7 @@ func (f *CaseFilter) where(a cases.Actor, now time.Time, count bool) (string, []
 		if *f.Overdue {
 			add(`c.status IN (`+open+`) AND (c.warning = 'red' OR c.deadline_at < ?)`, now)
 		} else {
-			add(`NOT (c.status IN (`+open+`) AND (c.warning = 'red' OR COALESCE(c.deadline_at < ?, 0)))`, now)
+			add(`NOT (c.status IN (`+open+`) AND (c.warning = 'red' OR COALESCE(c.deadline_at < ?, FALSE)))`, now)
 		}
 	}
 	if f.Received != nil {

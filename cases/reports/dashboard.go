@@ -68,7 +68,7 @@ func (s *Service) OpenWarningsByDesk(ctx context.Context, a cases.Actor) ([]Desk
 		SELECT COALESCE(desk, '') AS desk,
 			SUM(CASE WHEN warning = 'yellow' THEN 1 ELSE 0 END) AS yellow,
 			SUM(CASE WHEN warning = 'red' THEN 1 ELSE 0 END) AS red
-		FROM cases WHERE warning <> '' AND +status IN (`+openStatusesSQL()+`)
+		FROM cases WHERE warning <> '' AND `+cases.SQLOf(s.r).NoIndex("status")+` IN (`+openStatusesSQL()+`)
 		GROUP BY COALESCE(desk, '') ORDER BY COALESCE(desk, '')`))
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to count warnings: %w", err)

@@ -7,6 +7,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"yidi/cases"
+	"yidi/internal/testdb"
 )
 
 // openService opens a fresh store in dir with cheap password hashing; the
@@ -14,7 +15,8 @@ import (
 func openService(t *testing.T, dir string) *cases.Service {
 	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
-	store, err := cases.Open(context.Background(), dir)
+	engine, dsn := testdb.Config(t)
+	store, err := cases.OpenDatabase(context.Background(), cases.Database{Dir: dir, Engine: engine, DSN: dsn})
 	if err != nil {
 		t.Fatal(err)
 	}

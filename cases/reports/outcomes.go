@@ -70,12 +70,16 @@ const (
 
 // obligationsDue: the obligations of the agreements in force due in [?, ?]
 // (days), with what was performed (fen) and whether fully performed.
-const obligationsDue = `SELECT case_id, amount, MIN(COALESCE(amount, 0), fen) AS paid, (full OR COALESCE(fen >= amount, 0)) AS done FROM (
+//
+// Numbers, not truth values, throughout: PostgreSQL neither sums a boolean
+// nor has SQLite's two-argument MIN.
+const obligationsDue = `SELECT case_id, amount, CASE WHEN fen < COALESCE(amount, 0) THEN fen ELSE COALESCE(amount, 0) END AS paid,
+	CASE WHEN fully OR fen >= amount THEN 1 ELSE 0 END AS done FROM (
 	SELECT a.case_id, o.amount_fen AS amount,
 		(SELECT COALESCE(SUM(p.amount_fen), 0) FROM mediation_performances p WHERE p.obligation_id = o.id AND p.status <> 'not_performed') AS fen,
-		EXISTS (SELECT 1 FROM mediation_performances p WHERE p.obligation_id = o.id AND p.status = 'performed') AS full
+		EXISTS (SELECT 1 FROM mediation_performances p WHERE p.obligation_id = o.id AND p.status = 'performed') AS fully
 	FROM mediation_obligations o JOIN mediation_agreements a ON a.id = o.agreement_id
-	WHERE a.superseded_by IS NULL AND o.due_on >= ? AND o.due_on <= ?)`
+	WHERE a.superseded_by IS NULL AND o.due_on >= ? AND o.due_on <= ?) due`
 
 // outcomeSources give each figure its rows (case_id, num, den) for a span
 // of days; instants reports whether the span's bounds are instants
@@ -84,20 +88,20 @@ var outcomeSources = map[string]struct {
 	sql      string
 	instants bool
 }{
-	// From the mediated cases (few) to the cases table, by rowid: the
+	// From the mediated cases (few) to the cases table, by id: the
 	// other way round reads every case closed in the period.
 	OutcomeAgreements: {`SELECT k.id AS case_id,
-		EXISTS (SELECT 1 FROM mediation_agreements a WHERE a.case_id = k.id AND a.superseded_by IS NULL) AS num, 1 AS den
+		CASE WHEN EXISTS (SELECT 1 FROM mediation_agreements a WHERE a.case_id = k.id AND a.superseded_by IS NULL) THEN 1 ELSE 0 END AS num, 1 AS den
 		FROM cases k WHERE k.id IN (SELECT s.case_id FROM mediation_sessions s WHERE s.status <> 'cancelled'
 			UNION SELECT a.case_id FROM mediation_agreements a)
 		AND k.status = 'closed' AND k.closed_at >= ? AND k.closed_at < ?`, true},
-	OutcomeConfirmation: {`SELECT case_id, status = 'confirmed' AS num, 1 AS den
+	OutcomeConfirmation: {`SELECT case_id, CASE WHEN status = 'confirmed' THEN 1 ELSE 0 END AS num, 1 AS den
 		FROM mediation_confirmations WHERE applied_on >= ? AND applied_on <= ?`, false},
-	OutcomeConfirmRejected: {`SELECT case_id, status = 'rejected' AS num, 1 AS den
+	OutcomeConfirmRejected: {`SELECT case_id, CASE WHEN status = 'rejected' THEN 1 ELSE 0 END AS num, 1 AS den
 		FROM mediation_confirmations WHERE applied_on >= ? AND applied_on <= ?`, false},
-	OutcomePerformanceByCount:  {`SELECT case_id, done AS num, 1 AS den FROM (` + obligationsDue + `)`, false},
-	OutcomePerformanceByAmount: {`SELECT case_id, paid AS num, amount AS den FROM (` + obligationsDue + `) WHERE amount IS NOT NULL`, false},
-	OutcomeFollowup: {`SELECT case_id, status = 'done' AS num, 1 AS den
+	OutcomePerformanceByCount:  {`SELECT case_id, done AS num, 1 AS den FROM (` + obligationsDue + `) o`, false},
+	OutcomePerformanceByAmount: {`SELECT case_id, paid AS num, amount AS den FROM (` + obligationsDue + `) o WHERE amount IS NOT NULL`, false},
+	OutcomeFollowup: {`SELECT case_id, CASE WHEN status = 'done' THEN 1 ELSE 0 END AS num, 1 AS den
 		FROM mediation_followups WHERE status <> 'cancelled' AND due_on >= ? AND due_on <= ?`, false},
 }
 
@@ -146,7 +150,7 @@ func (s *Service) outcomes(ctx context.Context, a cases.Actor, p Period, f Stats
 	spans := map[string][2]string{OutcomeAgreements: {p.From, p.To}, OutcomeConfirmation: {p.From, p.To},
 		OutcomeConfirmRejected: {p.From, p.To}, OutcomePerformanceByCount: {p.From, dueTo},
 		OutcomePerformanceByAmount: {p.From, dueTo}, OutcomeFollowup: {p.From, dueTo}}
-	where, wargs := (&CaseFilter{Desk: f.Desk, Category: f.Category, Town: f.Town}).where(a, now, true)
+	where, wargs := (&CaseFilter{Desk: f.Desk, Category: f.Category, Town: f.Town}).where(cases.SQLOf(s.r), a, now, true)
 	rates := map[string]*Rate{}
 	for name, span := range spans {
 		var num, den int

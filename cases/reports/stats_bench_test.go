@@ -21,6 +21,7 @@ import (
 
 	"yidi/cases"
 	"yidi/cases/reports"
+	"yidi/internal/testdb"
 	"yidi/views/web"
 )
 
@@ -295,7 +296,7 @@ var _ io.Writer = (*countingWriter)(nil)
 // TestMain removes the generated 100k-case file after the benchmarks that
 // shared it.
 func TestMain(m *testing.M) {
-	code := m.Run()
+	code := testdb.Run(m)
 	if statsBenchDir != "" {
 		os.RemoveAll(statsBenchDir)
 	}

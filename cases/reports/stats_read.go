@@ -35,7 +35,7 @@ func timeJD(t time.Time) float64 {
 // statsFlags. A case not closed has close 0; applicant is the person_id of
 // the single applicant, 0 for none, -1 for several (statsApplicants reads
 // those).
-var statsScan = fmt.Sprintf(`SELECT case_id, created, closed, flags + %d * COALESCE(deadline < ?, 0) + %d * key_id, applicant
+var statsScan = fmt.Sprintf(`SELECT case_id, created, closed, flags + %d * CASE WHEN deadline < ? THEN 1 ELSE 0 END + %d * key_id, applicant
 	FROM case_stats WHERE case_id >= ? AND case_id < ? ORDER BY case_id`, pastDeadlineUnit, keyUnit)
 
 // statsFlags is the packed number of statsScan: on-time (onTimeUnknown,

@@ -29,7 +29,7 @@ func backup(ctx context.Context, args []string, out io.Writer) error {
 	if *keep < 0 {
 		return usageError("--keep may not be negative")
 	}
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		if strings.HasSuffix(*to, ".db") {
 			if err := store.Backup(ctx, *to); err != nil {
 				return err
@@ -68,7 +68,7 @@ func restore(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "已恢复 %s 的备份：数据库与 %d 个附件文件均与清单一致\n", m.CreatedAt.Local().Format(time.DateTime), m.Counts.Files)
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		svc := cases.NewService(store)
 		if err := search.Rebuild(ctx, svc, filepath.Join(*data, "index"), nil); err != nil {
 			return fmt.Errorf("restore: unable to rebuild the search index: %w", err)
@@ -85,10 +85,10 @@ func verify(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	// Opening would create an empty database, which verifies trivially.
-	if _, err := os.Stat(filepath.Join(*data, cases.DBFile)); err != nil {
+	if _, err := os.Stat(filepath.Join(*data, cases.DBFile)); err != nil && database(fs, *data).Engine != cases.EnginePostgres {
 		return fmt.Errorf("%s 中没有数据库：%w", *data, err)
 	}
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		return reportVerification(ctx, cases.NewService(store), out)
 	})
 }

@@ -49,7 +49,7 @@ func importCommand(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("%s 中没有可导入的文书（data[].paragraphs[] 为空）", file)
 	}
 
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		svc := cases.NewService(store)
 		sum, err := importHistorical(ctx, svc, hs, out)
 		if err != nil {

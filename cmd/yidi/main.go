@@ -27,7 +27,7 @@ import (
 const usage = `yidi — 矛盾纠纷调处化解中心案件管理（“最多跑一地”）
 
 Usage:
-  yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--demo] [--warn-share 0.8]
+  yidi serve   [--addr 127.0.0.1:8080] [--data ./data] [--db sqlite|postgres --dsn postgres://…] [--demo] [--warn-share 0.8]
                [--min-free-mb 1024] [--case-messages-per-hour 10] [--case-mb-per-hour 30]
                [--case-total-mb 200] [--address-messages-per-hour 30] [--address-mb-per-hour 100]
                [--backup-every 24h --backup-dir DIR [--keep 14]] [--verify-every 24h]
@@ -41,12 +41,14 @@ Usage:
   yidi calendar import FILE [--data DIR]        load a year's holidays: lines "YYYY-MM-DD,休|班,名称"
   yidi import cail FILE.json [--data DIR]   CAIL2019 court texts as closed historical cases
   yidi bench similar [--file SCM.jsonl]     CAIL2019-SCM triplet accuracy of the similarity
-  yidi bench queries [--cail FILE] [-v]     the judged query set: recall@10, P@5
+  yidi bench queries [--cail FILE] [-v]     the judged and court-topic query sets: recall@10, P@5, recall@20
   yidi bench queries --intake DIR [--test DIR]  intake-style sets by kind (a test set: aggregates only)
+  yidi vocab mine [--data DIR] [--min-support 5] [--min-score 0.35]  propose related terms from the case texts (an admin accepts them)
   yidi lab vocab [--segment-dict DIR]       regenerate search/thesaurus.txt from segment-dict
   yidi bench search [--cases 100000]        search latency against SQLite FTS5 (build with -tags sqlite_fts5)
 
---data also comes from YIDI_DATA, --addr from YIDI_ADDR.
+Every command that opens the database also takes [--db sqlite|postgres --dsn postgres://…].
+--data also comes from YIDI_DATA, --addr from YIDI_ADDR, --db from YIDI_DB, --dsn from YIDI_DSN.
 Roles: admin, intake, handler (with --desk), leader.
 Desks: petition 信访, mediation 人民调解, litigation 诉讼服务, governance 综治 (more are added by an admin).
 `
@@ -97,6 +99,7 @@ var singleSub = map[string]struct {
 	"calendar": {"import", calendarImport},
 	"import":   {"cail", importCommand},
 	"lab":      {"vocab", labVocab},
+	"vocab":    {"mine", vocabMine},
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -155,7 +158,15 @@ func newFlags(name string) (*flag.FlagSet, *string) {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", envOr("YIDI_DATA", "./data"), "data folder")
+	fs.String("db", envOr("YIDI_DB", cases.EngineSQLite), "database: sqlite (embedded, in the data folder) or postgres (needs --dsn)")
+	fs.String("dsn", envOr("YIDI_DSN", ""), "PostgreSQL connection string (postgres://user@host/db), with --db postgres")
 	return fs, data
+}
+
+// database is where the command's store lives: the data folder and the
+// --db and --dsn that newFlags registered on fs.
+func database(fs *flag.FlagSet, data string) cases.Database {
+	return cases.Database{Dir: data, Engine: fs.Lookup("db").Value.String(), DSN: fs.Lookup("dsn").Value.String()}
 }
 
 func parse(fs *flag.FlagSet, args []string) error {
@@ -171,7 +182,6 @@ func parse(fs *flag.FlagSet, args []string) error {
 func serve(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("serve")
 	addr := fs.String("addr", envOr("YIDI_ADDR", "127.0.0.1:8080"), "listen address")
-	db := fs.String("db", "sqlite", "database: sqlite (embedded) or postgres")
 	publicURL := fs.String("public-url", envOr("YIDI_PUBLIC_URL", ""), "base URL citizens use (QR code on receipts); default: the request's host")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (serving behind TLS)")
 	demo := fs.Bool("demo", false, "seed demo users and ~60 demo cases into an empty database")
@@ -201,13 +211,17 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	if *minFree < 0 || *caseMessages <= 0 || *caseMB <= 0 || *caseTotalMB <= 0 || *addrMessages <= 0 || *addrMB <= 0 {
 		return usageError("the quota flags must be positive (--min-free-mb may be 0)")
 	}
-	if *db != "sqlite" {
-		return fmt.Errorf("--db %s: only the embedded sqlite database is available in this version", *db)
+	where := database(fs, *data)
+	if where.Engine != cases.EngineSQLite && where.Engine != cases.EnginePostgres {
+		return usageError("--db must be sqlite or postgres")
+	}
+	if where.Engine == cases.EnginePostgres && where.DSN == "" {
+		return usageError("--db postgres needs --dsn (or YIDI_DSN)")
 	}
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
 
-	store, err := cases.Open(ctx, *data)
+	store, err := cases.OpenDatabase(ctx, where)
 	if err != nil {
 		return err
 	}
@@ -302,6 +316,10 @@ func openIndex(ctx context.Context, svc *cases.Service, data string) (*search.In
 		index.Close()
 		return nil, err
 	}
+	if err := index.LoadRelatedTerms(ctx, svc); err != nil {
+		index.Close()
+		return nil, err
+	}
 	return index, nil
 }
 
@@ -310,7 +328,7 @@ func reindex(ctx context.Context, args []string, out io.Writer) error {
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		svc := cases.NewService(store)
 		total, err := svc.CaseCount(ctx)
 		if err != nil {
@@ -340,9 +358,9 @@ func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
 	})
 }
 
-// withStore opens the data folder's store for the length of job.
-func withStore(ctx context.Context, data string, job func(store *cases.Store) error) error {
-	store, err := cases.Open(ctx, data)
+// withStore opens the store for the length of job.
+func withStore(ctx context.Context, db cases.Database, job func(store *cases.Store) error) error {
+	store, err := cases.OpenDatabase(ctx, db)
 	if err != nil {
 		return err
 	}
@@ -356,7 +374,7 @@ func migrate(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	// Open applies what is pending; a second run finds nothing to do.
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		if applied := store.Applied(); len(applied) > 0 {
 			fmt.Fprintf(out, "已执行迁移：%s\n", strings.Join(applied, ", "))
 		}
@@ -378,7 +396,7 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 		return err
 	}
 	in.Role = cases.Role(role)
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
 		if e := cases.ErrorOf(err); e != nil && e.Field != "" {
 			// The rule speaks of the field; on the command line it is a flag.

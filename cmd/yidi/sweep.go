@@ -32,7 +32,7 @@ func sweep(ctx context.Context, args []string, out io.Writer) error {
 	if *share <= 0 || *share >= 1 {
 		return usageError("--warn-share must be between 0 and 1")
 	}
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		svc := cases.NewService(store)
 		svc.SetWarnShare(*share)
 		res, err := svc.SweepWarnings(ctx, time.Now())
@@ -61,7 +61,7 @@ func calendarImport(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, *data, func(store *cases.Store) error {
+	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
 		if err := cases.NewService(store).SetCalendarDays(ctx, cases.SystemActor, days); err != nil {
 			return err
 		}

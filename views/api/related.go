@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,11 +25,17 @@ func (s *server) related(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if limit > search.MaxSimilar {
+		// Not served as the default: the caller would read a short list as
+		// "no more similar cases" (issue 17).
+		return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_limit",
+			Message: fmt.Sprintf("“limit”应为 1 至 %d 的整数", search.MaxSimilar), Field: "limit"}
+	}
 	kase, same, err := s.Svc.SamePersonCases(c.UserContext(), a, c.Params("number"))
 	if err != nil {
 		return err
 	}
-	similar, err := s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, same, limit)
+	similar, err := s.Similar(c, search.RelatedText(kase), kase.Number, same, limit)
 	if err != nil {
 		return err
 	}
