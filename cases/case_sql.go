@@ -145,17 +145,8 @@ func findVisibleCase(ctx context.Context, q querier, a Actor, number string) (*C
 }
 
 func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) {
-	var rows []struct {
-		Role       string         `db:"role"`
-		Kind       string         `db:"kind"`
-		PersonID   int64          `db:"person_id"`
-		Name       string         `db:"name"`
-		IDNumber   sql.NullString `db:"id_number"`
-		CreditCode sql.NullString `db:"credit_code"`
-		Phone      string         `db:"phone"`
-	}
-	err := q.SelectContext(ctx, &rows, q.Rebind(`
-		SELECT cp.role, p.kind, p.id AS person_id, p.name, p.id_number, p.credit_code, p.phone
+	var rows []partyRow
+	err := q.SelectContext(ctx, &rows, q.Rebind(`SELECT `+partyColumns+`
 		FROM case_parties cp JOIN persons p ON p.id = cp.person_id
 		WHERE cp.case_id = ? ORDER BY cp.position`), caseID)
 	if err != nil {
@@ -163,10 +154,35 @@ func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) 
 	}
 	parties := make([]Party, len(rows))
 	for i, r := range rows {
-		parties[i] = Party{Role: r.Role, Kind: r.Kind, PersonID: r.PersonID, Name: r.Name,
-			IDNumber: r.IDNumber.String, CreditCode: r.CreditCode.String, Phone: r.Phone}
+		parties[i] = r.party()
 	}
 	return parties, nil
+}
+
+// partyColumns are a party's columns of case_parties cp joined with
+// persons p: a document other than the 身份证 answers as id_number too.
+const partyColumns = `cp.id AS party_id, cp.case_id, cp.role, p.kind, p.id AS person_id, p.name, p.id_type,
+	COALESCE(p.id_number, p.doc_number) AS id_number, p.country, p.credit_code, p.legal_rep, p.phone`
+
+type partyRow struct {
+	PartyID    int64          `db:"party_id"`
+	CaseID     int64          `db:"case_id"`
+	Role       string         `db:"role"`
+	Kind       string         `db:"kind"`
+	PersonID   int64          `db:"person_id"`
+	Name       string         `db:"name"`
+	IDType     string         `db:"id_type"`
+	IDNumber   sql.NullString `db:"id_number"`
+	Country    string         `db:"country"`
+	CreditCode sql.NullString `db:"credit_code"`
+	LegalRep   string         `db:"legal_rep"`
+	Phone      string         `db:"phone"`
+}
+
+func (r partyRow) party() Party {
+	return Party{PartyID: r.PartyID, Role: r.Role, Kind: r.Kind, PersonID: r.PersonID, Name: r.Name,
+		IDType: r.IDType, IDNumber: r.IDNumber.String, Country: r.Country, CreditCode: r.CreditCode.String,
+		LegalRep: r.LegalRep, Phone: r.Phone}
 }
 
 // deadlineColumns are the cases row's deadline_at and deadline_rule: the

@@ -100,6 +100,8 @@ var EventKinds = []EventKind{
 	{EventMergedFrom, "并案（他案并入）", "合", shown(func(_ Event, d map[string]string, _ func(string) string) string {
 		return "同一纠纷的案件" + d["from"] + "已并入本案合并办理"
 	})},
+	// The changes themselves (names, phones, documents) stay with staff.
+	{EventCorrection, "补正登记信息", "正", said("登记信息已更正")},
 }
 
 var eventKindIndex = func() map[string]EventKind {

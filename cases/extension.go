@@ -46,6 +46,9 @@ type CaseChange struct {
 	// Deadline starts, moves or ends one limit of the case (the 司法确认
 	// ruling's 15 days): counted, warned and swept like the case's own.
 	Deadline *DeadlineChange
+	// Reread: the function changed the case's own row or its parties (a
+	// correction), so the answer is read back inside the transaction.
+	Reread bool
 }
 
 // DeadlineChange is what a subpackage does to the case's running limit of
@@ -138,6 +141,11 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 		}
 		after = before.clone()
 		after.Version, after.UpdatedAt = before.Version+1, now
+		if ch.Reread {
+			if after, err = findCase(ctx, tx, number); err != nil {
+				return err
+			}
+		}
 		// fn may have ticked materials (materials.go): answer the checklist as it is now.
 		if after.Materials, err = findCaseMaterials(ctx, tx, after.ID, after.Category); err != nil {
 			return err

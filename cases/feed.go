@@ -72,12 +72,13 @@ func (s *Service) LastEventSeq(ctx context.Context) (int64, error) {
 // reader never sees a later seq without every earlier one.
 func (s *Service) ChangedSince(ctx context.Context, seq int64, limit int) ([]SearchDoc, int64, error) {
 	var rows []struct {
-		Seq    int64 `db:"seq"`
-		CaseID int64 `db:"case_id"`
+		Seq    int64  `db:"seq"`
+		CaseID int64  `db:"case_id"`
+		Kind   string `db:"kind"`
 	}
 	r := s.store.r
 	if err := r.SelectContext(ctx, &rows, r.Rebind(
-		`SELECT seq, case_id FROM events WHERE seq > ? ORDER BY seq LIMIT ?`), seq, limit); err != nil {
+		`SELECT seq, case_id, kind FROM events WHERE seq > ? ORDER BY seq LIMIT ?`), seq, limit); err != nil {
 		return nil, seq, fmt.Errorf("store: unable to read events: %w", err)
 	}
 	if len(rows) == 0 {
@@ -86,9 +87,20 @@ func (s *Service) ChangedSince(ctx context.Context, seq int64, limit int) ([]Sea
 	seen := map[int64]bool{}
 	var ids []int64
 	for _, row := range rows {
-		if !seen[row.CaseID] {
-			seen[row.CaseID] = true
-			ids = append(ids, row.CaseID)
+		touched := []int64{row.CaseID}
+		if row.Kind == EventCorrection {
+			// A corrected name or phone is the person's in every case: the
+			// other cases of the same persons change in the index too.
+			if err := r.SelectContext(ctx, &touched, r.Rebind(`SELECT DISTINCT other.case_id FROM case_parties cp
+				JOIN case_parties other ON other.person_id = cp.person_id WHERE cp.case_id = ?`), row.CaseID); err != nil {
+				return nil, seq, fmt.Errorf("store: unable to find the cases of corrected persons: %w", err)
+			}
+		}
+		for _, id := range touched {
+			if !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
 		}
 	}
 	docs, err := loadSearchDocs(ctx, r, ids)
@@ -172,30 +184,14 @@ func loadSearchDocs(ctx context.Context, q querier, ids []int64) ([]SearchDoc, e
 		d := byID[l.ID]
 		d.CategoryName, d.DeskName, d.ClosureType, d.Outcome = l.CategoryName, l.DeskName, l.ClosureType, l.Outcome
 	}
-	var parties []struct {
-		CaseID     int64   `db:"case_id"`
-		Role       string  `db:"role"`
-		Kind       string  `db:"kind"`
-		PersonID   int64   `db:"person_id"`
-		Name       string  `db:"name"`
-		IDNumber   *string `db:"id_number"`
-		CreditCode *string `db:"credit_code"`
-		Phone      string  `db:"phone"`
-	}
-	query, args = in(`SELECT cp.case_id, cp.role, p.kind, p.id AS person_id, p.name, p.id_number, p.credit_code, p.phone
+	var parties []partyRow
+	query, args = in(`SELECT ` + partyColumns + `
 		FROM case_parties cp JOIN persons p ON p.id = cp.person_id WHERE cp.case_id IN (?) ORDER BY cp.case_id, cp.position`)
 	if err := q.SelectContext(ctx, &parties, query, args...); err != nil {
 		return nil, fmt.Errorf("store: unable to load parties: %w", err)
 	}
 	for _, p := range parties {
-		party := Party{Role: p.Role, Kind: p.Kind, PersonID: p.PersonID, Name: p.Name, Phone: p.Phone}
-		if p.IDNumber != nil {
-			party.IDNumber = *p.IDNumber
-		}
-		if p.CreditCode != nil {
-			party.CreditCode = *p.CreditCode
-		}
-		byID[p.CaseID].Parties = append(byID[p.CaseID].Parties, party)
+		byID[p.CaseID].Parties = append(byID[p.CaseID].Parties, p.party())
 	}
 	var events []struct {
 		CaseID int64  `db:"case_id"`

@@ -100,8 +100,12 @@ func normalizePhone(s string) string {
 }
 
 // MaskIDNumber keeps the region's first four and the last four characters:
-// enough for staff to tell two people apart, not enough to misuse.
+// enough for staff to tell two people apart, not enough to misuse. A
+// permit's or passport's 8 or 9 characters keep two at each end.
 func MaskIDNumber(s string) string {
+	if utf8.RuneCountInString(s) <= 12 {
+		return maskMiddle(s, 2, 2)
+	}
 	return maskMiddle(s, 4, 4)
 }
 

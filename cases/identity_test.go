@@ -182,9 +182,12 @@ func TestMaskingKeepsOnlyTheEnds(t *testing.T) {
 		name, got, want string
 	}{
 		{"ID number", cases.MaskIDNumber("11010519491231002X"), "1101**********002X"},
-		{"short ID-like text", cases.MaskIDNumber("1234567"), "*******"},
-		{"eight characters", cases.MaskIDNumber("12345678"), "********"},
-		{"nine characters", cases.MaskIDNumber("123456789"), "1234*6789"},
+		// A permit or passport number (8–9 characters) keeps two at each end:
+		// four and four would show all but one of a passport's.
+		{"short ID-like text", cases.MaskIDNumber("1234567"), "12***67"},
+		{"eight characters", cases.MaskIDNumber("12345678"), "12****78"},
+		{"nine characters", cases.MaskIDNumber("E12345678"), "E1*****78"},
+		{"four characters", cases.MaskIDNumber("1234"), "****"},
 		{"empty ID number", cases.MaskIDNumber(""), ""},
 		{"mobile", cases.MaskPhone("13800001234"), "138****1234"},
 		{"landline", cases.MaskPhone("0571-88886666"), "057******6666"},

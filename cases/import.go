@@ -176,12 +176,8 @@ func (s *Service) insertHistorical(ctx context.Context, tx *sqlx.Tx, a Actor, in
 	if err != nil {
 		return "", fmt.Errorf("store: unable to insert case: %w", err)
 	}
-	for i, pid := range personIDs {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(
-			`INSERT INTO case_parties (case_id, person_id, role, position) VALUES (?, ?, ?, ?)`),
-			caseID, pid, in.Parties[i].Role, i); err != nil {
-			return "", fmt.Errorf("store: unable to insert party: %w", err)
-		}
+	if _, err := insertParties(ctx, tx, caseID, personIDs, in.Parties); err != nil {
+		return "", err
 	}
 	if _, err := tx.ExecContext(ctx, tx.Rebind(
 		`INSERT INTO case_external_refs (ref, case_id, imported_at) VALUES (?, ?, ?)`), h.Ref, caseID, now); err != nil {

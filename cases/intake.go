@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"cmp"
 	"context"
 	"crypto/aes"
 	"crypto/cipher"
@@ -40,12 +41,18 @@ type IntakeInput struct {
 
 // PartyInput is a party as typed at the window. Kind may be left out: an
 // ID number means a person, a credit code or a name like 某某公司 an organisation.
+// A person's IDType says what IDNumber is (idtypes.go; 居民身份证 when
+// empty), Country the issuing country of a passport; an organisation may
+// name its 法定代表人.
 type PartyInput struct {
 	Role       string `json:"role"`
 	Kind       string `json:"kind"`
 	Name       string `json:"name"`
+	IDType     string `json:"id_type"`
 	IDNumber   string `json:"id_number"`
+	Country    string `json:"country"`
 	CreditCode string `json:"credit_code"`
+	LegalRep   string `json:"legal_representative"`
 	Phone      string `json:"phone"`
 }
 
@@ -78,41 +85,14 @@ var orgSuffixes = []string{"公司", "厂", "局", "委员会", "村委", "居�
 // validateIntake checks and normalises the input against the rules of
 // intake and the categories in use; every error names its field.
 func (s *Service) validateIntake(ctx context.Context, in *IntakeInput) error {
-	categories, err := s.Categories(ctx)
-	if err != nil {
+	if err := s.validateCaseFields(ctx, in, true); err != nil {
 		return err
-	}
-	in.Title = strings.TrimSpace(in.Title)
-	in.Summary = strings.TrimSpace(in.Summary)
-	in.Claims = strings.TrimSpace(in.Claims)
-	in.Town = strings.TrimSpace(in.Town)
-	in.Category = strings.TrimSpace(in.Category)
-	if err := RequiredText("title", in.Title, MaxTitle, "案由/标题"); err != nil {
-		return err
-	}
-	if in.Category == "" {
-		return invalid("category", "required", "请选择纠纷类别")
-	}
-	if !slices.ContainsFunc(categories, func(c Category) bool { return c.Code == in.Category && c.Active }) {
-		return invalid("category", "unknown_category", fmt.Sprintf("没有代码为“%s”的纠纷类别", in.Category))
 	}
 	if in.Source == "" {
 		in.Source = "walk_in"
 	}
 	if _, ok := Sources[in.Source]; !ok {
 		return invalid("source", "unknown_source", fmt.Sprintf("未知的来源“%s”", in.Source))
-	}
-	if err := RequiredText("summary", in.Summary, MaxSummary, "事实与理由"); err != nil {
-		return err
-	}
-	if err := CheckText("claims", in.Claims, MaxClaims); err != nil {
-		return err
-	}
-	if err := CheckText("town", in.Town, MaxTown); err != nil {
-		return err
-	}
-	if in.Amount != nil && (math.IsNaN(*in.Amount) || *in.Amount < 0 || *in.Amount > 1e12) {
-		return invalid("amount", "invalid_amount", "涉及金额应为0至1万亿元之间的数字")
 	}
 	if in.PeopleCount == 0 {
 		in.PeopleCount = 1
@@ -141,9 +121,51 @@ func (s *Service) validateIntake(ctx context.Context, in *IntakeInput) error {
 	return nil
 }
 
+// validateCaseFields checks and normalises what describes the dispute,
+// the fields a correction may change too; the category only when asked
+// (a correction that leaves a since-retired category alone keeps it).
+func (s *Service) validateCaseFields(ctx context.Context, in *IntakeInput, category bool) error {
+	in.Title = strings.TrimSpace(in.Title)
+	in.Summary = strings.TrimSpace(in.Summary)
+	in.Claims = strings.TrimSpace(in.Claims)
+	in.Town = strings.TrimSpace(in.Town)
+	in.Category = strings.TrimSpace(in.Category)
+	if err := RequiredText("title", in.Title, MaxTitle, "案由/标题"); err != nil {
+		return err
+	}
+	if category {
+		categories, err := s.Categories(ctx)
+		if err != nil {
+			return err
+		}
+		if in.Category == "" {
+			return invalid("category", "required", "请选择纠纷类别")
+		}
+		if !slices.ContainsFunc(categories, func(c Category) bool { return c.Code == in.Category && c.Active }) {
+			return invalid("category", "unknown_category", fmt.Sprintf("没有代码为“%s”的纠纷类别", in.Category))
+		}
+	}
+	if err := RequiredText("summary", in.Summary, MaxSummary, "事实与理由"); err != nil {
+		return err
+	}
+	if err := CheckText("claims", in.Claims, MaxClaims); err != nil {
+		return err
+	}
+	if err := CheckText("town", in.Town, MaxTown); err != nil {
+		return err
+	}
+	if in.Amount != nil && (math.IsNaN(*in.Amount) || *in.Amount < 0 || *in.Amount > 1e12) {
+		return invalid("amount", "invalid_amount", "涉及金额应为0至1万亿元之间的数字")
+	}
+	return nil
+}
+
 func (p *PartyInput) validate(field string) error {
-	p.Name = strings.TrimSpace(p.Name)
-	p.IDNumber = normalizeIDNumber(p.IDNumber)
+	// One space between words: a foreigner's name in Latin letters is
+	// compared as written on the passport, not as spaced at the keyboard.
+	p.Name = strings.Join(strings.Fields(p.Name), " ")
+	p.LegalRep = strings.Join(strings.Fields(p.LegalRep), " ")
+	p.IDType = strings.TrimSpace(p.IDType)
 	p.CreditCode = strings.ToUpper(strings.TrimSpace(p.CreditCode))
 	p.Phone = normalizePhone(p.Phone)
 	switch p.Role {
@@ -158,7 +180,7 @@ func (p *PartyInput) validate(field string) error {
 	}
 	if p.Kind == "" {
 		p.Kind = PersonIndividual
-		if p.CreditCode != "" || (p.IDNumber == "" && hasOrgSuffix(p.Name)) {
+		if p.CreditCode != "" || (p.IDNumber == "" && p.IDType == "" && hasOrgSuffix(p.Name)) {
 			p.Kind = PersonOrganisation
 		}
 	}
@@ -167,12 +189,25 @@ func (p *PartyInput) validate(field string) error {
 		if p.CreditCode != "" {
 			return invalid(field+".credit_code", "not_for_person", "自然人不填统一社会信用代码")
 		}
-		if p.IDNumber != "" && !ValidIDNumber(p.IDNumber) {
-			return invalid(field+".id_number", "invalid_id_number", "身份证号码有误，请核对（18位，末位校验码不符或出生日期无效）")
+		if p.LegalRep != "" {
+			return invalid(field+".legal_representative", "not_for_person", "自然人不填法定代表人")
+		}
+		if p.IDType == "" {
+			p.IDType = IDResident
+		}
+		var err error
+		if p.IDNumber, p.Country, err = normalizeDocument(field, p.IDType, p.Country, p.IDNumber); err != nil {
+			return err
 		}
 	case PersonOrganisation:
 		if p.IDNumber != "" {
 			return invalid(field+".id_number", "not_for_org", "单位不填身份证号，请填统一社会信用代码")
+		}
+		if p.IDType != "" || p.Country != "" {
+			return invalid(field+".id_type", "not_for_org", "单位不选证件类型，请填统一社会信用代码")
+		}
+		if err := CheckText(field+".legal_representative", p.LegalRep, MaxName); err != nil {
+			return err
 		}
 		if p.CreditCode != "" && !ValidCreditCode(p.CreditCode) {
 			return invalid(field+".credit_code", "invalid_credit_code", "统一社会信用代码有误，请核对（18位，校验码不符）")
@@ -321,12 +356,9 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 	if err != nil {
 		return nil, fmt.Errorf("store: unable to insert case: %w", err)
 	}
-	for i, pid := range personIDs {
-		if _, err := tx.ExecContext(ctx, tx.Rebind(
-			`INSERT INTO case_parties (case_id, person_id, role, position) VALUES (?, ?, ?, ?)`),
-			caseID, pid, in.Parties[i].Role, i); err != nil {
-			return nil, fmt.Errorf("store: unable to insert party: %w", err)
-		}
+	partyIDs, err := insertParties(ctx, tx, caseID, personIDs, in.Parties)
+	if err != nil {
+		return nil, err
 	}
 	stage.ID = caseID
 	// Only the window takes materials in hand; an online application's
@@ -370,45 +402,27 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 		return nil, err
 	}
 	for i, p := range in.Parties {
-		c.Parties[i] = Party{Role: p.Role, Kind: p.Kind, PersonID: personIDs[i], Name: p.Name,
-			IDNumber: p.IDNumber, CreditCode: p.CreditCode, Phone: p.Phone}
+		c.Parties[i] = Party{PartyID: partyIDs[i], Role: p.Role, Kind: p.Kind, PersonID: personIDs[i], Name: p.Name,
+			IDType: p.IDType, IDNumber: p.IDNumber, Country: p.Country, CreditCode: p.CreditCode, LegalRep: p.LegalRep, Phone: p.Phone}
 	}
 	return &IntakeResult{Case: c, QueryCode: code, Warnings: warnings}, nil
 }
 
 // resolvePerson finds the person or organisation a party names, or records
-// a new one. An ID number or credit code identifies someone for sure, an
-// organisation's name nearly so; a person without an ID number is recorded
-// anew each time (repeat visits still match by phone).
+// a new one. A document number or credit code identifies someone for sure
+// (personKey), an organisation's name nearly so; a person without a
+// document is recorded anew each time (repeat visits still match by phone).
 func resolvePerson(ctx context.Context, tx *sqlx.Tx, p *PartyInput, field string, now time.Time) (int64, error) {
-	var key, col string
-	switch {
-	case p.IDNumber != "":
-		key, col = p.IDNumber, "id_number"
-	case p.CreditCode != "":
-		key, col = p.CreditCode, "credit_code"
-	case p.Kind == PersonOrganisation:
-		// An organisation without its code is still the same organisation by
-		// its registered name; people's names are not unique.
-		var id int64
-		err := tx.GetContext(ctx, &id, tx.Rebind(`SELECT id FROM persons WHERE kind = ? AND name = ? ORDER BY id LIMIT 1`),
-			PersonOrganisation, p.Name)
-		if err == nil {
-			return id, nil
-		}
-		if !isNoRows(err) {
-			return 0, fmt.Errorf("store: unable to look up organisation: %w", err)
-		}
-	}
-	if key != "" {
+	if cond, args := personCond(p); cond != "" {
 		var found struct {
-			ID    int64  `db:"id"`
-			Name  string `db:"name"`
-			Phone string `db:"phone"`
+			ID       int64  `db:"id"`
+			Name     string `db:"name"`
+			Phone    string `db:"phone"`
+			LegalRep string `db:"legal_rep"`
 		}
-		err := tx.GetContext(ctx, &found, tx.Rebind(`SELECT id, name, phone FROM persons WHERE `+col+` = ?`), key)
+		err := tx.GetContext(ctx, &found, tx.Rebind(`SELECT id, name, phone, legal_rep FROM persons WHERE `+cond+` ORDER BY id LIMIT 1`), args...)
 		if err == nil {
-			if found.Name != p.Name {
+			if !strings.EqualFold(found.Name, p.Name) {
 				return 0, invalid(field+".name", "name_mismatch",
 					fmt.Sprintf("该证件号已登记为“%s”，与填写的姓名/名称不一致，请核对", found.Name))
 			}
@@ -417,9 +431,11 @@ func resolvePerson(ctx context.Context, tx *sqlx.Tx, p *PartyInput, field string
 				// form offered (masked), stays the party's.
 				p.Phone = found.Phone
 			}
-			if p.Phone != found.Phone {
-				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE persons SET phone = ?, updated_at = ? WHERE id = ?`),
-					p.Phone, now, found.ID); err != nil {
+			// What changes over time follows the latest registration.
+			rep := cmp.Or(p.LegalRep, found.LegalRep)
+			if p.Phone != found.Phone || rep != found.LegalRep {
+				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE persons SET phone = ?, legal_rep = ?, updated_at = ? WHERE id = ?`),
+					p.Phone, rep, now, found.ID); err != nil {
 					return 0, fmt.Errorf("store: unable to update person: %w", err)
 				}
 			}
@@ -429,15 +445,63 @@ func resolvePerson(ctx context.Context, tx *sqlx.Tx, p *PartyInput, field string
 			return 0, fmt.Errorf("store: unable to look up person: %w", err)
 		}
 	}
+	var idNumber, docNumber string
+	if p.IDType == IDResident || p.IDType == "" {
+		idNumber = p.IDNumber
+	} else {
+		docNumber = p.IDNumber
+	}
 	var id int64
 	err := tx.GetContext(ctx, &id, tx.Rebind(`
-		INSERT INTO persons (kind, name, id_number, credit_code, phone, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-		p.Kind, p.Name, nullString(p.IDNumber), nullString(p.CreditCode), p.Phone, now, now)
+		INSERT INTO persons (kind, name, id_type, id_number, doc_number, country, credit_code, legal_rep, phone, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+		p.Kind, p.Name, p.IDType, nullString(idNumber), nullString(docNumber), p.Country, nullString(p.CreditCode),
+		p.LegalRep, p.Phone, now, now)
 	if err != nil {
 		return 0, fmt.Errorf("store: unable to insert person: %w", err)
 	}
 	return id, nil
+}
+
+// personCond is personKey for a validated party: an organisation without
+// its code is still the same organisation by its registered name (people's
+// names are not unique).
+func personCond(p *PartyInput) (string, []any) {
+	cond, args := personKey(p.IDType, p.Country, p.IDNumber, p.CreditCode)
+	if cond == "" && p.Kind == PersonOrganisation {
+		return "kind = ? AND name = ?", []any{PersonOrganisation, p.Name}
+	}
+	return cond, args
+}
+
+// personKey is the condition on persons that finds the one person a
+// document names: a 身份证号 alone (the default type), another document by
+// type, country and number, an organisation by its credit code; "" when
+// nothing identifies the party.
+func personKey(idType, country, idNumber, creditCode string) (string, []any) {
+	switch {
+	case idNumber != "" && (idType == IDResident || idType == ""):
+		return "id_number = ?", []any{idNumber}
+	case idNumber != "":
+		return "id_type = ? AND country = ? AND doc_number = ?", []any{idType, country, idNumber}
+	case creditCode != "":
+		return "credit_code = ?", []any{creditCode}
+	}
+	return "", nil
+}
+
+// insertParties links the case to its parties' persons in order and
+// answers the parties' ids.
+func insertParties(ctx context.Context, tx *sqlx.Tx, caseID int64, personIDs []int64, parties []PartyInput) ([]int64, error) {
+	ids := make([]int64, len(personIDs))
+	for i, pid := range personIDs {
+		if err := tx.GetContext(ctx, &ids[i], tx.Rebind(
+			`INSERT INTO case_parties (case_id, person_id, role, position) VALUES (?, ?, ?, ?) RETURNING id`),
+			caseID, pid, parties[i].Role, i); err != nil {
+			return nil, fmt.Errorf("store: unable to insert party: %w", err)
+		}
+	}
+	return ids, nil
 }
 
 // repeatVisitorWarnings finds open cases in which the same applicants, matched

@@ -94,12 +94,16 @@ const (
 // Party is one person's part in one case. ID numbers and phones leave the
 // service masked; only the store sees them whole.
 type Party struct {
+	PartyID    int64  `json:"party_id"` // this case's party (corrections name it)
 	Role       string `json:"role"`
 	Kind       string `json:"kind"`
 	PersonID   int64  `json:"person_id"`
 	Name       string `json:"name"`
+	IDType     string `json:"id_type,omitempty"` // a person's document type (idtypes.go)
 	IDNumber   string `json:"id_number,omitempty"`
+	Country    string `json:"country,omitempty"` // a passport's issuing country, ISO 3166-1 alpha-3
 	CreditCode string `json:"credit_code,omitempty"`
+	LegalRep   string `json:"legal_representative,omitempty"`
 	Phone      string `json:"phone,omitempty"`
 }
 
@@ -210,6 +214,7 @@ const (
 	EventRegister       = "register"        // the window accepted it
 	EventDecline        = "decline"         // the window declined it, with a reason
 	EventCodeReissued   = "code_reissued"   // staff issued a new query code
+	EventCorrection     = "correction"      // 补正: registered details corrected (correction.go)
 )
 
 // Closure types: an honest account of how a case ended.

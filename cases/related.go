@@ -43,13 +43,15 @@ func (s *Service) SamePersonDraft(ctx context.Context, a Actor, in IntakeInput) 
 		// Only what identifies someone matters here; a half-typed draft is fine.
 		p.IDNumber, p.CreditCode, p.Phone = normalizeIDNumber(p.IDNumber), strings.ToUpper(strings.TrimSpace(p.CreditCode)), normalizePhone(p.Phone)
 		party := Party{Role: p.Role, Name: p.Name, Phone: p.Phone}
-		key, col := p.IDNumber, "id_number"
-		if key == "" {
-			key, col = p.CreditCode, "credit_code"
+		if p.IDType != "" && p.IDType != IDResident && p.IDNumber != "" {
+			// Stored in the form dedup uses: a permit's lifelong number.
+			if n, c, err := normalizeDocument("", p.IDType, p.Country, p.IDNumber); err == nil {
+				p.IDNumber, p.Country = n, c
+			}
 		}
-		if key != "" {
+		if cond, args := personKey(p.IDType, p.Country, p.IDNumber, p.CreditCode); cond != "" {
 			var id int64
-			err := s.store.r.GetContext(ctx, &id, s.store.r.Rebind(`SELECT id FROM persons WHERE `+col+` = ?`), key)
+			err := s.store.r.GetContext(ctx, &id, s.store.r.Rebind(`SELECT id FROM persons WHERE `+cond), args...)
 			if err != nil && !isNoRows(err) {
 				return nil, fmt.Errorf("store: unable to look up parties[%d]: %w", i, err)
 			}

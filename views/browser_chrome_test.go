@@ -164,6 +164,14 @@ func (c *chrome) text(sel string) string {
 	return strings.TrimSpace(s)
 }
 
+// value is what the input sel holds now.
+func (c *chrome) value(sel string) string {
+	c.t.Helper()
+	var v string
+	c.run("value of "+sel, chromedp.Value(sel, &v, chromedp.ByQuery))
+	return v
+}
+
 // open navigates to path and waits for the page's heading.
 func (c *chrome) open(path string) {
 	c.t.Helper()

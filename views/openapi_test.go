@@ -331,6 +331,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"ArchiveRequest": mediation.ArchiveInput{}, "MaterialsRequest": cases.MaterialsInput{},
 		"LinkRequest": cases.LinkInput{}, "MergeRequest": cases.MergeInput{},
 		"WebhookInput": cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
+		"CorrectionRequest": cases.CorrectionInput{}, "CaseCorrection": cases.CaseCorrection{},
+		"PartyCorrection": cases.PartyCorrection{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.

@@ -68,6 +68,7 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/cases/:number/links", auth, caseChange(s.Svc.Link))
 	v1.Delete("/cases/:number/links/:other", auth, s.unlinkCase)
 	v1.Post("/cases/:number/merge", auth, caseChange(s.Svc.Merge)) // answers the surviving case
+	v1.Post("/cases/:number/corrections", auth, s.correct)
 	v1.Post("/cases/:number/materials", auth, s.receiveMaterials)
 	v1.Post("/cases/:number/:action", auth, s.caseAction)
 	v1.Post("/desks", auth, s.addDesk)

@@ -13,7 +13,7 @@ import (
 // 网上申请: the online application form and its answer.
 
 // applyFields are the form's inputs, kept to fill the form in again.
-var applyFields = []string{"applicant_name", "applicant_id_number", "phone", "respondent_name",
+var applyFields = []string{"applicant_name", "applicant_id_type", "applicant_id_number", "applicant_country", "phone", "respondent_name",
 	"category", "town", "title", "summary", "claims", "consent"}
 
 func (s *server) applyForm(c *fiber.Ctx, status int, form map[string]string, msg string) error {
@@ -28,7 +28,7 @@ func (s *server) applyForm(c *fiber.Ctx, status int, form map[string]string, msg
 		}
 	}
 	return s.renderPublic(c, status, "apply", pageData{Title: "网上申请调解", Form: form, Categories: active, Error: msg,
-		PrivacyNotice: cases.PrivacyNotice})
+		PrivacyNotice: cases.PrivacyNotice, IDTypes: cases.IDTypes, Countries: cases.Countries()})
 }
 
 func (s *server) applyPage(c *fiber.Ctx) error {
@@ -55,7 +55,8 @@ func (s *server) applySubmit(c *fiber.Ctx) error {
 	in := cases.ApplicationInput{
 		IntakeInput: cases.IntakeInput{Title: form["title"], Category: form["category"], Town: form["town"],
 			Summary: form["summary"], Claims: form["claims"], Parties: []cases.PartyInput{
-				{Role: cases.PartyApplicant, Kind: cases.PersonIndividual, Name: form["applicant_name"], IDNumber: form["applicant_id_number"]},
+				{Role: cases.PartyApplicant, Kind: cases.PersonIndividual, Name: form["applicant_name"],
+					IDType: form["applicant_id_type"], IDNumber: form["applicant_id_number"], Country: applicantCountry(form)},
 				{Role: cases.PartyRespondent, Name: form["respondent_name"]},
 			}},
 		Phone: form["phone"], Website: c.FormValue("website"), Consent: &consent, Files: files,
@@ -103,7 +104,7 @@ func (s *server) appliedPage(c *fiber.Ctx) error {
 // party fields.
 func applyMessage(e *cases.Error) string {
 	switch e.Field {
-	case "parties[0].name", "parties[0].id_number", "parties[0].phone":
+	case "parties[0].name", "parties[0].id_type", "parties[0].id_number", "parties[0].country", "parties[0].phone":
 		return "申请人信息有误：" + e.Message
 	case "parties[1].name", "parties[1].kind", "parties[1].credit_code":
 		return "对方当事人信息有误：" + e.Message
@@ -112,4 +113,13 @@ func applyMessage(e *cases.Error) string {
 		return "证据材料有误：" + e.Message + "（请重新选择文件）"
 	}
 	return e.Message
+}
+
+// applicantCountry is the passport's country; the field is on the form for
+// every type (it works without JavaScript) and means nothing for the others.
+func applicantCountry(form map[string]string) string {
+	if form["applicant_id_type"] != cases.IDPassport {
+		return ""
+	}
+	return form["applicant_country"]
 }

@@ -78,6 +78,8 @@ type pageData struct {
 	Receipt                    *cases.ApplicationReceipt
 	Centre                     cases.CentreSettings // how to reach the centre, in every page's footer
 	PrivacyNotice              string               // the privacy notice's version (/apply)
+	IDTypes                    []cases.IDType       // /apply: the applicant's 证件类型
+	Countries                  []cases.Country      // /apply: a passport's country
 }
 
 // renderPublic writes a citizen page: phone-first, no session, nothing cached.

@@ -35,6 +35,8 @@ type caseData struct {
 	Med *medView
 	// Links is the 关联/并案 section (case_links.go).
 	Links *linksForm
+	// Correction is the 补正登记信息 form (correction.go), nil when not offered.
+	Correction *correctionForm
 	// Materials is the 一次性告知 checklist (case_materials.go).
 	Materials *materialsView
 }
@@ -167,6 +169,9 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 		}
 		d.Actions = append(d.Actions, f)
 	}
+	if d.Correction, err = s.correctionFor(ctx, a, kase); err != nil {
+		return nil, err
+	}
 	if d.Med, err = s.loadMediation(ctx, a, kase, desks); err != nil {
 		return nil, err
 	}
@@ -207,6 +212,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 	}
 	if msg := linksFlash(c); msg != "" {
 		p.Flash = msg
+	}
+	if c.Query("done") == "correction" {
+		p.Flash = "已补正登记信息。"
 	}
 	if c.Query("done") == "materials" {
 		p.Flash = "已登记收到材料。"

@@ -34,6 +34,10 @@ type intakeForm struct {
 	Desks    []cases.Desk
 	Sources  []sourceOption
 	Precheck *precheckData
+	// The 证件类型 select (an organisation's code last) and the countries
+	// of a passport.
+	IDTypes   []cases.IDType
+	Countries []cases.Country
 	// The town's autocomplete, and the 一次性告知 checklist of every
 	// category (the script shows the chosen category's; without it all
 	// show, and only the chosen category's ticks count).
@@ -52,14 +56,47 @@ type materialItem struct {
 	Checked bool
 }
 
+// idTypeCreditCode is the 证件类型 select's value for an organisation.
+const idTypeCreditCode = "credit_code"
+
+var formIDTypes = append(append([]cases.IDType{}, cases.IDTypes...), cases.IDType{Code: idTypeCreditCode, Label: "统一社会信用代码（单位）"})
+
 type sourceOption struct{ Code, Label string }
 
 var partyField = regexp.MustCompile(`^parties\[(\d+)\]\.(\w+)$`)
+
+// formParty is a party row as the intake rules read it: the 证件类型
+// select names an organisation's code as one more type, and a country or
+// 法定代表人 left in a row of another type (visible without JavaScript) is
+// not what the officer meant.
+func formParty(p cases.PartyInput) cases.PartyInput {
+	switch p.IDType {
+	case idTypeCreditCode:
+		p.Kind, p.CreditCode, p.IDNumber, p.IDType, p.Country = cases.PersonOrganisation, p.IDNumber, "", "", ""
+	case cases.IDPassport:
+		p.LegalRep = ""
+	case cases.IDResident, "":
+		// The default type: a number-less row named like 某某公司 is still an organisation.
+		p.IDType, p.Country = "", ""
+		if p.IDNumber != "" {
+			p.LegalRep = ""
+		}
+	default:
+		p.Country, p.LegalRep = "", ""
+	}
+	return p
+}
 
 // FieldID is the id of the input an error names, for a "go to" link:
 // parties[1].id_number → party_id_number_1.
 func (f *intakeForm) FieldID() string {
 	if m := partyField.FindStringSubmatch(f.Field); m != nil {
+		switch m[2] {
+		case "credit_code":
+			m[2] = "id_number"
+		case "kind":
+			m[2] = "id_type"
+		}
 		return "party_" + m[2] + "_" + m[1]
 	}
 	if f.Field == "parties" {
@@ -95,6 +132,7 @@ func (s *server) intakeForm(c *fiber.Ctx, f *intakeForm) error {
 		return err
 	}
 	f.Sources = sourceOptions()
+	f.IDTypes, f.Countries = formIDTypes, cases.Countries()
 	if f.Towns, err = s.Svc.Towns(c.UserContext()); err != nil {
 		return err
 	}
@@ -161,10 +199,12 @@ func parseIntakeForm(c *fiber.Ctx) (*intakeForm, error) {
 	for i := 0; i < n; i++ {
 		k := strconv.Itoa(i)
 		p := cases.PartyInput{Role: c.FormValue("party_role_" + k), Name: c.FormValue("party_name_" + k),
-			IDNumber: c.FormValue("party_id_number_" + k), Phone: c.FormValue("party_phone_" + k)}
-		f.Parties = append(f.Parties, p)
+			IDType: c.FormValue("party_id_type_" + k), IDNumber: c.FormValue("party_id_number_" + k),
+			Country: c.FormValue("party_country_" + k), LegalRep: c.FormValue("party_legal_representative_" + k),
+			Phone: c.FormValue("party_phone_" + k)}
+		f.Parties = append(f.Parties, p) // as typed, to fill the form in again
 		if strings.TrimSpace(p.Name+p.IDNumber+p.Phone) != "" {
-			f.In.Parties = append(f.In.Parties, p)
+			f.In.Parties = append(f.In.Parties, formParty(p))
 		}
 	}
 	if f.Amount != "" {

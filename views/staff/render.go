@@ -103,9 +103,13 @@ func (r *renderer) funcs() template.FuncMap {
 		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
 		"roleLabel": roleLabel,
 		"partyRole": cases.PartyRoleLabel,
-		"source":    func(code string) string { return cases.Sources[code] },
-		"add":       func(a, b int) int { return a + b },
-		"itoa":      itoa,
+		// Parties of every kind: a document's type and a passport's country.
+		"idTypeLabel": cases.IDTypeLabel,
+		"countryName": cases.CountryName,
+		"countries":   cases.Countries,
+		"source":      func(code string) string { return cases.Sources[code] },
+		"add":         func(a, b int) int { return a + b },
+		"itoa":        itoa,
 		"deskName": func(code string) string {
 			if code == "" {
 				return "—"

@@ -23,6 +23,7 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Get("/cases/export.xlsx", in, s.casesExport("xlsx"))
 	app.Get("/cases/:number", in, s.casePage)
 	app.Get("/cases/:number/receipt", in, s.receiptAgain)
+	app.Post("/cases/:number/correction", in, s.caseCorrect)
 	app.Post("/cases/:number/act/reissue_code", in, s.caseReissue) // answers the new code
 	app.Post("/cases/:number/act/:action", in, s.caseAct)
 	app.Post("/cases/:number/links", in, s.caseLink)

@@ -56,6 +56,18 @@
           if (hint) hint.textContent = "已登记人员：" + p.name + (p.masked_phone ? "，电话 " + p.masked_phone + "（联系电话留空即沿用）" : "") + "，既往案件 " + p.cases + " 件";
         });
     });
+    // 证件类型: a passport's country and an organisation's 法定代表人 show
+    // only for their own type (without JS both stay visible; the server
+    // ignores what does not go with the chosen type).
+    var showFor = function (sel) {
+      sel.closest("fieldset").querySelectorAll("[data-for]").forEach(function (el) {
+        el.hidden = el.getAttribute("data-for") !== sel.value;
+      });
+    };
+    form.querySelectorAll("select[data-id-type]").forEach(showFor);
+    form.addEventListener("change", function (e) {
+      if (e.target.hasAttribute("data-id-type")) showFor(e.target);
+    });
     // 一次性告知: show the chosen category's materials only; the others'
     // boxes are disabled so that they are not posted.
     var mats = form.querySelectorAll(".matgroup");
@@ -93,6 +105,8 @@
         if (hint) { hint.id = "party_hint_" + n; hint.textContent = ""; }
         copy.querySelector("legend").textContent = "当事人 " + (n + 1);
         last.parentNode.insertBefore(copy, last.nextSibling);
+        var type = copy.querySelector("select[data-id-type]");
+        if (type) showFor(type); // the copy's select starts at its default type
         form.elements["party_count"].value = n + 1;
         e.preventDefault();
         copy.querySelector("input").focus();
