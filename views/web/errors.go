@@ -39,8 +39,13 @@ var fiberErrors = map[int]struct{ code, message string }{
 	fiber.StatusMethodNotAllowed:      {"method_not_allowed", "不支持该请求方法"},
 }
 
-// RouteNotFound is the answer for an address no route takes.
+// RouteNotFound is the answer for an address no route takes; an address
+// that routes take only with other methods answers 405 with Allow.
 func RouteNotFound(c *fiber.Ctx) error {
+	if allow := allowedMethods(c.App(), c.Path()); allow != "" {
+		c.Set(fiber.HeaderAllow, allow)
+		return fiber.ErrMethodNotAllowed
+	}
 	return &cases.Error{Kind: cases.KindNotFound, Code: "route_not_found", Message: "没有这个地址：" + c.Method() + " " + c.Path()}
 }
 
