@@ -25,7 +25,6 @@ func (s *server) requireToken(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-
 func (s *server) createToken(c *fiber.Ctx) error {
 	var in struct {
 		Username string `json:"username"`
