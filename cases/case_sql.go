@@ -107,6 +107,11 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 	if c.Parties, err = findParties(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
+	refs, err := externalRefsOf(ctx, q, []int64{c.ID})
+	if err != nil {
+		return nil, err
+	}
+	c.ExternalRefs = append([]ExternalRef{}, refs[c.ID]...)
 	if c.deadlines, err = findOpenDeadlines(ctx, q, c.ID); err != nil {
 		return nil, err
 	}

@@ -29,6 +29,8 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// Case, when set, is the case a conflict is about (external_ref_taken).
+	Case string
 	// RetryAfter, when set, is how long the caller should wait (429).
 	RetryAfter time.Duration
 }

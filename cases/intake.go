@@ -13,7 +13,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -33,6 +32,8 @@ type IntakeInput struct {
 	// (YYYY-MM-DD); both required for that source, neither for others.
 	ReferralNo   string `json:"referral_no"`
 	ReferralDate string `json:"referral_date"`
+	// ExternalRefs name the case in the systems it came from (externalref.go).
+	ExternalRefs []ExternalRef `json:"external_refs"`
 }
 
 // PartyInput is a party as typed at the window. Kind may be left out: an
@@ -135,7 +136,7 @@ func (s *Service) validateIntake(ctx context.Context, in *IntakeInput) error {
 	if applicants == 0 {
 		return invalid("parties", "no_applicant", "请至少登记一名申请人")
 	}
-	return nil
+	return validateExternalRefs(in.ExternalRefs)
 }
 
 func (p *PartyInput) validate(field string) error {
@@ -206,8 +207,8 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 	if a.Role != RoleIntake && a.Role != RoleHandler && a.Role != RoleLeader {
 		return nil, forbidden("只有受理窗口、各窗口工作人员和领导可以登记案件")
 	}
-	if utf8.RuneCountInString(idemKey) > 200 {
-		return nil, invalid("Idempotency-Key", "too_long", "Idempotency-Key 最长200字符")
+	if err := checkIdempotencyKey(idemKey); err != nil {
+		return nil, err
 	}
 	if err := s.validateIntake(ctx, &in); err != nil {
 		return nil, err
@@ -313,6 +314,9 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 			return nil, fmt.Errorf("store: unable to insert party: %w", err)
 		}
 	}
+	if err := insertExternalRefs(ctx, tx, caseID, in.ExternalRefs, now); err != nil {
+		return nil, err
+	}
 	stage.ID = caseID
 	if err := saveDeadlines(ctx, tx, stage); err != nil {
 		return nil, err
@@ -340,7 +344,8 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 		Summary: in.Summary, Claims: in.Claims, Town: in.Town, Amount: in.Amount, PeopleCount: in.PeopleCount,
 		Status: status, CoDesks: []string{}, Deadline: stage.Deadline, RepeatVisit: len(warnings) > 0,
 		Deadlines: stage.deadlineViews(now), deadlines: stage.deadlines, Referral: stage.Referral,
-		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties))}
+		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties)),
+		ExternalRefs: append([]ExternalRef{}, in.ExternalRefs...)}
 	for i, p := range in.Parties {
 		c.Parties[i] = Party{Role: p.Role, Kind: p.Kind, PersonID: personIDs[i], Name: p.Name,
 			IDNumber: p.IDNumber, CreditCode: p.CreditCode, Phone: p.Phone}
@@ -507,8 +512,13 @@ func (s *Service) rememberIntake(ctx context.Context, tx *sqlx.Tx, a Actor, key,
 // ForgetSealedCodes wipes sealed query codes older than the replay window.
 func (s *Service) ForgetSealedCodes(ctx context.Context) error {
 	return s.store.write(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE idempotency_keys SET sealed_code = '' WHERE sealed_code <> '' AND created_at < ?`),
-			s.now().UTC().Add(-idempotencyWindow))
+		cutoff := s.now().UTC().Add(-idempotencyWindow)
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE idempotency_keys SET sealed_code = '' WHERE sealed_code <> '' AND created_at < ?`),
+			cutoff); err != nil {
+			return err
+		}
+		// The other writes' kept answers (idempotency.go) go after a day too.
+		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM idempotent_answers WHERE created_at < ?`), cutoff)
 		return err
 	})
 }

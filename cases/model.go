@@ -133,7 +133,9 @@ type Case struct {
 	// UnreadMessages counts citizen messages the holding desk has not opened.
 	UnreadMessages int `json:"unread_messages"`
 	// Referral is the court's 委派调解函 of a court_referral case (referral.go).
-	Referral     *Referral       `json:"referral,omitempty"`
+	Referral *Referral `json:"referral,omitempty"`
+	// ExternalRefs name the case in other systems (externalref.go).
+	ExternalRefs []ExternalRef   `json:"external_refs"`
 	previousDesk []string        // desks that held or co-handled it before, for read access
 	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the

@@ -234,6 +234,7 @@ func (c *Case) clone() *Case {
 	cp := *c
 	cp.CoDesks = slices.Clone(c.CoDesks)
 	cp.Parties = slices.Clone(c.Parties)
+	cp.ExternalRefs = slices.Clone(c.ExternalRefs)
 	cp.Deadlines = slices.Clone(c.Deadlines)
 	cp.deadlines = make([]*caseDeadline, len(c.deadlines))
 	for i, d := range c.deadlines {

@@ -22,7 +22,7 @@ func (s *server) requireToken(c *fiber.Ctx) error {
 		return err
 	}
 	web.SetActor(c, a)
-	return c.Next()
+	return s.idempotentStaffWrite(c)
 }
 
 func (s *server) createToken(c *fiber.Ctx) error {

@@ -17,7 +17,11 @@ import (
 func APIError(c *fiber.Ctx, err error) error {
 	err = Classify(c, err)
 	if e := cases.ErrorOf(err); e != nil {
-		return WriteError(c, StatusOf(e.Kind), e.Code, e.Message, e.Field)
+		body := errorBody(e.Code, e.Message, e.Field)
+		if e.Case != "" {
+			body["case"] = e.Case
+		}
+		return c.Status(StatusOf(e.Kind)).JSON(fiber.Map{"error": body})
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
@@ -57,11 +61,15 @@ func LogInternal(c *fiber.Ctx, err error) {
 
 // WriteError writes docs/api.md's error shape.
 func WriteError(c *fiber.Ctx, status int, code, message, field string) error {
+	return c.Status(status).JSON(fiber.Map{"error": errorBody(code, message, field)})
+}
+
+func errorBody(code, message, field string) fiber.Map {
 	body := fiber.Map{"code": code, "message": message}
 	if field != "" {
 		body["field"] = field
 	}
-	return c.Status(status).JSON(fiber.Map{"error": body})
+	return body
 }
 
 // kindStatus is the HTTP status of each kind of cases error.
