@@ -231,6 +231,11 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 // (chain.go); the transaction is IMMEDIATE on the single writer, so the
 // heads it reads stay the heads until it commits.
 func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
+	if e.Visibility == "" {
+		// An entry nobody marked is staff's alone (files_filed was once
+		// stored with "", which the API did not document).
+		e.Visibility = VisibilityInternal
+	}
 	head, prev, err := chainHead(ctx, tx)
 	if err != nil {
 		return err

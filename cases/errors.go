@@ -33,6 +33,9 @@ type Error struct {
 	Case string
 	// RetryAfter, when set, is how long the caller should wait (429).
 	RetryAfter time.Duration
+	// Lasting marks a 429 that waiting does not lift (a case's total
+	// upload quota): it names no wait at all.
+	Lasting bool
 }
 
 func (e *Error) Error() string {

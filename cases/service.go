@@ -163,6 +163,10 @@ func (s *Service) Timeline(ctx context.Context, a Actor, number string) ([]Event
 	}
 	for i := range events {
 		events[i].DeskName = eventDeskName(&events[i], name)
+		if events[i].Visibility == "" {
+			// Stored so before appendEvent defaulted it; the chain keeps "".
+			events[i].Visibility = VisibilityInternal
+		}
 	}
 	return events, nil
 }

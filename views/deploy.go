@@ -7,6 +7,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
+
+	"yidi/cases"
 )
 
 // Deployment behind a reverse proxy and beside other sites
@@ -85,14 +87,19 @@ const accessLogFormat = "${time} ${ip} ${method} ${path} ${status} ${latency} ${
 // defaultRetryAfter is the wait a 429 names when its limiter named none.
 const defaultRetryAfter = "60"
 
-// retryAfterOnEvery429 makes sure every 429 says when to come back: it
-// answers the chain's error itself (as the access log does) so that it
-// sees the status the client gets.
+// retryAfterOnEvery429 makes sure every 429 says when to come back, but
+// one that waiting does not lift (cases.Error.Lasting): it answers the
+// chain's error itself (as the access log does) so that it sees the
+// status the client gets.
 func retryAfterOnEvery429(c *fiber.Ctx) error {
-	if err := c.Next(); err != nil {
+	err := c.Next()
+	if err != nil {
 		if err := c.App().ErrorHandler(c, err); err != nil {
 			return err
 		}
+	}
+	if e := cases.ErrorOf(err); e != nil && e.Lasting {
+		return nil
 	}
 	if c.Response().StatusCode() == fiber.StatusTooManyRequests && len(c.Response().Header.Peek(fiber.HeaderRetryAfter)) == 0 {
 		c.Set(fiber.HeaderRetryAfter, defaultRetryAfter)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -13,6 +14,9 @@ import (
 // Related cases: the same person's cases and similar ones, for a stored
 // case or for a draft at the window (the pre-check).
 
+// maxRelatedLimit is the most similar cases one call answers.
+const maxRelatedLimit = 50
+
 type relatedAnswer struct {
 	SamePerson []cases.RelatedCase `json:"same_person"`
 	Similar    []search.SimilarHit `json:"similar"`
@@ -23,6 +27,10 @@ func (s *server) related(c *fiber.Ctx) error {
 	limit, err := intParam(c, "limit")
 	if err != nil {
 		return err
+	}
+	if limit > maxRelatedLimit {
+		// Not quietly the default: the client asked for what it cannot get.
+		return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_limit", Message: fmt.Sprintf("“limit”应在1到%d之间", maxRelatedLimit), Field: "limit"}
 	}
 	kase, same, err := s.Svc.SamePersonCases(c.UserContext(), a, c.Params("number"))
 	if err != nil {
