@@ -154,4 +154,3 @@ func TestWebhookSignaturesAreCheckedAndDeliveriesHandledOnce(t *testing.T) {
 		t.Errorf("the close was handled %d times, want once", len(closed))
 	}
 }
-
