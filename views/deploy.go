@@ -17,34 +17,38 @@ import (
 // ParseCIDRs checks a comma-separated list of addresses and CIDR ranges
 // (--trusted-proxies) and answers it as a list; an empty string is none.
 func ParseCIDRs(list string) ([]string, error) {
-	var out []string
-	for _, s := range strings.Split(list, ",") {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
-		}
+	return parseList(list, func(s string) error {
 		if net.ParseIP(s) == nil {
 			if _, _, err := net.ParseCIDR(s); err != nil {
-				return nil, fmt.Errorf("%q is neither an address nor a CIDR range", s)
+				return fmt.Errorf("%q is neither an address nor a CIDR range", s)
 			}
 		}
-		out = append(out, s)
-	}
-	return out, nil
+		return nil
+	})
 }
 
 // ParseOrigins checks a comma-separated list of origins (--cors-origins):
 // each a scheme and host, with an optional port and nothing after.
 func ParseOrigins(list string) ([]string, error) {
-	var out []string
-	for _, s := range strings.Split(list, ",") {
-		s = strings.TrimSpace(s)
-		if s == "" {
-			continue
-		}
+	return parseList(list, func(s string) error {
 		scheme, host, ok := strings.Cut(s, "://")
 		if !ok || (scheme != "http" && scheme != "https") || host == "" || strings.ContainsAny(host, "/?#*") {
-			return nil, fmt.Errorf("%q is not an origin like https://example.gov.cn", s)
+			return fmt.Errorf("%q is not an origin like https://example.gov.cn", s)
+		}
+		return nil
+	})
+}
+
+// parseList splits a flag's comma-separated list, trimmed, empty items
+// dropped, each item checked.
+func parseList(list string, check func(string) error) ([]string, error) {
+	var out []string
+	for _, s := range strings.Split(list, ",") {
+		if s = strings.TrimSpace(s); s == "" {
+			continue
+		}
+		if err := check(s); err != nil {
+			return nil, err
 		}
 		out = append(out, s)
 	}

@@ -111,14 +111,7 @@ func TestIdempotencyKeyOnActionsAndPublicWrites(t *testing.T) {
 	if resp.StatusCode != 200 || resp.Header.Get("Idempotent-Replayed") != "true" {
 		t.Fatalf("the retried note: %d replayed=%q", resp.StatusCode, resp.Header.Get("Idempotent-Replayed"))
 	}
-	_, timeline := ts.call("GET", "/api/v1/cases/"+number+"/timeline", "mediation", nil)
-	notes := 0
-	for _, e := range timeline["events"].([]any) {
-		if e.(map[string]any)["kind"] == "note" {
-			notes++
-		}
-	}
-	if notes != 1 {
+	if notes := countOf(ts.timelineKinds(number), "note"); notes != 1 {
 		t.Errorf("a retried note was written %d times", notes)
 	}
 	// The same key with another body is refused, as at intake.
@@ -147,14 +140,7 @@ func TestIdempotencyKeyOnActionsAndPublicWrites(t *testing.T) {
 	if resp := ts.raw("POST", "/api/v1/public/messages", "", msg, mkey...); resp.StatusCode != 201 || resp.Header.Get("Idempotent-Replayed") != "true" {
 		t.Errorf("the retried message: %d replayed=%q", resp.StatusCode, resp.Header.Get("Idempotent-Replayed"))
 	}
-	_, timeline = ts.call("GET", "/api/v1/cases/"+number+"/timeline", "mediation", nil)
-	messages := 0
-	for _, e := range timeline["events"].([]any) {
-		if e.(map[string]any)["kind"] == "citizen_message" {
-			messages++
-		}
-	}
-	if messages != 1 {
+	if messages := countOf(ts.timelineKinds(number), "citizen_message"); messages != 1 {
 		t.Errorf("a retried message was written %d times", messages)
 	}
 	// An application retried is one case, with its query code again.
@@ -167,4 +153,15 @@ func TestIdempotencyKeyOnActionsAndPublicWrites(t *testing.T) {
 	if status, body := ts.call("POST", "/api/v1/cases/"+number+"/notes", "mediation", note, "Idempotency-Key", string(make([]byte, 201))); status != 400 || errorField(body) != "Idempotency-Key" {
 		t.Errorf("a key of 201 characters: %d %v", status, body)
 	}
+}
+
+
+func countOf(items []string, item string) int {
+	n := 0
+	for _, x := range items {
+		if x == item {
+			n++
+		}
+	}
+	return n
 }
