@@ -155,7 +155,6 @@ func TestIdempotencyKeyOnActionsAndPublicWrites(t *testing.T) {
 	}
 }
 
-
 func countOf(items []string, item string) int {
 	n := 0
 	for _, x := range items {

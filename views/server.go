@@ -171,10 +171,12 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	}
 	app.Use(recover.New())
 	app.Use(requestid.New())
-	app.Use(retryAfterOnEvery429)
 	if opts.AccessLog != nil {
 		app.Use(logger.New(logger.Config{Format: accessLogFormat, TimeFormat: time.RFC3339, Output: opts.AccessLog}))
 	}
+	// Inside the access log, which answers errors itself: this one must
+	// see the chain's error to know a lasting 429.
+	app.Use(retryAfterOnEvery429)
 	if h := corsMiddleware(opts.CORSOrigins); h != nil {
 		app.Use("/api", h)
 	}
