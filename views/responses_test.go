@@ -94,6 +94,14 @@ func checkResponse(t testing.TB, app *fiber.App, req *http.Request, reqBody []by
 			t.Errorf("%s %s → %d: Content-Type %q is not documented", req.Method, route.Path, resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
 	}
+	if resp.StatusCode < 300 {
+		// What the server accepted, the document must accept too.
+		in.RequestValidationInput.Request.Body = io.NopCloser(bytes.NewReader(reqBody))
+		in.RequestValidationInput.Options = &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, MultiError: true}
+		if err := openapi3filter.ValidateRequest(context.Background(), in.RequestValidationInput); err != nil {
+			t.Errorf("%s %s → %d: the server accepted a request openapi.json refuses: %v", req.Method, route.Path, resp.StatusCode, err)
+		}
+	}
 	if err := openapi3filter.ValidateResponse(context.Background(), in); err != nil {
 		t.Errorf("%s %s → %d does not conform to openapi.json: %v\nbody: %.600s", req.Method, route.Path, resp.StatusCode, err, body)
 	}
