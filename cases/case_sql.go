@@ -115,6 +115,9 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 	if c.deadlines, err = findOpenDeadlines(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
+	if c.Materials, err = findCaseMaterials(ctx, q, c.ID, c.Category); err != nil {
+		return nil, err
+	}
 	if c.Source == SourceCourtReferral {
 		if c.Referral, err = findReferral(ctx, q, c.ID); err != nil {
 			return nil, err

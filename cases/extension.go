@@ -138,6 +138,10 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 		}
 		after = before.clone()
 		after.Version, after.UpdatedAt = before.Version+1, now
+		// fn may have ticked materials (materials.go): answer the checklist as it is now.
+		if after.Materials, err = findCaseMaterials(ctx, tx, after.ID, after.Category); err != nil {
+			return err
+		}
 		for _, d := range ch.AddCoDesks {
 			if d == "" || d == after.Desk || slices.Contains(after.CoDesks, d) {
 				continue

@@ -34,6 +34,9 @@ type IntakeInput struct {
 	ReferralDate string `json:"referral_date"`
 	// ExternalRefs name the case in the systems it came from (externalref.go).
 	ExternalRefs []ExternalRef `json:"external_refs"`
+	// 一次性告知: the codes of the category's materials handed in at the
+	// window (materials.go).
+	MaterialsReceived []string `json:"materials_received"`
 }
 
 // PartyInput is a party as typed at the window. Kind may be left out: an
@@ -213,13 +216,22 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 	if err := s.validateIntake(ctx, &in); err != nil {
 		return nil, err
 	}
+	// The window names the town from the centre's list; an online
+	// application keeps the citizen's words and an import its history's.
+	if err := s.CheckTown(ctx, "town", in.Town); err != nil {
+		return nil, err
+	}
+	var err error
+	if in.MaterialsReceived, err = s.checkMaterials(ctx, in.Category, "materials_received", in.MaterialsReceived); err != nil {
+		return nil, err
+	}
 	now := s.now().UTC()
 	var fingerprint string
 	if idemKey != "" {
 		fingerprint = in.fingerprint()
 	}
 	var res *IntakeResult
-	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
+	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
 		if idemKey != "" {
 			var replayErr error
 			if res, replayErr = s.replayIntake(ctx, tx, a, idemKey, fingerprint, now); res != nil || replayErr != nil {
@@ -318,6 +330,13 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 		return nil, err
 	}
 	stage.ID = caseID
+	// Only the window takes materials in hand; an online application's
+	// are ticked when it is registered or later.
+	if status == StatusRegistered {
+		if err := insertMaterials(ctx, tx, caseID, in.MaterialsReceived, a.UserID, nil, now); err != nil {
+			return nil, err
+		}
+	}
 	if err := saveDeadlines(ctx, tx, stage); err != nil {
 		return nil, err
 	}
@@ -329,6 +348,9 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 	data := map[string]string{}
 	if len(warnings) > 0 {
 		data["repeat_of"] = strings.Join(warnings[0].Cases, ",")
+	}
+	if status == StatusRegistered && len(in.MaterialsReceived) > 0 {
+		data["materials"] = strings.Join(in.MaterialsReceived, ",")
 	}
 	kind := EventIntake
 	if status == StatusSubmitted {
@@ -346,6 +368,9 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 		Deadlines: stage.deadlineViews(now), deadlines: stage.deadlines, Referral: stage.Referral,
 		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties)),
 		ExternalRefs: append([]ExternalRef{}, in.ExternalRefs...)}
+	if c.Materials, err = findCaseMaterials(ctx, tx, caseID, in.Category); err != nil {
+		return nil, err
+	}
 	for i, p := range in.Parties {
 		c.Parties[i] = Party{Role: p.Role, Kind: p.Kind, PersonID: personIDs[i], Name: p.Name,
 			IDNumber: p.IDNumber, CreditCode: p.CreditCode, Phone: p.Phone}

@@ -135,7 +135,10 @@ type Case struct {
 	// Referral is the court's 委派调解函 of a court_referral case (referral.go).
 	Referral *Referral `json:"referral,omitempty"`
 	// ExternalRefs name the case in other systems (externalref.go).
-	ExternalRefs []ExternalRef   `json:"external_refs"`
+	ExternalRefs []ExternalRef `json:"external_refs"`
+	// Materials is the 一次性告知 checklist: the category's materials and
+	// which of them the case has received (materials.go).
+	Materials    []CaseMaterial  `json:"materials"`
 	previousDesk []string        // desks that held or co-handled it before, for read access
 	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the

@@ -315,6 +315,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Week": mediation.Week{}, "WeekSession": mediation.WeekSession{},
 		"PublicMediation": mediation.PublicInfo{}, "PublicSession": mediation.PublicSession{},
 		"PublicAgreement": mediation.PublicAgreement{}, "PublicObligation": mediation.PublicObligation{},
+		"Material": cases.Material{}, "CaseMaterial": cases.CaseMaterial{}, "CentreSettings": cases.CentreSettings{},
 	}
 	expectSchemas(t, doc, answers, "sends", true)
 	// Request bodies are decoded strictly, so the properties must be exactly
@@ -324,7 +325,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"UserInput": cases.UserInput{}, "DeskInput": cases.Desk{},
 		"RatingRequest": views.RatingRequest{}, "MessageRequest": views.MessageRequest{},
 		"CancelRequest": mediation.CancelInput{}, "FollowUpRequest": mediation.FollowUpInput{},
-		"ArchiveRequest": mediation.ArchiveInput{},
+		"ArchiveRequest": mediation.ArchiveInput{}, "MaterialsRequest": cases.MaterialsInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.

@@ -93,6 +93,9 @@ func seedDemoAt(ctx context.Context, svc *cases.Service, med *mediation.Service,
 		actors[u.Username] = a
 	}
 
+	if err := seedDemoCentre(ctx, svc, actors["admin"]); err != nil {
+		return err
+	}
 	defer svc.SetClock(time.Now)
 	script := demoCases()
 	plan := scheduleDemo(script, now, rand.New(rand.NewSource(demoSeed)))
@@ -116,6 +119,9 @@ func seedDemoAt(ctx context.Context, svc *cases.Service, med *mediation.Service,
 				numbers[p.caseIdx] = rec.Number
 				continue
 			}
+			// Everyone shows an identity document at the window; the rest
+			// of the category's materials is left for the 一次性告知书.
+			dc.in.MaterialsReceived = []string{"id_proof"}
 			res, err := svc.Intake(ctx, actors[by], dc.in, "")
 			if err != nil {
 				return fmt.Errorf("demo case %d (%s) intake: %w", p.caseIdx+1, dc.in.Title, err)
@@ -140,6 +146,27 @@ func seedDemoAt(ctx context.Context, svc *cases.Service, med *mediation.Service,
 	fmt.Fprintf(out, "已写入 %d 件演示案件（%s 至 %s），覆盖四个窗口和全部状态。\n",
 		len(script), plan[0].at.Format("2006-01-02"), plan[len(plan)-1].at.Format("2006-01-02"))
 	printDemoLogins(out)
+	return nil
+}
+
+// demoTowns are 海宁市's towns and streets (乡镇/街道), the list the intake offers.
+var demoTowns = []string{"硖石街道", "海洲街道", "海昌街道", "马桥街道", "许村镇", "长安镇",
+	"周王庙镇", "盐官镇", "斜桥镇", "丁桥镇", "袁花镇", "黄湾镇"}
+
+// seedDemoCentre names the demo centre (the receipt prints it) and fills
+// the towns, before any case names one.
+func seedDemoCentre(ctx context.Context, svc *cases.Service, admin cases.Actor) error {
+	if err := svc.SetCentre(ctx, admin, cases.CentreSettings{Name: "海宁市社会矛盾纠纷调处化解中心（演示）",
+		Address: "海宁市硖石街道文苑南路100号", Phone: "0573-87012345",
+		Hours: "工作日 8:30-12:00，13:30-17:30"}); err != nil {
+		return fmt.Errorf("demo centre: %w", err)
+	}
+	for _, town := range demoTowns {
+		err := svc.AddTown(ctx, admin, town)
+		if e := cases.ErrorOf(err); err != nil && (e == nil || e.Code != "town_exists") {
+			return fmt.Errorf("demo town %s: %w", town, err)
+		}
+	}
 	return nil
 }
 

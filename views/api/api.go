@@ -63,6 +63,7 @@ func New(d web.Deps) *fiber.App {
 	v1.Get("/cases/:number/dossier.zip", auth, s.dossierZIP)
 	v1.Post("/cases/:number/archive", auth, s.archive)
 	v1.Post("/cases/:number/attachments", auth, s.fileAttachments)
+	v1.Post("/cases/:number/materials", auth, s.receiveMaterials)
 	v1.Post("/cases/:number/:action", auth, s.caseAction)
 	v1.Post("/desks", auth, s.addDesk)
 	v1.Post("/users", auth, s.addUser)

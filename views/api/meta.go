@@ -17,7 +17,15 @@ func (s *server) meta(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	cats, err := s.Svc.Categories(c.UserContext())
+	cats, err := s.metaCategories(c)
+	if err != nil {
+		return err
+	}
+	towns, err := s.Svc.Towns(c.UserContext())
+	if err != nil {
+		return err
+	}
+	centre, err := s.Svc.Centre(c.UserContext())
 	if err != nil {
 		return err
 	}
@@ -32,5 +40,7 @@ func (s *server) meta(c *fiber.Ctx) error {
 		"actions":    cases.Actions(),
 		"sources":    cases.Sources,
 		"roles":      cases.Roles,
+		"towns":      towns,
+		"centre":     centre,
 	})
 }

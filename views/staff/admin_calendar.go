@@ -128,12 +128,12 @@ func (s *server) adminCalendarSave(c *fiber.Ctx) error {
 			}
 		}
 	default:
-		err = &cases.Error{Kind: cases.KindInvalid, Code: "unknown_op", Message: "未知的操作"}
+		err = errUnknownOp
 	}
 	if err != nil {
-		e := cases.ErrorOf(err)
-		if e == nil || e.Kind == cases.KindInternal {
-			return err
+		e, fault := refusedBy(err)
+		if fault != nil {
+			return fault
 		}
 		d.Error = e.Message
 		return s.calendarPage(c, web.StatusOf(e.Kind), year, d)

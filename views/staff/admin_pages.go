@@ -61,9 +61,9 @@ func (s *server) adminPage(c *fiber.Ctx, status int, name, title string, d *admi
 // adminFailed re-renders an admin page with a domain error, or passes a
 // fault on.
 func (s *server) adminFailed(c *fiber.Ctx, name, title string, err error, typed map[string]string) error {
-	e := cases.ErrorOf(err)
-	if e == nil || e.Kind == cases.KindInternal {
-		return err
+	e, fault := refusedBy(err)
+	if fault != nil {
+		return fault
 	}
 	return s.adminPage(c, web.StatusOf(e.Kind), name, title, &adminData{Error: e.Message, New: typed})
 }

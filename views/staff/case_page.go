@@ -31,6 +31,8 @@ type caseData struct {
 	Unread int
 	// Med is the mediation section: sessions, agreements, 司法确认, performance, 回访.
 	Med *medView
+	// Materials is the 一次性告知 checklist (case_materials.go).
+	Materials *materialsView
 }
 
 // actionForm is one action's form, generated from cases.Actions() so that
@@ -146,6 +148,7 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	for _, f := range files {
 		d.Files[f.EventSeq] = append(d.Files[f.EventSeq], f)
 	}
+	d.Materials = newMaterialsView(a, kase, files)
 	offered, err := s.Svc.OfferedActions(ctx, a, kase)
 	if err != nil {
 		return nil, err
@@ -190,6 +193,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 				p.Flash = "已" + info.Label + "。"
 			}
 		}
+	}
+	if c.Query("done") == "materials" {
+		p.Flash = "已登记收到材料。"
 	}
 	if step, ok := medSteps[c.Query("med")]; ok {
 		p.Flash = step.done

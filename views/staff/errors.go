@@ -55,3 +55,17 @@ func (s *server) pageError(c *fiber.Ctx, err error) error {
 	web.LogInternal(c, err)
 	return s.errorPage(c, fiber.StatusInternalServerError, "服务器内部错误，请稍后重试或联系管理员。")
 }
+
+// errUnknownOp refuses a form posted with an op the page does not have.
+var errUnknownOp = &cases.Error{Kind: cases.KindInvalid, Code: "unknown_op", Message: "未知的操作"}
+
+// refusedBy sorts a form's error: a refusal (bad input, a conflict, no
+// permission) is shown on the page again; anything else is a fault for
+// the error page.
+func refusedBy(err error) (*cases.Error, error) {
+	e := cases.ErrorOf(err)
+	if e == nil || e.Kind == cases.KindInternal {
+		return nil, err
+	}
+	return e, nil
+}

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/base64"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -33,6 +34,22 @@ type intakeForm struct {
 	Desks    []cases.Desk
 	Sources  []sourceOption
 	Precheck *precheckData
+	// The town's autocomplete, and the 一次性告知 checklist of every
+	// category (the script shows the chosen category's; without it all
+	// show, and only the chosen category's ticks count).
+	Towns     []string
+	Materials []materialGroup
+}
+
+type materialGroup struct {
+	Cat     cases.Category
+	Items   []materialItem
+	Current bool
+}
+
+type materialItem struct {
+	cases.Material
+	Checked bool
 }
 
 type sourceOption struct{ Code, Label string }
@@ -78,6 +95,23 @@ func (s *server) intakeForm(c *fiber.Ctx, f *intakeForm) error {
 		return err
 	}
 	f.Sources = sourceOptions()
+	if f.Towns, err = s.Svc.Towns(c.UserContext()); err != nil {
+		return err
+	}
+	materials, err := s.Svc.Materials(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, cat := range f.Cats {
+		if !cat.Active || len(materials[cat.Code]) == 0 {
+			continue
+		}
+		g := materialGroup{Cat: cat, Current: cat.Code == f.In.Category}
+		for _, m := range materials[cat.Code] {
+			g.Items = append(g.Items, materialItem{Material: m, Checked: g.Current && slices.Contains(f.In.MaterialsReceived, m.Code)})
+		}
+		f.Materials = append(f.Materials, g)
+	}
 	for len(f.Parties) < minPartyRows {
 		role := cases.PartyApplicant
 		if len(f.Parties) > 0 {
@@ -111,6 +145,11 @@ func parseIntakeForm(c *fiber.Ctx) (*intakeForm, error) {
 		},
 		Amount: strings.TrimSpace(c.FormValue("amount")), People: strings.TrimSpace(c.FormValue("people_count")),
 		RouteTo: c.FormValue("route_to"), Idem: c.FormValue("_idem"),
+	}
+	// Each category's checkboxes have their own name: only the chosen
+	// category's ticks count (without the script all categories show).
+	if f.In.Category != "" {
+		f.In.MaterialsReceived = formList(c, "material_"+f.In.Category)
 	}
 	n, _ := strconv.Atoi(c.FormValue("party_count"))
 	if n < minPartyRows {

@@ -36,7 +36,8 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 			navItem{Key: "desks", Label: "窗口", Href: "/admin/desks"},
 			navItem{Key: "categories", Label: "纠纷类别", Href: "/admin/categories"},
 			navItem{Key: "deadline-rules", Label: "时限规则", Href: "/admin/deadline-rules"},
-			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"})
+			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"},
+			navItem{Key: "settings", Label: "中心设置", Href: "/admin/settings"})
 	}
 	if cases.Authorize(a, cases.HandleCases) == nil {
 		counts, err := s.Rep.QueueCounts(c.UserContext(), a)

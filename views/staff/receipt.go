@@ -17,6 +17,7 @@ import (
 
 type receiptData struct {
 	Case      *cases.Case
+	Receipt   *cases.Receipt
 	DeskName  string
 	QueryCode string
 	StatusURL string
@@ -40,6 +41,9 @@ func (s *server) renderReceipt(c *fiber.Ctx, kase *cases.Case, code string, warn
 		return err
 	}
 	d := receiptData{Case: kase, QueryCode: code, Warnings: warnings, RouteErr: routeErr, Again: code == ""}
+	if d.Receipt, err = s.Svc.ReceiptOf(c.UserContext(), kase); err != nil {
+		return err
+	}
 	if kase.Desk != "" {
 		d.DeskName = names(kase.Desk)
 	}

@@ -25,6 +25,7 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Get("/cases/:number/receipt", in, s.receiptAgain)
 	app.Post("/cases/:number/act/reissue_code", in, s.caseReissue) // answers the new code
 	app.Post("/cases/:number/act/:action", in, s.caseAct)
+	app.Post("/cases/:number/materials", in, s.caseMaterials)
 	app.Get("/cases/:number/attachments/:id", in, s.attachment)
 	app.Get("/cases/:number/dossier", in, s.dossierPage)
 	app.Get("/cases/:number/dossier.zip", in, s.dossierZIP)
@@ -59,4 +60,8 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/admin/deadline-rules", in, s.adminDeadlineRuleSave)
 	app.Get("/admin/calendar", in, s.adminCalendar)
 	app.Post("/admin/calendar", in, s.adminCalendarSave)
+	app.Get("/admin/settings", in, s.adminSettings)
+	app.Post("/admin/settings", in, s.adminSettingsSave)
+	app.Get("/admin/materials", in, s.adminMaterials)
+	app.Post("/admin/materials", in, s.adminMaterialSave)
 }

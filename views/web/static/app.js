@@ -52,6 +52,23 @@
           if (hint) hint.textContent = "已登记人员：" + p.name + (p.masked_phone ? "，电话 " + p.masked_phone : "") + "，既往案件 " + p.cases + " 件";
         });
     });
+    // 一次性告知: show the chosen category's materials only; the others'
+    // boxes are disabled so that they are not posted.
+    var mats = form.querySelectorAll(".matgroup");
+    if (mats.length) {
+      var showMaterials = function () {
+        var cat = form.elements["category"].value;
+        mats.forEach(function (g) {
+          var on = g.getAttribute("data-category") === cat;
+          g.hidden = !on;
+          g.querySelectorAll("input").forEach(function (el) { el.disabled = !on; });
+        });
+        var box = document.getElementById("materials");
+        if (box) box.hidden = !form.querySelector('.matgroup:not([hidden])');
+      };
+      form.elements["category"].addEventListener("change", showMaterials);
+      showMaterials();
+    }
     // Add a party row without a round trip (the server renders 2 rows and
     // an "add" button that also works as a submit without JS).
     var add = document.getElementById("add-party");

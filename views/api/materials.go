@@ -1,0 +1,48 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"yidi/cases"
+	"yidi/views/web"
+)
+
+// receiveMaterials serves POST /api/v1/cases/{number}/materials: ticks the
+// 一次性告知 materials a case received after intake, answering the case.
+func (s *server) receiveMaterials(c *fiber.Ctx) error {
+	var in cases.MaterialsInput
+	if err := web.DecodeJSON(c, &in); err != nil {
+		return err
+	}
+	kase, err := s.Svc.ReceiveMaterials(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
+	if err != nil {
+		return err
+	}
+	return c.JSON(kase)
+}
+
+// metaCategory is a category as GET /api/v1/meta lists it: with its
+// materials, for a client's intake checklist.
+type metaCategory struct {
+	cases.Category
+	Materials []cases.Material `json:"materials"`
+}
+
+func (s *server) metaCategories(c *fiber.Ctx) ([]metaCategory, error) {
+	cats, err := s.Svc.Categories(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	materials, err := s.Svc.Materials(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	out := make([]metaCategory, len(cats))
+	for i, cat := range cats {
+		out[i] = metaCategory{Category: cat, Materials: materials[cat.Code]}
+		if out[i].Materials == nil {
+			out[i].Materials = []cases.Material{}
+		}
+	}
+	return out, nil
+}
