@@ -7,8 +7,11 @@ package cases
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -20,6 +23,23 @@ type ApplicationInput struct {
 	IntakeInput
 	Phone   string `json:"phone"`
 	Website string `json:"website"`
+	// Consent is the notice version the applicant ticked on the public
+	// form (PrivacyNotice); nil where an integrator's own app asked for
+	// consent (the API).
+	Consent *string `json:"-"`
+	// Files are the applicant's evidence, attached to the application
+	// within the public upload limits (validateAttachments).
+	Files []AttachmentInput `json:"-"`
+}
+
+// PrivacyNotice is the version of the 个人信息处理告知 the public form shows;
+// a new text gets a new version, so each consent says which text it was.
+const PrivacyNotice = "2026-12"
+
+// Consent is what an applicant agreed to, and when.
+type Consent struct {
+	Notice string    `db:"notice_version" json:"notice_version"`
+	At     time.Time `db:"consented_at" json:"consented_at"`
 }
 
 // ApplicationReceipt answers an online application: the number and the
@@ -50,6 +70,13 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (*ApplicationR
 	if err := s.checkFreeSpace(); err != nil {
 		return nil, err
 	}
+	if in.Consent != nil && *in.Consent != PrivacyNotice {
+		return nil, invalid("consent", "consent_required", "请阅读个人信息处理告知，勾选同意后再提交")
+	}
+	mimes, err := validateAttachments(in.Files)
+	if err != nil {
+		return nil, err
+	}
 	in.Source = "online"
 	in.Phone = normalizePhone(in.Phone)
 	if in.Phone == "" {
@@ -59,7 +86,7 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (*ApplicationR
 		return nil, invalid("phone", "invalid_phone", "电话号码有误：手机号11位，座机请带区号")
 	}
 	if strings.TrimSpace(in.Title) == "" {
-		in.Title = "网上申请：" + s.categoryName(ctx, in.Category) + "纠纷"
+		in.Title = s.applicationTitle(ctx, in.Category)
 	}
 	for i := range in.Parties {
 		if in.Parties[i].Role == PartyApplicant {
@@ -74,7 +101,7 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (*ApplicationR
 	}
 	now := s.now().UTC()
 	var res *IntakeResult
-	err := s.store.write(ctx, func(tx *sqlx.Tx) error {
+	err = s.writeWithFiles(ctx, in.Files, mimes, func(tx *sqlx.Tx, batch *blobBatch) error {
 		a := OnlineActor
 		var err error
 		if a.UserID, err = systemUser(ctx, tx, a, now); err != nil {
@@ -82,6 +109,9 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (*ApplicationR
 		}
 		res, err = s.insertCaseAs(ctx, tx, a, &in.IntakeInput, StatusSubmitted, now)
 		if err != nil {
+			return err
+		}
+		if err := s.recordApplication(ctx, tx, res.Case.ID, in, batch, now); err != nil {
 			return err
 		}
 		e := &Event{Kind: EventSubmitted}
@@ -98,16 +128,56 @@ func (s *Service) Apply(ctx context.Context, in ApplicationInput) (*ApplicationR
 	return &ApplicationReceipt{Number: res.Case.Number, QueryCode: res.QueryCode, Status: StatusSubmitted}, nil
 }
 
-func (s *Service) categoryName(ctx context.Context, code string) string {
-	cats, err := s.Categories(ctx)
-	if err == nil {
-		for _, c := range cats {
-			if c.Code == code {
-				return c.Name
-			}
+// applicationTitle names an untitled application by its category: category
+// names mostly say 纠纷 or 争议 already (邻里纠纷), the others get it
+// (婚姻家庭纠纷).
+func (s *Service) applicationTitle(ctx context.Context, category string) string {
+	name, err := s.CategoryName(ctx, category)
+	if err != nil || name == "" || name == category {
+		name = "矛盾" // an unknown category is refused by validateIntake
+	}
+	if !strings.HasSuffix(name, "纠纷") && !strings.HasSuffix(name, "争议") {
+		name += "纠纷"
+	}
+	return "网上申请：" + name
+}
+
+// recordApplication stores, with the submitted event of the new case id,
+// the applicant's consent and evidence files.
+func (s *Service) recordApplication(ctx context.Context, tx *sqlx.Tx, caseID int64, in ApplicationInput, batch *blobBatch, now time.Time) error {
+	if in.Consent != nil {
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`
+			INSERT INTO application_consents (case_id, notice_version, consented_at) VALUES (?, ?, ?)`),
+			caseID, *in.Consent, now); err != nil {
+			return fmt.Errorf("store: unable to record consent: %w", err)
 		}
 	}
-	return "矛盾"
+	if len(in.Files) == 0 {
+		return nil
+	}
+	var seq int64
+	if err := tx.GetContext(ctx, &seq, tx.Rebind(
+		`SELECT seq FROM events WHERE case_id = ? AND kind = ?`), caseID, EventSubmitted); err != nil {
+		return fmt.Errorf("store: unable to find the application's event: %w", err)
+	}
+	_, err := batch.insert(ctx, tx, caseID, seq, AttachmentEvidence, now)
+	return err
+}
+
+// ApplicationConsent answers what the applicant of an online application
+// agreed to on the public form; nil for a case without (the window's, the
+// API's).
+func (s *Service) ApplicationConsent(ctx context.Context, caseID int64) (*Consent, error) {
+	var c Consent
+	err := s.store.r.GetContext(ctx, &c, s.store.r.Rebind(
+		`SELECT notice_version, consented_at FROM application_consents WHERE case_id = ?`), caseID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to read consent: %w", err)
+	}
+	return &c, nil
 }
 
 // SystemUserID answers the id of a system account such as OnlineActor's,

@@ -120,6 +120,26 @@ func (b *blobBatch) insert(ctx context.Context, tx *sqlx.Tx, caseID, seq int64, 
 
 func (b *blobBatch) discard(ctx context.Context) { b.s.removeOrphanBlobs(ctx, b.created) }
 
+// writeWithFiles stores files before the write transaction, then runs fn
+// in it with the files rechecked under the write lock; the files this
+// write stored are removed again when it fails.
+func (s *Service) writeWithFiles(ctx context.Context, files []AttachmentInput, mimes []string, fn func(tx *sqlx.Tx, batch *blobBatch) error) error {
+	batch, err := s.storeBlobs(files, mimes)
+	if err != nil {
+		return err
+	}
+	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+		if err := batch.recheck(); err != nil {
+			return err
+		}
+		return fn(tx, batch)
+	})
+	if err != nil {
+		batch.discard(ctx)
+	}
+	return err
+}
+
 // FileInput is what staff file with a case at the desk.
 type FileInput struct {
 	Version *int64
@@ -162,17 +182,8 @@ func (s *Service) File(ctx context.Context, a Actor, number string, in FileInput
 	if err := s.checkFreeSpace(); err != nil {
 		return nil, err
 	}
-	batch, err := s.storeBlobs(in.Files, mimes)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			batch.discard(ctx)
-		}
-	}()
 	now := s.now().UTC()
-	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+	err = s.writeWithFiles(ctx, in.Files, mimes, func(tx *sqlx.Tx, batch *blobBatch) error {
 		before, err := findCase(ctx, tx, number)
 		if err != nil {
 			return err
@@ -182,9 +193,6 @@ func (s *Service) File(ctx context.Context, a Actor, number string, in FileInput
 		}
 		if in.Version != nil && *in.Version != before.Version {
 			return ErrStaleVersion
-		}
-		if err := batch.recheck(); err != nil {
-			return err
 		}
 		body := AttachmentKindLabel(in.Kind) + " " + strconv.Itoa(len(in.Files)) + " 个文件"
 		if note != "" {

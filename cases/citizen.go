@@ -254,21 +254,9 @@ func (s *Service) PublicMessage(ctx context.Context, number, code, body string, 
 			return nil, err
 		}
 	}
-	batch, err := s.storeBlobs(files, mimes)
-	if err != nil {
-		return nil, err
-	}
-	defer func() {
-		if err != nil {
-			batch.discard(ctx)
-		}
-	}()
 	receipt = &MessageReceipt{Attachments: []Attachment{}}
-	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
+	err = s.writeWithFiles(ctx, files, mimes, func(tx *sqlx.Tx, batch *blobBatch) error {
 		if err := s.checkCaseQuota(ctx, tx, row.ID, size, now); err != nil {
-			return err
-		}
-		if err := batch.recheck(); err != nil {
 			return err
 		}
 		e := newEvent(EventCitizenMessage, body, map[string]string{"attachments": strconv.Itoa(len(files))})

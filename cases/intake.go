@@ -414,7 +414,12 @@ func resolvePerson(ctx context.Context, tx *sqlx.Tx, p *PartyInput, field string
 				return 0, invalid(field+".name", "name_mismatch",
 					fmt.Sprintf("该证件号已登记为“%s”，与填写的姓名/名称不一致，请核对", found.Name))
 			}
-			if p.Phone != "" && p.Phone != found.Phone {
+			if p.Phone == "" {
+				// Left blank at the counter: the phone on file, which the
+				// form offered (masked), stays the party's.
+				p.Phone = found.Phone
+			}
+			if p.Phone != found.Phone {
 				if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE persons SET phone = ?, updated_at = ? WHERE id = ?`),
 					p.Phone, now, found.ID); err != nil {
 					return 0, fmt.Errorf("store: unable to update person: %w", err)

@@ -157,6 +157,10 @@ func (s *Service) PublicStatus(ctx context.Context, number, code string) (*Publi
 		return nil, err
 	}
 	v.CanRate = c.Status == StatusClosed && v.Rating == nil
+	if c.Status == StatusClosed && !v.CanRate {
+		// Rated: nothing is asked of the citizen any more.
+		v.NextStep = ""
+	}
 	s.public.put(number, publicEntry{updatedAt: row.UpdatedAt, view: v})
 	cp := *v
 	return &cp, nil

@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -175,4 +177,51 @@ func profileDir(t *testing.T) string {
 		}
 	})
 	return dir
+}
+
+// withAxe loads axe-core, vendored under testdata/axe (MPL-2.0) so the
+// check needs no network, into every page the browser opens from now on.
+func (c *chrome) withAxe() {
+	c.t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "axe", "axe.min.js"))
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	c.run("load axe-core", chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(string(src)).Do(ctx)
+		return err
+	}))
+}
+
+// axeViolation is one rule axe-core found broken on a page, with where.
+type axeViolation struct {
+	ID     string `json:"id"`
+	Impact string `json:"impact"`
+	Help   string `json:"help"`
+	Nodes  []struct {
+		Target []any  `json:"target"`
+		HTML   string `json:"html"`
+	} `json:"nodes"`
+}
+
+// axeCheck runs axe-core on the open page at desk and phone size and fails
+// the test on any violation above minor.
+func (c *chrome) axeCheck(name string) {
+	c.t.Helper()
+	for _, size := range []struct{ w, h int64 }{{1366, 768}, {390, 844}} {
+		var found []axeViolation
+		c.run("axe "+name,
+			chromedp.EmulateViewport(size.w, size.h),
+			chromedp.Evaluate(`axe.run(document, {resultTypes: ["violations"]}).then(r =>
+				r.violations.filter(v => v.impact !== "minor"))`, &found,
+				func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		for _, v := range found {
+			var where []string
+			for _, n := range v.Nodes {
+				where = append(where, fmt.Sprint(n.Target, " ", n.HTML))
+			}
+			c.t.Errorf("%s at %dpx: axe %s (%s): %s\n\t%s", name, size.w, v.ID, v.Impact, v.Help, strings.Join(where, "\n\t"))
+		}
+	}
+	c.run("reset viewport", chromedp.EmulateViewport(1366, 768))
 }

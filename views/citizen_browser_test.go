@@ -214,8 +214,14 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 		chromedp.SendKeys("#comment", "调解员很耐心", chromedp.ByID),
 		chromedp.Submit("#comment", chromedp.ByID),
 		chromedp.WaitVisible(".alert-ok", chromedp.ByQuery))
-	if got := phone.text("main"); !strings.Contains(got, "您已评价：4分，调解员很耐心") {
+	if got := phone.text("main"); !strings.Contains(got, "您已评价：4分，意见：“调解员很耐心”") || strings.Contains(got, "请对办理结果作出满意度评价") {
 		t.Fatalf("after rating:\n%s", got)
+	}
+	// Post/redirect/get: a refresh shows the page again, it does not rate again.
+	var loc string
+	phone.run("refresh", chromedp.Reload(), chromedp.WaitVisible(".timeline", chromedp.ByQuery), chromedp.Location(&loc))
+	if n := phone.count(".alert-error"); n != 0 || !strings.Contains(loc, "/status?") {
+		t.Fatalf("a refresh after rating shows %d errors at %s", n, loc)
 	}
 	if n := phone.count(`form[action="/status/rating"]`); n != 0 {
 		t.Fatalf("the rating form is still offered")
@@ -238,7 +244,7 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	phone.look("citizen-rated-twice")
 
 	// (c) Online applications: one registered, one declined.
-	apply := func(name string) (string, string) {
+	apply := func(name, evidence string) (string, string) {
 		t.Helper()
 		phone.open("/apply", "#summary")
 		phone.run("fill the application",
@@ -247,7 +253,15 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 			chromedp.SendKeys("#respondent_name", "某某劳务公司", chromedp.ByID),
 			chromedp.SetValue("#category", "labor", chromedp.ByID),
 			chromedp.SendKeys("#town", "城关镇", chromedp.ByID),
-			chromedp.SendKeys("#summary", "我在工地做木工，老板欠我工资12000元不给。", chromedp.ByID),
+			chromedp.SendKeys("#summary", "我在工地做木工，老板欠我工资12000元不给。", chromedp.ByID))
+		if evidence != "" {
+			phone.run("choose the evidence", chromedp.SetUploadFiles("#files", []string{evidence}, chromedp.ByID),
+				chromedp.Click(`input[name="consent"]`, chromedp.ByQuery))
+			phone.look("citizen-apply-form")
+			phone.run("untick", chromedp.Click(`input[name="consent"]`, chromedp.ByQuery))
+		}
+		phone.run("consent and submit",
+			chromedp.Click(`input[name="consent"]`, chromedp.ByQuery),
 			chromedp.Submit("#summary", chromedp.ByID),
 			chromedp.WaitVisible("p.big", chromedp.ByQuery))
 		var got []string
@@ -258,9 +272,9 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 		}
 		return got[0], got[1]
 	}
-	an, acode := apply("李四")
+	an, acode := apply("李四", photo)
 	phone.look("citizen-applied")
-	dn, dcode := apply("王五")
+	dn, dcode := apply("王五", "")
 
 	desk.logout()
 	desk.login("intake")
@@ -274,6 +288,9 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	}
 	desk.look("staff-submitted-queue")
 	desk.open("/cases/"+an, "#act-register")
+	if got := desk.text("main"); !strings.Contains(got, "欠条.png") || !strings.Contains(got, "申请人已同意个人信息处理告知") {
+		t.Fatalf("the submitted case shows neither the evidence nor the consent:\n%s", got)
+	}
 	desk.look("staff-submitted-case")
 	desk.run("register", chromedp.Click("#act-register summary", chromedp.ByQuery),
 		chromedp.Click("#act-register button[type=submit]", chromedp.ByQuery),

@@ -67,6 +67,9 @@ func (ts *testServer) multipartCall(path string, fields map[string]string, files
 	if ra := resp.Header.Get("Retry-After"); ra != "" {
 		out["_retry_after"] = ra
 	}
+	if loc := resp.Header.Get("Location"); loc != "" {
+		out["_location"] = loc
+	}
 	return resp.StatusCode, out
 }
 
@@ -530,11 +533,16 @@ func TestApplyFormThroughTheBrowserFlow(t *testing.T) {
 		t.Fatal("the form has no CSRF token")
 	}
 	form.Set("_csrf", token)
-	status, html := ts.postForm("/apply", form, cookies)
-	if status != 201 || !strings.Contains(html, "申请已提交") {
-		t.Fatalf("apply: %d\n%s", status, html)
+	form.Set("consent", cases.PrivacyNotice)
+	status, html, loc := ts.postFormTo("/apply", form, cookies)
+	if status != 303 || !strings.HasPrefix(loc, "/apply/done?") {
+		t.Fatalf("apply: %d %q\n%s", status, loc, html)
 	}
+	html = ts.page("GET", loc, 200)
 	number := regexp.MustCompile(`YD-\d{4}-\d{5}`).FindString(html)
+	if !strings.Contains(html, "申请已提交") || number == "" {
+		t.Fatalf("the confirmation reads:\n%s", html)
+	}
 	if k := ts.caseAsLeader(number); k["status"] != "submitted" {
 		t.Fatalf("case %s: %v", number, k)
 	}
@@ -548,6 +556,13 @@ func TestApplyFormThroughTheBrowserFlow(t *testing.T) {
 
 func (ts *testServer) postForm(path string, form url.Values, cookies []*http.Cookie) (int, string) {
 	ts.t.Helper()
+	status, body, _ := ts.postFormTo(path, form, cookies)
+	return status, body
+}
+
+// postFormTo is postForm that also answers where a redirect leads.
+func (ts *testServer) postFormTo(path string, form url.Values, cookies []*http.Cookie) (status int, body, location string) {
+	ts.t.Helper()
 	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	for _, c := range cookies {
@@ -559,7 +574,7 @@ func (ts *testServer) postForm(path string, form url.Values, cookies []*http.Coo
 	}
 	defer resp.Body.Close()
 	raw, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(raw)
+	return resp.StatusCode, string(raw), resp.Header.Get("Location")
 }
 
 func jsonUnmarshal(raw []byte, v any) error { return json.Unmarshal(raw, v) }
@@ -601,9 +616,15 @@ func TestMessageAndRatingFormsOnTheStatusPage(t *testing.T) {
 	if status != 400 || !strings.Contains(out["_raw"].(string), "不是JPG、PNG图片或PDF文件") || len(ts.storedFiles()) != 0 {
 		t.Fatalf("bad file through the page: %d, files %v", status, ts.storedFiles())
 	}
+	// Accepted: post/redirect/get, to the status page saying so, so that
+	// a refresh shows the page instead of sending the message again.
 	status, out = ts.multipartCall("/status/message", fields, []upload{{"photo.png", pngBytes}}, "Cookie", cookie)
-	if status != 200 || !strings.Contains(out["_raw"].(string), "留言已收到") || !strings.Contains(out["_raw"].(string), "您的留言：补充照片（附件1个）") {
-		t.Fatalf("message through the page: %d\n%s", status, out["_raw"])
+	loc, _ := out["_location"].(string)
+	if status != 303 || !strings.HasPrefix(loc, "/status?") {
+		t.Fatalf("message through the page: %d %q\n%s", status, loc, out["_raw"])
+	}
+	if html := ts.page("GET", loc, 200); !strings.Contains(html, "留言已收到") || !strings.Contains(html, "您的留言：补充照片（附件1个）") {
+		t.Fatalf("the page a message leads to:\n%s", html)
 	}
 	// Without the cookie: refused.
 	if status, _ := ts.multipartCall("/status/message", fields, nil); status != 403 {
@@ -621,9 +642,15 @@ func TestMessageAndRatingFormsOnTheStatusPage(t *testing.T) {
 		k, v, _ := strings.Cut(part, "=")
 		ck = append(ck, &http.Cookie{Name: k, Value: v})
 	}
-	form := url.Values{"_csrf": {token}, "number": {n}, "code": {code}, "score": {"5"}, "comment": {"很满意"}}
-	if status, html := ts.postForm("/status/rating", form, ck); status != 201 || !strings.Contains(html, "您已评价：5分，很满意") {
+	form := url.Values{"_csrf": {token}, "number": {n}, "code": {code}, "score": {"5"}, "comment": {"谢谢！"}}
+	if status, html := ts.postForm("/status/rating", form, ck); status != 303 {
 		t.Fatalf("rating through the page: %d\n%s", status, html)
+	}
+	// After rating nothing more is asked, and the thanks read right.
+	html := ts.page("GET", statusURL+"&done=rating", 200)
+	if !strings.Contains(html, "您已评价：5分，意见：“谢谢！”。感谢您的反馈！") || !strings.Contains(html, "感谢您的评价！") ||
+		strings.Contains(html, "请对办理结果作出满意度评价") || strings.Contains(html, "！。") {
+		t.Fatalf("the page after rating:\n%s", html)
 	}
 	if status, html := ts.postForm("/status/rating", form, ck); status != 409 || !strings.Contains(html, "只能评价一次") {
 		t.Fatalf("second rating through the page: %d\n%s", status, html)

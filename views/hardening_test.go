@@ -222,7 +222,7 @@ func TestFreeSpaceGuardRefusesPublicWritesButNotStaffWork(t *testing.T) {
 // applyForm is the online application form as a citizen fills it in.
 func applyForm() url.Values {
 	return url.Values{"applicant_name": {"王五"}, "phone": {"13711112222"}, "respondent_name": {"赵六"},
-		"category": {"neighbour"}, "summary": {"楼上漏水，多次协商未果。"}}
+		"category": {"neighbour"}, "summary": {"楼上漏水，多次协商未果。"}, "consent": {cases.PrivacyNotice}}
 }
 
 // panickyFeed is the case service as the index follower sees it, made to

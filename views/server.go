@@ -209,11 +209,12 @@ const (
 	addressWindow          = time.Hour
 )
 
-// isUploadPath: the routes that take files — citizens' messages, and what
+// isUploadPath: the routes that take files — citizens' messages and
+// applications with their evidence, and what
 // staff file with a case (any query ignored).
 func isUploadPath(uri string) bool {
 	path, _, _ := strings.Cut(uri, "?")
-	return path == "/api/v1/public/messages" || path == "/status/message" ||
+	return path == "/api/v1/public/messages" || path == "/status/message" || path == "/apply" ||
 		(strings.HasPrefix(path, "/api/v1/cases/") && strings.HasSuffix(path, "/attachments")) ||
 		(strings.HasPrefix(path, "/cases/") && strings.HasSuffix(path, "/dossier/files"))
 }

@@ -208,9 +208,15 @@ func TestAdminDeadlineRulesForm(t *testing.T) {
 	if after := mediationRule(); after != before {
 		t.Fatalf("refused forms changed the rule: %+v", after)
 	}
-	status, _ = b.post("/admin/deadline-rules", ruleForm("mediation_handling", map[string]string{"length": "2"}))
+	ruleSaved := ruleForm("mediation_handling", map[string]string{"length": "2"})
+	ruleSaved.Set("_csrf", b.csrf)
+	status, _, h := b.do("POST", "/admin/deadline-rules", ruleSaved)
 	if status != 303 || mediationRule().Length != 2 {
 		t.Fatalf("good edit: %d, length %d", status, mediationRule().Length)
+	}
+	// The page it leads back to says so.
+	if _, page, _ := b.do("GET", h.Get("Location"), nil); !strings.Contains(page, `class="flash" role="status">已保存时限规则“`) {
+		t.Errorf("a saved rule is not confirmed on the page")
 	}
 	// Others get a 403 page.
 	for _, user := range []string{"leader", "mediation"} {

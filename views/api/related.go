@@ -36,7 +36,7 @@ func (s *server) related(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	similar, err := s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, limit)
+	similar, err := s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, same, limit)
 	if err != nil {
 		return err
 	}
@@ -55,7 +55,7 @@ func (s *server) checkIntake(c *fiber.Ctx) error {
 		return err
 	}
 	text := strings.TrimSpace(in.Title + "\n" + in.Summary + "\n" + in.Claims)
-	similar, err := s.Similar(c, text, "", 0)
+	similar, err := s.Similar(c, text, "", same, 0)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"html/template"
 	"maps"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -44,6 +45,16 @@ func Routes(app *fiber.App, d web.Deps) {
 
 // publicFuncs are what the citizen's pages use besides web.Funcs.
 var publicFuncs = template.FuncMap{
+	// tel is a phone number to call from a phone's browser; html/template
+	// lets no tel: address through, so it is built here of digits only.
+	"tel": func(phone string) template.URL {
+		return template.URL("tel:" + strings.Map(func(r rune) rune {
+			if r >= '0' && r <= '9' || r == '+' {
+				return r
+			}
+			return -1
+		}, phone))
+	},
 	"scores": func() []struct {
 		Value int
 		Label string
@@ -65,6 +76,8 @@ type pageData struct {
 	Form                       map[string]string
 	Categories                 []cases.Category
 	Receipt                    *cases.ApplicationReceipt
+	Centre                     cases.CentreSettings // how to reach the centre, in every page's footer
+	PrivacyNotice              string               // the privacy notice's version (/apply)
 }
 
 // renderPublic writes a citizen page: phone-first, no session, nothing cached.
@@ -72,6 +85,11 @@ func (s *server) renderPublic(c *fiber.Ctx, status int, page string, d pageData)
 	if tok := web.CSRFToken(c); tok != "" {
 		d.CSRF = tok
 	}
+	centre, err := s.Contact(c.UserContext())
+	if err != nil {
+		return err
+	}
+	d.Centre = centre
 	// A View is only ever built after the query code was checked.
 	if d.View != nil && s.Med != nil {
 		info, err := s.Med.Public(c.UserContext(), d.View.Number)
@@ -116,6 +134,7 @@ func (s *server) publicRoutes(app *fiber.App) {
 	app.Post("/status/rating", protect, s.ratingPage)
 	app.Get("/apply", protect, s.applyPage)
 	app.Post("/apply", protect, s.applySubmit)
+	app.Get("/apply/done", protect, s.appliedPage)
 }
 
 // publicPageError renders a failed public call: the one not-found answer,

@@ -1,6 +1,7 @@
 package portal
 
 import (
+	"net/url"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
@@ -24,7 +25,22 @@ func (s *server) statusPage(c *fiber.Ctx) error {
 		s.Citizens.Failed(c, number, err)
 		return s.publicPageError(c, number, code, err, "")
 	}
-	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number, Code: code})
+	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number, Code: code,
+		Notice: doneNotices[c.Query("done")]})
+}
+
+// doneNotices are what the status page says after a form of it succeeded:
+// the form answers with a redirect to the page (post/redirect/get, so a
+// refresh never sends the form again) naming what was done.
+var doneNotices = map[string]string{
+	"message": "留言已收到，办理窗口会尽快查看。",
+	"rating":  "感谢您的评价！",
+}
+
+// statusDone answers a succeeded form with the way back to its case's
+// status page, saying what was done.
+func statusDone(c *fiber.Ctx, number, code, done string) error {
+	return c.Redirect("/status?"+url.Values{"number": {number}, "code": {code}, "done": {done}}.Encode(), fiber.StatusSeeOther)
 }
 
 func (s *server) messagePage(c *fiber.Ctx) error {
@@ -45,12 +61,7 @@ func (s *server) messagePage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.publicPageError(c, req.Number, req.Code, err, req.Body)
 	}
-	view, err := s.Svc.PublicStatus(c.UserContext(), req.Number, req.Code)
-	if err != nil {
-		return s.publicPageError(c, req.Number, req.Code, err, "")
-	}
-	return s.renderPublic(c, fiber.StatusOK, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number,
-		Code: req.Code, Notice: "留言已收到，办理窗口会尽快查看。"})
+	return statusDone(c, req.Number, req.Code, "message")
 }
 
 func (s *server) ratingPage(c *fiber.Ctx) error {
@@ -67,10 +78,5 @@ func (s *server) ratingPage(c *fiber.Ctx) error {
 	if err != nil {
 		return s.publicPageError(c, number, code, err, "")
 	}
-	view, err := s.Svc.PublicStatus(c.UserContext(), number, code)
-	if err != nil {
-		return s.publicPageError(c, number, code, err, "")
-	}
-	return s.renderPublic(c, fiber.StatusCreated, "status", pageData{Title: "案件办理进度", View: view, Number: view.Number,
-		Code: code, Notice: "感谢您的评价！"})
+	return statusDone(c, number, code, "rating")
 }

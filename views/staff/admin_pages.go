@@ -2,6 +2,8 @@ package staff
 
 import (
 	"context"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -55,7 +57,68 @@ func (s *server) adminPage(c *fiber.Ctx, status int, name, title string, d *admi
 		d.New = map[string]string{}
 	}
 	active := map[string]string{"admin_users": "users", "admin_desks": "desks", "admin_categories": "categories"}[name]
-	return s.render(c, status, name, page{Title: title, Active: active, Data: d})
+	p := page{Title: title, Active: active, Data: d}
+	if status == fiber.StatusOK {
+		p.Flash = adminFlash(c, d)
+	}
+	return s.render(c, status, name, p)
+}
+
+// adminDone is where a saved admin form leads: back to its page, naming
+// what was done to whom (a user's id, a desk's or category's code).
+func adminDone(c *fiber.Ctx, path, done, who string) error {
+	return c.Redirect(path+"?"+url.Values{"done": {done}, "who": {who}}.Encode(), fiber.StatusSeeOther)
+}
+
+// adminFlash words what adminDone named. The flash is built here from the
+// rows on the page, never taken as text from the URL.
+func adminFlash(c *fiber.Ctx, d *adminData) string {
+	done, who := c.Query("done"), c.Query("who")
+	if d.Path != "" {
+		for _, row := range namedRows(d) {
+			if row.code == who {
+				switch done {
+				case "created":
+					return "已添加" + d.Noun + "“" + row.name + "”。"
+				case "saved":
+					return "已保存" + d.Noun + "“" + row.name + "”。"
+				}
+			}
+		}
+		return ""
+	}
+	for _, u := range d.Users {
+		if strconv.FormatInt(u.ID, 10) != who {
+			continue
+		}
+		name := u.Name + "（" + u.Username + "）"
+		return map[string]string{
+			"created":  "已添加用户 " + name + "。",
+			"role":     "已修改 " + name + " 的角色和窗口。",
+			"password": "已重置 " + name + " 的密码，请告知本人。",
+			"disable":  "已停用 " + name + "，其登录已失效。",
+			"enable":   "已启用 " + name + "。",
+		}[done]
+	}
+	return ""
+}
+
+type namedRow struct{ code, name string }
+
+// namedRows are the desk or category rows of a named-list page.
+func namedRows(d *adminData) []namedRow {
+	var out []namedRow
+	switch rows := d.Codes.(type) {
+	case []cases.Desk:
+		for _, r := range rows {
+			out = append(out, namedRow{r.Code, r.Name})
+		}
+	case []cases.Category:
+		for _, r := range rows {
+			out = append(out, namedRow{r.Code, r.Name})
+		}
+	}
+	return out
 }
 
 // adminFailed re-renders an admin page with a domain error, or passes a
@@ -85,7 +148,9 @@ func (s *server) namedList(c *fiber.Ctx, l namedListPage) error {
 func (s *server) namedListSave(c *fiber.Ctx, l namedListPage) error {
 	code, name := strings.TrimSpace(c.FormValue("code")), strings.TrimSpace(c.FormValue("name"))
 	var err error
+	done := "saved"
 	if c.FormValue("op") == "create" {
+		done = "created"
 		err = l.add(s.Svc, c.UserContext(), web.ActorOf(c), code, name)
 	} else {
 		err = l.save(s.Svc, c.UserContext(), web.ActorOf(c), code, name, c.FormValue("active") != "")
@@ -93,5 +158,5 @@ func (s *server) namedListSave(c *fiber.Ctx, l namedListPage) error {
 	if err != nil {
 		return s.adminFailed(c, l.page, l.title, err, map[string]string{"code": code, "name": name})
 	}
-	return c.Redirect(l.path, fiber.StatusSeeOther)
+	return adminDone(c, l.path, done, code)
 }

@@ -65,7 +65,16 @@ func (s *server) rulesPage(c *fiber.Ctx, status int, failed *ruleForm) error {
 	for i := range d.Rules {
 		d.Rules[i].Stages = d.Stages
 	}
-	return s.render(c, status, "admin_rules", page{Title: "时限规则", Active: "deadline-rules", Data: d})
+	p := page{Title: "时限规则", Active: "deadline-rules", Data: d}
+	if status == fiber.StatusOK {
+		// Worded from the rule the redirect named, never from the URL's text.
+		for _, r := range d.Rules {
+			if r.Code == c.Query("saved") {
+				p.Flash = "已保存时限规则“" + r.Label + "”。"
+			}
+		}
+	}
+	return s.render(c, status, "admin_rules", p)
 }
 
 func (s *server) adminDeadlineRules(c *fiber.Ctx) error {

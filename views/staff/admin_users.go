@@ -22,10 +22,11 @@ func (s *server) adminUserCreate(c *fiber.Ctx) error {
 	if err := cases.Authorize(web.ActorOf(c), cases.ManageUsers); err != nil {
 		return err
 	}
-	if _, err := s.Svc.CreateUser(c.UserContext(), web.ActorOf(c), in); err != nil {
+	u, err := s.Svc.CreateUser(c.UserContext(), web.ActorOf(c), in)
+	if err != nil {
 		return s.adminFailed(c, "admin_users", "用户管理", err, typed)
 	}
-	return c.Redirect("/admin/users", fiber.StatusSeeOther)
+	return adminDone(c, "/admin/users", "created", strconv.FormatInt(u.UserID, 10))
 }
 
 func (s *server) adminUserUpdate(c *fiber.Ctx) error {
@@ -57,5 +58,5 @@ func (s *server) adminUserUpdate(c *fiber.Ctx) error {
 	if err := s.Svc.UpdateUser(c.UserContext(), web.ActorOf(c), id, u); err != nil {
 		return s.adminFailed(c, "admin_users", "用户管理", err, nil)
 	}
-	return c.Redirect("/admin/users", fiber.StatusSeeOther)
+	return adminDone(c, "/admin/users", c.FormValue("op"), strconv.FormatInt(id, 10))
 }

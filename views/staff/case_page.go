@@ -29,6 +29,8 @@ type caseData struct {
 	Files map[int64][]cases.Attachment
 	// Unread is how many citizen messages this opening marked read.
 	Unread int
+	// Consent is what an online applicant agreed to on the public form.
+	Consent *cases.Consent
 	// Med is the mediation section: sessions, agreements, 司法确认, performance, 回访.
 	Med *medView
 	// Materials is the 一次性告知 checklist (case_materials.go).
@@ -144,6 +146,9 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.Consent, err = s.Svc.ApplicationConsent(ctx, kase.ID); err != nil {
+		return nil, err
+	}
 	d.Files = map[int64][]cases.Attachment{}
 	for _, f := range files {
 		d.Files[f.EventSeq] = append(d.Files[f.EventSeq], f)
@@ -164,7 +169,7 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 		return nil, err
 	}
 	d.Med.CSRF = web.CSRFToken(c)
-	if d.Similar, err = s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, 5); err != nil {
+	if d.Similar, err = s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, d.Same, 5); err != nil {
 		// Related cases are a help, not the page: show it without them.
 		d.Similar = nil
 	}

@@ -1,13 +1,14 @@
 package staff
 
 // Charts for the leader's statistics page, drawn as SVG on the server: no
-// chart JavaScript, readable by screen readers (role="img", <title>, every
-// number written as text), and each bar a link to the cases it counts.
+// chart JavaScript, readable by screen readers (<title>, every number
+// written as text), and each bar a link to the cases it counts.
 
 import (
 	"fmt"
 	"html/template"
 	"math"
+	"slices"
 	"strings"
 
 	"yidi/cases/reports"
@@ -31,6 +32,20 @@ type BarGroup struct {
 
 func esc(s string) string { return template.HTMLEscapeString(s) }
 
+// svgOpen writes a chart's <svg> start and its <title>. A chart without
+// links is one image to a screen reader; a chart whose bars are links is a
+// group, since an image's content is presentational and links inside it
+// are nested interactive elements no one can reach.
+func svgOpen(b *strings.Builder, title string, w, h, fontSize int, linked bool) {
+	role := "img"
+	if linked {
+		role = "group"
+	}
+	fmt.Fprintf(b, `<svg xmlns="http://www.w3.org/2000/svg" role="%s" aria-label="%s" viewBox="0 0 %d %d" width="%d" height="%d" font-family='%s' font-size="%d">`,
+		role, esc(title), w, h, w, h, chartFont, fontSize)
+	fmt.Fprintf(b, `<title>%s</title>`, esc(title))
+}
+
 // BarChart draws grouped vertical bars with their values written on top.
 func BarChart(title string, series []Series, groups []BarGroup) template.HTML {
 	const h, top, bottom, left = 220, 30, 40, 10
@@ -43,10 +58,12 @@ func BarChart(title string, series []Series, groups []BarGroup) template.HTML {
 			maxV = max(maxV, v)
 		}
 	}
+	linked := false
+	for _, g := range groups {
+		linked = linked || slices.ContainsFunc(g.Links, func(l string) bool { return l != "" })
+	}
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 %d %d" width="%d" height="%d" font-family='%s' font-size="11">`,
-		w, h+top+bottom, w, h+top+bottom, chartFont)
-	fmt.Fprintf(&b, `<title>%s</title>`, esc(title))
+	svgOpen(&b, title, w, h+top+bottom, 11, linked)
 	// Legend.
 	for i, s := range series {
 		fmt.Fprintf(&b, `<rect x="%d" y="8" width="10" height="10" fill="%s"/><text x="%d" y="17">%s</text>`,
@@ -57,10 +74,11 @@ func BarChart(title string, series []Series, groups []BarGroup) template.HTML {
 		for si, v := range g.Values {
 			bh := int(math.Round(float64(v) / float64(maxV) * h))
 			x, y := x0+si*bw, top+h-bh
-			bar := fmt.Sprintf(`<rect class="bar" x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s %s：%d</title></rect><text x="%d" y="%d" text-anchor="middle">%d</text>`,
-				x, y, bw-2, bh, series[si].Color, esc(g.Label), esc(series[si].Name), v, x+bw/2-1, y-3, v)
+			name := fmt.Sprintf("%s %s：%d", g.Label, series[si].Name, v)
+			bar := fmt.Sprintf(`<rect class="bar" x="%d" y="%d" width="%d" height="%d" fill="%s"><title>%s</title></rect><text x="%d" y="%d" text-anchor="middle">%d</text>`,
+				x, y, bw-2, bh, series[si].Color, esc(name), x+bw/2-1, y-3, v)
 			if si < len(g.Links) && g.Links[si] != "" {
-				fmt.Fprintf(&b, `<a href="%s">%s</a>`, esc(g.Links[si]), bar)
+				fmt.Fprintf(&b, `<a href="%s" aria-label="%s">%s</a>`, esc(g.Links[si]), esc(name), bar)
 			} else {
 				b.WriteString(bar)
 			}
@@ -83,10 +101,9 @@ type RateBar struct {
 func RateChart(title string, rates []RateBar) template.HTML {
 	const rowH, labelW, barW = 26, 150, 300
 	w, h := labelW+barW+130, 24+rowH*len(rates)
+	linked := slices.ContainsFunc(rates, func(r RateBar) bool { return r.Link != "" })
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 %d %d" width="%d" height="%d" font-family='%s' font-size="12">`,
-		w, h, w, h, chartFont)
-	fmt.Fprintf(&b, `<title>%s</title>`, esc(title))
+	svgOpen(&b, title, w, h, 12, linked)
 	for i, r := range rates {
 		y := 20 + i*rowH
 		text := fmt.Sprintf("无数据（%d/%d）", r.Rate.Num, r.Rate.Den)
@@ -97,10 +114,11 @@ func RateChart(title string, rates []RateBar) template.HTML {
 		}
 		fmt.Fprintf(&b, `<text x="0" y="%d">%s</text>`, y+13, esc(r.Label))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="16" fill="#eef1f5"/>`, labelW, y, barW)
-		bar := fmt.Sprintf(`<rect class="bar" x="%d" y="%d" width="%d" height="16" fill="#2f6fb3"><title>%s：%s</title></rect><text x="%d" y="%d">%s</text>`,
-			labelW, y, bw, esc(r.Label), esc(text), labelW+barW+6, y+13, esc(text))
+		name := r.Label + "：" + text
+		bar := fmt.Sprintf(`<rect class="bar" x="%d" y="%d" width="%d" height="16" fill="#2f6fb3"><title>%s</title></rect><text x="%d" y="%d">%s</text>`,
+			labelW, y, bw, esc(name), labelW+barW+6, y+13, esc(text))
 		if r.Link != "" {
-			fmt.Fprintf(&b, `<a href="%s">%s</a>`, esc(r.Link), bar)
+			fmt.Fprintf(&b, `<a href="%s" aria-label="%s">%s</a>`, esc(r.Link), esc(name), bar)
 		} else {
 			b.WriteString(bar)
 		}

@@ -16,5 +16,9 @@ func (s *server) home(c *fiber.Ctx) error {
 			}
 		}
 	}
-	return s.render(c, fiber.StatusOK, "home", page{Title: "矛盾纠纷调处化解中心"})
+	centre, err := s.Contact(c.UserContext())
+	if err != nil {
+		return err
+	}
+	return s.render(c, fiber.StatusOK, "home", page{Title: "矛盾纠纷调处化解中心", Data: centre})
 }

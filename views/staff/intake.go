@@ -244,7 +244,7 @@ func (s *server) intakeCheck(c *fiber.Ctx) error {
 		return err
 	}
 	text := strings.TrimSpace(f.In.Title + "\n" + f.In.Summary + "\n" + f.In.Claims)
-	similar, err := s.Similar(c, text, "", 5)
+	similar, err := s.Similar(c, text, "", same, 5)
 	if err != nil {
 		return err
 	}

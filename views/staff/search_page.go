@@ -113,6 +113,12 @@ func (s *server) searchPage(c *fiber.Ctx) error {
 		}
 		g := facetGroup{Label: fl.Label}
 		for _, f := range res.Facets[fl.Key] {
+			if f.Value == "" {
+				// Cases without a town (online applications may leave it
+				// out): an empty filter filters nothing, and the link would
+				// have no text.
+				continue
+			}
 			v := cloneValues(cur)
 			v.Set(fl.Key, f.Value)
 			g.Links = append(g.Links, facetLink{Label: label(fl.Key, f.Value), Count: f.Count, Href: "/search?" + v.Encode()})

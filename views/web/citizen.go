@@ -131,7 +131,7 @@ func ReadUpload(c *fiber.Ctx, fields ...string) (map[string]string, []cases.Atta
 	values := map[string]string{}
 	form, err := c.MultipartForm()
 	if err != nil {
-		return values, nil, &cases.Error{Kind: cases.KindInvalid, Code: "invalid_form", Message: "表单内容无法读取，请重新提交"}
+		return values, nil, errInvalidForm
 	}
 	for k, v := range form.Value {
 		switch {
@@ -158,6 +158,22 @@ func ReadUpload(c *fiber.Ctx, fields ...string) (map[string]string, []cases.Atta
 	}
 	files, err := readFiles(form.File["files"])
 	return values, files, err
+}
+
+// errInvalidForm answers a multipart body that cannot be parsed.
+var errInvalidForm = &cases.Error{Kind: cases.KindInvalid, Code: "invalid_form", Message: "表单内容无法读取，请重新提交"}
+
+// UploadedFiles reads the files in "files" of a form that may have none:
+// an urlencoded form has none, nor has a browser's empty file input.
+func UploadedFiles(c *fiber.Ctx) ([]cases.AttachmentInput, error) {
+	if !isMultipart(c) {
+		return nil, nil
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		return nil, errInvalidForm
+	}
+	return readFiles(form.File["files"])
 }
 
 // readFiles reads each uploaded file, at most one byte past the size limit

@@ -9,6 +9,8 @@
 package web
 
 import (
+	"context"
+
 	"yidi/cases"
 	"yidi/cases/mediation"
 	"yidi/cases/reports"
@@ -39,4 +41,16 @@ type Deps struct {
 	PublicURL string
 	// SecureCookies marks the session cookies Secure (serve behind TLS).
 	SecureCookies bool
+}
+
+// Contact answers how citizens reach the centre — its name, address,
+// phone and hours, as the admin set them — for the citizen's pages; the
+// one place those pages read them. A centre not yet set up is named by
+// its kind.
+func (d Deps) Contact(ctx context.Context) (cases.CentreSettings, error) {
+	c, err := d.Svc.Centre(ctx)
+	if c.Name == "" {
+		c.Name = "矛盾纠纷调处化解中心"
+	}
+	return c, err
 }

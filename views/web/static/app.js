@@ -49,7 +49,11 @@
           if (!p || !p.name) { if (hint) hint.textContent = ""; return; }
           var name = form.elements["party_name_" + i];
           if (name && !name.value) name.value = p.name;
-          if (hint) hint.textContent = "已登记人员：" + p.name + (p.masked_phone ? "，电话 " + p.masked_phone : "") + "，既往案件 " + p.cases + " 件";
+          // The phone on file is offered, masked: left blank, it stays
+          // the party's (the person at the counter confirms it).
+          var phone = form.elements["party_phone_" + i];
+          if (phone && p.masked_phone) phone.placeholder = "留空即沿用 " + p.masked_phone;
+          if (hint) hint.textContent = "已登记人员：" + p.name + (p.masked_phone ? "，电话 " + p.masked_phone + "（联系电话留空即沿用）" : "") + "，既往案件 " + p.cases + " 件";
         });
     });
     // 一次性告知: show the chosen category's materials only; the others'
