@@ -34,6 +34,7 @@ type Index struct {
 
 	mu       sync.RWMutex
 	synonyms Synonyms
+	related  map[string][]string // accepted related terms (related_terms.go)
 
 	failing   atomic.Bool // the follower's last pass failed
 	closeOnce sync.Once

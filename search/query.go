@@ -451,7 +451,7 @@ func (ix *Index) analysedClauses(term string, kind variantKind, counting bool) [
 			tq.SetField(field)
 			strict[i] = tq
 		}
-		if len(grams) >= 3 && kind != member && kind != vocabMember && kind != thesaurusMember {
+		if len(grams) >= 3 && kind != member && kind != vocabMember && kind != thesaurusMember && kind != minedRelated {
 			// One clause serves both: a disjunction scores a document by the
 			// bigrams it has, so those with all of them still rank first.
 			// Longer phrases (小孩被狗咬, 房东不退押金) are how people

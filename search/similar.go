@@ -284,7 +284,7 @@ func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, e
 		if !ok || !d.Viewable(viewer) || d.Number == exclude {
 			continue // deleted or changed since indexed: the next catch-up fixes the index
 		}
-		other := d.Summary + "\n" + d.Claims
+		other := candidateText(d.Summary, d.Claims)
 		dv, err := ix.vector(other, defaultSim, df)
 		if err != nil {
 			return nil, err
@@ -305,6 +305,36 @@ func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, e
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// RelatedText is what a stored case is compared by: GET
+// /api/v1/cases/{n}/related asks Similar for it with the case excluded.
+func RelatedText(k *cases.Case) string { return k.Title + "\n" + k.Summary + "\n" + k.Claims }
+
+// candidateText is what a candidate is compared by.
+func candidateText(summary, claims string) string { return summary + "\n" + claims }
+
+// PairwiseSimilar tells whether b reads more like a than c does, by the
+// cosine Similar ranks with for a stored case, whatever the list's cuts: the
+// lab compares the served order with it.
+func (ix *Index) PairwiseSimilar(a, b, c *cases.Case) (bool, error) {
+	ix.swap.RLock()
+	defer ix.swap.RUnlock()
+	if ix.idx == nil {
+		return false, ErrIndexUnavailable
+	}
+	df, err := ix.docFreqs()
+	if err != nil {
+		return false, err
+	}
+	defer df.Close()
+	var v [3]map[string]float64
+	for i, text := range []string{RelatedText(a), candidateText(b.Summary, b.Claims), candidateText(c.Summary, c.Claims)} {
+		if v[i], err = ix.vector(text, defaultSim, df); err != nil {
+			return false, err
+		}
+	}
+	return Cosine(v[0], v[1]) > Cosine(v[0], v[2]), nil
 }
 
 // sharedPhrases names what two texts have in common: runs of consecutive

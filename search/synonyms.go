@@ -85,6 +85,7 @@ const (
 	vocabMember                        // another member of the typed term's group in the built-in vocabulary
 	vocabRewritten                     // the typed phrase with a vocabulary member inside it replaced
 	thesaurusMember                    // the typed word's pair in the general thesaurus
+	minedRelated                       // a word an admin accepted as related (mined from the case texts)
 )
 
 // boost weighs a spelling's matches: the typed word first, the admin
@@ -100,6 +101,8 @@ func (k variantKind) boost() float64 {
 		return 0.4
 	case thesaurusMember:
 		return 0.3
+	case minedRelated:
+		return 0.2
 	}
 	return 1
 }
@@ -126,5 +129,6 @@ func (ix *Index) variants(term string) []variant {
 		}
 	}
 	domain, general := builtinVocab()
-	return append(out, vocabVariants(domain, general, term, expanded)...)
+	out = append(out, vocabVariants(domain, general, term, expanded)...)
+	return append(out, relatedVariants(ix.related, term, out)...)
 }

@@ -67,6 +67,8 @@ func (ix *Index) explain(d *cases.SearchDoc, terms []string, variants [][]varian
 				literal++
 			case member, rewritten:
 				why = append(why, fmt.Sprintf("“%s” → %s（同义词，%s）", t, v.text, where))
+			case minedRelated:
+				why = append(why, fmt.Sprintf("“%s” → %s（相关词，%s）", t, v.text, where))
 			default:
 				why = append(why, fmt.Sprintf("“%s” → %s（近义词，%s）", t, v.text, where))
 			}

@@ -143,4 +143,10 @@ func TestBrowserDeadlinesAndAdminPages(t *testing.T) {
 	}
 	cr.open("/admin/calendar?year=2026")
 	cr.shoot("26-admin-calendar")
+	if _, err := svc.SaveTermProposals(t.Context(), []cases.TermPair{{Term: "漏水", Related: "天花板", Support: 12, Score: 0.61},
+		{Term: "彩礼", Related: "订婚", Support: 9, Score: 0.55}, {Term: "欠薪", Related: "包工头", Support: 7, Score: 0.48}}); err != nil {
+		t.Fatal(err)
+	}
+	cr.open("/admin/vocab")
+	cr.shoot("29-admin-vocab")
 }

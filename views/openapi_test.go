@@ -300,7 +300,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Warning": cases.Warning{}, "PublicView": cases.PublicView{}, "PublicEvent": cases.PublicEvent{},
 		"ActionInfo": cases.ActionInfo{}, "User": cases.Actor{}, "Desk": cases.Desk{}, "Category": cases.Category{},
 		"SearchResult": search.Result{}, "SearchHit": search.Hit{}, "Facet": search.Facet{},
-		"RelatedCase": cases.RelatedCase{}, "SimilarHit": search.SimilarHit{},
+		"RelatedCase": cases.RelatedCase{}, "SimilarHit": search.SimilarHit{}, "TermProposal": cases.TermProposal{},
 		"Rating": cases.Rating{}, "Attachment": cases.Attachment{}, "MessageReceipt": cases.MessageReceipt{},
 		"ApplicationReceipt": cases.ApplicationReceipt{},
 		"Rate":               reports.Rate{}, "DaysToClose": reports.DaysToClose{}, "ClosedCounts": reports.ClosedCounts{},

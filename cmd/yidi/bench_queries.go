@@ -12,7 +12,8 @@ import (
 // benchQueries runs the judged query sets (yidi bench queries). The CAIL2019
 // file is imported by the very code of `yidi import cail` into a fresh store
 // in a temporary folder, indexed, and every judged query is searched as a
-// leader; it prints recall@10, P@5 and each query that missed. With --intake
+// leader; it prints recall@10, P@5, recall@20 and each query that missed,
+// for the judged set and then the court-topic set. With --intake
 // (a tuning set) and --test (a held-out set) the intake-style sets are
 // registered through the intake path and their figures printed by kind,
 // side by side; a test set's queries are never printed one by one.
@@ -20,6 +21,7 @@ func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 	fs, data := newFlags("bench queries")
 	cail := fs.String("cail", filepath.Join("..", "shared", "data", "cail2019-rc-dev.json"), "CAIL2019 reading-comprehension file")
 	queries := fs.String("queries", filepath.Join("cmd", "yidi", "lab", "testdata", "queries.json"), "judged query set")
+	court := fs.String("court", filepath.Join("cmd", "yidi", "lab", "testdata", "court-topics.json"), "court-topic query set over the same texts (\"\" to skip)")
 	intake := fs.String("intake", "", "intake-style tuning set folder (records.jsonl, queries.json), e.g. cmd/yidi/lab/testdata/tuning-intake")
 	test := fs.String("test", "", "intake-style held-out TEST set folder: only aggregate figures are printed")
 	verbose := fs.Bool("v", false, "print every query, not only those that missed (never for a test set)")
@@ -66,15 +68,25 @@ func benchQueries(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("%s %w", *cail, err)
 	}
-	set, err := lab.LoadJudged(*queries)
-	if err != nil {
-		return err
+	for i, path := range []string{*queries, *court} {
+		if path == "" {
+			continue
+		}
+		set, err := lab.LoadJudged(path)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "== %s: 导入 %d 篇文书并建立索引……\n", path, len(corpus))
+		sub := filepath.Join(dir, fmt.Sprint(i))
+		if err := os.Mkdir(sub, 0o750); err != nil {
+			return err
+		}
+		rep, err := lab.JudgedRun{Dir: sub, Corpus: corpus, Queries: set}.Run(ctx)
+		if err != nil {
+			return err
+		}
+		rep.Print(out, *verbose)
+		fmt.Fprintln(out)
 	}
-	fmt.Fprintf(out, "导入 %d 篇文书并建立索引……\n", len(corpus))
-	rep, err := lab.JudgedRun{Dir: dir, Corpus: corpus, Queries: set}.Run(ctx)
-	if err != nil {
-		return err
-	}
-	rep.Print(out, *verbose)
 	return nil
 }

@@ -2,9 +2,9 @@ package main
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"io"
+	"os"
 	"time"
 	"yidi/cmd/yidi/lab"
 )
@@ -12,8 +12,7 @@ import (
 // benchSimilar runs the CAIL2019-SCM triplets through the related-case
 // similarity: for each line B should read more like A than C does.
 func benchSimilar(ctx context.Context, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("bench similar", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
+	fs, data := newFlags("bench similar")
 	file := fs.String("file", "../shared/data/cail2019-scm-dev.jsonl", "CAIL2019-SCM triplets, one JSON object {A,B,C} a line")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -26,6 +25,24 @@ func benchSimilar(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return fmt.Errorf("bench similar: %w", err)
 	}
-	fmt.Fprintf(out, "SCM accuracy: %.3f (%d triplets, %s)\n", acc, n, time.Since(start).Round(time.Millisecond))
+	fmt.Fprintf(out, "SCM accuracy, pairwise cosine: %.3f (%d triplets, %s)\n", acc, n, time.Since(start).Round(time.Millisecond))
+	if err := os.MkdirAll(*data, 0o750); err != nil {
+		return err
+	}
+	dir, err := os.MkdirTemp(*data, "bench-similar-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	rep, err := lab.EvaluateSCMServed(ctx, dir, *file)
+	if err != nil {
+		return fmt.Errorf("bench similar: %w", err)
+	}
+	fmt.Fprintf(out, "SCM through /related (%d cases registered in %s, top %d, ties ½; asked in %s):\n",
+		rep.Cases, rep.Imported.Round(time.Millisecond), rep.Limit, rep.Asked.Round(time.Millisecond))
+	for _, p := range rep.Parts {
+		fmt.Fprintf(out, "  %-7s %3d triplets  accuracy %.3f  (neither listed %d, one listed %d; pairwise cosine %.3f)\n",
+			p.Name, p.N, p.Accuracy, p.Ties, p.OneOnly, p.Pairwise)
+	}
 	return nil
 }

@@ -41,8 +41,9 @@ Usage:
   yidi calendar import FILE [--data DIR]        load a year's holidays: lines "YYYY-MM-DD,休|班,名称"
   yidi import cail FILE.json [--data DIR]   CAIL2019 court texts as closed historical cases
   yidi bench similar [--file SCM.jsonl]     CAIL2019-SCM triplet accuracy of the similarity
-  yidi bench queries [--cail FILE] [-v]     the judged query set: recall@10, P@5
+  yidi bench queries [--cail FILE] [-v]     the judged and court-topic query sets: recall@10, P@5, recall@20
   yidi bench queries --intake DIR [--test DIR]  intake-style sets by kind (a test set: aggregates only)
+  yidi vocab mine [--data DIR] [--min-support 5] [--min-score 0.35]  propose related terms from the case texts (an admin accepts them)
   yidi lab vocab [--segment-dict DIR]       regenerate search/thesaurus.txt from segment-dict
   yidi bench search [--cases 100000]        search latency against SQLite FTS5 (build with -tags sqlite_fts5)
 
@@ -97,6 +98,7 @@ var singleSub = map[string]struct {
 	"calendar": {"import", calendarImport},
 	"import":   {"cail", importCommand},
 	"lab":      {"vocab", labVocab},
+	"vocab":    {"mine", vocabMine},
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -310,6 +312,10 @@ func openIndex(ctx context.Context, svc *cases.Service, data string) (*search.In
 		return nil, err
 	}
 	if err := index.LoadSynonyms(ctx, svc); err != nil {
+		index.Close()
+		return nil, err
+	}
+	if err := index.LoadRelatedTerms(ctx, svc); err != nil {
 		index.Close()
 		return nil, err
 	}

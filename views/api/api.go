@@ -41,6 +41,8 @@ func New(d web.Deps) *fiber.App {
 	v1.Get("/stats", auth, s.stats)
 	v1.Get("/synonyms", auth, s.synonyms)
 	v1.Put("/synonyms", auth, s.setSynonyms)
+	v1.Get("/admin/term-proposals", auth, s.termProposals)
+	v1.Put("/admin/term-proposals/:id", auth, s.decideTermProposal)
 	v1.Get("/cases/:number", auth, s.getCase)
 	v1.Get("/cases/:number/timeline", auth, s.timeline)
 	v1.Get("/cases/:number/attachments/:id", auth, s.attachment)

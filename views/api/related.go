@@ -14,9 +14,6 @@ import (
 // Related cases: the same person's cases and similar ones, for a stored
 // case or for a draft at the window (the pre-check).
 
-// maxRelatedLimit is the most similar cases one call answers.
-const maxRelatedLimit = 50
-
 type relatedAnswer struct {
 	SamePerson []cases.RelatedCase `json:"same_person"`
 	Similar    []search.SimilarHit `json:"similar"`
@@ -28,15 +25,17 @@ func (s *server) related(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if limit > maxRelatedLimit {
-		// Not quietly the default: the client asked for what it cannot get.
-		return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_limit", Message: fmt.Sprintf("“limit”应在1到%d之间", maxRelatedLimit), Field: "limit"}
+	if limit > search.MaxSimilar {
+		// Not served as the default: the caller would read a short list as
+		// "no more similar cases" (issue 17).
+		return &cases.Error{Kind: cases.KindInvalid, Code: "invalid_limit",
+			Message: fmt.Sprintf("“limit”应为 1 至 %d 的整数", search.MaxSimilar), Field: "limit"}
 	}
 	kase, same, err := s.Svc.SamePersonCases(c.UserContext(), a, c.Params("number"))
 	if err != nil {
 		return err
 	}
-	similar, err := s.Similar(c, kase.Title+"\n"+kase.Summary+"\n"+kase.Claims, kase.Number, same, limit)
+	similar, err := s.Similar(c, search.RelatedText(kase), kase.Number, same, limit)
 	if err != nil {
 		return err
 	}

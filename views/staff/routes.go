@@ -60,6 +60,8 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/admin/deadline-rules", in, s.adminDeadlineRuleSave)
 	app.Get("/admin/calendar", in, s.adminCalendar)
 	app.Post("/admin/calendar", in, s.adminCalendarSave)
+	app.Get("/admin/vocab", in, s.adminVocab)
+	app.Post("/admin/vocab", in, s.adminVocabDecide)
 	app.Get("/admin/settings", in, s.adminSettings)
 	app.Post("/admin/settings", in, s.adminSettingsSave)
 	app.Get("/admin/materials", in, s.adminMaterials)

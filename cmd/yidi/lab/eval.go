@@ -16,6 +16,8 @@ package lab
 //   - P@5 (capped) = |relevant ∩ top 5| / min(|relevant|, 5): 1 when the
 //     first five hold as many relevant documents as they could.
 //   - MRR = 1 / rank of the first relevant hit (0 when none in the ten).
+//   - recall@20 = |relevant ∩ top 20| / |relevant| (standard, uncapped:
+//     the court-text measure of issue 14).
 
 import (
 	"context"
@@ -93,6 +95,7 @@ type QueryOutcome struct {
 	P5       float64 // standard: hits in the first five / 5
 	P5Capped float64 // hits in the first five / min(5, |relevant|)
 	RR       float64 // 1 / rank of the first relevant hit; 0 when none in the ten
+	Recall20 float64 // |relevant ∩ top 20| / |relevant|
 	Took     time.Duration
 	Err      error // Search refused the query
 }
@@ -108,6 +111,7 @@ type EvalReport struct {
 	P5       float64
 	P5Capped float64
 	MRR      float64
+	Recall20 float64
 	Docs     int           // documents imported
 	Imported time.Duration // import of the corpus
 	Indexed  time.Duration // catch-up of the index
@@ -130,6 +134,7 @@ func EvaluateJudged(ctx context.Context, ix *search.Index, viewer cases.Actor, d
 			rep.P5 += o.P5 / n
 			rep.P5Capped += o.P5Capped / n
 			rep.MRR += o.RR / n
+			rep.Recall20 += o.Recall20 / n
 		}
 	}
 	return rep
@@ -138,7 +143,7 @@ func EvaluateJudged(ctx context.Context, ix *search.Index, viewer cases.Actor, d
 func evaluateOne(ctx context.Context, ix *search.Index, viewer cases.Actor, docs search.DocSource, j JudgedQuery, refs map[string]string) QueryOutcome {
 	o := QueryOutcome{Query: j}
 	start := time.Now()
-	res, err := ix.Search(ctx, viewer, search.Query{Text: j.Q, PerPage: 10}, docs)
+	res, err := ix.Search(ctx, viewer, search.Query{Text: j.Q, PerPage: 20}, docs)
 	o.Took = time.Since(start)
 	if err != nil {
 		o.Err = err
@@ -148,15 +153,14 @@ func evaluateOne(ctx context.Context, ix *search.Index, viewer cases.Actor, docs
 	o.Total = res.Total
 	var ranked []string
 	for i, h := range res.Hits {
-		if i == 10 {
-			break
-		}
 		ref := refs[h.Number]
-		o.Top = append(o.Top, RankedHit{Ref: ref, Number: h.Number, Title: h.Title, Relevant: ref != "" && slices.Contains(j.Relevant, ref)})
+		if i < 10 {
+			o.Top = append(o.Top, RankedHit{Ref: ref, Number: h.Number, Title: h.Title, Relevant: ref != "" && slices.Contains(j.Relevant, ref)})
+		}
 		ranked = append(ranked, ref)
 	}
 	s := ScoreRanking(ranked, j.Relevant)
-	o.Missing, o.Recall10, o.P5, o.P5Capped, o.RR = s.Missing, s.Recall10, s.P5, s.P5Capped, s.RR
+	o.Missing, o.Recall10, o.P5, o.P5Capped, o.RR, o.Recall20 = s.Missing, s.Recall10, s.P5, s.P5Capped, s.RR, s.Recall20
 	return o
 }
 
@@ -168,12 +172,20 @@ type RankingScore struct {
 	P5       float64 // standard: hits in the first five / 5
 	P5Capped float64 // hits in the first five / min(5, |relevant|)
 	RR       float64 // 1 / rank of the first relevant hit; 0 when none in the ten
+	Recall20 float64 // relevant in the first twenty / |relevant|
 }
 
 // ScoreRanking scores the first ten of ranked (best first; "" for a hit no
-// judgement names) against relevant.
+// judgement names) against relevant, and recall@20 the first twenty.
 func ScoreRanking(ranked, relevant []string) RankingScore {
 	var s RankingScore
+	hits20 := 0
+	for _, ref := range ranked[:min(len(ranked), 20)] {
+		if ref != "" && slices.Contains(relevant, ref) {
+			hits20++
+		}
+	}
+	s.Recall20 = float64(hits20) / float64(len(relevant))
 	ranked = ranked[:min(len(ranked), 10)]
 	hits5, hits10 := 0, 0
 	for i, ref := range ranked {
@@ -242,6 +254,7 @@ func (r *EvalReport) Print(w io.Writer, verbose bool) {
 	fmt.Fprintf(w, "P@5 (standard, /5)  %.3f\n", r.P5)
 	fmt.Fprintf(w, "P@5 (capped, /min(5,|rel|)) %.3f\n", r.P5Capped)
 	fmt.Fprintf(w, "MRR@10              %.3f\n", r.MRR)
+	fmt.Fprintf(w, "recall@20 (/|rel|)  %.3f\n", r.Recall20)
 	if r.Imported > 0 || r.Indexed > 0 {
 		fmt.Fprintf(w, "import %s, index catch-up %s, ", r.Imported.Round(time.Millisecond), r.Indexed.Round(time.Millisecond))
 	}

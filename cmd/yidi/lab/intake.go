@@ -159,18 +159,29 @@ func (ir IntakeRun) Run(ctx context.Context) ([]*IntakeReport, error) {
 	return out, nil
 }
 
-func runIntakeSet(ctx context.Context, dir string, set *IntakeSet) (*IntakeReport, error) {
+// openEvalStore makes a fresh store in dir and an intake clerk to register
+// records with, as at the counter.
+func openEvalStore(ctx context.Context, dir string) (*cases.Store, *cases.Service, *cases.Actor, error) {
 	store, err := cases.Open(ctx, dir)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	defer store.Close()
 	svc := cases.NewService(store)
 	clerk, err := svc.CreateUser(ctx, cases.SystemActor, cases.UserInput{
 		Username: "eval-intake", Password: "eval-intake-password", Role: cases.RoleIntake, Name: "评测窗口"})
 	if err != nil {
+		store.Close()
+		return nil, nil, nil, err
+	}
+	return store, svc, clerk, nil
+}
+
+func runIntakeSet(ctx context.Context, dir string, set *IntakeSet) (*IntakeReport, error) {
+	store, svc, clerk, err := openEvalStore(ctx, dir)
+	if err != nil {
 		return nil, err
 	}
+	defer store.Close()
 	start := time.Now()
 	refs := make(map[string]string, len(set.Records))
 	for _, r := range set.Records {
