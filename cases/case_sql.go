@@ -109,6 +109,11 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 	if c.Parties, err = findParties(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
+	refs, err := externalRefsOf(ctx, q, []int64{c.ID})
+	if err != nil {
+		return nil, err
+	}
+	c.ExternalRefs = append([]ExternalRef{}, refs[c.ID]...)
 	if c.deadlines, err = findOpenDeadlines(ctx, q, c.ID); err != nil {
 		return nil, err
 	}
@@ -255,6 +260,11 @@ func saveCaseState(ctx context.Context, tx *sqlx.Tx, before, after *Case, now ti
 // (chain.go); the transaction is IMMEDIATE on the single writer, so the
 // heads it reads stay the heads until it commits.
 func appendEvent(ctx context.Context, tx *sqlx.Tx, e *Event) error {
+	if e.Visibility == "" {
+		// An entry nobody marked is staff's alone (files_filed was once
+		// stored with "", which the API did not document).
+		e.Visibility = VisibilityInternal
+	}
 	head, prev, err := chainHead(ctx, tx)
 	if err != nil {
 		return err

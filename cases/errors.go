@@ -29,8 +29,13 @@ type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// Case, when set, is the case a conflict is about (external_ref_taken).
+	Case string
 	// RetryAfter, when set, is how long the caller should wait (429).
 	RetryAfter time.Duration
+	// Lasting marks a 429 that waiting does not lift (a case's total
+	// upload quota): it names no wait at all.
+	Lasting bool
 }
 
 func (e *Error) Error() string {

@@ -35,6 +35,8 @@ type SearchDoc struct {
 	DeskName     string
 	ClosureType  string
 	Outcome      string
+	// ExternalRefs: found exactly by "system:id" or the id alone.
+	ExternalRefs []ExternalRef
 }
 
 // Labels are the names and closing texts of the case that staff see beside
@@ -210,6 +212,13 @@ func loadSearchDocs(ctx context.Context, q querier, ids []int64) ([]SearchDoc, e
 		if e.Desk != "" && !slices.Contains(d.PastDesks, e.Desk) {
 			d.PastDesks = append(d.PastDesks, e.Desk)
 		}
+	}
+	refs, err := externalRefsOf(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	for id, r := range refs {
+		byID[id].ExternalRefs = r
 	}
 	var coDesks []struct {
 		CaseID int64  `db:"case_id"`

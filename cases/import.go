@@ -113,13 +113,9 @@ func (s *Service) ImportHistorical(ctx context.Context, a Actor, h HistoricalCas
 
 	now := s.now().UTC()
 	err = s.store.write(ctx, func(tx *sqlx.Tx) error {
-		err := tx.GetContext(ctx, &number, tx.Rebind(`
-			SELECT c.number FROM case_external_refs r JOIN cases c ON c.id = r.case_id WHERE r.ref = ?`), h.Ref)
-		if err == nil {
-			return nil
-		}
-		if !isNoRows(err) {
-			return fmt.Errorf("store: unable to look up import reference: %w", err)
+		var err error
+		if number, err = caseOfExternalRef(ctx, tx, historicalRef(h.Ref)); err != nil || number != "" {
+			return err
 		}
 		if a.UserID == 0 {
 			if a.UserID, err = systemUser(ctx, tx, a, now); err != nil {
@@ -179,9 +175,8 @@ func (s *Service) insertHistorical(ctx context.Context, tx *sqlx.Tx, a Actor, in
 	if _, err := insertParties(ctx, tx, caseID, personIDs, in.Parties); err != nil {
 		return "", err
 	}
-	if _, err := tx.ExecContext(ctx, tx.Rebind(
-		`INSERT INTO case_external_refs (ref, case_id, imported_at) VALUES (?, ?, ?)`), h.Ref, caseID, now); err != nil {
-		return "", fmt.Errorf("store: unable to record import reference: %w", err)
+	if err := insertExternalRefs(ctx, tx, caseID, []ExternalRef{historicalRef(h.Ref)}, now); err != nil {
+		return "", err
 	}
 	intake := newEvent(EventIntake, "", map[string]string{"imported_from": h.Ref})
 	intake.Visibility = VisibilityInternal

@@ -14,7 +14,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/jmoiron/sqlx"
 )
@@ -34,6 +33,8 @@ type IntakeInput struct {
 	// (YYYY-MM-DD); both required for that source, neither for others.
 	ReferralNo   string `json:"referral_no"`
 	ReferralDate string `json:"referral_date"`
+	// ExternalRefs name the case in the systems it came from (externalref.go).
+	ExternalRefs []ExternalRef `json:"external_refs"`
 	// 一次性告知: the codes of the category's materials handed in at the
 	// window (materials.go).
 	MaterialsReceived []string `json:"materials_received"`
@@ -118,7 +119,7 @@ func (s *Service) validateIntake(ctx context.Context, in *IntakeInput) error {
 	if applicants == 0 {
 		return invalid("parties", "no_applicant", "请至少登记一名申请人")
 	}
-	return nil
+	return validateExternalRefs(in.ExternalRefs)
 }
 
 // validateCaseFields checks and normalises what describes the dispute,
@@ -247,8 +248,8 @@ func (s *Service) Intake(ctx context.Context, a Actor, in IntakeInput, idemKey s
 	if err := requireScope(a, ScopeIntake); err != nil {
 		return nil, err
 	}
-	if utf8.RuneCountInString(idemKey) > 200 {
-		return nil, invalid("Idempotency-Key", "too_long", "Idempotency-Key 最长200字符")
+	if err := checkIdempotencyKey(idemKey); err != nil {
+		return nil, err
 	}
 	if err := s.validateIntake(ctx, &in); err != nil {
 		return nil, err
@@ -360,6 +361,9 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 	if err != nil {
 		return nil, err
 	}
+	if err := insertExternalRefs(ctx, tx, caseID, in.ExternalRefs, now); err != nil {
+		return nil, err
+	}
 	stage.ID = caseID
 	// Only the window takes materials in hand; an online application's
 	// are ticked when it is registered or later.
@@ -397,7 +401,8 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 		Summary: in.Summary, Claims: in.Claims, Town: in.Town, Amount: in.Amount, PeopleCount: in.PeopleCount,
 		Status: status, CoDesks: []string{}, Deadline: stage.Deadline, RepeatVisit: len(warnings) > 0,
 		Deadlines: stage.deadlineViews(now), deadlines: stage.deadlines, Referral: stage.Referral,
-		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties))}
+		Version: 1, CreatedBy: a.UserID, CreatedAt: now, UpdatedAt: now, Parties: make([]Party, len(in.Parties)),
+		ExternalRefs: append([]ExternalRef{}, in.ExternalRefs...)}
 	if c.Materials, err = findCaseMaterials(ctx, tx, caseID, in.Category); err != nil {
 		return nil, err
 	}
@@ -606,8 +611,13 @@ func (s *Service) rememberIntake(ctx context.Context, tx *sqlx.Tx, a Actor, key,
 // ForgetSealedCodes wipes sealed query codes older than the replay window.
 func (s *Service) ForgetSealedCodes(ctx context.Context) error {
 	return s.store.write(ctx, func(tx *sqlx.Tx) error {
-		_, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE idempotency_keys SET sealed_code = '' WHERE sealed_code <> '' AND created_at < ?`),
-			s.now().UTC().Add(-idempotencyWindow))
+		cutoff := s.now().UTC().Add(-idempotencyWindow)
+		if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE idempotency_keys SET sealed_code = '' WHERE sealed_code <> '' AND created_at < ?`),
+			cutoff); err != nil {
+			return err
+		}
+		// The other writes' kept answers (idempotency.go) go after a day too.
+		_, err := tx.ExecContext(ctx, tx.Rebind(`DELETE FROM idempotent_answers WHERE created_at < ?`), cutoff)
 		return err
 	})
 }

@@ -149,6 +149,8 @@ type Case struct {
 	Links      []CaseLink `json:"links"`
 	MergedInto string     `json:"merged_into,omitempty"`
 	MergedFrom []string   `json:"merged_from"`
+	// ExternalRefs name the case in other systems (externalref.go).
+	ExternalRefs []ExternalRef `json:"external_refs"`
 	// Materials is the 一次性告知 checklist: the category's materials and
 	// which of them the case has received (materials.go).
 	Materials    []CaseMaterial  `json:"materials"`

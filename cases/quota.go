@@ -86,7 +86,7 @@ func (s *Service) checkCaseQuota(ctx context.Context, q sqlx.QueryerContext, cas
 		return fmt.Errorf("store: unable to sum attachments: %w", err)
 	}
 	if quota.TotalBytes > 0 && used.Total+size > quota.TotalBytes {
-		return &Error{Kind: KindTooMany, Code: "case_upload_quota_full",
+		return &Error{Kind: KindTooMany, Code: "case_upload_quota_full", Lasting: true,
 			Message: fmt.Sprintf("本案在线提交的材料已达上限（%dMB），如需补充材料请到受理窗口提交", quota.TotalBytes>>20)}
 	}
 	if quota.BytesPerHour > 0 && used.Recent+size > quota.BytesPerHour {

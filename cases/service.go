@@ -167,6 +167,10 @@ func (s *Service) Timeline(ctx context.Context, a Actor, number string) ([]Event
 	}
 	for i := range events {
 		events[i].DeskName = eventDeskName(&events[i], name)
+		if events[i].Visibility == "" {
+			// Stored so before appendEvent defaulted it; the chain keeps "".
+			events[i].Visibility = VisibilityInternal
+		}
 	}
 	return events, nil
 }
@@ -238,6 +242,7 @@ func (c *Case) clone() *Case {
 	cp := *c
 	cp.CoDesks = slices.Clone(c.CoDesks)
 	cp.Parties = slices.Clone(c.Parties)
+	cp.ExternalRefs = slices.Clone(c.ExternalRefs)
 	cp.Deadlines = slices.Clone(c.Deadlines)
 	cp.Links, cp.MergedFrom = slices.Clone(c.Links), slices.Clone(c.MergedFrom)
 	cp.deadlines = make([]*caseDeadline, len(c.deadlines))

@@ -258,6 +258,11 @@ func toDocument(d *cases.SearchDoc) map[string]any {
 			viewers = append(viewers, "desk:"+desk)
 		}
 	}
+	var extRefs, extIDs []string
+	for _, r := range d.ExternalRefs {
+		extRefs = append(extRefs, r.String())
+		extIDs = append(extIDs, r.ID)
+	}
 	numberTail := d.Number
 	if i := strings.LastIndexByte(d.Number, '-'); i >= 0 {
 		numberTail = d.Number[i+1:]
@@ -266,7 +271,8 @@ func toDocument(d *cases.SearchDoc) map[string]any {
 		fTitle:   d.Title,
 		fParties: partyText.String(),
 		fExact: exactValues(map[string][]string{fNumber: {d.Number}, fNumberTail: {numberTail}, fNames: names,
-			fPhone: phones, fPhoneTail: tails, fIDNumber: ids, fTown: {d.Town}, fViewers: viewers}),
+			fPhone: phones, fPhoneTail: tails, fIDNumber: ids, fTown: {d.Town}, fViewers: viewers,
+			fExtRef: extRefs, fExtID: extIDs}),
 		fCreated: createdKey(d.CreatedAt),
 	}
 }

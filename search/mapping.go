@@ -16,7 +16,7 @@ import (
 
 // mappingVersion changes whenever the mapping or the document shape does;
 // an index built with another version is rebuilt at start.
-const mappingVersion = "14"
+const mappingVersion = "15"
 
 // chineseAnalyzer indexes CJK text as overlapping bigrams plus single
 // characters (so a surname or 房 alone still matches), after folding
@@ -48,6 +48,8 @@ const (
 	fMonth      = "month"
 	fCreated    = "created"
 	fViewers    = "viewers" // desk:mediation, user:12 — who besides intake and leaders may see it (in fExact)
+	fExtRef     = "ext_ref" // 12345:2026-000123, exact: another system's reference (system lower-case)
+	fExtID      = "ext_id"  // 2026-000123, exact: its id alone
 	// fExact holds every exact value as "field=value" (number=YD-2026-00042,
 	// phone_tail=2345, names=张三, town=长安镇…): one field instead of seven,
 	// because each field costs its own dictionary in every segment.

@@ -352,6 +352,10 @@ func (ix *Index) textQuery(terms []string, counting bool) query.Query {
 		}
 		exact(fNames, t, 20)
 		exact(fTown, t, 10)
+		exact(fExtID, t, 40)
+		if system, id, ok := strings.Cut(t, ":"); ok {
+			exact(fExtRef, strings.ToLower(system)+":"+id, 50)
+		}
 		for _, v := range ix.variants(t) {
 			any = append(any, ix.analysedClauses(v.text, v.kind, counting)...)
 		}

@@ -123,6 +123,11 @@ func exactWhy(d *cases.SearchDoc, t string) string {
 	if d.Town != "" && d.Town == t {
 		return "乡镇 " + d.Town
 	}
+	for _, r := range d.ExternalRefs {
+		if r.ID == t || strings.EqualFold(r.String(), t) {
+			return "外部编号 " + r.String()
+		}
+	}
 	return ""
 }
 

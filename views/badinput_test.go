@@ -396,7 +396,7 @@ func TestBadActionsAndRequestsAreRefusedInTheErrorShape(t *testing.T) {
 		{name: "transfer a closed case", user: "mediation", path: on("closed", "transfer"), body: map[string]any{"desk": "litigation", "reason": "再移交"}, status: 409, code: "invalid_transition"},
 		// Routes and tokens.
 		{name: "unknown API route", method: "GET", path: "/api/v1/nothing-here", status: 404, code: "route_not_found"},
-		{name: "DELETE a case", method: "DELETE", path: "/api/v1/cases/" + numbers["registered"], status: 404, code: "route_not_found"},
+		{name: "DELETE a case", method: "DELETE", path: "/api/v1/cases/" + numbers["registered"], status: 405, code: "method_not_allowed"},
 		{name: "GET case without a token", method: "GET", path: "/api/v1/cases/" + numbers["registered"], user: "-", status: 401, code: "unauthorized"},
 		{name: "action with a garbage token", path: on("registered", "route"), user: "-", headers: []string{"Authorization", "Bearer " + strings.Repeat("x", 43)}, body: map[string]any{"desk": "mediation"}, status: 401, code: "unauthorized"},
 		{name: "login: broken JSON", path: "/api/v1/auth/token", user: "-", body: `{"username":"intake"`, status: 400, code: "invalid_json"},

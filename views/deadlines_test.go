@@ -367,7 +367,7 @@ func TestAdminLoadsNextYearsCalendar(t *testing.T) {
 	if status, out := ts.call("POST", "/api/v1/admin/calendar/import", "admin", long); status != 400 || errorCode(out) != "line_too_long" || errorField(out) != "file" {
 		t.Fatalf("an over-long line: %d %v", status, out)
 	}
-	if status, out := ts.call("POST", "/api/v1/admin/calendar/import", "admin", file); status != 200 || num(out["imported"]) != 2 {
+	if status, out := ts.call("POST", "/api/v1/admin/calendar/import", "admin", file, "Content-Type", "text/plain; charset=utf-8"); status != 200 || num(out["imported"]) != 2 {
 		t.Fatalf("import: %d %v", status, out)
 	}
 	status, out = ts.call("GET", "/api/v1/admin/calendar?year=2027", "admin", nil)

@@ -126,19 +126,21 @@ func decodeAnswer(t testing.TB, method, path string, raw []byte) map[string]any 
 
 func (ts *testServer) raw(method, path, user string, body any, headers ...string) *http.Response {
 	ts.t.Helper()
-	var rd io.Reader
+	var raw []byte
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = bytes.NewBufferString(b)
+		raw = []byte(b)
 	default:
-		buf, _ := json.Marshal(b)
-		rd = bytes.NewReader(buf)
+		raw, _ = json.Marshal(b)
 	}
-	resp, err := ts.app.Test(ts.request(method, path, user, rd, headers...), -1)
+	req := ts.request(method, path, user, bytes.NewReader(raw), headers...)
+	resp, err := ts.app.Test(req, -1)
 	if err != nil {
 		ts.t.Fatal(err)
 	}
+	// Every answer of the API is held to the served document (responses_test.go).
+	checkResponse(ts.t, ts.app, req, raw, resp)
 	return resp
 }
 

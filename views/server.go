@@ -6,10 +6,12 @@
 package views
 
 import (
+	"io"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/logger"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/valyala/fasthttp"
@@ -63,6 +65,15 @@ type Options struct {
 	// builds one. Pass the one already built (serve builds it before the
 	// demo data) so that its rules are installed on svc exactly once.
 	Med *mediation.Service
+	// TrustedProxies are the addresses and CIDR ranges of reverse proxies
+	// whose X-Forwarded-For names the client (ParseCIDRs); none: the
+	// connection's own address is the client's.
+	TrustedProxies []string
+	// CORSOrigins may call the API from a browser (ParseOrigins); none:
+	// no cross-origin calls.
+	CORSOrigins []string
+	// AccessLog receives one line per request (accessLogFormat); nil: none.
+	AccessLog io.Writer
 }
 
 func (o *Options) defaults() {
@@ -127,7 +138,7 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		svc.SetQuota(opts.CaseQuota)
 	}
 	pages := staff.New(d)
-	app := fiber.New(fiber.Config{
+	cfg := fiber.Config{
 		AppName: "yidi",
 		// Strings from a request stay valid after the handler: the service
 		// keeps some (cache keys, limiter keys, what the indexer reads).
@@ -147,7 +158,9 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		ReadTimeout:           30 * time.Second,
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           2 * time.Minute,
-	})
+	}
+	proxyConfig(&cfg, opts.TrustedProxies)
+	app := fiber.New(cfg)
 	// Only the upload routes take more than BodyLimit; fasthttp refuses a
 	// larger body from its Content-Length alone, before reading it.
 	app.Server().HeaderReceived = func(h *fasthttp.RequestHeader) fasthttp.RequestConfig {
@@ -158,6 +171,15 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 	}
 	app.Use(recover.New())
 	app.Use(requestid.New())
+	if opts.AccessLog != nil {
+		app.Use(logger.New(logger.Config{Format: accessLogFormat, TimeFormat: time.RFC3339, Output: opts.AccessLog}))
+	}
+	// Inside the access log, which answers errors itself: this one must
+	// see the chain's error to know a lasting 429.
+	app.Use(retryAfterOnEvery429)
+	if h := corsMiddleware(opts.CORSOrigins); h != nil {
+		app.Use("/api", h)
+	}
 
 	app.Get("/healthz", d.Health)
 	// Neither the health check nor the static files are pages: another

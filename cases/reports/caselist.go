@@ -33,6 +33,8 @@ type CaseFilter struct {
 	Unread      bool   // has citizen messages nobody who must answer has opened
 	Unheld      bool   // held by no desk (at the window)
 	CreatedBy   int64
+	// ExternalRef: the case another system names so (external_ref=SYSTEM:ID).
+	ExternalRef *cases.ExternalRef
 	// Instants, each range [from, to): intake (created_at) and closing
 	// (closed_at). A day given as "to" ends at cases.EndOfDay.
 	From, To             time.Time
@@ -142,6 +144,13 @@ func CaseFilterFromQuery(get func(string) string) (CaseFilter, error) {
 		}
 		f.UpdatedSince = t.UTC()
 	}
+	if v := get("external_ref"); v != "" {
+		r, err := cases.ParseExternalRef(v, "external_ref")
+		if err != nil {
+			return f, err
+		}
+		f.ExternalRef = &r
+	}
 	for _, d := range []struct {
 		name string
 		to   *time.Time
@@ -180,6 +189,10 @@ func CaseFilterFromQuery(get func(string) string) (CaseFilter, error) {
 			n, err := strconv.Atoi(v)
 			if err != nil {
 				return f, cases.Invalid(p.name, "invalid_"+p.name, "应为整数")
+			}
+			if n < 1 {
+				// Given, it must be meant: 0 is not quietly the first page.
+				return f, cases.Invalid(p.name, p.name+"_out_of_range", "应为正整数")
 			}
 			*p.to = n
 		}
@@ -424,6 +437,9 @@ func (f *CaseFilter) where(sql cases.SQL, a cases.Actor, now time.Time, count bo
 	}
 	if f.CreatedBy != 0 {
 		add(`c.created_by = ?`, f.CreatedBy)
+	}
+	if r := f.ExternalRef; r != nil {
+		add(`c.id IN (SELECT x.case_id FROM case_external_refs x WHERE x.system = ? AND x.ext_id = ?)`, r.System, r.ID)
 	}
 	if !f.From.IsZero() {
 		add(`c.created_at >= ?`, f.From.UTC())

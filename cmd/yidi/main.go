@@ -202,8 +202,18 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	backupDir := fs.String("backup-dir", "", "folder of the scheduled backups")
 	keep := fs.Int("keep", 14, "scheduled backups kept (the oldest are removed)")
 	verifyEvery := fs.Duration("verify-every", 0, "walk the events' hash chains this often (0: never)")
+	trustedProxies := fs.String("trusted-proxies", envOr("YIDI_TRUSTED_PROXIES", ""), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For names the client")
+	corsOrigins := fs.String("cors-origins", envOr("YIDI_CORS_ORIGINS", ""), "comma-separated origins (https://host[:port]) allowed to call /api from a browser")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	proxies, err := views.ParseCIDRs(*trustedProxies)
+	if err != nil {
+		return usageError("--trusted-proxies: " + err.Error())
+	}
+	origins, err := views.ParseOrigins(*corsOrigins)
+	if err != nil {
+		return usageError("--cors-origins: " + err.Error())
 	}
 	if *backupEvery < 0 || *verifyEvery < 0 || *keep < 1 {
 		return usageError("--backup-every and --verify-every may not be negative, --keep must be at least 1")
@@ -268,6 +278,7 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	}
 	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure, Med: med,
 		AddressMessages: *addrMessages, AddressBytes: *addrMB << 20,
+		TrustedProxies: proxies, CORSOrigins: origins, AccessLog: os.Stdout,
 		CaseQuota: cases.Quota{MessagesPerHour: *caseMessages, BytesPerHour: *caseMB << 20, TotalBytes: *caseTotalMB << 20}})
 	// The background loops end with ctx; the database closes only after
 	// they have: a connection still held keeps SQLite from checkpointing.

@@ -26,9 +26,9 @@ func New(d web.Deps) *fiber.App {
 	v1.Get("/meta", s.meta)
 	v1.Get("/openapi.json", openAPIDocument)
 	v1.Get("/public/status", s.publicStatus)
-	v1.Post("/public/messages", s.publicMessage)
-	v1.Post("/public/rating", s.publicRating)
-	v1.Post("/public/applications", s.publicApplication)
+	v1.Post("/public/messages", s.idempotentPublic, s.publicMessage)
+	v1.Post("/public/rating", s.idempotentPublic, s.publicRating)
+	v1.Post("/public/applications", s.idempotentPublic, s.publicApplication)
 
 	// The token check sits on each staff route, not on a group, so that an
 	// unknown address is a 404 rather than a 401.

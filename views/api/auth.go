@@ -22,10 +22,8 @@ func (s *server) requireToken(c *fiber.Ctx) error {
 		return err
 	}
 	web.SetActor(c, a)
-	return c.Next()
+	return s.idempotentStaffWrite(c)
 }
-
-var errTooManyLogins = &cases.Error{Kind: cases.KindTooMany, Code: "too_many_attempts", Message: "登录失败次数过多，请稍后再试"}
 
 func (s *server) createToken(c *fiber.Ctx) error {
 	var in struct {
@@ -37,7 +35,8 @@ func (s *server) createToken(c *fiber.Ctx) error {
 	}
 	key := c.IP() + "|" + strings.ToLower(in.Username)
 	if s.Logins.Blocked(key) {
-		return errTooManyLogins
+		return &cases.Error{Kind: cases.KindTooMany, Code: "too_many_attempts", Message: "登录失败次数过多，请稍后再试",
+			RetryAfter: s.Logins.RetryAfter(key)}
 	}
 	a, err := s.Svc.Authenticate(c.UserContext(), in.Username, in.Password)
 	if err != nil {

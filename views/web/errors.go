@@ -17,7 +17,11 @@ import (
 func APIError(c *fiber.Ctx, err error) error {
 	err = Classify(c, err)
 	if e := cases.ErrorOf(err); e != nil {
-		return WriteError(c, StatusOf(e.Kind), e.Code, e.Message, e.Field)
+		body := errorBody(e.Code, e.Message, e.Field)
+		if e.Case != "" {
+			body["case"] = e.Case
+		}
+		return c.Status(StatusOf(e.Kind)).JSON(fiber.Map{"error": body})
 	}
 	var fe *fiber.Error
 	if errors.As(err, &fe) {
@@ -39,8 +43,13 @@ var fiberErrors = map[int]struct{ code, message string }{
 	fiber.StatusMethodNotAllowed:      {"method_not_allowed", "不支持该请求方法"},
 }
 
-// RouteNotFound is the answer for an address no route takes.
+// RouteNotFound is the answer for an address no route takes; an address
+// that routes take only with other methods answers 405 with Allow.
 func RouteNotFound(c *fiber.Ctx) error {
+	if allow := allowedMethods(c.App(), c.Path()); allow != "" {
+		c.Set(fiber.HeaderAllow, allow)
+		return fiber.ErrMethodNotAllowed
+	}
 	return &cases.Error{Kind: cases.KindNotFound, Code: "route_not_found", Message: "没有这个地址：" + c.Method() + " " + c.Path()}
 }
 
@@ -52,11 +61,15 @@ func LogInternal(c *fiber.Ctx, err error) {
 
 // WriteError writes docs/api.md's error shape.
 func WriteError(c *fiber.Ctx, status int, code, message, field string) error {
+	return c.Status(status).JSON(fiber.Map{"error": errorBody(code, message, field)})
+}
+
+func errorBody(code, message, field string) fiber.Map {
 	body := fiber.Map{"code": code, "message": message}
 	if field != "" {
 		body["field"] = field
 	}
-	return c.Status(status).JSON(fiber.Map{"error": body})
+	return body
 }
 
 // kindStatus is the HTTP status of each kind of cases error.
