@@ -50,6 +50,8 @@ Usage:
   yidi vocab mine [--data DIR] [--min-support 5] [--min-score 0.35]  propose related terms from the case texts (an admin accepts them)
   yidi lab vocab [--segment-dict DIR]       regenerate search/thesaurus.txt from segment-dict
   yidi bench search [--cases 100000]        search latency against SQLite FTS5 (build with -tags sqlite_fts5)
+  yidi bench load [--url http://127.0.0.1:8080[,http://node2…]] [--conns 100] [--duration 60s] [--mix 20,40,20,20]
+                                            a mixed load (intake, search, case, timeline) on a running server: req/s, errors, p50–p99, max
 
 Every command that opens the database also takes [--db sqlite|postgres --dsn postgres://…].
 --data also comes from YIDI_DATA, --addr from YIDI_ADDR, --db from YIDI_DB, --dsn from YIDI_DSN.
@@ -122,7 +124,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	switch args[0] {
 	case "bench":
 		if len(args) < 2 {
-			return usageError("bench takes a subcommand: similar, queries or search")
+			return usageError("bench takes a subcommand: similar, queries, search or load")
 		}
 		switch args[1] {
 		case "similar":
@@ -131,6 +133,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 			return benchQueries(ctx, args[2:], out)
 		case "search":
 			return benchSearch(ctx, args[2:], out)
+		case "load":
+			return benchLoad(ctx, args[2:], out)
 		}
 		return usageError(fmt.Sprintf("unknown bench subcommand %q", args[1]))
 	case "client":
