@@ -190,7 +190,7 @@ func dayOrToday(field, s string, now time.Time, label string) (string, error) {
 // case becomes visible to the court desk.
 func (m *Service) ApplyConfirmation(ctx context.Context, a cases.Actor, number string, in ApplicationInput) (*Agreement, error) {
 	var agID int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &agID, m.agreement, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		c := x.Case
 		if err := mustHold(a, c, "登记司法确认申请"); err != nil {
 			return nil, err
@@ -252,10 +252,6 @@ func (m *Service) ApplyConfirmation(ctx context.Context, a cases.Actor, number s
 			Data:       map[string]any{"agreement_id": ag.ID, "applied_on": appliedOn, "court_desk": settings.CourtDesk, "applicants": applicants},
 			AddCoDesks: []string{settings.CourtDesk}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, agID)
 }
 
 // courtStep loads the confirmation of the agreement in force for a step
@@ -298,7 +294,7 @@ func courtStep(ctx context.Context, x *cases.CaseTx, what string, from ...string
 // court desk); the ruling is due 15 days later.
 func (m *Service) AcceptConfirmation(ctx context.Context, a cases.Actor, number string, in AcceptInput) (*Agreement, error) {
 	var agID int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &agID, m.agreement, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		ag, conf, err := courtStep(ctx, x, "受理司法确认申请", ConfirmApplied)
 		if err != nil {
 			return nil, err
@@ -325,17 +321,13 @@ func (m *Service) AcceptConfirmation(ctx context.Context, a cases.Actor, number 
 			Data:     map[string]any{"agreement_id": ag.ID, "court_number": courtNo, "accepted_on": acceptedOn, "ruling_due": due},
 			Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, Label: "司法确认审查期限（" + courtNo + "）", Basis: rulingBasis, Start: x.Now, DueOn: due}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, agID)
 }
 
 // ExtendRuling extends the ruling's limit (the court desk, with the
 // approver named), at most 10 days in all.
 func (m *Service) ExtendRuling(ctx context.Context, a cases.Actor, number string, in ExtendInput) (*Agreement, error) {
 	var agID int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &agID, m.agreement, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		ag, conf, err := courtStep(ctx, x, "延长司法确认审查期限", ConfirmAccepted)
 		if err != nil {
 			return nil, err
@@ -367,10 +359,6 @@ func (m *Service) ExtendRuling(ctx context.Context, a cases.Actor, number string
 			Data:     map[string]any{"agreement_id": ag.ID, "days": in.Days, "approved_by": approvedBy, "ruling_due": due},
 			Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, DueOn: due}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, agID)
 }
 
 // RuleConfirmation records the court's ruling (the court desk). Confirmed:
@@ -379,7 +367,7 @@ func (m *Service) ExtendRuling(ctx context.Context, a cases.Actor, number string
 // may amend the agreement, make a new one, or sue.
 func (m *Service) RuleConfirmation(ctx context.Context, a cases.Actor, number string, in RulingInput) (*Agreement, error) {
 	var agID int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &agID, m.agreement, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		ag, conf, err := courtStep(ctx, x, "作出司法确认裁定", ConfirmAccepted)
 		if err != nil {
 			return nil, err
@@ -436,10 +424,6 @@ func (m *Service) RuleConfirmation(ctx context.Context, a cases.Actor, number st
 		return &cases.CaseChange{Kind: EventConfirmRuled, Body: ConfirmationLabel(in.Ruling), Data: data,
 			SMS: summonSMS(x.Case, applicants, sms), Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, End: true}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, agID)
 }
 
 // PendingConfirmation is a 司法确认 awaiting the court: applied (to accept)

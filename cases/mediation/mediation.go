@@ -44,6 +44,19 @@ func New(svc *cases.Service) *Service {
 	return m
 }
 
+// changeThen runs change on the case (ChangeCase: one transaction, one
+// event) and then answers read of the row *id names, which change may set:
+// each step answers the agreement, obligation or session it touched as it
+// stands once committed.
+func changeThen[T any](ctx context.Context, svc *cases.Service, a cases.Actor, number string, version *int64, id *int64,
+	read func(ctx context.Context, id int64) (T, error), change func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error)) (T, error) {
+	if _, err := svc.ChangeCase(ctx, a, number, version, change); err != nil {
+		var zero T
+		return zero, err
+	}
+	return read(ctx, *id)
+}
+
 // Event kinds on the case timeline.
 const (
 	EventSessionScheduled   = "mediation_session_scheduled"

@@ -205,7 +205,7 @@ type PerformanceInput struct {
 // RecordPerformance records performance of an obligation of the agreement
 // in force (the holding desk, also after closing).
 func (m *Service) RecordPerformance(ctx context.Context, a cases.Actor, number string, obligationID int64, in PerformanceInput) (*Obligation, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &obligationID, m.obligation, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		if err := mayFollow(a, x.Case, "记录履行情况"); err != nil {
 			return nil, err
 		}
@@ -279,10 +279,6 @@ func (m *Service) RecordPerformance(ctx context.Context, a cases.Actor, number s
 		}
 		return &cases.CaseChange{Kind: EventPerformance, Body: body, Data: data}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.obligation(ctx, obligationID)
 }
 
 func (m *Service) obligation(ctx context.Context, id int64) (*Obligation, error) {
@@ -307,7 +303,7 @@ var urgeMethods = map[string]string{"phone": "电话", "visit": "上门", "sms":
 
 // Urge records that the desk urged the obligor to perform (the holding desk).
 func (m *Service) Urge(ctx context.Context, a cases.Actor, number string, obligationID int64, in UrgeInput) (*Obligation, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &obligationID, m.obligation, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		if err := mayFollow(a, x.Case, "催促履行"); err != nil {
 			return nil, err
 		}
@@ -337,10 +333,6 @@ func (m *Service) Urge(ctx context.Context, a cases.Actor, number string, obliga
 		return &cases.CaseChange{Kind: EventUrged, Body: fmt.Sprintf("%s催促%s履行第%d项义务：%s", label, o.Obligor, o.Position, note),
 			Data: map[string]any{"obligation_id": o.ID, "method": in.Method}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.obligation(ctx, obligationID)
 }
 
 // ---- 回访 ----
