@@ -15,14 +15,6 @@ import (
 // the whole file as a ZIP for the court, 归档, and files staff file with a
 // kind. The rules are in cases/mediation/dossier.go and cases/attachments.go.
 
-func (s *server) dossier(c *fiber.Ctx) error {
-	d, err := s.Med.Dossier(c.UserContext(), web.ActorOf(c), c.Params("number"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
 func (s *server) dossierZIP(c *fiber.Ctx) error {
 	d, err := s.Med.Dossier(c.UserContext(), web.ActorOf(c), c.Params("number"))
 	if err != nil {
