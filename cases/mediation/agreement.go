@@ -210,10 +210,7 @@ func (m *Service) SignAgreement(ctx context.Context, a cases.Actor, number strin
 	var id int64
 	return changeThen(ctx, m.cases, a, number, in.Version, &id, m.agreement, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		c := x.Case
-		if err := mustHold(a, c, "制作调解协议"); err != nil {
-			return nil, err
-		}
-		if err := mustBeOpen(c, "制作调解协议"); err != nil {
+		if err := mustHoldOpen(a, c, "制作调解协议"); err != nil {
 			return nil, err
 		}
 		day := today(x.Now)

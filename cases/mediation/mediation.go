@@ -117,7 +117,12 @@ func mustHold(a cases.Actor, c *cases.Case, what string) error {
 	return nil
 }
 
-func mustBeOpen(c *cases.Case, what string) error {
+// mustHoldOpen is mustHold while the case is in progress: mediating
+// (sessions, agreements) stops when the case closes.
+func mustHoldOpen(a cases.Actor, c *cases.Case, what string) error {
+	if err := mustHold(a, c, what); err != nil {
+		return err
+	}
 	if c.Status != cases.StatusInProgress {
 		return &cases.Error{Kind: cases.KindConflict, Code: "invalid_transition",
 			Message: fmt.Sprintf("案件当前状态为“%s”，不能%s", cases.StatusLabel(c.Status), what)}

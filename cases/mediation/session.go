@@ -371,10 +371,7 @@ func (m *Service) Schedule(ctx context.Context, a cases.Actor, number string, in
 	var id int64
 	return changeThen(ctx, m.cases, a, number, in.Version, &id, m.session, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		c := x.Case
-		if err := mustHold(a, c, "安排调解会议"); err != nil {
-			return nil, err
-		}
-		if err := mustBeOpen(c, "安排调解会议"); err != nil {
+		if err := mustHoldOpen(a, c, "安排调解会议"); err != nil {
 			return nil, err
 		}
 		s, err := m.checkSession(ctx, x.Tx, c, x.Now, in)
@@ -428,13 +425,12 @@ func loadSessionForChange(ctx context.Context, tx *sqlx.Tx, caseID, id int64) (*
 func (m *Service) changeSession(ctx context.Context, a cases.Actor, number string, version *int64, id int64, what string, mustOpen bool,
 	change func(ctx context.Context, x *cases.CaseTx, old *sessionRow) (*cases.CaseChange, error)) (*Session, error) {
 	return changeThen(ctx, m.cases, a, number, version, &id, m.session, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		if err := mustHold(a, x.Case, what); err != nil {
-			return nil, err
-		}
+		check := mustHold
 		if mustOpen {
-			if err := mustBeOpen(x.Case, what); err != nil {
-				return nil, err
-			}
+			check = mustHoldOpen
+		}
+		if err := check(a, x.Case, what); err != nil {
+			return nil, err
 		}
 		old, err := loadSessionForChange(ctx, x.Tx, x.Case.ID, id)
 		if err != nil {

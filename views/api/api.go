@@ -126,9 +126,15 @@ func read[Out any](param string, get func(ctx context.Context, a cases.Actor, ke
 }
 
 // changed serves a write to the one thing the path's param names (a case's
-// number, a rule's code): the JSON body decoded strictly into In, do
-// called as the signed-in user, and what it returns answered.
+// number, a rule's code), answered with what do returns.
 func changed[In, Out any](param string, do func(ctx context.Context, a cases.Actor, key string, in In) (Out, error)) fiber.Handler {
+	return decoded(fiber.StatusOK, param, do)
+}
+
+// decoded decodes the JSON body strictly into In, calls do as the
+// signed-in user on what the path's param names, and answers status with
+// what it returns.
+func decoded[In, Out any](status int, param string, do func(ctx context.Context, a cases.Actor, key string, in In) (Out, error)) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		var in In
 		if err := web.DecodeJSON(c, &in); err != nil {
@@ -138,7 +144,7 @@ func changed[In, Out any](param string, do func(ctx context.Context, a cases.Act
 		if err != nil {
 			return err
 		}
-		return c.JSON(out)
+		return c.Status(status).JSON(out)
 	}
 }
 
