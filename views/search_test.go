@@ -63,8 +63,7 @@ func TestSearchAPIFindsCasesTheCallerMaySee(t *testing.T) {
 	if len(why) == 0 || why[0] != "电话尾号 1111 · 申请人 李秀英" {
 		t.Errorf("why of a phone tail: %v", why)
 	}
-	staff := newBrowser(t, ts.app)
-	staff.login("leader")
+	staff := ts.signedIn(t, "leader")
 	if status, page, _ := staff.do("GET", "/search?q=1111", nil); status != 200 || !strings.Contains(page, "命中原因：电话尾号 1111 · 申请人 李秀英") {
 		t.Errorf("search page without the why line: %d\n%s", status, page)
 	}

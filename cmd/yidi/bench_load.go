@@ -47,41 +47,39 @@ type loadRun struct {
 	seed    uint64
 }
 
-func benchLoad(ctx context.Context, args []string, out io.Writer) error {
-	fset, _ := newFlags("bench load")
-	urls := fset.String("url", envOr("YIDI_URL", "http://127.0.0.1:8080"), "the server's address; several nodes comma-separated, taken in turn")
-	conns := fset.Int("conns", 100, "concurrent connections")
-	duration := fset.Duration("duration", 60*time.Second, "how long to load")
-	mix := fset.String("mix", "20,40,20,20", "percent intakes, searches, case reads, timeline reads")
-	user := fset.String("username", "leader", "a user who may take intakes and read every case (the demo's leader)")
-	password := fset.String("password", "demo-leader", "that user's password")
-	slow := fset.Duration("slow", 2*time.Second, "count requests slower than this")
-	if err := parse(fset, args); err != nil {
-		return err
+var benchLoad = flagCommand("bench load", func(fs cmdFlags) work {
+	urls := fs.String("url", envOr("YIDI_URL", "http://127.0.0.1:8080"), "the server's address; several nodes comma-separated, taken in turn")
+	conns := fs.Int("conns", 100, "concurrent connections")
+	duration := fs.Duration("duration", 60*time.Second, "how long to load")
+	mix := fs.String("mix", "20,40,20,20", "percent intakes, searches, case reads, timeline reads")
+	user := fs.String("username", "leader", "a user who may take intakes and read every case (the demo's leader)")
+	password := fs.String("password", "demo-leader", "that user's password")
+	slow := fs.Duration("slow", 2*time.Second, "count requests slower than this")
+	return func(ctx context.Context, out io.Writer) error {
+		if *conns < 1 || *duration <= 0 {
+			return usageError("--conns and --duration must be positive")
+		}
+		weights, err := parseMix(*mix)
+		if err != nil {
+			return err
+		}
+		transport := &http.Transport{MaxIdleConns: *conns, MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns,
+			IdleConnTimeout: time.Minute, DisableCompression: true}
+		defer transport.CloseIdleConnections()
+		run := &loadRun{urls: strings.Split(*urls, ","), client: &http.Client{Transport: transport, Timeout: 30 * time.Second},
+			queries: lab.BenchQueries(), weights: weights, seed: uint64(time.Now().UnixNano())}
+		if run.token, err = run.signIn(ctx, *user, *password); err != nil {
+			return err
+		}
+		if run.numbers, err = run.caseNumbers(ctx); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "load: %d connections for %s against %s, mix intake/search/case/timeline %s, %d cases to read\n",
+			*conns, *duration, *urls, *mix, len(run.numbers))
+		samples, wall := run.load(ctx, *conns, *duration)
+		return printLoad(out, samples, wall, *slow)
 	}
-	if *conns < 1 || *duration <= 0 {
-		return usageError("--conns and --duration must be positive")
-	}
-	weights, err := parseMix(*mix)
-	if err != nil {
-		return err
-	}
-	transport := &http.Transport{MaxIdleConns: *conns, MaxIdleConnsPerHost: *conns, MaxConnsPerHost: *conns,
-		IdleConnTimeout: time.Minute, DisableCompression: true}
-	defer transport.CloseIdleConnections()
-	run := &loadRun{urls: strings.Split(*urls, ","), client: &http.Client{Transport: transport, Timeout: 30 * time.Second},
-		queries: lab.BenchQueries(), weights: weights, seed: uint64(time.Now().UnixNano())}
-	if run.token, err = run.signIn(ctx, *user, *password); err != nil {
-		return err
-	}
-	if run.numbers, err = run.caseNumbers(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "load: %d connections for %s against %s, mix intake/search/case/timeline %s, %d cases to read\n",
-		*conns, *duration, *urls, *mix, len(run.numbers))
-	samples, wall := run.load(ctx, *conns, *duration)
-	return printLoad(out, samples, wall, *slow)
-}
+})
 
 // parseMix reads "20,40,20,20" into cumulative weights over loadKinds.
 func parseMix(s string) ([]int, error) {
