@@ -50,6 +50,8 @@ Usage:
   yidi vocab mine [--data DIR] [--min-support 5] [--min-score 0.35]  propose related terms from the case texts (an admin accepts them)
   yidi lab vocab [--segment-dict DIR]       regenerate search/thesaurus.txt from segment-dict
   yidi bench search [--cases 100000]        search latency against SQLite FTS5 (build with -tags sqlite_fts5)
+  yidi bench load [--url http://127.0.0.1:8080[,http://node2…]] [--conns 100] [--duration 60s] [--mix 20,40,20,20]
+                                            a mixed load (intake, search, case, timeline) on a running server: req/s, errors, p50–p99, max
 
 Every command that opens the database also takes [--db sqlite|postgres --dsn postgres://…].
 --data also comes from YIDI_DATA, --addr from YIDI_ADDR, --db from YIDI_DB, --dsn from YIDI_DSN.
@@ -99,7 +101,7 @@ var commands = map[string]command{
 	"import":   group("import", sub{"cail", importCommand}),
 	"lab":      group("lab", sub{"vocab", labVocab}),
 	"vocab":    group("vocab", sub{"mine", vocabMine}),
-	"bench":    group("bench", sub{"similar", benchSimilar}, sub{"queries", benchQueries}, sub{"search", benchSearch}),
+	"bench":    group("bench", sub{"similar", benchSimilar}, sub{"queries", benchQueries}, sub{"search", benchSearch}, sub{"load", benchLoad}),
 	"client":   group("client", sub{"add", clientAdd}, sub{"list", clientList}, sub{"revoke", clientRevoke}),
 }
 
