@@ -47,14 +47,14 @@ type loadRun struct {
 	seed    uint64
 }
 
-var benchLoad = flagCommand("bench load", func(fset cmdFlags) work {
-	urls := fset.String("url", envOr("YIDI_URL", "http://127.0.0.1:8080"), "the server's address; several nodes comma-separated, taken in turn")
-	conns := fset.Int("conns", 100, "concurrent connections")
-	duration := fset.Duration("duration", 60*time.Second, "how long to load")
-	mix := fset.String("mix", "20,40,20,20", "percent intakes, searches, case reads, timeline reads")
-	user := fset.String("username", "leader", "a user who may take intakes and read every case (the demo's leader)")
-	password := fset.String("password", "demo-leader", "that user's password")
-	slow := fset.Duration("slow", 2*time.Second, "count requests slower than this")
+var benchLoad = flagCommand("bench load", func(fs cmdFlags) work {
+	urls := fs.String("url", envOr("YIDI_URL", "http://127.0.0.1:8080"), "the server's address; several nodes comma-separated, taken in turn")
+	conns := fs.Int("conns", 100, "concurrent connections")
+	duration := fs.Duration("duration", 60*time.Second, "how long to load")
+	mix := fs.String("mix", "20,40,20,20", "percent intakes, searches, case reads, timeline reads")
+	user := fs.String("username", "leader", "a user who may take intakes and read every case (the demo's leader)")
+	password := fs.String("password", "demo-leader", "that user's password")
+	slow := fs.Duration("slow", 2*time.Second, "count requests slower than this")
 	return func(ctx context.Context, out io.Writer) error {
 		if *conns < 1 || *duration <= 0 {
 			return usageError("--conns and --duration must be positive")
