@@ -164,28 +164,26 @@ func (r *loadRun) call(ctx context.Context, base, method, path string, body []by
 	return nil
 }
 
-// load runs conns workers until the duration ends and answers every
-// request's kind and latency, and the wall time the run took.
+// load runs conns workers, each starting requests until the duration
+// ends and finishing the one it has started (so every request the server
+// answered is counted), and answers every request's kind and latency and
+// the wall time the run took.
 func (r *loadRun) load(ctx context.Context, conns int, d time.Duration) ([]loadSample, time.Duration) {
-	ctx, cancel := context.WithTimeout(ctx, d)
-	defer cancel()
 	per := make([][]loadSample, conns)
 	var wg sync.WaitGroup
 	start := time.Now()
+	end := start.Add(d)
 	for w := range conns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			rng := rand.New(rand.NewPCG(r.seed, uint64(w)))
-			for n := 0; ctx.Err() == nil; n++ {
+			for n := 0; ctx.Err() == nil && time.Now().Before(end); n++ {
 				kind := r.pick(rng)
 				base := r.urls[(w+n)%len(r.urls)]
 				method, path, body := r.request(kind, rng, w, n)
 				t0 := time.Now()
 				err := r.call(ctx, base, method, path, body, nil)
-				if ctx.Err() != nil {
-					return // cut off by the end of the run: not a sample
-				}
 				per[w] = append(per[w], loadSample{kind: kind, elapsed: time.Since(t0), failed: err != nil})
 			}
 		}()
