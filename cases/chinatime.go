@@ -52,3 +52,14 @@ func ParseDate(s string) (time.Time, bool) {
 // dueAt is the instant a time limit ending on day's China date runs out:
 // its last second, in UTC. A limit is met while now is not after it.
 func dueAt(day time.Time) time.Time { return EndOfDay(day).Add(-time.Second).UTC() }
+
+// InUTC turns each of the times that is set to UTC, as the answers give
+// every time (the drivers hand some back in local time).
+func InUTC(times ...**time.Time) {
+	for _, t := range times {
+		if *t != nil {
+			u := (*t).UTC()
+			*t = &u
+		}
+	}
+}

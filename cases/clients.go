@@ -173,12 +173,7 @@ func (s *Service) Clients(ctx context.Context, a Actor) ([]Client, error) {
 	}
 	for i := range out {
 		out[i].Scopes = strings.Fields(out[i].ScopeText)
-		for _, t := range []**time.Time{&out[i].ExpiresAt, &out[i].RotatedAt, &out[i].RevokedAt, &out[i].LastUsedAt} {
-			if *t != nil {
-				u := (*t).UTC()
-				*t = &u
-			}
-		}
+		InUTC(&out[i].ExpiresAt, &out[i].RotatedAt, &out[i].RevokedAt, &out[i].LastUsedAt)
 		out[i].CreatedAt = out[i].CreatedAt.UTC()
 	}
 	return out, nil

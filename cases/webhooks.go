@@ -122,10 +122,7 @@ func (s *Service) Webhooks(ctx context.Context, a Actor) ([]Webhook, error) {
 	for i := range out {
 		w := &out[i]
 		w.CreatedAt = w.CreatedAt.UTC()
-		if w.PausedAt != nil {
-			t := w.PausedAt.UTC()
-			w.PausedAt = &t
-		}
+		InUTC(&w.PausedAt)
 		w.Events = []string{}
 		for _, k := range kinds {
 			if k.ID == w.ID {
@@ -217,12 +214,7 @@ func (s *Service) WebhookDeliveries(ctx context.Context, a Actor, id int64) ([]W
 	for i := range out {
 		d := &out[i]
 		d.CreatedAt = d.CreatedAt.UTC()
-		for _, t := range []**time.Time{&d.NextAttemptAt, &d.DeliveredAt} {
-			if *t != nil {
-				u := (*t).UTC()
-				*t = &u
-			}
-		}
+		InUTC(&d.NextAttemptAt, &d.DeliveredAt)
 	}
 	return out, nil
 }

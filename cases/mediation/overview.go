@@ -2,9 +2,6 @@ package mediation
 
 import (
 	"context"
-	"fmt"
-
-	"github.com/jmoiron/sqlx"
 
 	"yidi/cases"
 )
@@ -81,7 +78,6 @@ func (m *Service) Overview(ctx context.Context, a cases.Actor, number string) (*
 // sessionStaffNames are the display names of everyone on the sessions'
 // staff, in their records and their 回避, by username.
 func (m *Service) sessionStaffNames(ctx context.Context, sessions []Session) (map[string]string, error) {
-	names := map[string]string{}
 	var users []string
 	for _, s := range sessions {
 		users = append(append(users, s.Presiding, s.Clerk), s.Mediators...)
@@ -92,22 +88,5 @@ func (m *Service) sessionStaffNames(ctx context.Context, sessions []Session) (ma
 			}
 		}
 	}
-	if len(users) == 0 {
-		return names, nil
-	}
-	q, args, err := sqlx.In(`SELECT username, display_name FROM users WHERE username IN (?)`, users)
-	if err != nil {
-		return nil, err
-	}
-	var rows []struct {
-		Username string `db:"username"`
-		Name     string `db:"display_name"`
-	}
-	if err := m.db.SelectContext(ctx, &rows, m.db.Rebind(q), args...); err != nil {
-		return nil, fmt.Errorf("mediation: unable to read staff names: %w", err)
-	}
-	for _, r := range rows {
-		names[r.Username] = r.Name
-	}
-	return names, nil
+	return displayNames(ctx, m.db, users)
 }

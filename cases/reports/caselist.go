@@ -350,12 +350,7 @@ func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseFilter, lim
 			return fmt.Errorf("store: unable to list cases: %w", err)
 		}
 		r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
-		for _, t := range []**time.Time{&r.ClosedAt, &r.DeadlineAt} {
-			if *t != nil {
-				u := (*t).UTC()
-				*t = &u
-			}
-		}
+		cases.InUTC(&r.ClosedAt, &r.DeadlineAt)
 		if err := fn(r); err != nil {
 			return err
 		}
