@@ -32,7 +32,10 @@ type Store struct {
 	r      *sqlx.DB
 	d      *dialect
 	secret []byte // seals idempotency replays; lives beside, not in, the database
-	dir    string // the data folder; citizens' attachments are stored under it
+	dir    string // the data folder
+	// attach is the folder of citizens' attachments: <dir>/attachments, or
+	// one several nodes share (serve --attachments).
+	attach string
 
 	applied []string     // migrations this Open applied
 	fullAt  atomic.Int64 // when a write last failed for a full disk (unix ns)
@@ -51,6 +54,9 @@ type Database struct {
 	Dir    string
 	Engine string // EngineSQLite ("" too) or EnginePostgres
 	DSN    string // PostgreSQL: "postgres://user@host/db?sslmode=…" or "host=… dbname=…"
+	// Attachments is the folder of citizens' files ("": Dir/attachments);
+	// several nodes on one database name one folder they all mount.
+	Attachments string
 }
 
 // Open opens (creating if needed) the SQLite database in dir and brings its
@@ -79,6 +85,10 @@ func OpenDatabase(ctx context.Context, db Database) (*Store, error) {
 		return nil, err
 	}
 	s.dir = dir
+	s.attach = db.Attachments
+	if s.attach == "" {
+		s.attach = filepath.Join(dir, "attachments")
+	}
 	if s.secret, err = loadSecret(filepath.Join(dir, "secret.key")); err != nil {
 		s.Close()
 		return nil, err
