@@ -253,10 +253,15 @@ func TestTwoNodesOnOnePostgreSQL(t *testing.T) {
 	// Both deliver the outbox and the webhooks at once: each goes out once.
 	var texts atomic.Int32
 	sender := senderFunc(func(ctx context.Context, phone, text string) error { texts.Add(1); return nil })
-	both(t, func(n *node) error { _, _, err := n.svc.DeliverOutbox(ctx, sender, time.Now()); return err }, a, b)
-	both(t, func(n *node) error { _, _, err := n.svc.DeliverWebhooks(ctx, http.DefaultClient, time.Now()); return err }, a, b)
-	both(t, func(n *node) error { _, _, err := n.svc.DeliverOutbox(ctx, sender, time.Now()); return err }, a, b)
-	both(t, func(n *node) error { _, _, err := n.svc.DeliverWebhooks(ctx, http.DefaultClient, time.Now()); return err }, a, b)
+	outbox := func(n *node) error { _, _, err := n.svc.DeliverOutbox(ctx, sender, time.Now()); return err }
+	webhooks := func(n *node) error {
+		_, _, err := n.svc.DeliverWebhooks(ctx, http.DefaultClient, time.Now())
+		return err
+	}
+	for range 2 {
+		both(t, outbox, a, b)
+		both(t, webhooks, a, b)
+	}
 	notes, err := b.svc.Notifications(ctx, number)
 	if err != nil {
 		t.Fatal(err)
