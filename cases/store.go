@@ -93,6 +93,10 @@ func OpenDatabase(ctx context.Context, db Database) (*Store, error) {
 	s.attach = db.Attachments
 	if s.attach == "" {
 		s.attach = filepath.Join(dir, "attachments")
+	} else if err := os.MkdirAll(s.attach, 0o750); err != nil {
+		// A shared folder not mounted is said at start, not at the first upload.
+		s.Close()
+		return nil, fmt.Errorf("store: the attachments folder %s: %w", s.attach, err)
 	}
 	if s.secret, err = loadSecret(filepath.Join(dir, "secret.key")); err != nil {
 		s.Close()

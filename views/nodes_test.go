@@ -4,7 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
+	"io/fs"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
@@ -76,9 +79,20 @@ func startNode(t *testing.T, name, dsn, attachments string, opts views.Options) 
 // database, so a token got from one node is sent to the other as is.
 func (n *node) call(method, path, user string, body any, headers ...string) (int, map[string]any) {
 	n.t.Helper()
+	status, out := n.do(method, path, user, body, headers...)
+	return status, decodeAnswer(n.t, method, path, out)
+}
+
+// do sends body (JSON, or a string as it is) and answers the raw answer.
+func (n *node) do(method, path, user string, body any, headers ...string) (int, []byte) {
+	n.t.Helper()
 	var raw []byte
-	if body != nil {
-		raw, _ = json.Marshal(body)
+	switch b := body.(type) {
+	case nil:
+	case string:
+		raw = []byte(b)
+	default:
+		raw, _ = json.Marshal(b)
 	}
 	req, _ := http.NewRequest(method, n.base+path, bytes.NewReader(raw))
 	req.Header.Set("Content-Type", "application/json")
@@ -94,7 +108,7 @@ func (n *node) call(method, path, user string, body any, headers ...string) (int
 	}
 	defer resp.Body.Close()
 	out, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, decodeAnswer(n.t, method, path, out)
+	return resp.StatusCode, out
 }
 
 // form posts a form (or GETs a page with nil) through client, which keeps
@@ -232,6 +246,27 @@ func TestTwoNodesOnOnePostgreSQL(t *testing.T) {
 	// once, long after it is due: one warning per crossing.
 	actVia(t, a, "intake", number, "route", map[string]any{"desk": "mediation"}, 200)
 	actVia(t, b, "mediation", number, "accept", nil, 200)
+	// A file filed on A is read on B: the attachments folder is shared.
+	var upload bytes.Buffer
+	mw := multipart.NewWriter(&upload)
+	_ = mw.WriteField("kind", "evidence")
+	fw, _ := mw.CreateFormFile("files", "欠条.png")
+	png := scanPNG("two nodes")
+	_, _ = fw.Write(png)
+	_ = mw.Close()
+	status, filed := a.call("POST", "/api/v1/cases/"+number+"/attachments", "mediation", upload.String(), "Content-Type", mw.FormDataContentType())
+	if status != 201 {
+		t.Fatalf("filing a file on A: %d %v", status, filed)
+	}
+	id := filed["attachments"].([]any)[0].(map[string]any)["id"]
+	status, got := b.do("GET", fmt.Sprintf("/api/v1/cases/%s/attachments/%v", number, id), "mediation", nil)
+	if status != 200 || !bytes.Equal(got, png) {
+		t.Errorf("the file filed on A, read on B: %d, %d bytes (want %d)", status, len(got), len(png))
+	}
+	if files := filesUnder(t, shared); files != 1 {
+		t.Errorf("the shared attachments folder holds %d files, want 1", files)
+	}
+
 	late := time.Now().AddDate(1, 0, 0)
 	both(t, func(n *node) error { _, err := n.svc.SweepWarnings(ctx, late); return err }, a, b)
 	both(t, func(n *node) error { _, err := n.svc.SweepWarnings(ctx, late.Add(time.Hour)); return err }, a, b)
@@ -272,6 +307,22 @@ func TestTwoNodesOnOnePostgreSQL(t *testing.T) {
 	if hooks.Load() != 1 {
 		t.Errorf("two nodes delivering: the webhook receiver got %d posts, want 1", hooks.Load())
 	}
+}
+
+// filesUnder counts the files under dir.
+func filesUnder(t *testing.T, dir string) int {
+	t.Helper()
+	n := 0
+	err := filepath.WalkDir(dir, func(_ string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			n++
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
 }
 
 type senderFunc func(ctx context.Context, phone, text string) error
