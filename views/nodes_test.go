@@ -356,3 +356,20 @@ func countDeadlines(t *testing.T, n *node, number string) int {
 	dl, _ := ans["deadlines"].([]any)
 	return len(dl)
 }
+
+// /healthz says how far this node's index is behind and when it last
+// reached the end of the event log: what to watch on every node.
+func TestHealthSaysTheIndexLag(t *testing.T) {
+	ts := newTestServer(t)
+	ts.intake(nil)
+	_, health := ts.call("GET", "/healthz", "", nil)
+	if lag, _ := health["index_lag"].(float64); lag < 1 || health["index_caught_up_seconds"] != nil {
+		t.Errorf("before the index caught up: %v", health)
+	}
+	ts.catchUp()
+	_, health = ts.call("GET", "/healthz", "", nil)
+	ago, ok := health["index_caught_up_seconds"].(float64)
+	if health["index_lag"] != float64(0) || !ok || ago > 1 {
+		t.Errorf("after a catch-up: %v", health)
+	}
+}
