@@ -3,7 +3,6 @@ package views_test
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
@@ -86,15 +85,7 @@ func (n *node) call(method, path, user string, body any, headers ...string) (int
 // do sends body (JSON, or a string as it is) and answers the raw answer.
 func (n *node) do(method, path, user string, body any, headers ...string) (int, []byte) {
 	n.t.Helper()
-	var raw []byte
-	switch b := body.(type) {
-	case nil:
-	case string:
-		raw = []byte(b)
-	default:
-		raw, _ = json.Marshal(b)
-	}
-	req, _ := http.NewRequest(method, n.base+path, bytes.NewReader(raw))
+	req, _ := http.NewRequest(method, n.base+path, bytes.NewReader(requestBody(body)))
 	req.Header.Set("Content-Type", "application/json")
 	if user != "" {
 		req.Header.Set("Authorization", "Bearer "+n.tokens[user])
