@@ -109,7 +109,7 @@ func (s *Store) BackupTo(ctx context.Context, root string, keep int) (*BackupRes
 	m.CreatedAt = stamp
 	res := &BackupResult{Dir: final, Manifest: m}
 	for _, f := range m.Files {
-		copied, err := copyBlob(filepath.Join(s.dir, "attachments"), filepath.Join(root, "attachments"), f)
+		copied, err := copyBlob(s.attach, filepath.Join(root, "attachments"), f)
 		if err != nil {
 			return nil, err
 		}

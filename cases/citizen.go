@@ -145,7 +145,7 @@ func validateAttachments(files []AttachmentInput) ([]string, error) {
 }
 
 func (s *Service) attachmentPath(sum string) string {
-	return filepath.Join(s.store.dir, "attachments", sum[:2], sum[2:])
+	return filepath.Join(s.store.attach, sum[:2], sum[2:])
 }
 
 // storeBlob writes data under its SHA-256 unless an equal file is there:

@@ -68,34 +68,49 @@ func (s *Service) LastEventSeq(ctx context.Context) (int64, error) {
 	return *seq, nil
 }
 
-// ChangedSince answers the cases touched by up to limit events after seq,
-// as they are now, and the last seq it covered: the search index follows
-// the event log with it. One writer commits events in seq order, so a
-// reader never sees a later seq without every earlier one.
-func (s *Service) ChangedSince(ctx context.Context, seq int64, limit int) ([]SearchDoc, int64, error) {
+// SeqRange is the sequence numbers from Lo to Hi, both included.
+type SeqRange struct{ Lo, Hi int64 }
+
+// ChangesAfter answers the cases touched by up to limit events after seq or
+// inside one of the ranges gaps, as they are now, and those events' seqs in
+// order: the search index follows the event log with it. Sequence numbers
+// are handed out before commit, so on PostgreSQL a transaction may commit a
+// seq below one already read (SQLite's one writer commits them in order);
+// the follower remembers such gaps and asks for them again here, in the
+// same read as what is new, so nothing between the two is missed.
+func (s *Service) ChangesAfter(ctx context.Context, seq int64, gaps []SeqRange, limit int) ([]SearchDoc, []int64, error) {
 	var rows []struct {
 		Seq    int64  `db:"seq"`
 		CaseID int64  `db:"case_id"`
 		Kind   string `db:"kind"`
 	}
+	where := "seq > ?"
+	args := []any{seq}
+	for _, g := range gaps {
+		where += " OR seq BETWEEN ? AND ?"
+		args = append(args, g.Lo, g.Hi)
+	}
+	args = append(args, limit)
 	r := s.store.r
 	if err := r.SelectContext(ctx, &rows, r.Rebind(
-		`SELECT seq, case_id, kind FROM events WHERE seq > ? ORDER BY seq LIMIT ?`), seq, limit); err != nil {
-		return nil, seq, fmt.Errorf("store: unable to read events: %w", err)
+		`SELECT seq, case_id, kind FROM events WHERE `+where+` ORDER BY seq LIMIT ?`), args...); err != nil {
+		return nil, nil, fmt.Errorf("store: unable to read events: %w", err)
 	}
 	if len(rows) == 0 {
-		return nil, seq, nil
+		return nil, nil, nil
 	}
 	seen := map[int64]bool{}
 	var ids []int64
+	seqs := make([]int64, 0, len(rows))
 	for _, row := range rows {
+		seqs = append(seqs, row.Seq)
 		touched := []int64{row.CaseID}
 		if row.Kind == EventCorrection {
 			// A corrected name or phone is the person's in every case: the
 			// other cases of the same persons change in the index too.
 			if err := r.SelectContext(ctx, &touched, r.Rebind(`SELECT DISTINCT other.case_id FROM case_parties cp
 				JOIN case_parties other ON other.person_id = cp.person_id WHERE cp.case_id = ?`), row.CaseID); err != nil {
-				return nil, seq, fmt.Errorf("store: unable to find the cases of corrected persons: %w", err)
+				return nil, nil, fmt.Errorf("store: unable to find the cases of corrected persons: %w", err)
 			}
 		}
 		for _, id := range touched {
@@ -106,7 +121,7 @@ func (s *Service) ChangedSince(ctx context.Context, seq int64, limit int) ([]Sea
 		}
 	}
 	docs, err := loadSearchDocs(ctx, r, ids)
-	return docs, rows[len(rows)-1].Seq, err
+	return docs, seqs, err
 }
 
 // AllCases answers up to limit cases with an id above afterID, in id order:

@@ -103,7 +103,7 @@ func TestImportHistoricalCreatesAClosedCaseWithItsPartiesAndTwoEvents(t *testing
 		t.Fatal("the import account signs in")
 	}
 	// The search feed sees the case with its closing note and desk.
-	docs, _, err := svc.ChangedSince(ctx, 0, 100)
+	docs, _, err := svc.ChangesAfter(ctx, 0, nil, 100)
 	if err != nil || len(docs) != 1 || docs[0].Number != number || len(docs[0].Notes) != 1 ||
 		docs[0].Notes[0] != h.Note || len(docs[0].PastDesks) != 1 {
 		t.Fatalf("feed: %+v %v", docs, err)

@@ -144,7 +144,11 @@ func (s *Service) DeliverOutbox(ctx context.Context, sender Sender, now time.Tim
 	if err != nil {
 		return 0, 0, err
 	}
+	claimed := time.Now()
 	for _, n := range due {
+		if leaseRunningOut(claimed) {
+			break
+		}
 		sendErr := sender.Send(ctx, n.Phone, n.Body)
 		attempts := n.Attempts + 1
 		err := s.store.write(ctx, func(tx *sqlx.Tx) error {
@@ -175,6 +179,14 @@ func (s *Service) DeliverOutbox(ctx context.Context, sender Sender, now time.Tim
 		}
 	}
 	return sent, failed, nil
+}
+
+// leaseRunningOut reports whether a batch claimed at claimed has used half
+// its lease: the rest of it is left to the lease's end, when any node (this
+// one too) claims it again. Sending past the lease, a slow batch could send
+// a message another node had claimed meanwhile: twice, where once is meant.
+func leaseRunningOut(claimed time.Time) bool {
+	return time.Since(claimed) > outboxLease/2
 }
 
 // outboxBackoff is the pause after the n-th failed attempt: 30 s, 1 min,

@@ -108,7 +108,7 @@ func (s *Service) checkFreeSpace() error {
 	if min == 0 {
 		return nil
 	}
-	free, err := FreeBytes(s.store.dir)
+	free, err := s.store.freeBytes()
 	if err != nil {
 		slog.Warn("free-space guard: statfs failed", "dir", s.store.dir, "err", err)
 		return nil
@@ -118,6 +118,21 @@ func (s *Service) checkFreeSpace() error {
 		return ErrStorageFull
 	}
 	return nil
+}
+
+// freeBytes is the free space where the server writes files: the data
+// folder's filesystem, or the attachments folder's when that is elsewhere
+// and fuller.
+func (s *Store) freeBytes() (uint64, error) {
+	free, err := FreeBytes(s.dir)
+	if err != nil || s.attach == filepath.Join(s.dir, "attachments") {
+		return free, err
+	}
+	shared, err := FreeBytes(s.attach)
+	if err != nil {
+		return free, err
+	}
+	return min(free, shared), nil
 }
 
 // Health is what GET /healthz shows about storage.
@@ -136,7 +151,7 @@ type Health struct {
 // Health reads the free space, the last backup and the newest event.
 func (s *Service) Health() Health {
 	h := Health{MinFreeBytes: s.MinFreeBytes(), Problems: []string{}}
-	free, err := FreeBytes(s.store.dir)
+	free, err := s.store.freeBytes()
 	if err != nil {
 		h.Degraded = true
 		h.Problems = append(h.Problems, "无法读取数据目录的剩余空间")

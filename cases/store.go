@@ -37,7 +37,10 @@ type Store struct {
 	// which hands a freed connection to a random waiter: under a burst of
 	// intakes some waited seconds while later ones went through.
 	writers chan struct{}
-	dir     string // the data folder; citizens' attachments are stored under it
+	dir     string // the data folder
+	// attach is the folder of citizens' attachments: <dir>/attachments, or
+	// one several nodes share (serve --attachments).
+	attach string
 
 	applied []string     // migrations this Open applied
 	fullAt  atomic.Int64 // when a write last failed for a full disk (unix ns)
@@ -56,6 +59,9 @@ type Database struct {
 	Dir    string
 	Engine string // EngineSQLite ("" too) or EnginePostgres
 	DSN    string // PostgreSQL: "postgres://user@host/db?sslmode=…" or "host=… dbname=…"
+	// Attachments is the folder of citizens' files ("": Dir/attachments);
+	// several nodes on one database name one folder they all mount.
+	Attachments string
 }
 
 // Open opens (creating if needed) the SQLite database in dir and brings its
@@ -84,6 +90,14 @@ func OpenDatabase(ctx context.Context, db Database) (*Store, error) {
 		return nil, err
 	}
 	s.dir = dir
+	s.attach = db.Attachments
+	if s.attach == "" {
+		s.attach = filepath.Join(dir, "attachments")
+	} else if err := os.MkdirAll(s.attach, 0o750); err != nil {
+		// A shared folder not mounted is said at start, not at the first upload.
+		s.Close()
+		return nil, fmt.Errorf("store: the attachments folder %s: %w", s.attach, err)
+	}
 	if s.secret, err = loadSecret(filepath.Join(dir, "secret.key")); err != nil {
 		s.Close()
 		return nil, err

@@ -91,7 +91,11 @@ func (s *Service) DeliverWebhooks(ctx context.Context, client *http.Client, now 
 		return 0, 0, err
 	}
 	failing := map[int64]time.Time{} // subscriptions that failed this round: their next try
+	claimed := time.Now()
 	for _, d := range due {
+		if leaseRunningOut(claimed) {
+			break
+		}
 		if next, ok := failing[d.SubID]; ok {
 			// One failure is enough to know the receiver is down: the rest
 			// of its deliveries wait with it, their attempts not counted.

@@ -29,3 +29,11 @@ func LoadBuiltinVocab() (domain, general int) {
 	d, g := parseVocab(vocabText), parseVocab(thesaurusText)
 	return len(d), len(g)
 }
+
+// SetGapGrace sets how long the follower waits for a gap in the event
+// sequence to fill.
+func SetGapGrace(d time.Duration) (restore func()) {
+	old := gapGrace
+	gapGrace = d
+	return func() { gapGrace = old }
+}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -36,7 +37,12 @@ type Index struct {
 	synonyms Synonyms
 	related  map[string][]string // accepted related terms (related_terms.go)
 
-	failing   atomic.Bool // the follower's last pass failed
+	failing  atomic.Bool   // the follower's last pass failed
+	caughtUp atomic.Int64  // when a catch-up last reached the log's end (unix ns)
+	poll     time.Duration // the follower's pass without a wake-up (0: 5 s)
+
+	follow    sync.Mutex // one catch-up at a time; guards state
+	state     followState
 	closeOnce sync.Once
 	closed    bool // guarded by swap
 }
@@ -128,6 +134,10 @@ var ErrIndexUnavailable = &cases.Error{Kind: cases.KindInternal, Code: "search_u
 // to entry in nil map"); the persisted state is consistent, and the
 // follower replays the events after its sequence number.
 func (ix *Index) reopen() error {
+	// The position is read again from what the index persisted.
+	ix.follow.Lock()
+	ix.state = followState{}
+	ix.follow.Unlock()
 	ix.swap.Lock()
 	defer ix.swap.Unlock()
 	if ix.closed || ix.dir == "" {
@@ -305,30 +315,57 @@ func facetValues(d *cases.SearchDoc) []string {
 
 // Feed is what the index follows: the case service.
 type Feed interface {
-	ChangedSince(ctx context.Context, seq int64, limit int) ([]cases.SearchDoc, int64, error)
+	ChangesAfter(ctx context.Context, seq int64, gaps []cases.SeqRange, limit int) ([]cases.SearchDoc, []int64, error)
 	AllCases(ctx context.Context, afterID int64, limit int) ([]cases.SearchDoc, error)
 	LastEventSeq(ctx context.Context) (int64, error)
 }
 
-// CatchUp indexes every change after the index's last sequence number and
-// answers how many cases it (re)indexed.
+// CatchUp indexes every change after the index's position and in the gaps
+// below it (gaps.go), and answers how many cases it (re)indexed.
 func (ix *Index) CatchUp(ctx context.Context, feed Feed) (int, error) {
+	ix.follow.Lock()
+	defer ix.follow.Unlock()
+	if !ix.state.loaded {
+		ix.state = followState{loaded: true, high: ix.LastSeq()}
+	}
 	total := 0
 	for {
-		seq := ix.LastSeq()
-		docs, last, err := feed.ChangedSince(ctx, seq, batchSize)
+		st := ix.state
+		st.gaps = slices.Clone(st.gaps)
+		docs, seqs, err := feed.ChangesAfter(ctx, st.high, st.ranges(), batchSize)
 		if err != nil {
 			return total, err
 		}
-		if last == seq {
+		before := st.mark()
+		st.advance(seqs, time.Now())
+		if len(docs) > 0 || st.mark() != before {
+			if err := ix.put(docs, st.mark()); err != nil {
+				return total, err
+			}
+		}
+		ix.state = st
+		total += len(docs)
+		if len(seqs) < batchSize {
+			ix.caughtUp.Store(time.Now().UnixNano())
 			return total, nil
 		}
-		if err := ix.put(docs, last); err != nil {
-			return total, err
-		}
-		total += len(docs)
 	}
 }
+
+// CaughtUpAt is when a catch-up last reached the end of the event log
+// (zero before the first).
+func (ix *Index) CaughtUpAt() time.Time {
+	if n := ix.caughtUp.Load(); n != 0 {
+		return time.Unix(0, n)
+	}
+	return time.Time{}
+}
+
+// PollEvery sets how often the follower reads the event log without being
+// woken (5 s by default, for commits by other processes). Several nodes on
+// one database wake only their own follower: theirs must poll often.
+// Call it before Follow.
+func (ix *Index) PollEvery(d time.Duration) { ix.poll = d }
 
 // Follower keeps an index in step with the event log in the background.
 // Wake is called after each commit and never blocks the committer.
@@ -368,7 +405,11 @@ var (
 func (f *Follower) run(ctx context.Context) {
 	defer close(f.done)
 	// A periodic pass covers commits made by other processes (yidi import).
-	tick := time.NewTicker(5 * time.Second)
+	poll := f.ix.poll
+	if poll <= 0 {
+		poll = 5 * time.Second
+	}
+	tick := time.NewTicker(poll)
 	defer tick.Stop()
 	backoff := time.Duration(0)
 	for {

@@ -25,10 +25,16 @@ type world struct {
 
 func newWorld(t testing.TB) *world {
 	t.Helper()
+	return newWorldOn(t, cases.Database{Dir: t.TempDir()})
+}
+
+// newWorldOn is newWorld over the database db names.
+func newWorldOn(t testing.TB, db cases.Database) *world {
+	t.Helper()
 	cases.PasswordCost = bcrypt.MinCost
 	ctx := context.Background()
-	dir := t.TempDir()
-	store, err := cases.Open(ctx, dir)
+	dir := db.Dir
+	store, err := cases.OpenDatabase(ctx, db)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -237,12 +237,12 @@ type panickyFeed struct {
 	panics atomic.Int32
 }
 
-func (f *panickyFeed) ChangedSince(ctx context.Context, seq int64, limit int) ([]cases.SearchDoc, int64, error) {
+func (f *panickyFeed) ChangesAfter(ctx context.Context, seq int64, gaps []cases.SeqRange, limit int) ([]cases.SearchDoc, []int64, error) {
 	if f.broken.Load() {
 		f.panics.Add(1)
 		panic("injected: the follower's feed panicked")
 	}
-	return f.Service.ChangedSince(ctx, seq, limit)
+	return f.Service.ChangesAfter(ctx, seq, gaps, limit)
 }
 
 func TestAPanicInTheIndexFollowerLeavesTheServerAnswering(t *testing.T) {

@@ -124,16 +124,22 @@ func decodeAnswer(t testing.TB, method, path string, raw []byte) map[string]any 
 	return out
 }
 
-func (ts *testServer) raw(method, path, user string, body any, headers ...string) *http.Response {
-	ts.t.Helper()
-	var raw []byte
+// requestBody is body as sent: nothing, a string as it is, or JSON.
+func requestBody(body any) []byte {
 	switch b := body.(type) {
 	case nil:
+		return nil
 	case string:
-		raw = []byte(b)
+		return []byte(b)
 	default:
-		raw, _ = json.Marshal(b)
+		raw, _ := json.Marshal(b)
+		return raw
 	}
+}
+
+func (ts *testServer) raw(method, path, user string, body any, headers ...string) *http.Response {
+	ts.t.Helper()
+	raw := requestBody(body)
 	req := ts.request(method, path, user, bytes.NewReader(raw), headers...)
 	resp, err := ts.app.Test(req, -1)
 	if err != nil {

@@ -134,6 +134,12 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		PublicURL:     strings.TrimSuffix(opts.PublicURL, "/"),
 		SecureCookies: opts.SecureCookies,
 	}
+	if svc.Engine() == cases.EnginePostgres {
+		// Several nodes may serve this database: what refuses a guesser
+		// is counted where all of them see it.
+		d.Logins.Shared(svc, "login")
+		d.Citizens.Shared(svc)
+	}
 	if opts.CaseQuota != (cases.Quota{}) {
 		svc.SetQuota(opts.CaseQuota)
 	}

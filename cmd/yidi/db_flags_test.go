@@ -32,4 +32,21 @@ func TestServeChecksTheDatabaseFlags(t *testing.T) {
 	if db := fs.database(); db.Engine != cases.EnginePostgres || !strings.HasPrefix(db.DSN, "postgres://nobody@") {
 		t.Errorf("from the environment: %+v", db)
 	}
+
+	// The attachments folder several nodes share: the flag, or the environment.
+	t.Setenv("YIDI_ATTACHMENTS", "/mnt/shared-from-env")
+	fs = newFlags("x")
+	if err := fs.parse(nil); err != nil {
+		t.Fatal(err)
+	}
+	if db := fs.database(); db.Attachments != "/mnt/shared-from-env" {
+		t.Errorf("YIDI_ATTACHMENTS: %+v", db)
+	}
+	fs = newFlags("x")
+	if err := fs.parse([]string{"--attachments", "/mnt/shared"}); err != nil {
+		t.Fatal(err)
+	}
+	if db := fs.database(); db.Attachments != "/mnt/shared" {
+		t.Errorf("--attachments: %+v", db)
+	}
 }

@@ -31,6 +31,7 @@ Usage:
                [--min-free-mb 1024] [--case-messages-per-hour 10] [--case-mb-per-hour 30]
                [--case-total-mb 200] [--address-messages-per-hour 30] [--address-mb-per-hour 100]
                [--backup-every 24h --backup-dir DIR [--keep 14]] [--verify-every 24h]
+               [--attachments DIR]   citizens' files (default DATA/attachments; several nodes: one shared folder)
   yidi migrate [--data DIR]
   yidi user add --username NAME --password PW --role ROLE [--desk DESK_CODE] [--name 显示名] [--data DIR]
   yidi client add --name NAME --scopes intake,read:own[,read:all,act,events] [--expires YYYY-MM-DD] [--data DIR]
@@ -184,13 +185,15 @@ func newFlags(name string) cmdFlags {
 	data := fs.String("data", envOr("YIDI_DATA", "./data"), "data folder")
 	fs.String("db", envOr("YIDI_DB", cases.EngineSQLite), "database: sqlite (embedded, in the data folder) or postgres (needs --dsn)")
 	fs.String("dsn", envOr("YIDI_DSN", ""), "PostgreSQL connection string (postgres://user@host/db), with --db postgres")
+	fs.String("attachments", envOr("YIDI_ATTACHMENTS", ""), "folder of citizens' files (default: attachments in the data folder); several nodes share one")
 	return cmdFlags{fs, data}
 }
 
 // database is where the command's store lives: the data folder and the
 // --db and --dsn that newFlags registered.
 func (fs cmdFlags) database() cases.Database {
-	return cases.Database{Dir: *fs.data, Engine: fs.Lookup("db").Value.String(), DSN: fs.Lookup("dsn").Value.String()}
+	return cases.Database{Dir: *fs.data, Engine: fs.Lookup("db").Value.String(), DSN: fs.Lookup("dsn").Value.String(),
+		Attachments: fs.Lookup("attachments").Value.String()}
 }
 
 // parse reads args as flags; an argument left over is a usage error.
@@ -321,6 +324,11 @@ var serve = flagCommand("serve", func(fs cmdFlags) work {
 		defer index.Close()
 		// The follower indexes in the background; intakes only wake it.
 		followCtx, stopFollowing := context.WithCancel(context.Background())
+		if where.Engine == cases.EnginePostgres {
+			// Other nodes' commits wake no follower here: read the shared log
+			// often, so what they register is found here within a second.
+			index.PollEvery(followPoll)
+		}
 		follower := index.Follow(followCtx, svc)
 		svc.OnCommit(follower.Wake)
 
@@ -377,6 +385,10 @@ var serve = flagCommand("serve", func(fs cmdFlags) work {
 		return <-served
 	}
 })
+
+// followPoll is how often a node on PostgreSQL reads the event log for
+// other nodes' commits: one indexed query that finds nothing, most times.
+const followPoll = 250 * time.Millisecond
 
 // openIndex opens (or rebuilds) the search index beside the database and
 // loads the synonym list; the follower then catches up in the background.

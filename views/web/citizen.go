@@ -41,6 +41,15 @@ func NewCitizenLimits(addrFailures, numberFailures int, window time.Duration, ap
 		guessed: NewFailureLimiter(1, window)}
 }
 
+// Shared makes the limits count in the database (FailureLimiter.Shared).
+func (l *CitizenLimits) Shared(svc *cases.Service) *CitizenLimits {
+	l.addr.Shared(svc, "public_address")
+	l.number.Shared(svc, "public_case")
+	l.apply.Shared(svc, "application")
+	l.guessed.Shared(svc, "public_guess")
+	return l
+}
+
 // tooManyAttempts is the 429 for either limit, with the wait in minutes.
 func tooManyAttempts(c *fiber.Ctx, wait time.Duration) error {
 	minutes := int(math.Ceil(wait.Minutes()))

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"math"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -18,7 +21,12 @@ func (d Deps) Health(c *fiber.Ctx) error {
 	status := "ok"
 	var lag int64
 	var indexFailing bool
+	var caughtUp *float64
 	if d.Index != nil {
+		if at := d.Index.CaughtUpAt(); !at.IsZero() {
+			ago := math.Round(time.Since(at).Seconds()*10) / 10
+			caughtUp = &ago
+		}
 		if l, err := d.Index.Lag(c.UserContext(), d.Svc); err == nil {
 			lag = l
 		}
@@ -32,14 +40,17 @@ func (d Deps) Health(c *fiber.Ctx) error {
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
 	return c.JSON(fiber.Map{
-		"status":            status,
-		"index_lag":         lag,
-		"index_failing":     indexFailing,
-		"free_bytes":        h.FreeBytes,
-		"min_free_bytes":    h.MinFreeBytes,
-		"last_backup":       h.LastBackup,
-		"last_verification": h.LastVerification,
-		"last_event_seq":    h.LastEventSeq,
-		"problems":          h.Problems,
+		"status":        status,
+		"index_lag":     lag,
+		"index_failing": indexFailing,
+		// With several nodes each follows the shared log on its own: how
+		// long ago this one last reached its end.
+		"index_caught_up_seconds": caughtUp,
+		"free_bytes":              h.FreeBytes,
+		"min_free_bytes":          h.MinFreeBytes,
+		"last_backup":             h.LastBackup,
+		"last_verification":       h.LastVerification,
+		"last_event_seq":          h.LastEventSeq,
+		"problems":                h.Problems,
 	})
 }
