@@ -48,6 +48,12 @@ type PartyCorrection struct {
 	Country    *string `json:"country"`
 	CreditCode *string `json:"credit_code"`
 	LegalRep   *string `json:"legal_representative"`
+	// A member's claim, its period and representative's mark; a
+	// respondent's chain role (members.go).
+	ClaimAmount    *float64 `json:"claim_amount"`
+	ClaimPeriod    *string  `json:"claim_period"`
+	Representative *bool    `json:"representative"`
+	ChainRole      *string  `json:"chain_role"`
 }
 
 // CorrectionLine is one change as the correction event records it.
@@ -105,8 +111,13 @@ func (s *Service) Correct(ctx context.Context, a Actor, number string, in Correc
 				return nil, invalid(fmt.Sprintf("parties[%d].party_id", i), "duplicate_party", "同一当事人只能出现一次")
 			}
 			seen[pc.PartyID] = true
-			more, err := correctParty(ctx, x, fmt.Sprintf("parties[%d]", i), pc)
+			field := fmt.Sprintf("parties[%d]", i)
+			more, err := correctParty(ctx, x, field, pc)
 			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, more...)
+			if more, err = correctMembership(ctx, x, field, pc); err != nil {
 				return nil, err
 			}
 			lines = append(lines, more...)

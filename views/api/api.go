@@ -70,6 +70,8 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/cases/:number/merge", auth, caseChange(s.Svc.Merge)) // answers the surviving case
 	v1.Post("/cases/:number/corrections", auth, s.correct)
 	v1.Post("/cases/:number/materials", auth, s.receiveMaterials)
+	v1.Post("/cases/:number/members", auth, s.importMembers)
+	v1.Get("/members/template.:format", auth, s.memberTemplate)
 	v1.Post("/cases/:number/:action", auth, s.caseAction)
 	v1.Post("/desks", auth, s.addDesk)
 	v1.Post("/users", auth, s.addUser)
