@@ -49,6 +49,14 @@ func wageSheet(bad map[int][2]string) [][]string {
 	return rows
 }
 
+// badCheckDigit spoils an ID number's check character, as a typo does.
+func badCheckDigit(id string) string {
+	if id[17] == '0' {
+		return id[:17] + "1"
+	}
+	return id[:17] + "0"
+}
+
 func csvOf(rows [][]string) string {
 	var b strings.Builder
 	for _, r := range rows {
@@ -126,8 +134,7 @@ func TestMemberSheetImportsThirtyWorkersAllOrNothing(t *testing.T) {
 
 	// Two bad rows (row 5: a wrong check digit; row 12: a negative
 	// claim): 200 naming them, nothing stored, by CSV and by XLSX.
-	badID := workerID(3)[:17] + map[bool]string{true: "0", false: "1"}[workerID(3)[17] != '0']
-	bad := wageSheet(map[int][2]string{5: {"id_number", badID}, 12: {"claim_amount", "-300"}})
+	bad := wageSheet(map[int][2]string{5: {"id_number", badCheckDigit(workerID(3))}, 12: {"claim_amount", "-300"}})
 	for name, send := range map[string]func() (int, map[string]any){
 		"csv":  func() (int, map[string]any) { return ts.importCSV("litigation", n, "\ufeff"+csvOf(bad)) },
 		"xlsx": func() (int, map[string]any) { return ts.importFile("litigation", n, "工资表.xlsx", xlsxOf(t, bad)) },
