@@ -94,8 +94,10 @@ func (s *Service) Correct(ctx context.Context, a Actor, number string, in Correc
 	if err := RequiredText("reason", in.Reason, MaxReason, "补正理由"); err != nil {
 		return nil, err
 	}
-	if len(in.Parties) > MaxParties {
-		return nil, invalid("parties", "too_many", fmt.Sprintf("当事人最多%d名", MaxParties))
+	// A group case's members come on top of the parties registered at
+	// intake, and the page's form sends every party.
+	if len(in.Parties) > MaxParties+MaxMembers {
+		return nil, invalid("parties", "too_many", fmt.Sprintf("当事人最多%d名", MaxParties+MaxMembers))
 	}
 	return s.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *CaseTx) (*CaseChange, error) {
 		if err := CorrectionAllowed(x.Actor, x.Case); err != nil {

@@ -29,30 +29,21 @@ const (
 	ChainActualController  = "actual_controller"
 )
 
-// ChainRoles are the chain roles in chain order with their labels.
-var ChainRoles = []struct{ Code, Label string }{
-	{ChainProjectOwner, "发包方"},
-	{ChainGeneralContractor, "总承包"},
-	{ChainSubcontractor, "分包"},
-	{ChainLabour, "劳务分包"},
-	{ChainActualController, "实际控制人"},
+// ChainRoles are the chain roles in chain order.
+var ChainRoles = []string{ChainProjectOwner, ChainGeneralContractor, ChainSubcontractor, ChainLabour, ChainActualController}
+
+var chainRoleLabels = map[string]string{
+	ChainProjectOwner: "发包方", ChainGeneralContractor: "总承包", ChainSubcontractor: "分包",
+	ChainLabour: "劳务分包", ChainActualController: "实际控制人",
 }
 
 // ChainRoleLabel is a chain role as the pages say it.
-func ChainRoleLabel(code string) string {
-	for _, r := range ChainRoles {
-		if r.Code == code {
-			return r.Label
-		}
-	}
-	return code
-}
+func ChainRoleLabel(code string) string { return label(chainRoleLabels, code) }
 
+// chainRank is a role's place in the chain; len(ChainRoles) for none.
 func chainRank(code string) int {
-	for i, r := range ChainRoles {
-		if r.Code == code {
-			return i
-		}
+	if i := slices.Index(ChainRoles, code); i >= 0 {
+		return i
 	}
 	return len(ChainRoles)
 }

@@ -89,7 +89,7 @@ func ReadMemberXLSX(data []byte) (MemberSheet, error) {
 func MemberTemplate() [][]string {
 	return [][]string{
 		append(append([]string{}, MemberColumns...), MemberPeriodColumn),
-		{"张三", "110101199003074514", "13800000000", "12000.00", "是", "2025-03至2025-11"},
+		{"张三", CompleteIDNumber("11010119900307451"), "13800000000", "12000.00", "是", "2025-03至2025-11"},
 	}
 }
 

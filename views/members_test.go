@@ -7,7 +7,9 @@ package views_test
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"mime/multipart"
+	"net/url"
 	"slices"
 	"strings"
 	"testing"
@@ -363,6 +365,25 @@ func TestCounterpartyChainAndMemberCorrections(t *testing.T) {
 	if i < 0 || j < i || k < j {
 		t.Errorf("chain on the page at %d, %d, %d", i, j, k)
 	}
+	// The page's 补正 form places a respondent too.
+	if !strings.Contains(page, `name="party_chain_role_3"`) || strings.Contains(page, `name="party_chain_role_0"`) {
+		t.Fatal("the correction form offers chain roles to respondents only")
+	}
+	cur := ts.caseOf(n)
+	form := url.Values{"version": {fmt.Sprint(cur["version"])}, "title": {cur["title"].(string)}, "category": {"labor"}, "town": {"城关镇"},
+		"amount": {fmt.Sprint(cur["amount"])}, "summary": {cur["summary"].(string)}, "claims": {cur["claims"].(string)}, "reason": {"王包工实为分包"}}
+	for i, p := range partiesOf(t, cur) {
+		form.Set(fmt.Sprintf("party_name_%d", i), p["name"].(string))
+		form.Set(fmt.Sprintf("party_id_type_%d", i), str(p, "id_type"))
+		form.Set(fmt.Sprintf("party_chain_role_%d", i), str(p, "chain_role"))
+	}
+	form.Set("party_chain_role_1", "subcontractor")
+	if status, body := b.post("/cases/"+n+"/correction", form); status != 303 {
+		t.Fatalf("the page's correction: %d %.300s", status, body)
+	}
+	if _, page, _ = b.do("GET", "/cases/"+n, nil); !strings.Contains(page, "王包工（分包）") {
+		t.Error("the chain does not show the corrected role")
+	}
 }
 
 func TestGroupAgreementPaysMemberByMember(t *testing.T) {
@@ -421,5 +442,43 @@ func TestGroupAgreementPaysMemberByMember(t *testing.T) {
 		if id, phone := workerID(i), fmt.Sprintf("139%08d", 10000+i); strings.Contains(raw, id) || strings.Contains(raw, phone) || strings.Contains(raw, id[14:]) {
 			t.Errorf("the public status shows member %d's ID number or phone", i)
 		}
+	}
+}
+
+func TestMemberTemplateDownloadsAndImports(t *testing.T) {
+	ts := newTestServer(t)
+	n := ts.intake(nil)["number"].(string)
+	resp := ts.raw("GET", "/api/v1/members/template.xlsx", "intake", nil)
+	data, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(resp.Header.Get("Content-Disposition"), "xlsx") {
+		t.Fatalf("template.xlsx: %d %v", resp.StatusCode, resp.Header)
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows(f.GetSheetList()[0])
+	if strings.Join(rows[0], ",") != "姓名,身份证号,电话,诉求金额,是否代表,诉求期间" {
+		t.Errorf("template header %v", rows[0])
+	}
+	// The template as downloaded imports: its example is a valid member.
+	if status, res := ts.importFile("intake", n, "模板.xlsx", data); status != 200 || res["imported"].(float64) != 1 {
+		t.Errorf("the template itself: %d %v", status, res)
+	}
+	resp = ts.raw("GET", "/api/v1/members/template.csv", "intake", nil)
+	csvData, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !bytes.HasPrefix(csvData, []byte("\ufeff姓名,身份证号,电话,诉求金额,是否代表,诉求期间")) {
+		t.Errorf("template.csv: %d %q", resp.StatusCode, csvData)
+	}
+	if status, res := ts.call("GET", "/api/v1/members/template.pdf", "intake", nil); status != 400 || errorCode(res) != "invalid_format" {
+		t.Errorf("template.pdf: %d %v", status, res)
+	}
+	// The case page's links serve the same.
+	b := newBrowser(t, ts.app)
+	b.login("intake")
+	if status, body, hdr := b.do("GET", "/cases/members-template.csv", nil); status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || !strings.Contains(body, "是否代表") {
+		t.Errorf("the page's CSV template: %d %s", status, hdr.Get("Content-Type"))
 	}
 }
