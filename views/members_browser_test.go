@@ -72,7 +72,7 @@ func TestBrowserGroupMembersSectionAndImport(t *testing.T) {
 	}
 	cr.axeCheck("/cases/" + n + " refused import")
 	cr.shoot("19-members-refused")
-	if got := ts.caseOf(n)["group"].(map[string]any)["members"].(float64); got != 30 {
+	if got := ts.caseAsLeader(n)["group"].(map[string]any)["members"].(float64); got != 30 {
 		t.Errorf("after a refused import %v members, want 30", got)
 	}
 }

@@ -108,25 +108,6 @@ func rowErrors(res map[string]any) []string {
 	return out
 }
 
-func (ts *testServer) caseOf(number string) map[string]any {
-	ts.t.Helper()
-	status, c := ts.call("GET", "/api/v1/cases/"+number, "leader", nil)
-	if status != 200 {
-		ts.t.Fatalf("GET case: %d %v", status, c)
-	}
-	return c
-}
-
-func countKind(kinds []string, kind string) int {
-	n := 0
-	for _, k := range kinds {
-		if k == kind {
-			n++
-		}
-	}
-	return n
-}
-
 func TestMemberSheetImportsThirtyWorkersAllOrNothing(t *testing.T) {
 	ts := newTestServer(t)
 	c := ts.intake(nil)
@@ -149,11 +130,11 @@ func TestMemberSheetImportsThirtyWorkersAllOrNothing(t *testing.T) {
 			t.Errorf("%s: row error %v", name, e)
 		}
 	}
-	after := ts.caseOf(n)
+	after := ts.caseAsLeader(n)
 	if len(partiesOf(t, after)) != 2 || after["people_count"].(float64) != 1 || after["group"] != nil {
 		t.Fatalf("a rejected sheet left something: %v", after)
 	}
-	if k := ts.timelineKinds(n); countKind(k, "members_imported") != 0 {
+	if k := ts.timelineKinds(n); countOf(k, "members_imported") != 0 {
 		t.Fatalf("a rejected sheet left an event: %v", k)
 	}
 
@@ -166,7 +147,7 @@ func TestMemberSheetImportsThirtyWorkersAllOrNothing(t *testing.T) {
 	for i := range workerNames {
 		claimed += int64(800050 + 10000*i)
 	}
-	after = ts.caseOf(n)
+	after = ts.caseAsLeader(n)
 	g := after["group"].(map[string]any)
 	if g["members"].(float64) != 30 || g["representatives"].(float64) != 3 || int64(g["claimed_fen"].(float64)) != claimed {
 		t.Fatalf("group %v, want 30 members, 3 representatives, %d fen", g, claimed)
@@ -186,7 +167,7 @@ func TestMemberSheetImportsThirtyWorkersAllOrNothing(t *testing.T) {
 	if last["name"] != "萧宏伟" || last["id_number"] != cases.MaskIDNumber(workerID(29)) || last["phone"] != "139****0029" || last["representative"] != nil {
 		t.Errorf("the last member %v", last)
 	}
-	if k := ts.timelineKinds(n); countKind(k, "members_imported") != 1 {
+	if k := ts.timelineKinds(n); countOf(k, "members_imported") != 1 {
 		t.Fatalf("events %v, want one members_imported", k)
 	}
 	// 30 members and 3 representatives at 诉讼服务: within 2–5, no warning.
@@ -203,7 +184,7 @@ func TestMemberSheetImportsThirtyWorkersAllOrNothing(t *testing.T) {
 	if status != 200 || res["imported"].(float64) != 30 || res["updated"].(float64) != 30 {
 		t.Fatalf("GBK re-import: %d %v", status, res)
 	}
-	if ps := partiesOf(t, ts.caseOf(n)); len(ps) != 31 || ps[2]["name"] != "李建国" {
+	if ps := partiesOf(t, ts.caseAsLeader(n)); len(ps) != 31 || ps[2]["name"] != "李建国" {
 		t.Fatalf("after re-import %d parties, third %v", len(ps), ps[2])
 	}
 }
@@ -307,7 +288,7 @@ func TestRepresentativeWarnings(t *testing.T) {
 			t.Errorf("%s with %d representatives: warnings %q, want %q", tc.desk, tc.reps, got, tc.want)
 		}
 		// The case says the same.
-		g := ts.caseOf(n)["group"].(map[string]any)
+		g := ts.caseAsLeader(n)["group"].(map[string]any)
 		if len(g["warnings"].([]any)) != len(codes) || g["representatives"].(float64) != float64(tc.reps) {
 			t.Errorf("%s: case group %v", tc.desk, g)
 		}
@@ -369,7 +350,7 @@ func TestCounterpartyChainAndMemberCorrections(t *testing.T) {
 	if !strings.Contains(page, `name="party_chain_role_3"`) || strings.Contains(page, `name="party_chain_role_0"`) {
 		t.Fatal("the correction form offers chain roles to respondents only")
 	}
-	cur := ts.caseOf(n)
+	cur := ts.caseAsLeader(n)
 	form := url.Values{"version": {fmt.Sprint(cur["version"])}, "title": {cur["title"].(string)}, "category": {"labor"}, "town": {"城关镇"},
 		"amount": {fmt.Sprint(cur["amount"])}, "summary": {cur["summary"].(string)}, "claims": {cur["claims"].(string)}, "reason": {"王包工实为分包"}}
 	for i, p := range partiesOf(t, cur) {
@@ -393,7 +374,7 @@ func TestGroupAgreementPaysMemberByMember(t *testing.T) {
 	if status, res := ts.importCSV("mediation", n, csvOf(wageSheet(nil)[:6])); status != 200 || res["imported"].(float64) != 5 {
 		t.Fatalf("import: %d %v", status, res)
 	}
-	c := ts.caseOf(n)
+	c := ts.caseAsLeader(n)
 	members := partiesOf(t, c)
 	var obs []map[string]any
 	for _, p := range members {
