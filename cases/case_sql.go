@@ -167,7 +167,8 @@ func findParties(ctx context.Context, q querier, caseID int64) ([]Party, error) 
 // partyColumns are a party's columns of case_parties cp joined with
 // persons p: a document other than the 身份证 answers as id_number too.
 const partyColumns = `cp.id AS party_id, cp.case_id, cp.role, p.kind, p.id AS person_id, p.name, p.id_type,
-	COALESCE(p.id_number, p.doc_number) AS id_number, p.country, p.credit_code, p.legal_rep, p.phone`
+	COALESCE(p.id_number, p.doc_number) AS id_number, p.country, p.credit_code, p.legal_rep, p.phone,
+	cp.claim_fen, cp.claim_period, cp.representative, cp.chain_role`
 
 type partyRow struct {
 	PartyID    int64          `db:"party_id"`
@@ -182,12 +183,22 @@ type partyRow struct {
 	CreditCode sql.NullString `db:"credit_code"`
 	LegalRep   string         `db:"legal_rep"`
 	Phone      string         `db:"phone"`
+	ClaimFen   sql.NullInt64  `db:"claim_fen"`
+	Period     string         `db:"claim_period"`
+	Rep        bool           `db:"representative"`
+	ChainRole  string         `db:"chain_role"`
 }
 
 func (r partyRow) party() Party {
-	return Party{PartyID: r.PartyID, Role: r.Role, Kind: r.Kind, PersonID: r.PersonID, Name: r.Name,
+	p := Party{PartyID: r.PartyID, Role: r.Role, Kind: r.Kind, PersonID: r.PersonID, Name: r.Name,
 		IDType: r.IDType, IDNumber: r.IDNumber.String, Country: r.Country, CreditCode: r.CreditCode.String,
-		LegalRep: r.LegalRep, Phone: r.Phone}
+		LegalRep: r.LegalRep, Phone: r.Phone, ClaimPeriod: r.Period, Representative: r.Rep, ChainRole: r.ChainRole}
+	if r.ClaimFen.Valid {
+		fen := r.ClaimFen.Int64
+		yuan := float64(fen) / 100
+		p.claimFen, p.ClaimAmount = &fen, &yuan
+	}
+	return p
 }
 
 // deadlineColumns are the cases row's deadline_at and deadline_rule: the

@@ -48,6 +48,12 @@ type PartyCorrection struct {
 	Country    *string `json:"country"`
 	CreditCode *string `json:"credit_code"`
 	LegalRep   *string `json:"legal_representative"`
+	// A member's claim, its period and representative's mark; a
+	// respondent's chain role (members.go).
+	ClaimAmount    *float64 `json:"claim_amount"`
+	ClaimPeriod    *string  `json:"claim_period"`
+	Representative *bool    `json:"representative"`
+	ChainRole      *string  `json:"chain_role"`
 }
 
 // CorrectionLine is one change as the correction event records it.
@@ -88,8 +94,10 @@ func (s *Service) Correct(ctx context.Context, a Actor, number string, in Correc
 	if err := RequiredText("reason", in.Reason, MaxReason, "补正理由"); err != nil {
 		return nil, err
 	}
-	if len(in.Parties) > MaxParties {
-		return nil, invalid("parties", "too_many", fmt.Sprintf("当事人最多%d名", MaxParties))
+	// A group case's members come on top of the parties registered at
+	// intake, and the page's form sends every party.
+	if len(in.Parties) > MaxParties+MaxMembers {
+		return nil, invalid("parties", "too_many", fmt.Sprintf("当事人最多%d名", MaxParties+MaxMembers))
 	}
 	return s.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *CaseTx) (*CaseChange, error) {
 		if err := CorrectionAllowed(x.Actor, x.Case); err != nil {
@@ -105,8 +113,13 @@ func (s *Service) Correct(ctx context.Context, a Actor, number string, in Correc
 				return nil, invalid(fmt.Sprintf("parties[%d].party_id", i), "duplicate_party", "同一当事人只能出现一次")
 			}
 			seen[pc.PartyID] = true
-			more, err := correctParty(ctx, x, fmt.Sprintf("parties[%d]", i), pc)
+			field := fmt.Sprintf("parties[%d]", i)
+			more, err := correctParty(ctx, x, field, pc)
 			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, more...)
+			if more, err = correctMembership(ctx, x, field, pc); err != nil {
 				return nil, err
 			}
 			lines = append(lines, more...)

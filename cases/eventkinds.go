@@ -102,6 +102,10 @@ var EventKinds = []EventKind{
 	})},
 	// The changes themselves (names, phones, documents) stay with staff.
 	{EventCorrection, "补正登记信息", "正", said("登记信息已更正")},
+	// A group's members: the citizen learns the number, never the names.
+	{EventMembersImported, "导入群体成员", "群", shown(func(_ Event, d map[string]string, _ func(string) string) string {
+		return "群体成员名单已登记（" + d["count"] + "名）"
+	})},
 }
 
 var eventKindIndex = func() map[string]EventKind {

@@ -55,6 +55,9 @@ type PartyInput struct {
 	CreditCode string `json:"credit_code"`
 	LegalRep   string `json:"legal_representative"`
 	Phone      string `json:"phone"`
+	// ChainRole places a respondent in the chain of those who owe
+	// (chainRoles in members.go); "" for none.
+	ChainRole string `json:"chain_role"`
 }
 
 // IntakeResult is the answer to an intake. QueryCode is the only time the
@@ -219,7 +222,7 @@ func (p *PartyInput) validate(field string) error {
 	if p.Phone != "" && !ValidPhone(p.Phone) {
 		return invalid(field+".phone", "invalid_phone", "电话号码有误：手机号11位，座机请带区号")
 	}
-	return nil
+	return checkChainRole(field, p.Role, p.ChainRole)
 }
 
 func hasOrgSuffix(name string) bool {
@@ -408,7 +411,8 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 	}
 	for i, p := range in.Parties {
 		c.Parties[i] = Party{PartyID: partyIDs[i], Role: p.Role, Kind: p.Kind, PersonID: personIDs[i], Name: p.Name,
-			IDType: p.IDType, IDNumber: p.IDNumber, Country: p.Country, CreditCode: p.CreditCode, LegalRep: p.LegalRep, Phone: p.Phone}
+			IDType: p.IDType, IDNumber: p.IDNumber, Country: p.Country, CreditCode: p.CreditCode, LegalRep: p.LegalRep, Phone: p.Phone,
+			ChainRole: p.ChainRole}
 	}
 	return &IntakeResult{Case: c, QueryCode: code, Warnings: warnings}, nil
 }
@@ -501,8 +505,8 @@ func insertParties(ctx context.Context, tx *sqlx.Tx, caseID int64, personIDs []i
 	ids := make([]int64, len(personIDs))
 	for i, pid := range personIDs {
 		if err := tx.GetContext(ctx, &ids[i], tx.Rebind(
-			`INSERT INTO case_parties (case_id, person_id, role, position) VALUES (?, ?, ?, ?) RETURNING id`),
-			caseID, pid, parties[i].Role, i); err != nil {
+			`INSERT INTO case_parties (case_id, person_id, role, position, chain_role) VALUES (?, ?, ?, ?, ?) RETURNING id`),
+			caseID, pid, parties[i].Role, i, parties[i].ChainRole); err != nil {
 			return nil, fmt.Errorf("store: unable to insert party: %w", err)
 		}
 	}

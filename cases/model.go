@@ -105,6 +105,16 @@ type Party struct {
 	CreditCode string `json:"credit_code,omitempty"`
 	LegalRep   string `json:"legal_representative,omitempty"`
 	Phone      string `json:"phone,omitempty"`
+	// A member of a group case (members.go): the applicant's own claim in
+	// yuan, its period as written ("2025-03至2025-11") and whether the
+	// member is one of the group's representatives.
+	ClaimAmount    *float64 `json:"claim_amount,omitempty"`
+	ClaimPeriod    string   `json:"claim_period,omitempty"`
+	Representative bool     `json:"representative,omitempty"`
+	// ChainRole places a respondent in the chain of those who owe
+	// (general_contractor, subcontractor, …; members.go).
+	ChainRole string `json:"chain_role,omitempty"`
+	claimFen  *int64
 }
 
 // Case is the current state of a case, as every desk sees it.
@@ -153,7 +163,10 @@ type Case struct {
 	ExternalRefs []ExternalRef `json:"external_refs"`
 	// Materials is the 一次性告知 checklist: the category's materials and
 	// which of them the case has received (materials.go).
-	Materials    []CaseMaterial  `json:"materials"`
+	Materials []CaseMaterial `json:"materials"`
+	// Group sums up the members of a group case (members.go); absent
+	// for a case of one applicant.
+	Group        *GroupSummary   `json:"group,omitempty"`
 	previousDesk []string        // desks that held or co-handled it before, for read access
 	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the

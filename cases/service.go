@@ -278,6 +278,7 @@ func maskCase(c *Case) *Case {
 			p.Phone = MaskPhone(p.Phone)
 		}
 	}
+	out.Group = groupOf(c)
 	return out
 }
 

@@ -21,6 +21,10 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 	ts.centre(cases.CentreSettings{Name: "城关县矛盾纠纷调处化解中心", Address: "城关镇人民路1号", Phone: "0577-88880000", Hours: "工作日 8:30–17:30"})
 	seedStaffCases(t, ts.svc)
 	n, code := ts.mediationCase()
+	// A group case: the members section and its import form (issue 19).
+	if status, res := ts.importCSV("mediation", n, csvOf(wageSheet(nil))); status != 200 || res["imported"].(float64) != 30 {
+		t.Fatalf("members: %d %v", status, res)
+	}
 	closed := ts.mediatedClosedCase()
 	// A closed case the citizen may rate, and an online application.
 	rate := ts.intake(nil)

@@ -34,6 +34,10 @@ type ObligationInput struct {
 	Amount  YuanText `json:"amount"`
 	DueOn   string   `json:"due_on"` // YYYY-MM-DD
 	Manner  string   `json:"manner"` // manner and place of performance
+	// ObligeePartyID names the member a group agreement pays (an
+	// applicant's party_id): members may share a name, party ids do not.
+	// Obligee may then be left out; when given it must be that member's name.
+	ObligeePartyID int64 `json:"obligee_party_id"`
 }
 
 // AgreementInput is an agreement the parties reached. A second agreement
@@ -130,17 +134,25 @@ func currentAgreement(ctx context.Context, q sqlx.QueryerContext, caseID int64) 
 type obligation struct {
 	obligor, obligee, content, dueOn, manner string
 	amountFen                                *int64
+	obligeeParty                             *int64
 }
 
 func checkObligations(c *cases.Case, reachedOn string, in []ObligationInput) ([]obligation, error) {
-	if len(in) > maxList {
-		return nil, invalid("obligations", "too_many", fmt.Sprintf("最多%d项履行义务", maxList))
+	if len(in) > maxObligations {
+		return nil, invalid("obligations", "too_many", fmt.Sprintf("最多%d项履行义务", maxObligations))
 	}
 	out := make([]obligation, 0, len(in))
 	for i, o := range in {
 		f := func(name string) string { return fmt.Sprintf("obligations[%d].%s", i, name) }
 		ob := obligation{obligor: strings.TrimSpace(o.Obligor), obligee: strings.TrimSpace(o.Obligee),
 			content: strings.TrimSpace(o.Content), manner: strings.TrimSpace(o.Manner)}
+		if o.ObligeePartyID != 0 {
+			name, err := memberName(c, f("obligee_party_id"), o.ObligeePartyID, ob.obligee)
+			if err != nil {
+				return nil, err
+			}
+			ob.obligee, ob.obligeeParty = name, &o.ObligeePartyID
+		}
 		for _, p := range []struct{ field, name, label string }{{"obligor", ob.obligor, "义务人"}, {"obligee", ob.obligee, "权利人"}} {
 			if p.name == "" {
 				return nil, invalid(f(p.field), "required", "请填写"+p.label)
@@ -174,6 +186,28 @@ func checkObligations(c *cases.Case, reachedOn string, in []ObligationInput) ([]
 		out = append(out, ob)
 	}
 	return out, nil
+}
+
+// maxObligations: a group agreement schedules each member's amount, so
+// an agreement holds as many obligations as a sheet holds members.
+const maxObligations = cases.MaxMembers
+
+// memberName is the name of the applicant a per-member obligation pays;
+// a name given with it must agree.
+func memberName(c *cases.Case, field string, partyID int64, given string) (string, error) {
+	for _, p := range c.Parties {
+		if p.PartyID != partyID {
+			continue
+		}
+		if p.Role != cases.PartyApplicant {
+			return "", invalid(field, "not_a_member", fmt.Sprintf("“%s”不是本案申请人（群体成员）", p.Name))
+		}
+		if given != "" && given != p.Name {
+			return "", invalid(field, "name_mismatch", fmt.Sprintf("编号%d的成员是“%s”，与填写的权利人“%s”不一致", partyID, p.Name, given))
+		}
+		return p.Name, nil
+	}
+	return "", invalid(field, "unknown_party", fmt.Sprintf("本案没有编号为%d的当事人", partyID))
 }
 
 // nextFileNumber allocates the committee's next 卷号 of the year.
@@ -327,9 +361,9 @@ func (m *Service) SignAgreement(ctx context.Context, a cases.Actor, number strin
 		for i, o := range obs {
 			var oid int64
 			if err := x.Tx.GetContext(ctx, &oid, x.Tx.Rebind(`
-				INSERT INTO mediation_obligations (agreement_id, position, obligor, obligee, content, amount_fen, due_on, manner)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-				id, i+1, o.obligor, o.obligee, o.content, o.amountFen, o.dueOn, o.manner); err != nil {
+				INSERT INTO mediation_obligations (agreement_id, position, obligor, obligee, content, amount_fen, due_on, manner, obligee_party_id)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+				id, i+1, o.obligor, o.obligee, o.content, o.amountFen, o.dueOn, o.manner, o.obligeeParty); err != nil {
 				return nil, fmt.Errorf("mediation: unable to save an obligation: %w", err)
 			}
 			// 回访 after each due date: did it happen?

@@ -45,21 +45,23 @@ const (
 // Obligation is one obligation of an agreement version with its
 // performance so far.
 type Obligation struct {
-	ID           int64         `json:"id"`
-	Position     int           `json:"position"`
-	Obligor      string        `json:"obligor"`
-	Obligee      string        `json:"obligee"`
-	Content      string        `json:"content"`
-	AmountFen    *int64        `json:"amount_fen"`
-	Amount       string        `json:"amount"` // yuan, "" when none
-	DueOn        string        `json:"due_on"`
-	Manner       string        `json:"manner"`
-	Status       string        `json:"status"`
-	StatusText   string        `json:"status_text"`
-	PerformedFen int64         `json:"performed_fen"`
-	Performances []Performance `json:"performances"`
-	Urgings      []Urging      `json:"urgings"`
-	Remedies     []Remedy      `json:"remedies"` // what followed non-performance
+	ID       int64  `json:"id"`
+	Position int    `json:"position"`
+	Obligor  string `json:"obligor"`
+	Obligee  string `json:"obligee"`
+	// ObligeePartyID is the member a group agreement's obligation pays.
+	ObligeePartyID *int64        `json:"obligee_party_id,omitempty"`
+	Content        string        `json:"content"`
+	AmountFen      *int64        `json:"amount_fen"`
+	Amount         string        `json:"amount"` // yuan, "" when none
+	DueOn          string        `json:"due_on"`
+	Manner         string        `json:"manner"`
+	Status         string        `json:"status"`
+	StatusText     string        `json:"status_text"`
+	PerformedFen   int64         `json:"performed_fen"`
+	Performances   []Performance `json:"performances"`
+	Urgings        []Urging      `json:"urgings"`
+	Remedies       []Remedy      `json:"remedies"` // what followed non-performance
 }
 
 // Performance is one recorded act (or failure) of performance.
@@ -92,6 +94,7 @@ type obligationRow struct {
 	AmountFen   sql.NullInt64 `db:"amount_fen"`
 	DueOn       string        `db:"due_on"`
 	Manner      string        `db:"manner"`
+	ObligeeID   sql.NullInt64 `db:"obligee_party_id"`
 }
 
 // obligationState: performed when a "performed" was recorded or the
@@ -128,7 +131,7 @@ func readObligations(ctx context.Context, q sqlx.QueryerContext, where string, a
 	out := make([]Obligation, 0, len(rows))
 	for _, r := range rows {
 		o := Obligation{ID: r.ID, Position: r.Position, Obligor: r.Obligor, Obligee: r.Obligee, Content: r.Content,
-			AmountFen: nullInt(r.AmountFen), DueOn: r.DueOn, Manner: r.Manner, Performances: []Performance{}, Urgings: []Urging{}, Remedies: []Remedy{}}
+			AmountFen: nullInt(r.AmountFen), DueOn: r.DueOn, Manner: r.Manner, ObligeePartyID: nullInt(r.ObligeeID), Performances: []Performance{}, Urgings: []Urging{}, Remedies: []Remedy{}}
 		if o.AmountFen != nil {
 			o.Amount = Yuan(*o.AmountFen)
 		}

@@ -70,6 +70,8 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/cases/:number/merge", auth, changed("number", s.Svc.Merge))                // answers the surviving case
 	v1.Post("/cases/:number/corrections", auth, changed("number", s.Svc.Correct))        // a 补正, answered with the corrected case
 	v1.Post("/cases/:number/materials", auth, changed("number", s.Svc.ReceiveMaterials)) // 一次性告知 materials received after intake
+	v1.Post("/cases/:number/members", auth, s.importMembers)
+	v1.Get("/members/template.:format", auth, s.memberTemplate)
 	v1.Post("/cases/:number/:action", auth, s.caseAction)
 	v1.Post("/desks", auth, s.addDesk)
 	v1.Post("/users", auth, s.addUser)

@@ -3,6 +3,7 @@ package staff
 import (
 	"encoding/json"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -39,6 +40,8 @@ type caseData struct {
 	Correction *correctionForm
 	// Materials is the 一次性告知 checklist (case_materials.go).
 	Materials *materialsView
+	// Members is the 群体成员 section (case_members.go).
+	Members *membersView
 }
 
 // actionForm is one action's form, generated from cases.Actions() so that
@@ -158,6 +161,7 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 		d.Files[f.EventSeq] = append(d.Files[f.EventSeq], f)
 	}
 	d.Materials = newMaterialsView(a, kase, files)
+	d.Members = newMembersView(a, kase)
 	offered, err := s.Svc.OfferedActions(ctx, a, kase)
 	if err != nil {
 		return nil, err
@@ -215,6 +219,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 	}
 	if c.Query("done") == "correction" {
 		p.Flash = "已补正登记信息。"
+	}
+	if n, err := strconv.Atoi(c.Query("n")); err == nil && c.Query("done") == "members" {
+		p.Flash = "已导入群体成员" + strconv.Itoa(n) + "名。"
 	}
 	if c.Query("done") == "materials" {
 		p.Flash = "已登记收到材料。"

@@ -24,6 +24,7 @@ type correctionForm struct {
 	Parties                                []correctionParty
 	Categories                             []cases.Category
 	IDTypes                                []cases.IDType
+	ChainRoles                             []string
 	Error                                  string // a message that names no field of the form
 	Errors                                 map[string]string
 	Open                                   bool
@@ -38,6 +39,8 @@ type correctionParty struct {
 	Name, Phone, IDType, IDNumber string
 	Country, CreditCode, LegalRep string
 	MaskedPhone, MaskedID         string // as the case page shows them (the case is masked)
+	Respondent                    bool
+	ChainRole                     string // a respondent's place in the chain (cases/members.go)
 }
 
 // Err is the message for one input, by its name.
@@ -54,7 +57,7 @@ func (s *server) correctionFor(ctx context.Context, a cases.Actor, c *cases.Case
 		return nil, err
 	}
 	f := &correctionForm{Version: c.Version, Title: c.Title, Category: c.Category, Town: c.Town, Summary: c.Summary,
-		Claims: c.Claims, IDTypes: cases.IDTypes, Errors: map[string]string{}}
+		Claims: c.Claims, IDTypes: cases.IDTypes, ChainRoles: cases.ChainRoles, Errors: map[string]string{}}
 	if c.Amount != nil {
 		f.Amount = strconv.FormatFloat(*c.Amount, 'f', -1, 64)
 	}
@@ -66,7 +69,8 @@ func (s *server) correctionFor(ctx context.Context, a cases.Actor, c *cases.Case
 	for i, p := range c.Parties {
 		row := correctionParty{PartyID: p.PartyID, Label: fmt.Sprintf("当事人%d（%s）", i+1, cases.PartyRoleLabel(p.Role)),
 			Org: p.Kind == cases.PersonOrganisation, Name: p.Name, IDType: p.IDType, LegalRep: p.LegalRep,
-			Country: p.Country, CreditCode: p.CreditCode, MaskedPhone: p.Phone, MaskedID: p.IDNumber}
+			Country: p.Country, CreditCode: p.CreditCode, MaskedPhone: p.Phone, MaskedID: p.IDNumber,
+			Respondent: p.Role == cases.PartyRespondent, ChainRole: p.ChainRole}
 		f.Parties = append(f.Parties, row)
 	}
 	return f, nil
@@ -121,6 +125,9 @@ func correctionInput(c *fiber.Ctx, f *correctionForm) (cases.CorrectionInput, er
 			if p.IDType == cases.IDPassport {
 				pc.Country = &p.Country
 			}
+		}
+		if p.Respondent {
+			pc.ChainRole = text("party_chain_role_"+k, &p.ChainRole)
 		}
 		in.Parties = append(in.Parties, pc)
 	}

@@ -103,6 +103,7 @@ func (r *renderer) funcs() template.FuncMap {
 		"overdue":   func(t *time.Time) bool { return t != nil && t.Before(time.Now()) },
 		"roleLabel": roleLabel,
 		"partyRole": cases.PartyRoleLabel,
+		"chainRole": cases.ChainRoleLabel,
 		// Parties of every kind: a document's type and a passport's country.
 		"idTypeLabel": cases.IDTypeLabel,
 		"countryName": cases.CountryName,

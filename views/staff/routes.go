@@ -21,6 +21,7 @@ func (s *server) pageRoutes(app *fiber.App) {
 	// Before /cases/:number, which would take "export.csv" for a number.
 	app.Get("/cases/export.csv", in, s.casesExport("csv"))
 	app.Get("/cases/export.xlsx", in, s.casesExport("xlsx"))
+	app.Get("/cases/members-template.:format", in, s.memberTemplate)
 	app.Get("/cases/:number", in, s.casePage)
 	app.Get("/cases/:number/receipt", in, s.receiptAgain)
 	app.Post("/cases/:number/correction", in, s.caseCorrect)
@@ -30,6 +31,7 @@ func (s *server) pageRoutes(app *fiber.App) {
 	app.Post("/cases/:number/links/:other/delete", in, s.caseUnlink)
 	app.Post("/cases/:number/merge", in, s.caseMerge)
 	app.Post("/cases/:number/materials", in, s.caseMaterials)
+	app.Post("/cases/:number/members", in, s.caseMembers)
 	app.Get("/cases/:number/attachments/:id", in, s.attachment)
 	app.Get("/cases/:number/dossier", in, s.dossierPage)
 	app.Get("/cases/:number/dossier.zip", in, s.dossierZIP)
