@@ -102,6 +102,9 @@ var EventKinds = []EventKind{
 	})},
 	// The changes themselves (names, phones, documents) stay with staff.
 	{EventCorrection, "补正登记信息", "正", said("登记信息已更正")},
+	// Risk levels and 包案 (risk.go) are staff's judgement of the dispute.
+	{EventRiskAssessed, "风险等级评定", "险", nil},
+	{EventLeadAssigned, "指定包案领导", "包", nil},
 }
 
 var eventKindIndex = func() map[string]EventKind {

@@ -153,7 +153,9 @@ type Case struct {
 	ExternalRefs []ExternalRef `json:"external_refs"`
 	// Materials is the 一次性告知 checklist: the category's materials and
 	// which of them the case has received (materials.go).
-	Materials    []CaseMaterial  `json:"materials"`
+	Materials []CaseMaterial `json:"materials"`
+	// Risk is the level, the rules' suggestion and the 包案 leader (risk.go).
+	Risk         *Risk           `json:"risk"`
 	previousDesk []string        // desks that held or co-handled it before, for read access
 	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the
