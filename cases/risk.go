@@ -193,6 +193,9 @@ func suggestRisk(ctx context.Context, q querier, c *Case, rules []RiskRule) (Ris
 	s := RiskSuggestion{Reasons: []string{}}
 	var texts *string
 	history := -1
+	type firedRule struct{ level, reason string }
+	best := map[string]firedRule{}
+	var order []string
 	for _, rule := range rules {
 		fired := ""
 		switch rule.Kind {
@@ -236,10 +239,25 @@ func suggestRisk(ctx context.Context, q querier, c *Case, rules []RiskRule) (Ris
 		if fired == "" {
 			continue
 		}
-		s.Reasons = append(s.Reasons, RiskLabel(rule.Level)+"："+fired)
+		// Of a ladder (30 people orange, 10 people yellow) only the
+		// gravest step that fired is a reason; each word list is its own.
+		key := rule.Kind
+		if rule.Kind == RiskRuleWords {
+			key += fmt.Sprint(rule.ID)
+		}
+		if prev, ok := best[key]; ok && riskSeverity(prev.level) >= riskSeverity(rule.Level) {
+			continue
+		}
+		if _, ok := best[key]; !ok {
+			order = append(order, key)
+		}
+		best[key] = firedRule{rule.Level, RiskLabel(rule.Level) + "：" + fired}
 		if riskSeverity(rule.Level) > riskSeverity(s.Level) {
 			s.Level = rule.Level
 		}
+	}
+	for _, k := range order {
+		s.Reasons = append(s.Reasons, best[k].reason)
 	}
 	return s, nil
 }
