@@ -444,3 +444,29 @@ func turnGreen(ctx context.Context, tx *sqlx.Tx, c *Case, e *Event, now time.Tim
 	e.Data = raw
 	return nil
 }
+
+// LeadCandidates are the enabled users of a role the case's current level
+// requires of its 包案 leader, for the lead form; none when it needs none.
+func (s *Service) LeadCandidates(ctx context.Context, a Actor, c *Case) ([]RiskLead, error) {
+	if err := Authorize(a, AssessRisk); err != nil || c.Risk == nil {
+		return nil, nil
+	}
+	levels, err := riskLevels(ctx, s.store.r)
+	if err != nil {
+		return nil, err
+	}
+	roles := levelOf(levels, c.Risk.Level).LeadRoles
+	if len(roles) == 0 {
+		return nil, nil
+	}
+	q, args, err := sqlx.In(`SELECT username, display_name, role FROM users
+		WHERE role IN (?) AND disabled = FALSE AND id NOT IN (SELECT user_id FROM api_clients) ORDER BY role DESC, username`, roles)
+	if err != nil {
+		return nil, fmt.Errorf("store: unable to list users: %w", err)
+	}
+	var out []RiskLead
+	if err := s.store.r.SelectContext(ctx, &out, s.store.r.Rebind(q), args...); err != nil {
+		return nil, fmt.Errorf("store: unable to list users: %w", err)
+	}
+	return out, nil
+}

@@ -231,3 +231,63 @@ func mustJSON(t *testing.T, v any) string {
 	}
 	return string(raw)
 }
+
+// The risk statistics on a fixture counted by hand:
+//
+//	A 30 people 45万 red, open        group, ever above green, red now
+//	B  6 people 1万  orange, closed    group, ever above green, green (closing)
+//	C  1 person      yellow → green    ever above green, green (a leader)
+//	D  8 people      never assessed    group
+//	E  2 people      never assessed
+//
+// group_cases 3 (A B D), people_involved 30+6+8 = 44, amount_involved
+// 450000+10000 = 460000, red_outstanding 1 (A), turned_green 2/3 (B C of A B C).
+func TestRiskStatisticsByHand(t *testing.T) {
+	ts := newTestServer(t)
+	now := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	ts.svc.SetClock(func() time.Time { return now })
+	add := func(people int, amount any) string {
+		in := sampleIntake()
+		in["people_count"], in["amount"] = people, amount
+		in["summary"] = "工资纠纷"
+		return ts.intake(in)["number"].(string)
+	}
+	assess := func(n, level string) {
+		if status, out := ts.call("POST", "/api/v1/cases/"+n+"/risk", "leader", map[string]any{"level": level, "reason": "研判"}); status != 200 {
+			t.Fatalf("assess %s %s: %d %v", n, level, status, out)
+		}
+	}
+	a, b, c, d, e := add(30, 450000), add(6, 10000), add(1, nil), add(8, nil), add(2, nil)
+	assess(a, "red")
+	assess(b, "orange")
+	assess(c, "yellow")
+	assess(c, "green")
+	ts.act("intake", b, "route", map[string]any{"desk": "mediation"}, 200)
+	ts.act("mediation", b, "accept", nil, 200)
+	ts.act("mediation", b, "close", map[string]any{"outcome": "已付清", "closure_type": "resolved", "no_agreement_reason": "当场履行完毕"}, 200)
+
+	status, st := ts.call("GET", "/api/v1/stats?period=2026-11", "leader", nil)
+	if status != 200 {
+		t.Fatalf("stats: %d %v", status, st)
+	}
+	if st["group_cases"] != 3.0 || st["people_involved"] != 44.0 || st["amount_involved"] != 460000.0 || st["red_outstanding"] != 1.0 {
+		t.Fatalf("figures: group %v people %v amount %v red %v", st["group_cases"], st["people_involved"], st["amount_involved"], st["red_outstanding"])
+	}
+	tg := st["turned_green"].(map[string]any)
+	if tg["num"] != 2.0 || tg["den"] != 3.0 || tg["value"] != 0.6667 {
+		t.Fatalf("turned_green: %v", tg)
+	}
+	links := st["links"].(map[string]any)
+	sorted := func(ns ...string) []string { slices.Sort(ns); return ns }
+	for key, want := range map[string][]string{
+		"group_cases":      sorted(a, b, d),
+		"red_outstanding":  {a},
+		"turned_green":     sorted(b, c),
+		"turned_green.den": sorted(a, b, c),
+	} {
+		if got := listNumbers(t, ts, links[key].(string)); !slices.Equal(got, want) {
+			t.Errorf("%s: %s lists %v, want %v", key, links[key], got, want)
+		}
+	}
+	_ = e
+}

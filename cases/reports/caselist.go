@@ -60,8 +60,8 @@ type CaseFilter struct {
 	RiskEver *bool
 	Group    *bool
 	Sort     string
-	Page                   int // from 1
-	PerPage                int
+	Page     int // from 1
+	PerPage  int
 }
 
 // Orders of a case list.

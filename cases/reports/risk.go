@@ -92,27 +92,29 @@ func (s *Service) riskFigures(ctx context.Context, a cases.Actor, p Period, f St
 		return out, nil, err
 	}
 	where, args := cf.where(cases.SQLOf(s.r), a, now, true)
-	if err := s.r.QueryRowContext(ctx, s.r.Rebind(`SELECT COALESCE(SUM(c.people_count), 0), COALESCE(SUM(c.amount), 0) FROM cases c`+where),
-		args...).Scan(&out.PeopleInvolved, &out.AmountInvolved); err != nil {
+	var fen int64
+	if err := s.r.QueryRowContext(ctx, s.r.Rebind(`SELECT COALESCE(SUM(c.people_count), 0), COALESCE(SUM(c.amount_fen), 0) FROM cases c`+where),
+		args...).Scan(&out.PeopleInvolved, &fen); err != nil {
 		return out, nil, fmt.Errorf("store: unable to sum people involved: %w", err)
 	}
+	out.AmountInvolved = float64(fen) / 100
 	return out, links, nil
 }
 
 // RiskCase is one open case on the leader's risk board.
 type RiskCase struct {
-	Number      string       `db:"number"`
-	Title       string       `db:"title"`
-	Status      cases.Status `db:"status"`
-	Desk        string       `db:"desk"`
-	PeopleCount int          `db:"people_count"`
-	Amount      *float64     `db:"amount"`
-	Level       string       `db:"level"`
-	LeadName    string       `db:"lead_name"`
-	LeadRole    cases.Role   `db:"lead_role"`
-	ReviewDue   sql.NullTime `db:"review_due"`
-	LeadMissing bool         `db:"-"` // the level needs a 包案 leader of a rank it lacks
-	Overdue     bool         `db:"-"` // its re-assessment is past due
+	Number      string        `db:"number"`
+	Title       string        `db:"title"`
+	Status      cases.Status  `db:"status"`
+	Desk        string        `db:"desk"`
+	PeopleCount int           `db:"people_count"`
+	AmountFen   sql.NullInt64 `db:"amount_fen"`
+	Level       string        `db:"level"`
+	LeadName    string        `db:"lead_name"`
+	LeadRole    cases.Role    `db:"lead_role"`
+	ReviewDue   sql.NullTime  `db:"review_due"`
+	LeadMissing bool          `db:"-"` // the level needs a 包案 leader of a rank it lacks
+	Overdue     bool          `db:"-"` // its re-assessment is past due
 }
 
 // RiskBoard is the leader view's part on risk: open red and orange cases
@@ -135,7 +137,7 @@ func (s *Service) RiskBoard(ctx context.Context, a cases.Actor) (*RiskBoard, err
 	}
 	var rows []RiskCase
 	if err := s.r.SelectContext(ctx, &rows, s.r.Rebind(`
-		SELECT c.number, c.title, c.status, COALESCE(c.desk, '') AS desk, c.people_count, c.amount, r.level,
+		SELECT c.number, c.title, c.status, COALESCE(c.desk, '') AS desk, c.people_count, c.amount_fen, r.level,
 			COALESCE(u.display_name, '') AS lead_name, COALESCE(u.role, '') AS lead_role, d.due_at AS review_due
 		FROM case_risk r JOIN cases c ON c.id = r.case_id
 		LEFT JOIN users u ON u.id = r.lead_user_id
