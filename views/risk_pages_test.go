@@ -102,8 +102,9 @@ func TestBrowserRiskSectionAndLeaderView(t *testing.T) {
 	c.run("name the lead",
 		chromedp.Click("#lead-form summary", chromedp.ByQuery),
 		chromedp.Click(`#lead-form button[type="submit"]`, chromedp.ByQuery),
-		chromedp.WaitVisible("#risk-section", chromedp.ByQuery))
-	if got := c.text("#risk-section"); !strings.Contains(got, "红色风险") || !strings.Contains(got, "陈主任") || !strings.Contains(got, "扬言聚集堵路") {
+		chromedp.Sleep(time.Second))
+	c.run("named", chromedp.Poll(`document.body.innerText.includes("已指定包案领导")`, nil))
+	if got := c.text("#risk-section"); !strings.Contains(got, "红色风险") || !strings.Contains(got, "包案领导\n陈主任（leader）") || !strings.Contains(got, "扬言聚集堵路") {
 		t.Errorf("the risk section says %q", got)
 	}
 	c.run("to the section", chromedp.ScrollIntoView("#risk-section", chromedp.ByQuery))
