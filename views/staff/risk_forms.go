@@ -54,43 +54,41 @@ func (s *server) riskFormFor(c *fiber.Ctx, kase *cases.Case) (*riskForm, error) 
 
 // caseRisk confirms or changes the level.
 func (s *server) caseRisk(c *fiber.Ctx) error {
-	number := cases.NormalizeCaseNumber(c.Params("number"))
 	in := cases.RiskInput{Level: c.FormValue("level"), Reason: c.FormValue("reason")}
-	version, err := postedVersion(c)
-	if err == nil {
+	return s.riskPost(c, "risk", func(number string, version *int64) error {
 		in.Version = version
-		if _, err = s.Svc.AssessRisk(c.UserContext(), web.ActorOf(c), number, in); err == nil {
-			return c.Redirect("/cases/"+number+"?done=risk#risk", fiber.StatusSeeOther)
-		}
-	}
-	return s.riskFailed(c, number, err, func(f *riskForm, e *cases.Error, msg string) {
+		_, err := s.Svc.AssessRisk(c.UserContext(), web.ActorOf(c), number, in)
+		return err
+	}, func(f *riskForm, e *cases.Error, msg string) {
 		f.Level, f.Reason, f.Error, f.Field = in.Level, in.Reason, msg, e.Field
 	})
 }
 
 // caseLead names the 包案 leader.
 func (s *server) caseLead(c *fiber.Ctx) error {
-	number := cases.NormalizeCaseNumber(c.Params("number"))
 	in := cases.LeadInput{Username: c.FormValue("username")}
-	version, err := postedVersion(c)
-	if err == nil {
+	return s.riskPost(c, "lead", func(number string, version *int64) error {
 		in.Version = version
-		if _, err = s.Svc.AssignLead(c.UserContext(), web.ActorOf(c), number, in); err == nil {
-			return c.Redirect("/cases/"+number+"?done=lead#risk", fiber.StatusSeeOther)
-		}
-	}
-	return s.riskFailed(c, number, err, func(f *riskForm, _ *cases.Error, msg string) {
+		_, err := s.Svc.AssignLead(c.UserContext(), web.ActorOf(c), number, in)
+		return err
+	}, func(f *riskForm, _ *cases.Error, msg string) {
 		f.Lead, f.LeadError = in.Username, msg
 	})
 }
 
-func (s *server) riskFailed(c *fiber.Ctx, number string, err error, set func(f *riskForm, e *cases.Error, msg string)) error {
-	d, e, msg, err := s.refusal(c, number, err)
-	if err != nil {
-		return err
+// riskPost runs one of the section's forms: done, back to the section
+// (post/redirect/get); refused, the case page again with the message set
+// by the form.
+func (s *server) riskPost(c *fiber.Ctx, done string, do func(number string, version *int64) error,
+	set func(f *riskForm, e *cases.Error, msg string)) error {
+	number := cases.NormalizeCaseNumber(c.Params("number"))
+	version, err := postedVersion(c)
+	if err == nil {
+		if err = do(number, version); err == nil {
+			return c.Redirect("/cases/"+number+"?done="+done+"#risk", fiber.StatusSeeOther)
+		}
 	}
-	set(d.Risk, e, msg)
-	return s.render(c, web.StatusOf(e.Kind), "case", page{Title: d.Case.Number + " " + d.Case.Title, Data: d})
+	return s.caseRefused(c, number, err, func(d *caseData, e *cases.Error, msg string) { set(d.Risk, e, msg) })
 }
 
 // riskFlash is the message after an assessment or a lead, or "".
