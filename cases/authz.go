@@ -18,6 +18,8 @@ const (
 	ViewStats                           // 统计分析 and its exports
 	HandleCases                         // the case list and its exports: everyone but admins
 	ReceiveReminders                    // 提醒: everyone but admins
+	AssessRisk                          // confirm a risk level, name a 包案 leader
+	EditRiskRules                       // change the rules that suggest risk levels
 )
 
 type rule struct {
@@ -38,6 +40,8 @@ var rules = map[Permission]rule{
 	ViewStats:         {leaderRole, "统计分析仅供领导使用。"},
 	HandleCases:       {staffRole, "管理员账号不办理案件。"},
 	ReceiveReminders:  {staffRole, "管理员不接收办案提醒。"},
+	AssessRisk:        {leaderRole, "只有领导可以评定风险等级和指定包案领导。"},
+	EditRiskRules:     {adminRole, "只有管理员可以修改风险研判规则。"},
 }
 
 // Authorize answers nil when a may do p, else a KindForbidden error whose

@@ -128,6 +128,9 @@ func findCase(ctx context.Context, q querier, number string) (*Case, error) {
 			return nil, err
 		}
 	}
+	if c.Risk, err = findRisk(ctx, q, c); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 

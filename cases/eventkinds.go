@@ -106,6 +106,9 @@ var EventKinds = []EventKind{
 	{EventMembersImported, "导入群体成员", "群", shown(func(_ Event, d map[string]string, _ func(string) string) string {
 		return "群体成员名单已登记（" + d["count"] + "名）"
 	})},
+	// Risk levels and 包案 (risk.go) are staff's judgement of the dispute.
+	{EventRiskAssessed, "风险等级评定", "险", nil},
+	{EventLeadAssigned, "指定包案领导", "包", nil},
 }
 
 var eventKindIndex = func() map[string]EventKind {

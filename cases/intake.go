@@ -414,6 +414,10 @@ func (s *Service) insertCaseAs(ctx context.Context, tx *sqlx.Tx, a Actor, in *In
 			IDType: p.IDType, IDNumber: p.IDNumber, Country: p.Country, CreditCode: p.CreditCode, LegalRep: p.LegalRep, Phone: p.Phone,
 			ChainRole: p.ChainRole}
 	}
+	// The rules suggest a level at intake already (risk.go).
+	if c.Risk, err = findRisk(ctx, tx, c); err != nil {
+		return nil, err
+	}
 	return &IntakeResult{Case: c, QueryCode: code, Warnings: warnings}, nil
 }
 

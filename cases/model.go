@@ -166,7 +166,9 @@ type Case struct {
 	Materials []CaseMaterial `json:"materials"`
 	// Group sums up the members of a group case (members.go); absent
 	// for a case of one applicant.
-	Group        *GroupSummary   `json:"group,omitempty"`
+	Group *GroupSummary `json:"group,omitempty"`
+	// Risk is the level, the rules' suggestion and the 包案 leader (risk.go).
+	Risk         *Risk           `json:"risk"`
 	previousDesk []string        // desks that held or co-handled it before, for read access
 	deadlines    []*caseDeadline // open deadline records (and those an action just ended)
 	// newCode is a query code a transition issued (reissue_code); the

@@ -107,6 +107,9 @@ func (s *Service) do(ctx context.Context, a Actor, number string, r ActionReques
 			Request: r, Event: e, Now: now}); err != nil {
 			return err
 		}
+		if err := turnGreen(ctx, tx, after, e, now); err != nil {
+			return err
+		}
 		if err := saveCaseState(ctx, tx, before, after, now); err != nil {
 			return err
 		}

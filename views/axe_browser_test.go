@@ -81,13 +81,18 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 		check(p)
 	}
 	cr.logout()
+	// A red case without its 包案 leader: the badges, the risk section's
+	// forms and the leader's risk board have something to show.
+	if status, out := ts.call("POST", "/api/v1/cases/"+n+"/risk", "leader", map[string]any{"level": "red", "reason": "扬言堵路"}); status != 200 {
+		t.Fatalf("assess: %d %v", status, out)
+	}
 	cr.login("leader")
-	for _, p := range []string{"/leader", "/leader/stats", "/cases?warning=red"} {
+	for _, p := range []string{"/leader", "/leader/stats", "/cases?warning=red", "/cases/" + n, "/cases?risk=red,orange"} {
 		check(p)
 	}
 	cr.logout()
 	cr.login("admin")
-	for _, p := range []string{"/admin/users", "/admin/desks", "/admin/categories", "/admin/deadline-rules", "/admin/calendar"} {
+	for _, p := range []string{"/admin/users", "/admin/desks", "/admin/categories", "/admin/deadline-rules", "/admin/risk-rules", "/admin/calendar"} {
 		check(p)
 	}
 }

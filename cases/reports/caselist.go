@@ -53,9 +53,15 @@ type CaseFilter struct {
 	Outcome                string
 	OutcomeFrom, OutcomeTo string
 	OutcomeDen             bool
-	Sort                   string
-	Page                   int // from 1
-	PerPage                int
+	// Risk (cases/risk.go): the current level is one of Risk (RiskNone:
+	// never assessed); RiskEver: ever assessed above green; Group: a group
+	// case (cases.GroupCaseMinPeople or more people involved).
+	Risk     []string
+	RiskEver *bool
+	Group    *bool
+	Sort     string
+	Page     int // from 1
+	PerPage  int
 }
 
 // Orders of a case list.
@@ -92,6 +98,7 @@ type CaseRow struct {
 	Parties      string       `json:"parties"` // names, 、-separated, in intake order
 	UpdatedAt    time.Time    `json:"updated_at"`
 	Version      int64        `json:"version"`
+	Risk         string       `json:"risk"` // the current risk level, "" when never assessed
 	// For the pages' tables.
 	RepeatVisit bool       `json:"-"`
 	Supervision string     `json:"-"`
@@ -126,6 +133,16 @@ func CaseFilterFromQuery(get func(string) string) (CaseFilter, error) {
 		Outcome: get("outcome"), OutcomeFrom: get("outcome_from"), OutcomeTo: get("outcome_to"), OutcomeDen: get("outcome_den") == "true"}
 	if v := get("outcome_den"); v != "" && v != "true" && v != "false" {
 		return f, cases.Invalid("outcome_den", "invalid_boolean", "只能是 true 或 false")
+	}
+	if v := get("risk"); v != "" {
+		f.Risk = strings.Split(v, ",")
+	}
+	switch get("open") {
+	case "", "false":
+	case "true":
+		f.Open = true
+	default:
+		return f, cases.Invalid("open", "invalid_boolean", "只能是 true 或 false")
 	}
 	if st := get("status"); st != "" {
 		f.Statuses = []cases.Status{cases.Status(st)}
@@ -171,7 +188,8 @@ func CaseFilterFromQuery(get func(string) string) (CaseFilter, error) {
 		name string
 		to   **bool
 	}{{"on_time", &f.OnTime}, {"reopened", &f.Reopened}, {"overdue", &f.Overdue},
-		{"received", &f.Received}, {"satisfied", &f.Satisfied}, {"supervised", &f.Supervised}} {
+		{"received", &f.Received}, {"satisfied", &f.Satisfied}, {"supervised", &f.Supervised},
+		{"risk_ever", &f.RiskEver}, {"group", &f.Group}} {
 		switch get(b.name) {
 		case "":
 		case "true", "false":
@@ -220,6 +238,11 @@ func (f *CaseFilter) Validate() error {
 			if _, err := cases.ParseDay(d.name, d.v); err != nil {
 				return err
 			}
+		}
+	}
+	for _, r := range f.Risk {
+		if r != RiskNone && !slices.Contains(cases.RiskLevelNames, r) {
+			return cases.Invalid("risk", "unknown_risk", "风险等级只能是 red、orange、yellow、green 或 none（未评估），可用逗号分隔多个")
 		}
 	}
 	if f.Warning != "" && f.Warning != "yellow" && f.Warning != "red" {
@@ -316,6 +339,7 @@ func caseRowColumns(sql cases.SQL) string {
 	COALESCE((SELECT ` + sql.GroupConcat("name", "'、'") + ` FROM (SELECT p.name FROM case_parties cp JOIN persons p ON p.id = cp.person_id
 		WHERE cp.case_id = c.id ORDER BY cp.position) names), '') AS parties,
 	c.repeat_visit, c.supervision, c.deadline_at, c.unread_messages, c.updated_at, c.version,
+	` + riskLevelSQL + ` AS risk,
 	CASE WHEN c.status = 'submitted' THEN COALESCE((SELECT p.name FROM case_parties cp
 		JOIN persons p ON p.id = cp.person_id
 		WHERE cp.case_id = c.id AND cp.role = 'applicant' ORDER BY cp.position LIMIT 1), '') ELSE '' END AS applicant
@@ -346,7 +370,7 @@ func (s *Service) eachCase(ctx context.Context, a cases.Actor, f CaseFilter, lim
 		var r CaseRow
 		if err := rows.Scan(&r.Number, &r.Title, &r.Status, &r.Desk, &r.Category, &r.Town, &r.CreatedAt, &r.ClosedAt,
 			&r.ClosureType, &r.ClosedOnTime, &r.Warning, &r.Parties,
-			&r.RepeatVisit, &r.Supervision, &r.DeadlineAt, &r.Unread, &r.UpdatedAt, &r.Version, &r.Applicant); err != nil {
+			&r.RepeatVisit, &r.Supervision, &r.DeadlineAt, &r.Unread, &r.UpdatedAt, &r.Version, &r.Risk, &r.Applicant); err != nil {
 			return fmt.Errorf("store: unable to list cases: %w", err)
 		}
 		r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
@@ -479,6 +503,20 @@ func (f *CaseFilter) where(sql cases.SQL, a cases.Actor, now time.Time, count bo
 		op := map[bool]string{true: ">= 4", false: "< 4"}[*f.Satisfied]
 		add(`EXISTS (SELECT 1 FROM case_ratings r WHERE r.case_id = c.id AND r.score ` + op + `)`)
 	}
+	if len(f.Risk) > 0 {
+		levels := make([]any, len(f.Risk))
+		for i, r := range f.Risk {
+			levels[i] = strings.TrimPrefix(r, RiskNone) // none is the empty level
+		}
+		add(riskLevelSQL+` IN (?`+strings.Repeat(", ?", len(levels)-1)+`)`, levels...)
+	}
+	if f.RiskEver != nil {
+		add(not(!*f.RiskEver, `EXISTS (SELECT 1 FROM case_risk r WHERE r.case_id = c.id AND r.peak IN (?, ?, ?))`),
+			cases.RiskRed, cases.RiskOrange, cases.RiskYellow)
+	}
+	if f.Group != nil {
+		add(not(!*f.Group, `c.people_count >= ?`), cases.GroupCaseMinPeople)
+	}
 	if f.Outcome != "" {
 		cond, v := outcomeCond(f.Outcome, f.OutcomeFrom, f.OutcomeTo, f.OutcomeDen)
 		add(cond, v...)
@@ -488,6 +526,12 @@ func (f *CaseFilter) where(sql cases.SQL, a cases.Actor, now time.Time, count bo
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
 }
+
+// RiskNone is the risk filter's word for a case never assessed.
+const RiskNone = "none"
+
+// riskLevelSQL is a case's current risk level over cases c, "" for none.
+const riskLevelSQL = `COALESCE((SELECT r.level FROM case_risk r WHERE r.case_id = c.id), '')`
 
 // not is cond, negated when neg.
 func not(neg bool, cond string) string {

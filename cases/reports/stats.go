@@ -39,6 +39,8 @@ package reports
 //     with a red warning ÷ open cases.
 //   - agreements, confirmation, performance_by_count, performance_by_amount,
 //     followup: what mediation achieved, defined in outcomes.go.
+//   - group_cases, people_involved, amount_involved, red_outstanding,
+//     turned_green: group cases and risk levels, defined in risk.go.
 //   - Every rate is {num, den, value}; value = num ÷ den rounded to 4 decimals,
 //     null when den = 0. No figure without its denominator.
 //   - Who: leaders only (they supervise every desk); everyone else gets 403.
@@ -166,6 +168,8 @@ type Stats struct {
 	// What mediation achieved (outcomes.go): for the whole filter only,
 	// the breakdown rows do not carry them.
 	Outcomes
+	// Group cases and risk levels (risk.go): for the whole filter only.
+	RiskFigures
 	Breakdown Breakdown `json:"breakdown"`
 }
 
@@ -284,6 +288,12 @@ func (s *Service) Stats(ctx context.Context, a cases.Actor, p Period, f StatsFil
 	st := acc.stats()
 	var links map[string]string
 	if st.Outcomes, links, err = s.outcomes(ctx, a, p, f, now); err != nil {
+		return nil, err
+	}
+	for k, v := range links {
+		st.Links[k] = v
+	}
+	if st.RiskFigures, links, err = s.riskFigures(ctx, a, p, f, now); err != nil {
 		return nil, err
 	}
 	for k, v := range links {

@@ -95,11 +95,17 @@ func (s *server) caseMerge(c *fiber.Ctx) error {
 
 // linksFailed answers the case page again with the message by the form.
 func (s *server) linksFailed(c *fiber.Ctx, number string, err error, set func(f *linksForm, msg string)) error {
+	return s.caseRefused(c, number, err, func(d *caseData, _ *cases.Error, msg string) { set(d.Links, msg) })
+}
+
+// caseRefused answers the case page again after a refused form, with the
+// refusal's status; set puts the message by the form that failed.
+func (s *server) caseRefused(c *fiber.Ctx, number string, err error, set func(d *caseData, e *cases.Error, msg string)) error {
 	d, e, msg, err := s.refusal(c, number, err)
 	if err != nil {
 		return err
 	}
-	set(d.Links, msg)
+	set(d, e, msg)
 	return s.render(c, web.StatusOf(e.Kind), "case", page{Title: d.Case.Number + " " + d.Case.Title, Data: d})
 }
 

@@ -42,6 +42,8 @@ type caseData struct {
 	Materials *materialsView
 	// Members is the 群体成员 section (case_members.go).
 	Members *membersView
+	// Risk is the 风险等级 and 包案 section (risk_forms.go).
+	Risk *riskForm
 }
 
 // actionForm is one action's form, generated from cases.Actions() so that
@@ -173,6 +175,9 @@ func (s *server) loadCase(c *fiber.Ctx, number string) (*caseData, error) {
 		}
 		d.Actions = append(d.Actions, f)
 	}
+	if d.Risk, err = s.riskFormFor(c, kase); err != nil {
+		return nil, err
+	}
 	if d.Correction, err = s.correctionFor(ctx, a, kase); err != nil {
 		return nil, err
 	}
@@ -215,6 +220,9 @@ func (s *server) casePage(c *fiber.Ctx) error {
 		}
 	}
 	if msg := linksFlash(c); msg != "" {
+		p.Flash = msg
+	}
+	if msg := riskFlash(c); msg != "" {
 		p.Flash = msg
 	}
 	if c.Query("done") == "correction" {

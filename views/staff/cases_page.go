@@ -2,6 +2,7 @@ package staff
 
 import (
 	"net/url"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -39,7 +40,7 @@ func (listData) Statuses() []cases.Status { return cases.Statuses }
 // the link (received, satisfied, …) are carried as hidden fields.
 var listFormFields = map[string]bool{"desk": true, "category": true, "town": true, "status": true, "warning": true,
 	"from": true, "to": true, "closed_from": true, "closed_to": true, "closure_type": true, "on_time": true,
-	"supervised": true, "page": true, "per_page": true}
+	"supervised": true, "page": true, "per_page": true, "risk": true}
 
 func (s *server) casesPage(c *fiber.Ctx) error {
 	ctx, a := c.UserContext(), web.ActorOf(c)
@@ -165,6 +166,20 @@ func listCond(key, value string) string {
 			return "曾重新办理"
 		}
 		return "未重新办理"
+	case "group":
+		if yes {
+			return "群体性纠纷（" + strconv.Itoa(cases.GroupCaseMinPeople) + "人以上）"
+		}
+		return "非群体性纠纷"
+	case "risk_ever":
+		if yes {
+			return "曾评定为黄色以上风险"
+		}
+		return "从未评定为黄色以上风险"
+	case "open":
+		if yes {
+			return "在办"
+		}
 	}
 	return key + "=" + value
 }

@@ -36,6 +36,7 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 			navItem{Key: "desks", Label: "窗口", Href: "/admin/desks"},
 			navItem{Key: "categories", Label: "纠纷类别", Href: "/admin/categories"},
 			navItem{Key: "deadline-rules", Label: "时限规则", Href: "/admin/deadline-rules"},
+			navItem{Key: "risk-rules", Label: "风险规则", Href: "/admin/risk-rules"},
 			navItem{Key: "calendar", Label: "节假日", Href: "/admin/calendar"},
 			navItem{Key: "settings", Label: "中心设置", Href: "/admin/settings"},
 			navItem{Key: "vocab", Label: "相关词", Href: "/admin/vocab"})

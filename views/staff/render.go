@@ -3,6 +3,7 @@ package staff
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"embed"
 	"fmt"
 	"html/template"
@@ -87,6 +88,10 @@ func (r *renderer) funcs() template.FuncMap {
 	extra := template.FuncMap{
 		"statusLabel":   func(s any) string { return cases.StatusLabel(cases.Status(fmt.Sprint(s))) },
 		"relationLabel": cases.RelationLabel,
+		"riskTag":       riskTag,
+		"riskLabel":     cases.RiskLabel,
+		"riskKind":      cases.RiskRuleKindLabel,
+		"riskLevels":    func() []string { return cases.RiskLevelNames },
 		"day": func(t *time.Time) string {
 			if t == nil || t.IsZero() {
 				return "—"
@@ -154,6 +159,14 @@ func (r *renderer) funcs() template.FuncMap {
 			}
 			return fmt.Sprintf("%.2f 元", *a)
 		},
+		"fenYuan": func(f sql.NullInt64) string {
+			if !f.Valid {
+				return "—"
+			}
+			return fmt.Sprintf("%.2f 元", float64(f.Int64)/100)
+		},
+		// rows names a table's rows for a partial that labels its region.
+		"rows": func(label string, rows any) map[string]any { return map[string]any{"Label": label, "Rows": rows} },
 	}
 	for k, f := range extra {
 		m[k] = f

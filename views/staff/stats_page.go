@@ -3,6 +3,7 @@ package staff
 import (
 	"fmt"
 	"html/template"
+	"math"
 	"net/url"
 	"strconv"
 	"strings"
@@ -28,14 +29,16 @@ type statsPage struct {
 	Types   []figureView // closed by closure type
 	// What mediation achieved (reports.Outcomes).
 	Outcomes []figureView
-	Dims     []statsDim
-	Charts   template.HTML
-	CSV      string // download links: the statistics' parameters in the API's words
-	XLSX     string
-	Desks    []cases.Desk
-	Cats     []cases.Category
-	Years    []int
-	Error    string
+	// Group cases and risk levels (reports.RiskFigures).
+	Risk   []figureView
+	Dims   []statsDim
+	Charts template.HTML
+	CSV    string // download links: the statistics' parameters in the API's words
+	XLSX   string
+	Desks  []cases.Desk
+	Cats   []cases.Category
+	Years  []int
+	Error  string
 }
 
 // statsForm is the period picker as typed.
@@ -208,6 +211,7 @@ func (s *server) fillStats(c *fiber.Ctx, d *statsPage) {
 		d.Figures = append(d.Figures, o)
 	}
 	d.Outcomes = outcomeViews(&st.Outcomes, l)
+	d.Risk = riskViews(&st.RiskFigures, l)
 	for _, t := range reports.StatsClosureTypes {
 		n := fg.Closed.ByClosureType[t]
 		if n == 0 && t == reports.ClosureUnspecified {
@@ -264,5 +268,18 @@ func outcomeViews(o *reports.Outcomes, l map[string]string) []figureView {
 		rateView("履行率（按件数，已履行 ÷ 到期义务）", o.PerformanceByCount, listHref(l, "performance_by_count")),
 		amount,
 		rateView("回访率（已回访 ÷ 到期回访任务）", o.Followup, listHref(l, "followup")),
+	}
+}
+
+// riskViews shows the group cases and risk levels, each count linked to
+// its cases and the share turned green with its denominator.
+func riskViews(r *reports.RiskFigures, l map[string]string) []figureView {
+	people := countView("群体性纠纷涉及人数", r.PeopleInvolved, listHref(l, "people_involved"))
+	people.Note = "涉及金额 " + mediation.Yuan(int64(math.Round(r.AmountInvolved*100))) + " 元"
+	return []figureView{
+		countView(fmt.Sprintf("群体性纠纷（%d人以上）", cases.GroupCaseMinPeople), r.GroupCases, listHref(l, "group_cases")),
+		people,
+		countView("红色风险在办（当前）", r.RedOutstanding, listHref(l, "red_outstanding")),
+		rateView("转绿率（现为绿色 ÷ 曾评为黄色以上）", r.TurnedGreen, listHref(l, "turned_green")),
 	}
 }
