@@ -30,7 +30,7 @@ func said(text string) func(Event, map[string]string, func(string) string) (stri
 
 // EventKinds lists every kind of event (with those subpackages register).
 // Supervision (督办), its answer,
-// deadline warnings, reveals and reissued codes are internal.
+// deadline warnings, reveals, reissued codes and 会商 are internal.
 var EventKinds = []EventKind{
 	{EventIntake, "受理登记", "登", said("您反映的纠纷已登记受理")},
 	{EventRoute, "分流", "分", shown(func(_ Event, d map[string]string, desk func(string) string) string {
@@ -102,6 +102,13 @@ var EventKinds = []EventKind{
 	})},
 	// The changes themselves (names, phones, documents) stay with staff.
 	{EventCorrection, "补正登记信息", "正", said("登记信息已更正")},
+	// 会商 and its 交办 tasks (meetings.go) are the departments' internal
+	// work: who met, what each was told to do; the citizen hears of the
+	// outcome through the case's own steps.
+	{EventMeetingConvened, "召集会商", "商", nil},
+	{EventMeetingSignIn, "会商签到", "到", nil},
+	{EventMeetingMinutes, "会商纪要", "纪", nil},
+	{EventTaskDone, "交办事项办结", "交", nil},
 }
 
 var eventKindIndex = func() map[string]EventKind {
