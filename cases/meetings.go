@@ -269,6 +269,16 @@ func (in *MeetingInput) check(ctx context.Context, q querier, now time.Time) (st
 	return
 }
 
+// RoomBooker books the room a meeting's place names, when it names one
+// (cases/mediation keeps the rooms and their sessions): inside the
+// meeting's transaction it answers the room's id, or nil for a place that
+// is no room, or an error naming field "place" when the room is taken.
+type RoomBooker func(ctx context.Context, tx *sqlx.Tx, place string, start, end time.Time) (*int64, error)
+
+// OnMeetingRoom registers the room booker (at start-up), so that a meeting
+// in a mediation room occupies it like a session does.
+func (s *Service) OnMeetingRoom(fn RoomBooker) { s.rooms.set(fn) }
+
 // changeCases runs change over the cases load answers in one write
 // transaction: each case must be one a may see, passes the guards, gets
 // its version bumped and exactly one event (change answers them in the
@@ -358,10 +368,17 @@ func (s *Service) ConveneMeeting(ctx context.Context, a Actor, in MeetingInput) 
 		}
 		return cs, nil
 	}, func(tx *sqlx.Tx, cs []*Case, now time.Time) ([]*Event, error) {
+		var room *int64
+		if book := s.rooms.get(); book != nil {
+			var err error
+			if room, err = book(ctx, tx, in.Place, start, end); err != nil {
+				return nil, err
+			}
+		}
 		if err := tx.GetContext(ctx, &id, tx.Rebind(`
-			INSERT INTO meetings (starts_at, ends_at, place, agenda, invited_desks, invited_users, convened_by, convener_name, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
-			start, end, in.Place, in.Agenda, listJSON(in.InvitedDesks), listJSON(in.InvitedUsers), a.Username, a.Name, now); err != nil {
+			INSERT INTO meetings (starts_at, ends_at, place, room_id, agenda, invited_desks, invited_users, convened_by, convener_name, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+			start, end, in.Place, room, in.Agenda, listJSON(in.InvitedDesks), listJSON(in.InvitedUsers), a.Username, a.Name, now); err != nil {
 			return nil, fmt.Errorf("store: unable to save the meeting: %w", err)
 		}
 		numbers := make([]string, len(cs))

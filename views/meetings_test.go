@@ -258,3 +258,37 @@ func TestConveningIsForLeadersAndChecksEveryField(t *testing.T) {
 		t.Fatalf("unknown meeting: %d %v", status, out)
 	}
 }
+
+func TestMeetingInARoomOccupiesItLikeASession(t *testing.T) {
+	ts := newTestServer(t)
+	ts.post("admin", "/api/v1/admin/rooms", map[string]any{"name": "第一调解室"}, 201)
+	ts.at("2026-03-02", "09:00")
+	n, _ := ts.mediationCase()
+	meeting := map[string]any{"cases": []string{n}, "starts_at": "2026-03-04T09:00", "duration_minutes": 90, "place": "第一调解室",
+		"invited_desks": []string{"governance"}, "agenda": "议题"}
+	m := ts.post("leader", "/api/v1/meetings", meeting, 201)
+	// A session in the room at that time is refused, naming the meeting.
+	session := map[string]any{"kind": "mediation", "starts_at": "2026-03-04T10:00:00+08:00", "minutes": 60,
+		"place": "第一调解室", "presiding": "mediation", "mediators": []string{}, "invited_desks": []string{}}
+	status, out := ts.call("POST", "/api/v1/cases/"+n+"/sessions", "mediation", session)
+	if status != 409 || errorCode(out) != "room_busy" || !strings.Contains(fmt.Sprint(out), "会商") {
+		t.Fatalf("session in the meeting's room: %d %v", status, out)
+	}
+	// A second meeting there is refused too; elsewhere it is free text.
+	meeting["starts_at"] = "2026-03-04T10:00"
+	if status, out := ts.call("POST", "/api/v1/meetings", "leader", meeting); status != 409 || errorField(out) != "place" {
+		t.Fatalf("second meeting in the room: %d %v", status, out)
+	}
+	meeting["place"] = "中心三楼会商室"
+	ts.post("leader", "/api/v1/meetings", meeting, 201)
+	// The room's and the invited desk's calendars show it.
+	_, week := ts.call("GET", "/api/v1/sessions?room=第一调解室&week=2026-03-04", "mediation", nil)
+	ss := week["sessions"].([]any)
+	if len(ss) != 1 || ss[0].(map[string]any)["kind"] != "meeting" || int64(ss[0].(map[string]any)["id"].(float64)) != int64(m["id"].(float64)) {
+		t.Fatalf("room calendar %v", week)
+	}
+	_, week = ts.call("GET", "/api/v1/sessions?desk=governance&week=2026-03-04", "governance", nil)
+	if got := len(week["sessions"].([]any)); got != 2 {
+		t.Fatalf("governance calendar %v", week)
+	}
+}

@@ -41,6 +41,7 @@ func New(svc *cases.Service) *Service {
 	m := &Service{cases: svc, db: svc.Reader()}
 	svc.OnAction(m.onAction)
 	svc.OnGuard(m.guard)
+	svc.OnMeetingRoom(m.bookMeetingRoom)
 	return m
 }
 
