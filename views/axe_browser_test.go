@@ -37,7 +37,7 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 	}
 	// A 会商 on the open case, with its minutes form still to fill.
 	mt := ts.post("leader", "/api/v1/meetings", map[string]any{"cases": []string{n}, "place": "中心三楼会商室",
-		"starts_at": time.Now().Add(48 * time.Hour).In(cases.ChinaZone).Format("2006-01-02T15:04"),
+		"starts_at":     time.Now().Add(48 * time.Hour).In(cases.ChinaZone).Format("2006-01-02T15:04"),
 		"invited_desks": []string{"mediation"}, "agenda": "研究垫付方案"}, 201)
 	meeting := fmt.Sprintf("/meetings/%v", mt["id"])
 	ts.catchUp()

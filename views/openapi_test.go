@@ -334,7 +334,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"WebhookInput": cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
 		"CorrectionRequest": cases.CorrectionInput{}, "CaseCorrection": cases.CaseCorrection{},
 		"PartyCorrection": cases.PartyCorrection{},
-		"MeetingInput": cases.MeetingInput{}, "MinutesInput": cases.MinutesInput{}, "DecisionInput": cases.DecisionInput{},
+		"MeetingInput":    cases.MeetingInput{}, "MinutesInput": cases.MinutesInput{}, "DecisionInput": cases.DecisionInput{},
 		"SignInInput": cases.SignInInput{}, "TaskDoneInput": cases.TaskDoneInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
