@@ -41,7 +41,7 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 		"invited_desks": []string{"mediation"}, "agenda": "研究垫付方案"}, 201)
 	meeting := fmt.Sprintf("/meetings/%v", mt["id"])
 	ts.catchUp()
-	cr := ts.chrome(240 * time.Second)
+	cr := ts.chrome(300 * time.Second) // the 会商 and 交办 pages added five
 	cr.withAxe()
 	check := func(path string) {
 		t.Helper()

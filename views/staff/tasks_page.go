@@ -25,7 +25,7 @@ type tasksData struct {
 	Error     string
 	ErrorTask int64
 	Report    string
-	Actor     cases.Actor
+	MayReport map[int64]bool // the tasks the user may report done
 }
 
 var taskTabs = []option{{"open", "办理中"}, {"overdue", "已超期"}, {"done", "已办结"}, {"all", "全部"}}
@@ -36,7 +36,8 @@ func (s *server) tasksPage(c *fiber.Ctx) error {
 
 func (s *server) renderTasks(c *fiber.Ctx, status int, keep func(d *tasksData)) error {
 	ctx, a := c.UserContext(), web.ActorOf(c)
-	d := &tasksData{Tab: c.Query("tab", "open"), Desk: c.Query("desk"), Tabs: taskTabs, Leader: a.Role == cases.RoleLeader, Actor: a}
+	d := &tasksData{Tab: c.Query("tab", "open"), Desk: c.Query("desk"), Tabs: taskTabs, Leader: a.Role == cases.RoleLeader,
+		MayReport: map[int64]bool{}}
 	q := cases.TaskQuery{Desk: d.Desk}
 	switch d.Tab {
 	case "open", "done":
@@ -50,6 +51,9 @@ func (s *server) renderTasks(c *fiber.Ctx, status int, keep func(d *tasksData)) 
 	var err error
 	if d.Tasks, err = s.Svc.Tasks(ctx, a, q); err != nil {
 		return err
+	}
+	for i := range d.Tasks {
+		d.MayReport[d.Tasks[i].ID] = cases.MayReportTask(a, &d.Tasks[i])
 	}
 	over, err := s.Svc.Tasks(ctx, a, cases.TaskQuery{Desk: d.Desk, Overdue: true})
 	if err != nil {
