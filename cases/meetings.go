@@ -143,8 +143,9 @@ func mayReadMeeting(a Actor, m *meetingRow, ownerDesks []string) bool {
 	return a.Desk != "" && (slices.Contains(jsonList(m.InvitedDesks), a.Desk) || slices.Contains(ownerDesks, a.Desk))
 }
 
-// cleanNames trims, drops empty entries and duplicates, and bounds the list.
-func cleanNames(field string, in []string, max int) ([]string, error) {
+// CleanList trims a list's entries, drops empty ones and repeats, and
+// refuses more than max.
+func CleanList(field string, in []string, max int) ([]string, error) {
 	out := []string{}
 	for _, v := range in {
 		v = strings.TrimSpace(v)
@@ -158,19 +159,29 @@ func cleanNames(field string, in []string, max int) ([]string, error) {
 	return out, nil
 }
 
+// ParseChinaMinute reads a time to the minute as a datetime-local input
+// sends it ("2006-01-02T15:04", China time), "2006-01-02 15:04", or RFC
+// 3339; ok is false for anything else. Sessions and meetings start so.
+func ParseChinaMinute(s string) (t time.Time, ok bool) {
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, ChinaZone); err == nil {
+			return t.UTC().Truncate(time.Minute), true
+		}
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t.UTC().Truncate(time.Minute), true
+	}
+	return time.Time{}, false
+}
+
 // parseMeetingStart reads a meeting's start in China time.
 func parseMeetingStart(s string) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, invalid("starts_at", "required", "请填写会商时间")
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, ChinaZone); err == nil {
-			return t.UTC().Truncate(time.Minute), nil
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC().Truncate(time.Minute), nil
+	if t, ok := ParseChinaMinute(s); ok {
+		return t, nil
 	}
 	return time.Time{}, invalid("starts_at", "invalid_time", "会商时间应为YYYY-MM-DD HH:MM格式")
 }
@@ -218,7 +229,7 @@ func staffNamed(ctx context.Context, q querier, field string, usernames []string
 
 // check validates in, field by field in form order.
 func (in *MeetingInput) check(ctx context.Context, q querier, now time.Time) (start, end time.Time, err error) {
-	if in.Cases, err = cleanNames("cases", in.Cases, maxMeetingCases); err != nil {
+	if in.Cases, err = CleanList("cases", in.Cases, maxMeetingCases); err != nil {
 		return
 	}
 	if len(in.Cases) == 0 {
@@ -248,7 +259,7 @@ func (in *MeetingInput) check(ctx context.Context, q querier, now time.Time) (st
 	if err = RequiredText("place", in.Place, 200, "会商地点"); err != nil {
 		return
 	}
-	if in.InvitedDesks, err = cleanNames("invited_desks", in.InvitedDesks, maxMeetingInvitees); err != nil {
+	if in.InvitedDesks, err = CleanList("invited_desks", in.InvitedDesks, maxMeetingInvitees); err != nil {
 		return
 	}
 	if len(in.InvitedDesks) == 0 {
@@ -258,7 +269,7 @@ func (in *MeetingInput) check(ctx context.Context, q querier, now time.Time) (st
 	if err = checkDesks(ctx, q, "invited_desks", in.InvitedDesks); err != nil {
 		return
 	}
-	if in.InvitedUsers, err = cleanNames("invited_users", in.InvitedUsers, maxMeetingInvitees); err != nil {
+	if in.InvitedUsers, err = CleanList("invited_users", in.InvitedUsers, maxMeetingInvitees); err != nil {
 		return
 	}
 	if _, err = staffNamed(ctx, q, "invited_users", in.InvitedUsers); err != nil {
@@ -472,7 +483,7 @@ func (s *Service) SignIn(ctx context.Context, a Actor, id int64, in SignInInput)
 		}
 		return meetingCases(ctx, tx, id)
 	}, func(tx *sqlx.Tx, cs []*Case, now time.Time) ([]*Event, error) {
-		names, err := cleanNames("usernames", in.Usernames, maxMeetingInvitees)
+		names, err := CleanList("usernames", in.Usernames, maxMeetingInvitees)
 		if err != nil {
 			return nil, err
 		}

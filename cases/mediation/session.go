@@ -114,13 +114,8 @@ func parseStart(field, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, invalid(field, "required", "请填写开始时间")
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, cases.ChinaZone); err == nil {
-			return t.UTC().Truncate(time.Minute), nil
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC().Truncate(time.Minute), nil
+	if t, ok := cases.ParseChinaMinute(s); ok {
+		return t, nil
 	}
 	return time.Time{}, invalid(field, "invalid_time", "时间应为YYYY-MM-DD HH:MM格式")
 }
