@@ -32,7 +32,12 @@ type Store struct {
 	r      *sqlx.DB
 	d      *dialect
 	secret []byte // seals idempotency replays; lives beside, not in, the database
-	dir    string // the data folder; citizens' attachments are stored under it
+	// writers queues write transactions first come, first served. Without
+	// it they wait for the one writer connection in database/sql's pool,
+	// which hands a freed connection to a random waiter: under a burst of
+	// intakes some waited seconds while later ones went through.
+	writers chan struct{}
+	dir     string // the data folder; citizens' attachments are stored under it
 
 	applied []string     // migrations this Open applied
 	fullAt  atomic.Int64 // when a write last failed for a full disk (unix ns)
@@ -107,7 +112,7 @@ func openPostgresStore(ctx context.Context, dsn string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	s := &Store{w: w, r: r, d: &postgresDialect}
+	s := &Store{w: w, r: r, d: &postgresDialect, writers: make(chan struct{}, 1)}
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: unable to reach PostgreSQL: %w", err)
@@ -132,7 +137,7 @@ func openSQLite(ctx context.Context, dir string) (*Store, error) {
 	}
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
-	s := &Store{w: w, r: r, d: &sqliteDialect}
+	s := &Store{w: w, r: r, d: &sqliteDialect, writers: make(chan struct{}, 1)}
 	if err := w.PingContext(ctx); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("store: unable to open %s: %w", path, err)
@@ -206,6 +211,13 @@ func (s *Store) sqliteOnly() error {
 
 // write runs fn in one write transaction and commits it when fn succeeds.
 func (s *Store) write(ctx context.Context, fn func(tx *sqlx.Tx) error) error {
+	// A channel's blocked senders are woken in the order they came.
+	select {
+	case s.writers <- struct{}{}:
+		defer func() { <-s.writers }()
+	case <-ctx.Done():
+		return ctx.Err()
+	}
 	tx, err := s.w.BeginTxx(ctx, nil)
 	if err != nil {
 		return s.storageError(fmt.Errorf("store: unable to begin: %w", err))

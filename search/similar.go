@@ -11,6 +11,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -226,7 +227,7 @@ func similarQuery(terms []weightedTerm) query.Query {
 // index finds candidates sharing the text's heaviest terms; each is then
 // scored by the cosine of the two weighted term vectors — the similarity
 // EvaluateSCM measures.
-func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, exclude string, limit int, docs DocSource) ([]SimilarHit, error) {
+func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, exclude []string, limit int, docs DocSource) ([]SimilarHit, error) {
 	ix.swap.RLock()
 	defer ix.swap.RUnlock()
 	if ix.idx == nil {
@@ -261,8 +262,8 @@ func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, e
 	if perm != nil {
 		b.AddMust(perm)
 	}
-	if exclude != "" {
-		b.AddMustNot(bleve.NewDocIDQuery([]string{exclude}))
+	if len(exclude) > 0 {
+		b.AddMustNot(bleve.NewDocIDQuery(exclude))
 	}
 	req := bleve.NewSearchRequestOptions(b, max(100, 4*limit), 0, false)
 	res, err := ix.idx.SearchInContext(ctx, req)
@@ -281,7 +282,7 @@ func (ix *Index) Similar(ctx context.Context, viewer cases.Actor, text string, e
 	out := []SimilarHit{}
 	for _, h := range res.Hits {
 		d, ok := found[h.ID]
-		if !ok || !d.Viewable(viewer) || d.Number == exclude {
+		if !ok || !d.Viewable(viewer) || slices.Contains(exclude, d.Number) {
 			continue // deleted or changed since indexed: the next catch-up fixes the index
 		}
 		other := candidateText(d.Summary, d.Claims)

@@ -68,7 +68,7 @@ var leader = cases.Actor{UserID: 7, Role: cases.RoleLeader, Name: "院长"}
 func TestSimilarFindsTheOtherWageCaseFirstAndSaysWhy(t *testing.T) {
 	ix, docs := similarFixture(t)
 	self := docs["YD-2026-00001"]
-	hits, err := ix.Similar(context.Background(), leader, self.Summary+"\n"+self.Claims, self.Number, 10, docs)
+	hits, err := ix.Similar(context.Background(), leader, self.Summary+"\n"+self.Claims, []string{self.Number}, 10, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +105,7 @@ func TestSimilarForADraftShowsOnlyWhatTheViewerMaySee(t *testing.T) {
 	ctx := context.Background()
 
 	other := cases.Actor{UserID: 31, Role: cases.RoleHandler, Desk: "litigation", Name: "诉讼服务"}
-	hits, err := ix.Similar(ctx, other, draft, "", 10, docs)
+	hits, err := ix.Similar(ctx, other, draft, nil, 10, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestSimilarForADraftShowsOnlyWhatTheViewerMaySee(t *testing.T) {
 	}
 
 	petition := cases.Actor{UserID: 32, Role: cases.RoleHandler, Desk: "petition", Name: "信访"}
-	hits, err = ix.Similar(ctx, petition, draft, "", 10, docs)
+	hits, err = ix.Similar(ctx, petition, draft, nil, 10, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -123,7 +123,7 @@ func TestSimilarForADraftShowsOnlyWhatTheViewerMaySee(t *testing.T) {
 	}
 
 	stranger := cases.Actor{UserID: 33, Role: cases.RoleAdmin}
-	if hits, _ := ix.Similar(ctx, stranger, draft, "", 10, docs); len(hits) != 0 {
+	if hits, _ := ix.Similar(ctx, stranger, draft, nil, 10, docs); len(hits) != 0 {
 		t.Errorf("an admin sees case contents: %+v", hits)
 	}
 }
@@ -132,11 +132,11 @@ func TestSimilarExcludesTheCaseAndIgnoresEmptyText(t *testing.T) {
 	ix, docs := similarFixture(t)
 	ctx := context.Background()
 	text := "工地包工头拖欠木工工资"
-	all, err := ix.Similar(ctx, leader, text, "", 10, docs)
+	all, err := ix.Similar(ctx, leader, text, nil, 10, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
-	without, err := ix.Similar(ctx, leader, text, "YD-2026-00002", 10, docs)
+	without, err := ix.Similar(ctx, leader, text, []string{"YD-2026-00002"}, 10, docs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestSimilarExcludesTheCaseAndIgnoresEmptyText(t *testing.T) {
 		}
 	}
 	for _, empty := range []string{"", "！？", "😀"} {
-		hits, err := ix.Similar(ctx, leader, empty, "", 10, docs)
+		hits, err := ix.Similar(ctx, leader, empty, nil, 10, docs)
 		if err != nil || len(hits) != 0 {
 			t.Errorf("Similar(%q) = %+v, %v; want nothing", empty, hits, err)
 		}

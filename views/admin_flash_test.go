@@ -13,8 +13,7 @@ import (
 // the address), issue 16 item 9.
 func TestAdminActionsSaySo(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	b.do("GET", "/admin/users", nil)
 	saved := func(path string, form url.Values, want string) {
 		t.Helper()

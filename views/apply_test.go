@@ -93,8 +93,7 @@ func TestApplyWithConsentAndEvidence(t *testing.T) {
 	if err != nil || len(atts) != 1 || atts[0].OriginalName != "欠条.png" || atts[0].Kind != cases.AttachmentEvidence {
 		t.Fatalf("the application's files: %+v %v", atts, err)
 	}
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	if _, html, _ := b.do("GET", "/cases/"+number, nil); !strings.Contains(html, "欠条.png") ||
 		!strings.Contains(html, "个人信息处理告知") {
 		t.Errorf("the case page shows neither the evidence nor the consent")

@@ -21,10 +21,34 @@ import (
 // own timeouts, screenshots at desk and phone width with the overflow
 // check, sign-in and out.
 type chrome struct {
-	t         *testing.T
-	ctx       context.Context
-	base      string
+	driver
 	artifacts string
+}
+
+// driver is one browser tab a test steps through, each step within
+// timeout; chrome and the citizen test's tabs drive theirs alike.
+type driver struct {
+	t       *testing.T
+	ctx     context.Context
+	base    string
+	timeout time.Duration
+}
+
+func (d *driver) run(step string, actions ...chromedp.Action) {
+	d.t.Helper()
+	runStep(d.ctx, d.t, d.timeout, step, actions...)
+}
+
+func (d *driver) text(sel string) string {
+	d.t.Helper()
+	var s string
+	d.run("read "+sel, chromedp.Text(sel, &s, chromedp.ByQuery))
+	return strings.TrimSpace(s)
+}
+
+func (d *driver) logout() {
+	d.t.Helper()
+	d.run("logout", signOut())
 }
 
 // newChrome starts chromium (skipping the test without it, outside CI) for
@@ -63,7 +87,7 @@ func newChrome(t *testing.T, base string, budget time.Duration) *chrome {
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	return &chrome{t: t, ctx: ctx, base: base, artifacts: artifacts}
+	return &chrome{driver: driver{t: t, ctx: ctx, base: base, timeout: 20 * time.Second}, artifacts: artifacts}
 }
 
 // chrome serves the test server's app on a real port for the life of the
@@ -81,11 +105,6 @@ func (ts *testServer) chrome(budget time.Duration) *chrome {
 		ts.t.Fatal("a browser needs a test, not a fuzz target")
 	}
 	return newChrome(t, "http://"+ln.Addr().String(), budget)
-}
-
-func (c *chrome) run(step string, actions ...chromedp.Action) {
-	c.t.Helper()
-	runStep(c.ctx, c.t, 20*time.Second, step, actions...)
 }
 
 // runStep runs one step's actions within timeout; a failure fails the test
@@ -133,11 +152,6 @@ func (c *chrome) login(user string) {
 		signIn(user))
 }
 
-func (c *chrome) logout() {
-	c.t.Helper()
-	c.run("logout", signOut())
-}
-
 // signIn fills the open login page with the test password of user and waits
 // for the staff menu.
 func signIn(user string) chromedp.Tasks {
@@ -155,13 +169,6 @@ func signOut() chromedp.Tasks {
 		chromedp.Click(`form[action="/logout"] button`, chromedp.ByQuery),
 		chromedp.WaitVisible("#username", chromedp.ByID),
 	}
-}
-
-func (c *chrome) text(sel string) string {
-	c.t.Helper()
-	var s string
-	c.run("read "+sel, chromedp.Text(sel, &s, chromedp.ByQuery))
-	return strings.TrimSpace(s)
 }
 
 // value is what the input sel holds now.

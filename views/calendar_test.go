@@ -68,8 +68,7 @@ func TestWeekCalendarOfADeskAndOfARoom(t *testing.T) {
 	f := newWeekFixture(t)
 	ts := f.ts
 
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	status, page, _ := b.do("GET", "/calendar?desk=mediation&week=2026-03-05", nil)
 	if status != 200 {
 		t.Fatalf("desk calendar: %d %s", status, page)
@@ -116,8 +115,7 @@ func TestWeekCalendarOfADeskAndOfARoom(t *testing.T) {
 
 	// Another desk's handler may not read it; the room's calendar shows the
 	// mediation desk's session only as taken.
-	p := newBrowser(t, ts.app)
-	p.login("petition")
+	p := ts.signedIn(t, "petition")
 	if status, page, _ := p.do("GET", "/calendar?desk=mediation&week=2026-03-04", nil); status != 403 || strings.Contains(page, f.med) {
 		t.Errorf("another desk's calendar for a non-member: %d", status)
 	}
@@ -133,13 +131,11 @@ func TestWeekCalendarOfADeskAndOfARoom(t *testing.T) {
 	}
 
 	// Leaders read every desk's; the litigation desk sees the session it is invited to.
-	l := newBrowser(t, ts.app)
-	l.login("leader")
+	l := ts.signedIn(t, "leader")
 	if status, page, _ := l.do("GET", "/calendar?desk=mediation&week=2026-03-04", nil); status != 200 || !strings.Contains(page, f.med) {
 		t.Errorf("the leader's view of the mediation calendar: %d", status)
 	}
-	j := newBrowser(t, ts.app)
-	j.login("litigation")
+	j := ts.signedIn(t, "litigation")
 	if _, page, _ := j.do("GET", "/calendar?week=2026-03-04", nil); !strings.Contains(column(page, "2026-03-06"), "受邀") {
 		t.Errorf("the invited desk's calendar lacks the joint conference")
 	}

@@ -7,7 +7,6 @@ package views_test
 // screenshot into testdata/artifacts/ and checked for sideways scrolling.
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"os"
@@ -23,27 +22,13 @@ import (
 
 // tab is one browser tab driven by the test, at a fixed viewport.
 type tab struct {
-	t    *testing.T
-	ctx  context.Context
-	base string
+	driver
 	w, h int64
-}
-
-func (b *tab) run(step string, actions ...chromedp.Action) {
-	b.t.Helper()
-	runStep(b.ctx, b.t, 15*time.Second, step, actions...)
 }
 
 func (b *tab) open(path, waitFor string) {
 	b.t.Helper()
 	b.run("open "+path, chromedp.Navigate(b.base+path), chromedp.WaitVisible(waitFor, chromedp.ByQuery))
-}
-
-func (b *tab) text(sel string) string {
-	b.t.Helper()
-	var s string
-	b.run("read "+sel, chromedp.Text(sel, &s, chromedp.ByQuery))
-	return strings.TrimSpace(s)
 }
 
 func (b *tab) count(sel string) int {
@@ -83,11 +68,6 @@ func (b *tab) login(user string) {
 	b.run("login "+user, signIn(user))
 }
 
-func (b *tab) logout() {
-	b.t.Helper()
-	b.run("logout", signOut())
-}
-
 // fetch answers status and content type of a GET from the page, with its cookies.
 func (b *tab) fetch(href string) string {
 	b.t.Helper()
@@ -107,14 +87,14 @@ func TestCitizenSideInTheBrowser(t *testing.T) {
 	if err := chromedp.Run(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
 	}
-	phone := &tab{t: t, ctx: ctx, base: base, w: 375, h: 667}
+	phone := &tab{driver: driver{t: t, ctx: ctx, base: base, timeout: 15 * time.Second}, w: 375, h: 667}
 	phone.run("phone viewport", chromedp.EmulateViewport(375, 667, chromedp.EmulateMobile))
 	deskCtx, cancelDesk := chromedp.NewContext(ctx)
 	defer cancelDesk()
 	if err := chromedp.Run(deskCtx); err != nil {
 		t.Fatalf("open a second tab: %v", err)
 	}
-	desk := &tab{t: t, ctx: deskCtx, base: base, w: 1366, h: 768}
+	desk := &tab{driver: driver{t: t, ctx: deskCtx, base: base, timeout: 15 * time.Second}, w: 1366, h: 768}
 	desk.run("desk viewport", chromedp.EmulateViewport(1366, 768))
 
 	n, code := ts.mediationCase()

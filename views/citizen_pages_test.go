@@ -41,8 +41,7 @@ func TestSubmittedQueueRegisterAndDeclineForms(t *testing.T) {
 	_, rec2 := ts.call("POST", "/api/v1/public/applications", "", application())
 	n2, code2 := rec2["number"].(string), rec2["query_code"].(string)
 
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	status, body, _ := b.do("GET", "/desk?queue=submitted", nil)
 	if status != 200 {
 		t.Fatalf("待受理 queue: %d", status)
@@ -104,12 +103,10 @@ func TestUnreadBadgeAttachmentsAndTheirReadRule(t *testing.T) {
 	ts.sendFiles(n, code, "补充欠条照片", upload{"欠条.png", pngBytes})
 
 	// A leader opening the case leaves the badge for the desk.
-	leader := newBrowser(t, ts.app)
-	leader.login("leader")
+	leader := ts.signedIn(t, "leader")
 	leader.do("GET", "/cases/"+n, nil)
 
-	m := newBrowser(t, ts.app)
-	m.login("mediation")
+	m := ts.signedIn(t, "mediation")
 	_, body, _ := m.do("GET", "/desk?queue=in_progress", nil)
 	if !strings.Contains(body, `<span class="tag new">新留言 1</span>`) {
 		t.Fatalf("no unread badge in the desk's queue:\n%s", body)
@@ -136,8 +133,7 @@ func TestUnreadBadgeAttachmentsAndTheirReadRule(t *testing.T) {
 	}
 
 	// A desk that cannot see the case: the 404 page, no file.
-	p := newBrowser(t, ts.app)
-	p.login("petition")
+	p := ts.signedIn(t, "petition")
 	status, body, h = p.do("GET", link[1], nil)
 	if status != 404 || h.Get("Content-Type") == "image/png" || !strings.Contains(body, "案件不存在，或您无权查看该案件") {
 		t.Fatalf("download by another desk: %d %s", status, h.Get("Content-Type"))
@@ -153,8 +149,7 @@ func TestReissueFromTheCasePage(t *testing.T) {
 	c := ts.intake(nil)
 	n, old := c["number"].(string), c["query_code"].(string)
 
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	// Unconfirmed (the browser requires the box; a form without it): the
 	// case page says so and the code stands.
 	status, body := b.post("/cases/"+n+"/act/reissue_code", url.Values{"version": {b.caseVersion(n)}})
@@ -188,15 +183,13 @@ func TestReissueFromTheCasePage(t *testing.T) {
 	// A desk that handled the case before sees it but may not reissue: 403.
 	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
 	ts.act("mediation", n, "return", map[string]any{"reason": "不属于本窗口受理范围"}, 200)
-	md := newBrowser(t, ts.app)
-	md.login("mediation")
+	md := ts.signedIn(t, "mediation")
 	status, body = md.post("/cases/"+n+"/act/reissue_code", url.Values{"version": {md.caseVersion(n)}, "confirm": {"yes"}})
 	if status != 403 || receiptCode.MatchString(body) {
 		t.Fatalf("reissue by a former desk: %d", status)
 	}
 	// An admin sees no case at all (the permission matrix): the 404 page.
-	admin := newBrowser(t, ts.app)
-	admin.login("admin")
+	admin := ts.signedIn(t, "admin")
 	admin.do("GET", "/admin/users", nil)
 	status, body = admin.post("/cases/"+n+"/act/reissue_code", url.Values{"confirm": {"yes"}})
 	if status != 404 || receiptCode.MatchString(body) {
@@ -215,8 +208,7 @@ func TestPublicAndStaffCSRFCookiesDoNotClash(t *testing.T) {
 	c := ts.intake(nil)
 	n, code := c["number"].(string), c["query_code"].(string)
 
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	staffToken := b.csrf
 	if status, _, _ := b.do("GET", "/status?"+url.Values{"number": {n}, "code": {code}}.Encode(), nil); status != 200 {
 		t.Fatalf("status page: %d", status)

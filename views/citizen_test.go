@@ -719,3 +719,22 @@ func TestCitizenMessageIsNotTheIntakeWindowsOnTheTimeline(t *testing.T) {
 		t.Errorf("the citizen's message reads as %v / %v", last["actor_role"], last["desk_name"])
 	}
 }
+
+// Behind TLS (--secure-cookies) every cookie is Secure: the staff session
+// and CSRF cookies, and the citizen pages' CSRF cookie too.
+func TestSecureCookiesCoverTheCitizenPages(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		ts := newTestServer(t, views.Options{SecureCookies: secure})
+		for _, path := range []string{"/status", "/apply", "/login"} {
+			_, cookies := ts.formToken(path)
+			if len(cookies) == 0 {
+				t.Fatalf("%s sets no cookie", path)
+			}
+			for _, c := range cookies {
+				if c.Secure != secure {
+					t.Errorf("secure-cookies %v: %s from %s has Secure %v", secure, c.Name, path, c.Secure)
+				}
+			}
+		}
+	}
+}

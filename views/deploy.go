@@ -3,6 +3,8 @@ package views
 import (
 	"fmt"
 	"net"
+	"net/netip"
+	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -56,15 +58,65 @@ func parseList(list string, check func(string) error) ([]string, error) {
 }
 
 // proxyConfig sets what c.IP() answers: the connection's address, or
-// — only when the connection comes from a trusted proxy — the first
-// valid address of X-Forwarded-For. Without trusted proxies the header is
-// never read, so a client cannot pick the address its limits count.
+// — only when the connection comes from a trusted proxy — the address
+// forwardedClient leaves in X-Forwarded-For. Without trusted proxies the
+// header is never read, so a client cannot pick the address its limits
+// count.
 func proxyConfig(cfg *fiber.Config, trusted []string) {
 	cfg.EnableTrustedProxyCheck = true
 	cfg.TrustedProxies = trusted
 	if len(trusted) > 0 {
 		cfg.ProxyHeader = fiber.HeaderXForwardedFor
 		cfg.EnableIPValidation = true
+	}
+}
+
+// forwardedClient rewrites X-Forwarded-For, on a connection from a trusted
+// proxy, to the one address that names the client: the right-most that is
+// not itself a trusted proxy. A proxy that appends ($proxy_add_x_forwarded_for,
+// or a load balancer in front of nginx) leaves what the client sent on the
+// left, where fiber's c.IP() would read it; only the hops the centre runs
+// are walked past. nil without trusted proxies (the header is never read).
+func forwardedClient(trusted []string) fiber.Handler {
+	if len(trusted) == 0 {
+		return nil
+	}
+	var nets []netip.Prefix
+	for _, t := range trusted {
+		if p, err := netip.ParsePrefix(t); err == nil {
+			nets = append(nets, p.Masked())
+		} else if a, err := netip.ParseAddr(t); err == nil {
+			nets = append(nets, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+		}
+	}
+	isProxy := func(a netip.Addr) bool {
+		return slices.ContainsFunc(nets, func(p netip.Prefix) bool { return p.Contains(a.Unmap()) })
+	}
+	return func(c *fiber.Ctx) error {
+		hops := c.Request().Header.PeekAll(fiber.HeaderXForwardedFor)
+		if len(hops) == 0 || !c.IsProxyTrusted() {
+			return c.Next()
+		}
+		var chain []netip.Addr
+		for _, h := range hops {
+			for _, part := range strings.Split(string(h), ",") {
+				if a, err := netip.ParseAddr(strings.TrimSpace(part)); err == nil {
+					chain = append(chain, a.Unmap())
+				}
+			}
+		}
+		client := ""
+		for i := len(chain) - 1; i >= 0; i-- {
+			client = chain[i].String()
+			if !isProxy(chain[i]) {
+				break
+			}
+		}
+		c.Request().Header.Del(fiber.HeaderXForwardedFor)
+		if client != "" {
+			c.Request().Header.Set(fiber.HeaderXForwardedFor, client)
+		}
+		return c.Next()
 	}
 }
 

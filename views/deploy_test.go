@@ -58,6 +58,29 @@ func TestTrustedProxyNamesTheClientAndNobodyElseDoes(t *testing.T) {
 	}
 }
 
+// A proxy that appends to what the client sent (nginx's
+// $proxy_add_x_forwarded_for, or a load balancer in front of nginx): the
+// client's own address is the right-most hop that is not a trusted proxy,
+// and whatever the client wrote to the left of it does not count.
+func TestAnAppendingProxyChainStillNamesTheClient(t *testing.T) {
+	const nginx = 9
+	ts := newTestServer(t, views.Options{TrustedProxies: []string{"127.0.0.9", "10.9.0.0/16"}})
+	base := ts.listen()
+	a, b := ts.intake(nil), ts.intake(nil)
+	// The guesser names a fresh address on the left of each request; the
+	// load balancer 10.9.0.5 appended the guesser's real address.
+	for i := range 10 {
+		spoofed := "10.2.0." + string(rune('0'+i))
+		statusVia(t, base, nginx, spoofed+", 203.0.113.7, 10.9.0.5", a["number"].(string), wrongCode(a["query_code"].(string)))
+	}
+	if got := statusVia(t, base, nginx, "10.2.0.99, 203.0.113.7, 10.9.0.5", b["number"].(string), b["query_code"].(string)); got != 429 {
+		t.Errorf("the guesser behind an appending chain: %d, want 429", got)
+	}
+	if got := statusVia(t, base, nginx, "203.0.113.8, 10.9.0.5", b["number"].(string), b["query_code"].(string)); got != 200 {
+		t.Errorf("another citizen behind the same chain: %d, want 200", got)
+	}
+}
+
 func TestWithoutTrustedProxiesTheHeaderIsIgnored(t *testing.T) {
 	ts := newTestServer(t)
 	base := ts.listen()

@@ -112,8 +112,7 @@ func TestDossierArchiveWaitsForTheRequiredDocuments(t *testing.T) {
 
 	// Archived: notes only. Every other change is refused with case_archived,
 	// and the case page offers only the note (it offered 重新办理 before).
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	if _, page, _ := b.do("GET", "/cases/"+n, nil); strings.Contains(page, "/act/reopen") || !strings.Contains(page, "/act/notes") {
 		t.Errorf("the archived case's page should offer notes only")
 	}
@@ -246,8 +245,7 @@ func TestDossierPagesAndAFileWithoutAgreement(t *testing.T) {
 		t.Fatalf("dossier without agreement: %v", d)
 	}
 
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	status, page, _ := b.do("GET", "/cases/"+n+"/dossier", nil)
 	if status != 200 || !strings.Contains(page, "卷内目录") || !strings.Contains(page, `id="archive"`) || !strings.Contains(page, "不适用") {
 		t.Fatalf("dossier page: %d %s", status, page)
@@ -268,8 +266,7 @@ func TestDossierPagesAndAFileWithoutAgreement(t *testing.T) {
 	if _, page, _ := b.do("GET", "/cases/"+n+"/dossier", nil); !strings.Contains(page, "已归档") || strings.Contains(page, `id="archive"`) || strings.Contains(page, "上传并归入卷宗") {
 		t.Errorf("after 归档 the page still offers changes")
 	}
-	other := newBrowser(t, ts.app)
-	other.login("petition")
+	other := ts.signedIn(t, "petition")
 	if status, _, _ := other.do("GET", "/cases/"+n+"/dossier/print", nil); status != 404 {
 		t.Errorf("another desk printed the bundle: %d", status)
 	}

@@ -39,8 +39,7 @@ func TestDownloadsGetAServerNameWithTheDetectedExtension(t *testing.T) {
 			}
 		}
 	}
-	m := newBrowser(t, ts.app)
-	m.login("mediation")
+	m := ts.signedIn(t, "mediation")
 	_, body, _ := m.do("GET", "/cases/"+n, nil)
 	if strings.Contains(body, "\u202E") || !strings.Contains(body, "发票gnp.exe") {
 		t.Errorf("the case page shows the file name with its override character or not at all")

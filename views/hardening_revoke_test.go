@@ -21,15 +21,12 @@ func TestPasswordResetAndRoleChangeEndTokensAndSessions(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			ts := newTestServer(t)
-			victim := newBrowser(t, ts.app)
-			victim.login("mediation")
-			bystander := newBrowser(t, ts.app)
-			bystander.login("litigation")
+			victim := ts.signedIn(t, "mediation")
+			bystander := ts.signedIn(t, "litigation")
 			if status, _, _ := victim.do("GET", "/desk", nil); status != 200 {
 				t.Fatalf("before: /desk %d", status)
 			}
-			admin := newBrowser(t, ts.app)
-			admin.login("admin")
+			admin := ts.signedIn(t, "admin")
 			id := ts.actor("mediation").UserID
 			if status, body := admin.post(fmt.Sprintf("/admin/users/%d", id), c.form); status != fiber.StatusSeeOther {
 				t.Fatalf("%s: %d %s", c.name, status, body)

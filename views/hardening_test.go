@@ -269,8 +269,7 @@ func TestAPanicInTheIndexFollowerLeavesTheServerAnswering(t *testing.T) {
 	if status != 200 || out["total"] != float64(1) || out["index_behind"] != true {
 		t.Errorf("search with a failing follower: %d %v", status, out)
 	}
-	staff := newBrowser(t, ts.app)
-	staff.login("leader")
+	staff := ts.signedIn(t, "leader")
 	if status, page, _ := staff.do("GET", "/search?q="+url.QueryEscape("工资"), nil); status != 200 || !strings.Contains(page, "搜索索引暂未更新") || !strings.Contains(page, first) {
 		t.Errorf("search page with a failing follower: %d\n%s", status, page)
 	}

@@ -236,3 +236,11 @@ func errorField(body map[string]any) string {
 	f, _ := e["field"].(string)
 	return f
 }
+
+// signedIn is a browser on the staff pages signed in as user.
+func (ts *testServer) signedIn(t testing.TB, user string) *browser {
+	t.Helper()
+	b := newBrowser(t, ts.app)
+	b.login(user)
+	return b
+}

@@ -13,8 +13,7 @@ import (
 
 func TestAdminIntegrationPageMakesClientsAndWebhooks(t *testing.T) {
 	ts := newTestServer(t)
-	admin := newBrowser(t, ts.app)
-	admin.login("admin")
+	admin := ts.signedIn(t, "admin")
 	status, body := admin.post("/admin/integration", url.Values{"op": {"client_add"}, "name": {"12345热线"},
 		"scope_intake": {"1"}, "scope_read:own": {"1"}, "expires": {"2099-12-31"}})
 	token := regexp.MustCompile(`ydc_[A-Za-z0-9_-]{43}`).FindString(body)
@@ -83,8 +82,7 @@ func TestAdminIntegrationPageMakesClientsAndWebhooks(t *testing.T) {
 	if status, _ := admin.post("/admin/integration", url.Values{"op": {"webhook_add"}, "url": {"nope"}, "events": {"*"}, "secret": {hookSecret}}); status != 400 {
 		t.Fatalf("a bad URL: %d", status)
 	}
-	leader := newBrowser(t, ts.app)
-	leader.login("leader")
+	leader := ts.signedIn(t, "leader")
 	if status, _, _ := leader.do("GET", "/admin/integration", nil); status != 403 {
 		t.Fatalf("a leader opened the page: %d", status)
 	}

@@ -16,8 +16,7 @@ import (
 func TestCasePageLinksAndMergesWithAConfirmationStep(t *testing.T) {
 	ts := newTestServer(t)
 	a, _ := ts.mediationCase()
-	br := newBrowser(t, ts.app)
-	br.login("intake")
+	br := ts.signedIn(t, "intake")
 	// The same applicant at the counter again: the receipt warns and offers
 	// to link or merge the new case with the open one.
 	_, page := br.post("/intake", validIntakeForm())

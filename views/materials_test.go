@@ -49,8 +49,7 @@ func TestMetaListsEachCategorysMaterialsTheTownsAndTheCentre(t *testing.T) {
 	if towns := meta["towns"].([]any); len(towns) != 0 {
 		t.Fatalf("a new centre has towns %v", towns)
 	}
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	for _, town := range []string{"城关镇", "长安镇"} {
 		if status, body := b.post("/admin/settings", url.Values{"op": {"add_town"}, "town": {town}}); status != 303 {
 			t.Fatalf("adding %s: %d %.300s", town, status, body)
@@ -154,8 +153,7 @@ func TestTownsFromTheListWhenThereIsOne(t *testing.T) {
 	ts := newTestServer(t)
 	// No list yet: any town as typed.
 	ts.intake(nil)
-	admin := newBrowser(t, ts.app)
-	admin.login("admin")
+	admin := ts.signedIn(t, "admin")
 	status, body := admin.post("/admin/settings", url.Values{"op": {"add_town"}, "town": {"长安镇"}})
 	if status != 303 {
 		t.Fatalf("adding a town: %d %.300s", status, body)
@@ -179,8 +177,7 @@ func TestTownsFromTheListWhenThereIsOne(t *testing.T) {
 	ts.intake(body2) // the town may be left out
 
 	// The form offers the list and says what is wrong in Chinese.
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	_, form, _ := b.do("GET", "/intake", nil)
 	if !strings.Contains(form, `list="town-options"`) || !strings.Contains(form, `<option value="长安镇">`) {
 		t.Error("the intake form does not offer the towns")
@@ -204,8 +201,7 @@ func TestTownsFromTheListWhenThereIsOne(t *testing.T) {
 
 func TestCentreSettingsPageSavesAndRefuses(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	status, body := b.post("/admin/settings", url.Values{"op": {"centre"}, "name": {"某县矛调中心"}, "phone": {"12345"}, "address": {"人民路1号"}})
 	if status != 400 || !strings.Contains(body, "电话号码有误") || !strings.Contains(body, `value="人民路1号"`) {
 		t.Fatalf("a bad phone: %d, the page should say so and keep the address", status)
@@ -222,8 +218,7 @@ func TestCentreSettingsPageSavesAndRefuses(t *testing.T) {
 		t.Error("the page after saving shows no flash or not the saved phone")
 	}
 	// Only admins.
-	staff := newBrowser(t, ts.app)
-	staff.login("intake")
+	staff := ts.signedIn(t, "intake")
 	if status, _, _ := staff.do("GET", "/admin/settings", nil); status != 403 {
 		t.Errorf("the window opened the settings: %d", status)
 	}
@@ -234,8 +229,7 @@ func TestCentreSettingsPageSavesAndRefuses(t *testing.T) {
 
 func TestMaterialsAdminAddsEditsAndRetires(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	_, page, _ := b.do("GET", "/admin/materials?category=traffic", nil)
 	if !strings.Contains(page, "交通事故认定书") {
 		t.Fatal("the traffic materials are not listed")
@@ -286,11 +280,9 @@ func TestMaterialsAdminAddsEditsAndRetires(t *testing.T) {
 
 func TestReceiptNamesApplicantRegistrarStepsCentreAndWhatIsMissing(t *testing.T) {
 	ts := newTestServer(t)
-	admin := newBrowser(t, ts.app)
-	admin.login("admin")
+	admin := ts.signedIn(t, "admin")
 	admin.post("/admin/settings", url.Values{"op": {"centre"}, "name": {"某县矛调中心"}, "address": {"某县人民路1号"}, "phone": {"0573-87654321"}})
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	form := validIntakeForm()
 	form.Add("material_labor", "id_proof")
 	form.Add("material_labor", "employment_proof")
@@ -337,8 +329,7 @@ func TestCasePageChecklistTicksALaterMaterial(t *testing.T) {
 	body := sampleIntake()
 	body["materials_received"] = []string{"id_proof"}
 	number := ts.intake(body)["number"].(string)
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	_, page, _ := b.do("GET", "/cases/"+number, nil)
 	if !strings.Contains(page, `id="checklist"`) || !strings.Contains(page, "登记补交材料") || !strings.Contains(page, "劳动合同或工作证明") {
 		t.Fatal("the case page has no checklist or no form to tick")
@@ -355,8 +346,7 @@ func TestCasePageChecklistTicksALaterMaterial(t *testing.T) {
 		t.Error("the page after ticking shows no flash or no timeline entry")
 	}
 	// A leader reads the checklist; another desk does not see the case.
-	other := newBrowser(t, ts.app)
-	other.login("petition")
+	other := ts.signedIn(t, "petition")
 	if status, _ := other.post("/cases/"+number+"/materials", url.Values{"material": {"employer_info"}}); status != 404 {
 		t.Errorf("another desk ticking: %d", status)
 	}
@@ -368,8 +358,7 @@ func TestACitizensUploadMarkedAsAMaterial(t *testing.T) {
 	atts := ts.sendFiles(number, code, "补交工资欠条", upload{"欠条.png", pngBytes})
 	id := int64(atts[0].(map[string]any)["id"].(float64))
 	// The holding desk sees the upload offered on the case page and marks it.
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	_, page, _ := b.do("GET", "/cases/"+number, nil)
 	if !strings.Contains(page, fmt.Sprintf(`<option value="%d">欠条.png`, id)) {
 		t.Fatal("the case page does not offer the citizen's upload as a material")

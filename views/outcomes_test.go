@@ -222,8 +222,7 @@ func (ts *testServer) outcomeAssertions(a, b, c, d, e string) {
 
 	// The statistics page shows them with numerator and denominator, the
 	// numerator a link to the list of exactly those cases.
-	br := newBrowser(t, ts.app)
-	br.login("leader")
+	br := ts.signedIn(t, "leader")
 	status, page, _ := br.do("GET", "/leader/stats?kind=month&month=2026-03&desk=mediation", nil)
 	if status != 200 {
 		t.Fatalf("stats page: %d", status)

@@ -141,8 +141,7 @@ func TestLoginWrongPasswordSaysSoThenThrottles(t *testing.T) {
 
 func TestSignedInSessionSurvivesARestartAndLogoutEndsIt(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	if cookie := b.cookies["yidi_session"]; cookie == "" {
 		t.Fatal("no session cookie")
 	}
@@ -161,8 +160,7 @@ func TestSignedInSessionSurvivesARestartAndLogoutEndsIt(t *testing.T) {
 
 func TestFormWithoutCSRFTokenIsRefused(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	status, body, _ := b.do("POST", "/intake", url.Values{"title": {"x"}})
 	if status != fiber.StatusForbidden || !strings.Contains(body, "CSRF") || !strings.Contains(body, "<html") {
 		t.Fatalf("POST without token: %d %.200s", status, body)
@@ -186,8 +184,7 @@ func validIntakeForm() url.Values {
 
 func TestIntakeFormBadInputIsRetypedNotStored(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	rows := []struct {
 		name, field, value, msg string
 	}{
@@ -244,8 +241,7 @@ func TestCaseActionFormErrorsKeepWhatWasTyped(t *testing.T) {
 	ts := newTestServer(t)
 	number := ts.intake(nil)["number"].(string)
 	ts.act("intake", number, "route", map[string]any{"desk": "mediation"}, 200)
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	b.do("GET", "/cases/"+number, nil)
 	version := func() string {
 		_, out := ts.call("GET", "/api/v1/cases/"+number, "leader", nil)
@@ -287,8 +283,7 @@ func TestCaseActionFormErrorsKeepWhatWasTyped(t *testing.T) {
 func TestRevealIsLoggedInTheTimeline(t *testing.T) {
 	ts := newTestServer(t)
 	number := ts.intake(nil)["number"].(string)
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	_, body, _ := b.do("GET", "/cases/"+number, nil)
 	if strings.Contains(body, "11010519491231002X") {
 		t.Fatal("the case page shows the full ID number before asking")
@@ -307,8 +302,7 @@ func TestRevealIsLoggedInTheTimeline(t *testing.T) {
 
 func TestAdminFormsBadInput(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	status, body := b.post("/admin/users", url.Values{"username": {"zhou"}, "name": {"周"}, "password": {"password-zhou"}, "role": {"handler"}})
 	if status != 400 || !strings.Contains(body, "必须指定所属窗口") || !strings.Contains(body, `value="zhou"`) {
 		t.Fatalf("handler without desk: %d", status)
@@ -340,8 +334,7 @@ func TestAdminFormsBadInput(t *testing.T) {
 		}
 	}
 	// A non-admin gets a 403 page.
-	other := newBrowser(t, ts.app)
-	other.login("intake")
+	other := ts.signedIn(t, "intake")
 	status, _, _ = other.do("GET", "/admin/users", nil)
 	if status != 403 {
 		t.Fatalf("intake on /admin/users: %d", status)
@@ -350,8 +343,7 @@ func TestAdminFormsBadInput(t *testing.T) {
 
 func TestSearchPageBadInputAndLogoutNeedsToken(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	status, body, _ := b.do("GET", "/search?q="+url.QueryEscape(strings.Repeat("工资", 150)), nil)
 	if status != 400 || !strings.Contains(body, "搜索内容过长") {
 		t.Fatalf("overlong search: %d", status)
@@ -374,8 +366,7 @@ func TestIntakePersonCountsOnlyVisibleCases(t *testing.T) {
 		ts.act("intake", n, "route", map[string]any{"desk": desk}, 200)
 	}
 	lookup := func(user string) float64 {
-		b := newBrowser(t, ts.app)
-		b.login(user)
+		b := ts.signedIn(t, user)
 		status, body, _ := b.do("GET", "/intake/person?id_number=11010519491231002X", nil)
 		var p struct {
 			Cases float64 `json:"cases"`
@@ -401,8 +392,7 @@ func TestIntakePersonCountsOnlyVisibleCases(t *testing.T) {
 // each success goes back to its own list.
 func TestAdminNamedListsAddRenameAndRetire(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	for _, l := range []struct{ path, code, name, renamed, taken string }{
 		{"/admin/desks", "labor_arbitration", "劳动仲裁", "劳动人事争议仲裁", "该窗口代码已存在"},
 		{"/admin/categories", "fishing", "渔业纠纷", "渔业养殖纠纷", "该类别代码已存在"},
@@ -437,8 +427,7 @@ func TestAdminNamedListsAddRenameAndRetire(t *testing.T) {
 func TestRespondIsOfferedOnlyUnderSupervision(t *testing.T) {
 	ts := newTestServer(t)
 	n, _ := ts.mediationCase()
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	if _, page, _ := b.do("GET", "/cases/"+n, nil); strings.Contains(page, "/act/respond") {
 		t.Error("督办答复 is offered on a case without 督办")
 	}
@@ -454,8 +443,7 @@ func TestCasePageShowsClosureTypeAndPeople(t *testing.T) {
 	ts := newTestServer(t)
 	n, _ := ts.mediationCase()
 	ts.act("mediation", n, "close", map[string]any{"outcome": "引导当事人申请劳动仲裁", "closure_type": "legal_procedure", "summary": "已告知仲裁途径"}, 200)
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	_, page, _ := b.do("GET", "/cases/"+n, nil)
 	for _, want := range []string{"<dt>办结类型</dt><dd>" + reports.ClosureTypeLabel("legal_procedure") + "</dd>", "<dt>涉及人数</dt>"} {
 		if !strings.Contains(page, want) {
@@ -473,8 +461,7 @@ func TestReturnedQueueBadgeIsNoAlarm(t *testing.T) {
 	ts.act("intake", n, "route", map[string]any{"desk": "mediation"}, 200)
 	ts.act("mediation", n, "return", map[string]any{"reason": "不属于本窗口受理范围"}, 200)
 	ts.mediationCase()
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	_, page, _ := b.do("GET", "/desk", nil)
 	badge := regexp.MustCompile(`已退回 <span class="badge( on)?">1</span>`).FindStringSubmatch(page)
 	if badge == nil || badge[1] != "" {
@@ -488,8 +475,7 @@ func TestReturnedQueueBadgeIsNoAlarm(t *testing.T) {
 // An admin page's error named a command-line flag (issue 16, item 9).
 func TestAdminUserErrorNamesNoFlag(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	status, body := b.post("/admin/users", url.Values{"username": {"zhou"}, "password": {"password-zhou"}, "role": {"handler"}, "desk": {""}, "name": {"周"}})
 	if status != 400 || !strings.Contains(body, "必须指定所属窗口") || strings.Contains(body, "--desk") {
 		t.Errorf("adding a handler without a desk: %d, flag named: %v", status, strings.Contains(body, "--desk"))
@@ -499,8 +485,7 @@ func TestAdminUserErrorNamesNoFlag(t *testing.T) {
 // 停用 took one click (issue 16, item 9): the box must be ticked.
 func TestDisablingAUserAsksForConfirmation(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	_, page, _ := b.do("GET", "/admin/users", nil)
 	all := regexp.MustCompile(`action="/admin/users/(\d+)"`).FindAllStringSubmatch(page, -1)
 	if len(all) == 0 {

@@ -16,8 +16,7 @@ import (
 
 func TestIntakeFormRegistersOrganisationsAndPassports(t *testing.T) {
 	ts := newTestServer(t)
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	_, page, _ := b.do("GET", "/intake", nil)
 	for _, want := range []string{`name="party_id_type_0"`, `<option value="passport">护照</option>`,
 		`value="credit_code">统一社会信用代码（单位）`, `name="party_country_0"`, `<option value="USA">美国</option>`,
@@ -72,8 +71,7 @@ func TestCorrectionFormOnTheCasePage(t *testing.T) {
 	ts := newTestServer(t)
 	c := ts.intake(nil)
 	number := c["number"].(string)
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	_, page, _ := b.do("GET", "/cases/"+number, nil)
 	if !strings.Contains(page, `action="/cases/`+number+`/correction"`) || !strings.Contains(page, "现 138****0000，不改请留空") {
 		t.Fatalf("no correction form with the masked phone: %.300s", page)
@@ -134,8 +132,7 @@ func TestCorrectionFormOnTheCasePage(t *testing.T) {
 	if status, body = b.post("/cases/"+number+"/correction", f); status != 403 || !strings.Contains(body, "补正") {
 		t.Fatalf("correction after routing by the window: %d", status)
 	}
-	m := newBrowser(t, ts.app)
-	m.login("mediation")
+	m := ts.signedIn(t, "mediation")
 	if _, page, _ = m.do("GET", "/cases/"+number, nil); !strings.Contains(page, `action="/cases/`+number+`/correction"`) {
 		t.Error("the holding desk is not offered the correction form")
 	}

@@ -84,8 +84,7 @@ func TestEachCaseShowsExactlyToThoseWhoMaySeeIt(t *testing.T) {
 	// exactly where relationQueues says.
 	for _, column := range header[1:] {
 		user := relationUsers[column]
-		b := newBrowser(t, ts.app)
-		b.login(user)
+		b := ts.signedIn(t, user)
 		queues := reports.QueuesFor(ts.actor(user))
 		if column == "admin" {
 			if status, _, _ := b.do("GET", "/desk", nil); status != 403 {

@@ -110,8 +110,7 @@ func TestCourtReferralThroughTheAPI(t *testing.T) {
 	ts.refuseUnchanged("mediation", plain, "extend_referral", ext([]string{"张三", "李四"}, "2026-04-20"), 409, "no_referral", "")
 
 	// The case page offers the extension on a referral only.
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	if _, page, _ := b.do("GET", "/cases/"+n, nil); !strings.Contains(page, "/act/extend_referral") || !strings.Contains(page, "诉前委派调解30日内完成") {
 		t.Error("the referral's page does not show its clock or offer extend_referral")
 	}
@@ -223,8 +222,7 @@ func TestCourtReferralThroughTheAPI(t *testing.T) {
 func TestIntakePageTakesACourtReferral(t *testing.T) {
 	ts := newTestServer(t)
 	ts.at("2026-03-03", "09:00")
-	b := newBrowser(t, ts.app)
-	b.login("intake")
+	b := ts.signedIn(t, "intake")
 	status, page, _ := b.do("GET", "/intake", nil)
 	if status != 200 || !strings.Contains(page, `<option value="court_referral">法院委派调解</option>`) ||
 		!strings.Contains(page, `id="referral_no"`) || !strings.Contains(page, `id="referral_date"`) {

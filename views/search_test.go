@@ -1,6 +1,7 @@
 package views_test
 
 import (
+	"fmt"
 	"io"
 	"net/url"
 	"strings"
@@ -62,8 +63,7 @@ func TestSearchAPIFindsCasesTheCallerMaySee(t *testing.T) {
 	if len(why) == 0 || why[0] != "电话尾号 1111 · 申请人 李秀英" {
 		t.Errorf("why of a phone tail: %v", why)
 	}
-	staff := newBrowser(t, ts.app)
-	staff.login("leader")
+	staff := ts.signedIn(t, "leader")
 	if status, page, _ := staff.do("GET", "/search?q=1111", nil); status != 200 || !strings.Contains(page, "命中原因：电话尾号 1111 · 申请人 李秀英") {
 		t.Errorf("search page without the why line: %d\n%s", status, page)
 	}
@@ -211,5 +211,41 @@ func TestRelatedListsOnlyCasesTheHandlerMaySee(t *testing.T) {
 	}
 	if got := related("mediation"); len(got) != 0 {
 		t.Fatalf("mediation never held %s but its related list shows %v", first, got)
+	}
+}
+
+// A person with many earlier cases does not shorten the similar list: those
+// cases are listed once, under same_person, and the similar list still
+// holds as many as were asked for.
+func TestRelatedKeepsItsLimitWhenThePersonHasManyCases(t *testing.T) {
+	ts := newTestServer(t)
+	for range 5 {
+		ts.intake(nil) // 张三's earlier cases
+	}
+	for i := range 52 {
+		other := sampleIntake()
+		other["parties"] = []map[string]any{
+			{"role": "applicant", "name": fmt.Sprintf("工人%d", i), "phone": fmt.Sprintf("1370000%04d", i)},
+			{"role": "respondent", "name": fmt.Sprintf("包工头%d", i), "phone": fmt.Sprintf("1360000%04d", i)},
+		}
+		ts.intake(other)
+	}
+	latest := ts.intake(nil)["number"].(string)
+	ts.catchUp()
+	status, body := ts.call("GET", "/api/v1/cases/"+latest+"/related?limit=50", "leader", nil)
+	if status != 200 {
+		t.Fatalf("related: %d %v", status, body)
+	}
+	same, similar := body["same_person"].([]any), body["similar"].([]any)
+	if len(same) != 5 || len(similar) != 50 {
+		t.Fatalf("same_person %d, similar %d; want 5 and 50", len(same), len(similar))
+	}
+	listed := map[any]bool{latest: true}
+	for _, s := range append(same, similar...) {
+		n := s.(map[string]any)["number"]
+		if listed[n] {
+			t.Fatalf("%v listed twice", n)
+		}
+		listed[n] = true
 	}
 }

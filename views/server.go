@@ -170,6 +170,9 @@ func New(svc *cases.Service, opts Options) *fiber.App {
 		return fasthttp.RequestConfig{MaxRequestBodySize: opts.BodyLimit}
 	}
 	app.Use(recover.New())
+	if h := forwardedClient(opts.TrustedProxies); h != nil {
+		app.Use(h)
+	}
 	app.Use(requestid.New())
 	if opts.AccessLog != nil {
 		app.Use(logger.New(logger.Config{Format: accessLogFormat, TimeFormat: time.RFC3339, Output: opts.AccessLog}))

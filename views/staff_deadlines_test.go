@@ -44,8 +44,7 @@ func TestCasePageShowsDeadlinesWithRuleBasisAndState(t *testing.T) {
 	n := ts.overdueAt("mediation")
 	tomorrow := time.Now().In(cst).AddDate(0, 0, 3).Format(time.DateOnly)
 	ts.act("leader", n, "escalate", map[string]any{"level": "yellow", "respond_by": tomorrow}, 200)
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	status, body, _ := b.do("GET", "/cases/"+n, nil)
 	if status != 200 {
 		t.Fatalf("case page: %d", status)
@@ -70,8 +69,7 @@ func TestCasePageShowsDeadlinesWithRuleBasisAndState(t *testing.T) {
 		t.Fatalf("yellow filter shows a red case")
 	}
 	// The leader sees the desk's red count linking to the list, and the 督办 case.
-	l := newBrowser(t, ts.app)
-	l.login("leader")
+	l := ts.signedIn(t, "leader")
 	_, body, _ = l.do("GET", "/leader", nil)
 	link := `href="/cases?warning=red&amp;desk=mediation">1</a>`
 	if !strings.Contains(body, link) || !strings.Contains(body, "督办待答复（1 件）") {
@@ -107,8 +105,7 @@ func TestNotificationsAreReadPerDesk(t *testing.T) {
 	if unread("mediation") != 1 || unread("petition") != 1 || unread("leader") != 2 {
 		t.Fatalf("unread: %d %d %d", unread("mediation"), unread("petition"), unread("leader"))
 	}
-	b := newBrowser(t, ts.app)
-	b.login("mediation")
+	b := ts.signedIn(t, "mediation")
 	_, body, _ := b.do("GET", "/notifications", nil)
 	if unreadBadge(t, body) != "1" || !strings.Contains(body, `href="/cases/`+med+`#deadlines"`) || !strings.Contains(body, "已超期") {
 		t.Fatalf("notifications page lacks the warning")
@@ -177,8 +174,7 @@ func TestAdminDeadlineRulesForm(t *testing.T) {
 		return cases.DeadlineRule{}
 	}
 	before := mediationRule()
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	status, body, _ := b.do("GET", "/admin/deadline-rules", nil)
 	if status != 200 || !strings.Contains(body, "一般在一个月内调结") || !strings.Contains(body, "《信访工作条例》") || !strings.Contains(body, "停用") {
 		t.Fatalf("rules page: %d", status)
@@ -225,8 +221,7 @@ func TestAdminDeadlineRulesForm(t *testing.T) {
 	}
 	// Others get a 403 page.
 	for _, user := range []string{"leader", "mediation"} {
-		o := newBrowser(t, ts.app)
-		o.login(user)
+		o := ts.signedIn(t, user)
 		if status, _, _ := o.do("GET", "/admin/deadline-rules", nil); status != 403 {
 			t.Errorf("%s on rules page: %d", user, status)
 		}
@@ -253,8 +248,7 @@ func TestAdminCalendarForm(t *testing.T) {
 		}
 		return d
 	}
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	status, body, _ := b.do("GET", "/admin/calendar?year=2026", nil)
 	if status != 200 || !strings.Contains(body, "国庆节") || !strings.Contains(body, ">班</span>") {
 		t.Fatalf("calendar page: %d", status)

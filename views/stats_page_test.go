@@ -28,8 +28,7 @@ func TestStatsPageFiguresLinkToTheirCases(t *testing.T) {
 	closeAs("resolved")
 	closeAs("procedural")
 	ts.svc.SetClock(time.Now)
-	b := newBrowser(t, ts.app)
-	b.login("leader")
+	b := ts.signedIn(t, "leader")
 	year := time.Now().In(cst).Format("2006")
 	status, body, _ := b.do("GET", "/leader/stats?kind=year&year="+year, nil)
 	if status != 200 {
@@ -70,8 +69,7 @@ func TestStatsPageFiguresLinkToTheirCases(t *testing.T) {
 	}
 	// Only leaders see statistics.
 	for _, user := range []string{"mediation", "intake", "admin"} {
-		o := newBrowser(t, ts.app)
-		o.login(user)
+		o := ts.signedIn(t, user)
 		for _, path := range []string{"/leader/stats", "/leader/stats/export.csv"} {
 			if status, _, _ := o.do("GET", path, nil); status != 403 {
 				t.Errorf("%s on %s: %d", user, path, status)
@@ -79,8 +77,7 @@ func TestStatsPageFiguresLinkToTheirCases(t *testing.T) {
 		}
 	}
 	// A handler's list keeps to the read rule: petition sees none of mediation's cases.
-	p := newBrowser(t, ts.app)
-	p.login("petition")
+	p := ts.signedIn(t, "petition")
 	if _, body, _ := p.do("GET", href, nil); !strings.Contains(body, `<strong id="total">0</strong>`) {
 		t.Errorf("petition's list of mediation's cases is not empty")
 	}

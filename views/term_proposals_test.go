@@ -93,8 +93,7 @@ func TestAdminVocabPageAcceptsAndRejects(t *testing.T) {
 	if _, err := ts.svc.SaveTermProposals(t.Context(), []cases.TermPair{{Term: "鸡舍", Related: "异味", Support: 6, Score: 0.6}}); err != nil {
 		t.Fatal(err)
 	}
-	b := newBrowser(t, ts.app)
-	b.login("admin")
+	b := ts.signedIn(t, "admin")
 	status, body, _ := b.do("GET", "/admin/vocab", nil)
 	if status != 200 || !strings.Contains(body, "相关词审核") || !strings.Contains(body, "鸡舍") || !strings.Contains(body, "待审") {
 		t.Fatalf("page: %d", status)
@@ -120,8 +119,7 @@ func TestAdminVocabPageAcceptsAndRejects(t *testing.T) {
 	if status != 404 {
 		t.Fatalf("bad id: %d", status)
 	}
-	l := newBrowser(t, ts.app)
-	l.login("leader")
+	l := ts.signedIn(t, "leader")
 	if status, _, _ := l.do("GET", "/admin/vocab", nil); status != 403 {
 		t.Fatalf("leader on the admin page: %d", status)
 	}

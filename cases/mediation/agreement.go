@@ -208,12 +208,9 @@ func nextFileNumber(ctx context.Context, tx *sqlx.Tx, desk string, year int) (st
 // keeps the 卷号.
 func (m *Service) SignAgreement(ctx context.Context, a cases.Actor, number string, in AgreementInput) (*Agreement, error) {
 	var id int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &id, m.agreement, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		c := x.Case
-		if err := mustHold(a, c, "制作调解协议"); err != nil {
-			return nil, err
-		}
-		if err := mustBeOpen(c, "制作调解协议"); err != nil {
+		if err := mustHoldOpen(a, c, "制作调解协议"); err != nil {
 			return nil, err
 		}
 		day := today(x.Now)
@@ -352,10 +349,6 @@ func (m *Service) SignAgreement(ctx context.Context, a cases.Actor, number strin
 		}
 		return &cases.CaseChange{Kind: EventAgreementSigned, Body: body, Data: data}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, id)
 }
 
 func (m *Service) agreement(ctx context.Context, id int64) (*Agreement, error) {

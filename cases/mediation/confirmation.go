@@ -190,7 +190,7 @@ func dayOrToday(field, s string, now time.Time, label string) (string, error) {
 // case becomes visible to the court desk.
 func (m *Service) ApplyConfirmation(ctx context.Context, a cases.Actor, number string, in ApplicationInput) (*Agreement, error) {
 	var agID int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &agID, m.agreement, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		c := x.Case
 		if err := mustHold(a, c, "登记司法确认申请"); err != nil {
 			return nil, err
@@ -252,10 +252,21 @@ func (m *Service) ApplyConfirmation(ctx context.Context, a cases.Actor, number s
 			Data:       map[string]any{"agreement_id": ag.ID, "applied_on": appliedOn, "court_desk": settings.CourtDesk, "applicants": applicants},
 			AddCoDesks: []string{settings.CourtDesk}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, agID)
+}
+
+// courtChange is a step of the court desk on the 司法确认 of the agreement
+// in force, which must stand at one of from; it answers that agreement.
+func (m *Service) courtChange(ctx context.Context, a cases.Actor, number string, version *int64, what string, from string,
+	step func(ctx context.Context, x *cases.CaseTx, ag *agreementRow, conf *Confirmation) (*cases.CaseChange, error)) (*Agreement, error) {
+	var agID int64
+	return changeThen(ctx, m.cases, a, number, version, &agID, m.agreement, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+		ag, conf, err := courtStep(ctx, x, what, from)
+		if err != nil {
+			return nil, err
+		}
+		agID = ag.ID
+		return step(ctx, x, ag, conf)
+	})
 }
 
 // courtStep loads the confirmation of the agreement in force for a step
@@ -297,13 +308,7 @@ func courtStep(ctx context.Context, x *cases.CaseTx, what string, from ...string
 // AcceptConfirmation records that the court accepted the application (the
 // court desk); the ruling is due 15 days later.
 func (m *Service) AcceptConfirmation(ctx context.Context, a cases.Actor, number string, in AcceptInput) (*Agreement, error) {
-	var agID int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		ag, conf, err := courtStep(ctx, x, "受理司法确认申请", ConfirmApplied)
-		if err != nil {
-			return nil, err
-		}
-		agID = ag.ID
+	return m.courtChange(ctx, a, number, in.Version, "受理司法确认申请", ConfirmApplied, func(ctx context.Context, x *cases.CaseTx, ag *agreementRow, conf *Confirmation) (*cases.CaseChange, error) {
 		courtNo := strings.TrimSpace(in.CourtNumber)
 		if err := cases.RequiredText("court_number", courtNo, maxCourtNo, "司法确认案号（调确字号）"); err != nil {
 			return nil, err
@@ -325,22 +330,12 @@ func (m *Service) AcceptConfirmation(ctx context.Context, a cases.Actor, number 
 			Data:     map[string]any{"agreement_id": ag.ID, "court_number": courtNo, "accepted_on": acceptedOn, "ruling_due": due},
 			Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, Label: "司法确认审查期限（" + courtNo + "）", Basis: rulingBasis, Start: x.Now, DueOn: due}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, agID)
 }
 
 // ExtendRuling extends the ruling's limit (the court desk, with the
 // approver named), at most 10 days in all.
 func (m *Service) ExtendRuling(ctx context.Context, a cases.Actor, number string, in ExtendInput) (*Agreement, error) {
-	var agID int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		ag, conf, err := courtStep(ctx, x, "延长司法确认审查期限", ConfirmAccepted)
-		if err != nil {
-			return nil, err
-		}
-		agID = ag.ID
+	return m.courtChange(ctx, a, number, in.Version, "延长司法确认审查期限", ConfirmAccepted, func(ctx context.Context, x *cases.CaseTx, ag *agreementRow, conf *Confirmation) (*cases.CaseChange, error) {
 		left := RulingExtensionDays - conf.RulingExtendedDays
 		if left <= 0 {
 			return nil, conflict("extension_used_up", fmt.Sprintf("审查期限已延长%d日，不能再延长", conf.RulingExtendedDays))
@@ -367,10 +362,6 @@ func (m *Service) ExtendRuling(ctx context.Context, a cases.Actor, number string
 			Data:     map[string]any{"agreement_id": ag.ID, "days": in.Days, "approved_by": approvedBy, "ruling_due": due},
 			Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, DueOn: due}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, agID)
 }
 
 // RuleConfirmation records the court's ruling (the court desk). Confirmed:
@@ -378,13 +369,7 @@ func (m *Service) ExtendRuling(ctx context.Context, a cases.Actor, number string
 // years of the last day of performance. Rejected: the parties are told they
 // may amend the agreement, make a new one, or sue.
 func (m *Service) RuleConfirmation(ctx context.Context, a cases.Actor, number string, in RulingInput) (*Agreement, error) {
-	var agID int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		ag, conf, err := courtStep(ctx, x, "作出司法确认裁定", ConfirmAccepted)
-		if err != nil {
-			return nil, err
-		}
-		agID = ag.ID
+	return m.courtChange(ctx, a, number, in.Version, "作出司法确认裁定", ConfirmAccepted, func(ctx context.Context, x *cases.CaseTx, ag *agreementRow, conf *Confirmation) (*cases.CaseChange, error) {
 		ruledOn, err := dayOrToday("ruled_on", in.RuledOn, x.Now, "裁定日期")
 		if err != nil {
 			return nil, err
@@ -436,10 +421,6 @@ func (m *Service) RuleConfirmation(ctx context.Context, a cases.Actor, number st
 		return &cases.CaseChange{Kind: EventConfirmRuled, Body: ConfirmationLabel(in.Ruling), Data: data,
 			SMS: summonSMS(x.Case, applicants, sms), Deadline: &cases.DeadlineChange{Kind: DeadlineRuling, End: true}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.agreement(ctx, agID)
 }
 
 // PendingConfirmation is a 司法确认 awaiting the court: applied (to accept)

@@ -45,6 +45,19 @@ func New(svc *cases.Service) *Service {
 	return m
 }
 
+// changeThen runs change on the case (ChangeCase: one transaction, one
+// event) and then answers read of the row *id names, which change may set:
+// each step answers the agreement, obligation or session it touched as it
+// stands once committed.
+func changeThen[T any](ctx context.Context, svc *cases.Service, a cases.Actor, number string, version *int64, id *int64,
+	read func(ctx context.Context, id int64) (T, error), change func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error)) (T, error) {
+	if _, err := svc.ChangeCase(ctx, a, number, version, change); err != nil {
+		var zero T
+		return zero, err
+	}
+	return read(ctx, *id)
+}
+
 // Event kinds on the case timeline.
 const (
 	EventSessionScheduled   = "mediation_session_scheduled"
@@ -105,7 +118,12 @@ func mustHold(a cases.Actor, c *cases.Case, what string) error {
 	return nil
 }
 
-func mustBeOpen(c *cases.Case, what string) error {
+// mustHoldOpen is mustHold while the case is in progress: mediating
+// (sessions, agreements) stops when the case closes.
+func mustHoldOpen(a cases.Actor, c *cases.Case, what string) error {
+	if err := mustHold(a, c, what); err != nil {
+		return err
+	}
 	if c.Status != cases.StatusInProgress {
 		return &cases.Error{Kind: cases.KindConflict, Code: "invalid_transition",
 			Message: fmt.Sprintf("案件当前状态为“%s”，不能%s", cases.StatusLabel(c.Status), what)}

@@ -162,6 +162,23 @@ func (m *Service) obligations(ctx context.Context, agreementID int64, day string
 	return readObligations(ctx, m.db, "agreement_id = ?", agreementID, day)
 }
 
+// obligationStep is a step on one obligation of the agreement in force,
+// taken by a desk that may follow the case up (what names it); it answers
+// the obligation.
+func (m *Service) obligationStep(ctx context.Context, a cases.Actor, number string, obligationID int64, version *int64, what string,
+	step func(ctx context.Context, x *cases.CaseTx, ag *agreementRow, o *Obligation) (*cases.CaseChange, error)) (*Obligation, error) {
+	return changeThen(ctx, m.cases, a, number, version, &obligationID, m.obligation, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+		if err := mayFollow(a, x.Case, what); err != nil {
+			return nil, err
+		}
+		ag, o, err := obligationForChange(ctx, x, obligationID)
+		if err != nil {
+			return nil, err
+		}
+		return step(ctx, x, ag, o)
+	})
+}
+
 // obligationForChange loads an obligation of the agreement in force.
 func obligationForChange(ctx context.Context, x *cases.CaseTx, id int64) (*agreementRow, *Obligation, error) {
 	ag, err := currentAgreement(ctx, x.Tx, x.Case.ID)
@@ -205,14 +222,7 @@ type PerformanceInput struct {
 // RecordPerformance records performance of an obligation of the agreement
 // in force (the holding desk, also after closing).
 func (m *Service) RecordPerformance(ctx context.Context, a cases.Actor, number string, obligationID int64, in PerformanceInput) (*Obligation, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		if err := mayFollow(a, x.Case, "记录履行情况"); err != nil {
-			return nil, err
-		}
-		ag, o, err := obligationForChange(ctx, x, obligationID)
-		if err != nil {
-			return nil, err
-		}
+	return m.obligationStep(ctx, a, number, obligationID, in.Version, "记录履行情况", func(ctx context.Context, x *cases.CaseTx, ag *agreementRow, o *Obligation) (*cases.CaseChange, error) {
 		if o.Status == ObligationPerformed {
 			return nil, conflict("already_performed", "这项义务已履行完毕")
 		}
@@ -279,10 +289,6 @@ func (m *Service) RecordPerformance(ctx context.Context, a cases.Actor, number s
 		}
 		return &cases.CaseChange{Kind: EventPerformance, Body: body, Data: data}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.obligation(ctx, obligationID)
 }
 
 func (m *Service) obligation(ctx context.Context, id int64) (*Obligation, error) {
@@ -307,14 +313,7 @@ var urgeMethods = map[string]string{"phone": "电话", "visit": "上门", "sms":
 
 // Urge records that the desk urged the obligor to perform (the holding desk).
 func (m *Service) Urge(ctx context.Context, a cases.Actor, number string, obligationID int64, in UrgeInput) (*Obligation, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		if err := mayFollow(a, x.Case, "催促履行"); err != nil {
-			return nil, err
-		}
-		_, o, err := obligationForChange(ctx, x, obligationID)
-		if err != nil {
-			return nil, err
-		}
+	return m.obligationStep(ctx, a, number, obligationID, in.Version, "催促履行", func(ctx context.Context, x *cases.CaseTx, _ *agreementRow, o *Obligation) (*cases.CaseChange, error) {
 		if o.Status == ObligationPerformed {
 			return nil, conflict("already_performed", "这项义务已履行完毕，无需催履")
 		}
@@ -337,10 +336,6 @@ func (m *Service) Urge(ctx context.Context, a cases.Actor, number string, obliga
 		return &cases.CaseChange{Kind: EventUrged, Body: fmt.Sprintf("%s催促%s履行第%d项义务：%s", label, o.Obligor, o.Position, note),
 			Data: map[string]any{"obligation_id": o.ID, "method": in.Method}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.obligation(ctx, obligationID)
 }
 
 // ---- 回访 ----

@@ -56,14 +56,7 @@ type RemedyInput struct {
 // is overdue or partly performed, what follows (the holding desk):
 // enforcement only of a confirmed agreement within its time limit.
 func (m *Service) RecordRemedy(ctx context.Context, a cases.Actor, number string, obligationID int64, in RemedyInput) (*Obligation, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		if err := mayFollow(a, x.Case, "记录未履行的处置"); err != nil {
-			return nil, err
-		}
-		ag, o, err := obligationForChange(ctx, x, obligationID)
-		if err != nil {
-			return nil, err
-		}
+	return m.obligationStep(ctx, a, number, obligationID, in.Version, "记录未履行的处置", func(ctx context.Context, x *cases.CaseTx, ag *agreementRow, o *Obligation) (*cases.CaseChange, error) {
 		if err := oneOf("remedy", in.Remedy, remedyLabels, "处置方式",
 			"remediation（重新调解）、enforcement（申请强制执行）或 lawsuit（告知起诉）"); err != nil {
 			return nil, err
@@ -97,8 +90,4 @@ func (m *Service) RecordRemedy(ctx context.Context, a cases.Actor, number string
 			Body: fmt.Sprintf("第%d项义务未履行，处置：%s。%s", o.Position, remedyLabels[in.Remedy], note),
 			Data: map[string]any{"obligation_id": o.ID, "position": o.Position, "remedy": in.Remedy}}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.obligation(ctx, obligationID)
 }

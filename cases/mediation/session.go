@@ -359,12 +359,9 @@ func (s *session) data(id int64) map[string]any {
 // Schedule schedules a session of the case (the holding desk).
 func (m *Service) Schedule(ctx context.Context, a cases.Actor, number string, in SessionInput) (*Session, error) {
 	var id int64
-	_, err := m.cases.ChangeCase(ctx, a, number, in.Version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+	return changeThen(ctx, m.cases, a, number, in.Version, &id, m.session, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
 		c := x.Case
-		if err := mustHold(a, c, "安排调解会议"); err != nil {
-			return nil, err
-		}
-		if err := mustBeOpen(c, "安排调解会议"); err != nil {
+		if err := mustHoldOpen(a, c, "安排调解会议"); err != nil {
 			return nil, err
 		}
 		s, err := m.checkSession(ctx, x.Tx, c, x.Now, in)
@@ -390,10 +387,6 @@ func (m *Service) Schedule(ctx context.Context, a cases.Actor, number string, in
 		return &cases.CaseChange{Kind: EventSessionScheduled, Body: fmt.Sprintf("%s %s，%s", KindLabel(s.kind), chinaDateTime(s.start), s.place()),
 			Data: s.data(id), SMS: summonSMS(c, s.summoned, text), AddCoDesks: s.desks}, nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.session(ctx, id)
 }
 
 func bringText(bring string) string {
@@ -421,14 +414,13 @@ func loadSessionForChange(ctx context.Context, tx *sqlx.Tx, caseID, id int64) (*
 // inside the transaction for change to judge. It returns the session as saved.
 func (m *Service) changeSession(ctx context.Context, a cases.Actor, number string, version *int64, id int64, what string, mustOpen bool,
 	change func(ctx context.Context, x *cases.CaseTx, old *sessionRow) (*cases.CaseChange, error)) (*Session, error) {
-	_, err := m.cases.ChangeCase(ctx, a, number, version, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
-		if err := mustHold(a, x.Case, what); err != nil {
-			return nil, err
-		}
+	return changeThen(ctx, m.cases, a, number, version, &id, m.session, func(ctx context.Context, x *cases.CaseTx) (*cases.CaseChange, error) {
+		check := mustHold
 		if mustOpen {
-			if err := mustBeOpen(x.Case, what); err != nil {
-				return nil, err
-			}
+			check = mustHoldOpen
+		}
+		if err := check(a, x.Case, what); err != nil {
+			return nil, err
 		}
 		old, err := loadSessionForChange(ctx, x.Tx, x.Case.ID, id)
 		if err != nil {
@@ -436,10 +428,6 @@ func (m *Service) changeSession(ctx context.Context, a cases.Actor, number strin
 		}
 		return change(ctx, x, old)
 	})
-	if err != nil {
-		return nil, err
-	}
-	return m.session(ctx, id)
 }
 
 // Reschedule changes a scheduled session's time, place or people; the

@@ -16,82 +16,76 @@ import (
 
 // backup writes a backup folder (database, attachments, manifest; see
 // cases/backup.go), or with --to FILE.db the database alone as before.
-func backup(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("backup")
+var backup = flagCommand("backup", func(fs cmdFlags) work {
 	to := fs.String("to", "", "backup folder (FILE.db: the database alone)")
 	keep := fs.Int("keep", 0, "keep only the newest N backups in the folder (0: all)")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *to == "" {
-		return usageError("backup needs --to DIR")
-	}
-	if *keep < 0 {
-		return usageError("--keep may not be negative")
-	}
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
-		if strings.HasSuffix(*to, ".db") {
-			if err := store.Backup(ctx, *to); err != nil {
+	return func(ctx context.Context, out io.Writer) error {
+		if *to == "" {
+			return usageError("backup needs --to DIR")
+		}
+		if *keep < 0 {
+			return usageError("--keep may not be negative")
+		}
+		return fs.withStore(ctx, func(store *cases.Store) error {
+			if strings.HasSuffix(*to, ".db") {
+				if err := store.Backup(ctx, *to); err != nil {
+					return err
+				}
+				fmt.Fprintf(out, "已备份数据库到 %s（仅数据库，不含附件；备份附件请用 --to 目录）\n", *to)
+				return nil
+			}
+			res, err := store.BackupTo(ctx, *to, *keep)
+			if err != nil {
 				return err
 			}
-			fmt.Fprintf(out, "已备份数据库到 %s（仅数据库，不含附件；备份附件请用 --to 目录）\n", *to)
+			m := res.Manifest
+			fmt.Fprintf(out, "已备份到 %s：%d 件案件，%d 条事件，%d 个附件（新复制 %d 个文件）\n",
+				res.Dir, m.Counts.Cases, m.Counts.Events, m.Counts.Attachments, res.Copied)
+			if res.Pruned > 0 {
+				fmt.Fprintf(out, "已删除 %d 份较早的备份\n", res.Pruned)
+			}
 			return nil
-		}
-		res, err := store.BackupTo(ctx, *to, *keep)
-		if err != nil {
-			return err
-		}
-		m := res.Manifest
-		fmt.Fprintf(out, "已备份到 %s：%d 件案件，%d 条事件，%d 个附件（新复制 %d 个文件）\n",
-			res.Dir, m.Counts.Cases, m.Counts.Events, m.Counts.Attachments, res.Copied)
-		if res.Pruned > 0 {
-			fmt.Fprintf(out, "已删除 %d 份较早的备份\n", res.Pruned)
-		}
-		return nil
-	})
-}
+		})
+	}
+})
 
 // restore copies a backup into an empty data folder, checks it against the
 // manifest, applies newer migrations, rebuilds the search index and walks
 // the event chains.
-func restore(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("restore")
+var restore = flagCommand("restore", func(fs cmdFlags) work {
 	from := fs.String("from", "", "backup folder, or one backup's subfolder")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *from == "" {
-		return usageError("restore needs --from DIR")
-	}
-	m, err := cases.Restore(*from, *data)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(out, "已恢复 %s 的备份：数据库与 %d 个附件文件均与清单一致\n", m.CreatedAt.Local().Format(time.DateTime), m.Counts.Files)
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
-		svc := cases.NewService(store)
-		if err := search.Rebuild(ctx, svc, filepath.Join(*data, "index"), nil); err != nil {
-			return fmt.Errorf("restore: unable to rebuild the search index: %w", err)
+	return func(ctx context.Context, out io.Writer) error {
+		if *from == "" {
+			return usageError("restore needs --from DIR")
 		}
-		fmt.Fprintf(out, "已重建索引：%d 件案件\n", m.Counts.Cases)
-		return reportVerification(ctx, svc, out)
-	})
-}
+		m, err := cases.Restore(*from, *fs.data)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "已恢复 %s 的备份：数据库与 %d 个附件文件均与清单一致\n", m.CreatedAt.Local().Format(time.DateTime), m.Counts.Files)
+		return fs.withStore(ctx, func(store *cases.Store) error {
+			svc := cases.NewService(store)
+			if err := search.Rebuild(ctx, svc, filepath.Join(*fs.data, "index"), nil); err != nil {
+				return fmt.Errorf("restore: unable to rebuild the search index: %w", err)
+			}
+			fmt.Fprintf(out, "已重建索引：%d 件案件\n", m.Counts.Cases)
+			return reportVerification(ctx, svc, out)
+		})
+	}
+})
 
 // verify walks the events' hash chains and records the result for /healthz.
-func verify(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("verify")
-	if err := parse(fs, args); err != nil {
-		return err
+var verify = flagCommand("verify", func(fs cmdFlags) work {
+	return func(ctx context.Context, out io.Writer) error {
+		// Opening would create an empty database, which verifies trivially.
+		if _, err := os.Stat(filepath.Join(*fs.data, cases.DBFile)); err != nil && fs.database().Engine != cases.EnginePostgres {
+			return fmt.Errorf("%s 中没有数据库：%w", *fs.data, err)
+		}
+		return fs.withStore(ctx, func(store *cases.Store) error {
+			return reportVerification(ctx, cases.NewService(store), out)
+		})
 	}
-	// Opening would create an empty database, which verifies trivially.
-	if _, err := os.Stat(filepath.Join(*data, cases.DBFile)); err != nil && database(fs, *data).Engine != cases.EnginePostgres {
-		return fmt.Errorf("%s 中没有数据库：%w", *data, err)
-	}
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
-		return reportVerification(ctx, cases.NewService(store), out)
-	})
-}
+})
 
 func reportVerification(ctx context.Context, svc *cases.Service, out io.Writer) error {
 	res, err := svc.VerifyChains(ctx)

@@ -30,126 +30,124 @@ import (
 	"yidi/search"
 )
 
-func benchSearch(ctx context.Context, args []string, out io.Writer) error {
-	fset, _ := newFlags("bench search")
+var benchSearch = flagCommand("bench search", func(fset cmdFlags) work {
 	n := fset.Int("cases", 100000, "number of generated cases")
 	dir := fset.String("dir", "", "folder for the generated database (default: the temp folder's yidi-bench-N, reused when present)")
 	rounds := fset.Int("rounds", 5, "timed rounds over the queries (after one warm-up round)")
 	cail := fset.String("cail", envOr("YIDI_CAIL", "../shared/data"), "folder of cail2019-rc-dev.json and cail2019-scm-dev.jsonl")
-	if err := parse(fset, args); err != nil {
-		return err
-	}
-	if *n < 1 || *rounds < 1 {
-		return usageError("--cases and --rounds must be at least 1")
-	}
-	if *dir == "" {
-		*dir = filepath.Join(os.TempDir(), fmt.Sprintf("yidi-bench-%d", *n))
-	}
-	// The store's migration lines would break up the report.
-	prev := slog.Default()
-	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
-	defer slog.SetDefault(prev)
+	return func(ctx context.Context, out io.Writer) error {
+		if *n < 1 || *rounds < 1 {
+			return usageError("--cases and --rounds must be at least 1")
+		}
+		if *dir == "" {
+			*dir = filepath.Join(os.TempDir(), fmt.Sprintf("yidi-bench-%d", *n))
+		}
+		// The store's migration lines would break up the report.
+		prev := slog.Default()
+		slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil)))
+		defer slog.SetDefault(prev)
 
-	mem := startBenchMemWatch()
-	defer mem.stop()
+		mem := startBenchMemWatch()
+		defer mem.stop()
 
-	// 1. The cases, built once through the service.
-	if err := ensureBenchData(ctx, *dir, *n, *cail, out); err != nil {
-		return err
-	}
-	store, err := cases.Open(ctx, *dir)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	svc := cases.NewService(store)
-	var events, parties int
-	if db, err := sql.Open("sqlite3", "file:"+filepath.Join(*dir, cases.DBFile)+"?mode=ro"); err == nil {
-		db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM case_parties)`).Scan(&events, &parties)
-		db.Close()
-	}
-	fmt.Fprintf(out, "数据：%d 件案件，%d 条时间线记录（每件平均 %.1f 条），%d 个当事人关系；目录 %s\n",
-		*n, events, float64(events)/float64(*n), parties, *dir)
-
-	// 2. Reindex rate.
-	indexDir := filepath.Join(*dir, "index")
-	mem.reset()
-	start := time.Now()
-	if err := search.Rebuild(ctx, svc, indexDir, nil); err != nil {
-		return err
-	}
-	secs := time.Since(start).Seconds()
-	rss, heap := mem.peak()
-	fmt.Fprintf(out, "重建索引：%d 件，用时 %.1f 秒，%.0f 件/秒（目标 ≥ 5000）；索引 %s；峰值内存 RSS %s，Go 堆 %s\n",
-		*n, secs, float64(*n)/secs, benchBytes(benchDirSize(indexDir)), benchBytes(rss), benchBytes(heap))
-
-	// 3. Search latency.
-	ix, err := search.Open(indexDir)
-	if err != nil {
-		return err
-	}
-	defer ix.Close()
-	if groups, err := svc.SynonymGroups(ctx); err == nil {
-		ix.SetSynonyms(groups)
-	}
-	actors, err := lab.SetUpBenchActors(ctx, svc)
-	if err != nil {
-		return err
-	}
-	queries := lab.BenchQueries()
-	mem.reset()
-	bleveTimes, totals, err := benchTimeQueries(queries, *rounds, func(q string) (int, error) {
-		res, err := ix.Search(ctx, actors.Leader, search.Query{Text: q}, svc)
+		// 1. The cases, built once through the service.
+		if err := ensureBenchData(ctx, *dir, *n, *cail, out); err != nil {
+			return err
+		}
+		store, err := cases.Open(ctx, *dir)
 		if err != nil {
-			return 0, err
+			return err
 		}
-		return int(res.Total), nil
-	})
-	if err != nil {
-		return err
-	}
-	rss, heap = mem.peak()
-	zero := 0
-	for _, t := range totals {
-		if t == 0 {
-			zero++
+		defer store.Close()
+		svc := cases.NewService(store)
+		var events, parties int
+		if db, err := sql.Open("sqlite3", "file:"+filepath.Join(*dir, cases.DBFile)+"?mode=ro"); err == nil {
+			db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM events), (SELECT COUNT(*) FROM case_parties)`).Scan(&events, &parties)
+			db.Close()
 		}
-	}
-	fmt.Fprintf(out, "搜索（bleve，领导视角，含总数、分面、权限复核、高亮）：%d 条查询 × %d 轮；%d 条无结果；峰值内存 RSS %s，Go 堆 %s\n",
-		len(queries), *rounds, zero, benchBytes(rss), benchBytes(heap))
+		fmt.Fprintf(out, "数据：%d 件案件，%d 条时间线记录（每件平均 %.1f 条），%d 个当事人关系；目录 %s\n",
+			*n, events, float64(events)/float64(*n), parties, *dir)
 
-	// 4. The same queries against SQLite FTS5 (trigram) over the same rows:
-	// once answering what the search API answers (total, the five facets,
-	// the first page by rank, synonyms expanded), once as bare as FTS5 can
-	// be (the first 20 row ids of the typed words, nothing counted).
-	ftsPath := filepath.Join(*dir, "fts5.db")
-	fts, err := buildFTS(ctx, svc, ftsPath, out)
-	if err != nil {
-		fmt.Fprintf(out, "FTS5 对照未运行：%v\n", err)
-		fmt.Fprint(out, latencyTable(queries, bleveTimes, nil, nil))
+		// 2. Reindex rate.
+		indexDir := filepath.Join(*dir, "index")
+		mem.reset()
+		start := time.Now()
+		if err := search.Rebuild(ctx, svc, indexDir, nil); err != nil {
+			return err
+		}
+		secs := time.Since(start).Seconds()
+		rss, heap := mem.peak()
+		fmt.Fprintf(out, "重建索引：%d 件，用时 %.1f 秒，%.0f 件/秒（目标 ≥ 5000）；索引 %s；峰值内存 RSS %s，Go 堆 %s\n",
+			*n, secs, float64(*n)/secs, benchBytes(benchDirSize(indexDir)), benchBytes(rss), benchBytes(heap))
+
+		// 3. Search latency.
+		ix, err := search.Open(indexDir)
+		if err != nil {
+			return err
+		}
+		defer ix.Close()
+		if groups, err := svc.SynonymGroups(ctx); err == nil {
+			ix.SetSynonyms(groups)
+		}
+		actors, err := lab.SetUpBenchActors(ctx, svc)
+		if err != nil {
+			return err
+		}
+		queries := lab.BenchQueries()
+		mem.reset()
+		bleveTimes, totals, err := benchTimeQueries(queries, *rounds, func(q string) (int, error) {
+			res, err := ix.Search(ctx, actors.Leader, search.Query{Text: q}, svc)
+			if err != nil {
+				return 0, err
+			}
+			return int(res.Total), nil
+		})
+		if err != nil {
+			return err
+		}
+		rss, heap = mem.peak()
+		zero := 0
+		for _, t := range totals {
+			if t == 0 {
+				zero++
+			}
+		}
+		fmt.Fprintf(out, "搜索（bleve，领导视角，含总数、分面、权限复核、高亮）：%d 条查询 × %d 轮；%d 条无结果；峰值内存 RSS %s，Go 堆 %s\n",
+			len(queries), *rounds, zero, benchBytes(rss), benchBytes(heap))
+
+		// 4. The same queries against SQLite FTS5 (trigram) over the same rows:
+		// once answering what the search API answers (total, the five facets,
+		// the first page by rank, synonyms expanded), once as bare as FTS5 can
+		// be (the first 20 row ids of the typed words, nothing counted).
+		ftsPath := filepath.Join(*dir, "fts5.db")
+		fts, err := buildFTS(ctx, svc, ftsPath, out)
+		if err != nil {
+			fmt.Fprintf(out, "FTS5 对照未运行：%v\n", err)
+			fmt.Fprint(out, latencyTable(queries, bleveTimes, nil, nil))
+			return nil
+		}
+		defer fts.Close()
+		groups, _ := svc.SynonymGroups(ctx)
+		synonyms := search.NewSynonyms(groups)
+		ftsTimes, ftsTotals, err := benchTimeQueries(queries, *rounds, func(q string) (int, error) { return ftsSearch(ctx, fts, synonyms, q) })
+		if err != nil {
+			return err
+		}
+		bareTimes, _, err := benchTimeQueries(queries, *rounds, func(q string) (int, error) { return ftsFirstPage(ctx, fts, q) })
+		if err != nil {
+			return err
+		}
+		ftsZero := 0
+		for _, t := range ftsTotals {
+			if t == 0 {
+				ftsZero++
+			}
+		}
+		fmt.Fprintf(out, "FTS5：%d 条查询无结果（bleve %d 条）\n", ftsZero, zero)
+		fmt.Fprint(out, latencyTable(queries, bleveTimes, ftsTimes, bareTimes))
 		return nil
 	}
-	defer fts.Close()
-	groups, _ := svc.SynonymGroups(ctx)
-	synonyms := search.NewSynonyms(groups)
-	ftsTimes, ftsTotals, err := benchTimeQueries(queries, *rounds, func(q string) (int, error) { return ftsSearch(ctx, fts, synonyms, q) })
-	if err != nil {
-		return err
-	}
-	bareTimes, _, err := benchTimeQueries(queries, *rounds, func(q string) (int, error) { return ftsFirstPage(ctx, fts, q) })
-	if err != nil {
-		return err
-	}
-	ftsZero := 0
-	for _, t := range ftsTotals {
-		if t == 0 {
-			ftsZero++
-		}
-	}
-	fmt.Fprintf(out, "FTS5：%d 条查询无结果（bleve %d 条）\n", ftsZero, zero)
-	fmt.Fprint(out, latencyTable(queries, bleveTimes, ftsTimes, bareTimes))
-	return nil
-}
+})
 
 // ensureBenchData builds the database of n generated cases in dir unless a
 // finished one is there.

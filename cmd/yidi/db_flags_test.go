@@ -25,11 +25,11 @@ func TestServeChecksTheDatabaseFlags(t *testing.T) {
 	}
 	t.Setenv("YIDI_DB", "postgres")
 	t.Setenv("YIDI_DSN", "postgres://nobody@127.0.0.1:1/none")
-	fs, data := newFlags("x")
-	if err := parse(fs, nil); err != nil {
+	fs := newFlags("x")
+	if err := fs.parse(nil); err != nil {
 		t.Fatal(err)
 	}
-	if db := database(fs, *data); db.Engine != cases.EnginePostgres || !strings.HasPrefix(db.DSN, "postgres://nobody@") {
+	if db := fs.database(); db.Engine != cases.EnginePostgres || !strings.HasPrefix(db.DSN, "postgres://nobody@") {
 		t.Errorf("from the environment: %+v", db)
 	}
 }

@@ -18,7 +18,7 @@ import (
 
 // importCommand is yidi import cail; args are what follows "cail".
 func importCommand(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("import cail")
+	fs := newFlags("import cail")
 	// The file may come before or after the flags.
 	var file string
 	rest := args
@@ -49,7 +49,7 @@ func importCommand(ctx context.Context, args []string, out io.Writer) error {
 		return fmt.Errorf("%s 中没有可导入的文书（data[].paragraphs[] 为空）", file)
 	}
 
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
+	return fs.withStore(ctx, func(store *cases.Store) error {
 		svc := cases.NewService(store)
 		sum, err := importHistorical(ctx, svc, hs, out)
 		if err != nil {

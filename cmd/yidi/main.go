@@ -50,6 +50,8 @@ Usage:
   yidi vocab mine [--data DIR] [--min-support 5] [--min-score 0.35]  propose related terms from the case texts (an admin accepts them)
   yidi lab vocab [--segment-dict DIR]       regenerate search/thesaurus.txt from segment-dict
   yidi bench search [--cases 100000]        search latency against SQLite FTS5 (build with -tags sqlite_fts5)
+  yidi bench load [--url http://127.0.0.1:8080[,http://node2…]] [--conns 100] [--duration 60s] [--mix 20,40,20,20]
+                                            a mixed load (intake, search, case, timeline) on a running server: req/s, errors, p50–p99, max
 
 Every command that opens the database also takes [--db sqlite|postgres --dsn postgres://…].
 --data also comes from YIDI_DATA, --addr from YIDI_ADDR, --db from YIDI_DB, --dsn from YIDI_DSN.
@@ -88,22 +90,52 @@ func describe(err error) string {
 
 type command func(ctx context.Context, args []string, out io.Writer) error
 
-// commands are those that take their flags straight after the name.
+// commands are those that take their flags straight after the name, and
+// the groups of subcommands.
 var commands = map[string]command{
 	"serve": serve, "migrate": migrate, "backup": backup, "restore": restore,
 	"verify": verify, "reindex": reindex, "sweep": sweep,
+	// One subcommand each, named so that more may come.
+	"user":     group("user", sub{"add", userAdd}),
+	"calendar": group("calendar", sub{"import", calendarImport}),
+	"import":   group("import", sub{"cail", importCommand}),
+	"lab":      group("lab", sub{"vocab", labVocab}),
+	"vocab":    group("vocab", sub{"mine", vocabMine}),
+	"bench":    group("bench", sub{"similar", benchSimilar}, sub{"queries", benchQueries}, sub{"search", benchSearch}, sub{"load", benchLoad}),
+	"client":   group("client", sub{"add", clientAdd}, sub{"list", clientList}, sub{"revoke", clientRevoke}),
 }
 
-// singleSub are the commands with one subcommand, named so that more may come.
-var singleSub = map[string]struct {
-	sub string
-	run command
-}{
-	"user":     {"add", userAdd},
-	"calendar": {"import", calendarImport},
-	"import":   {"cail", importCommand},
-	"lab":      {"vocab", labVocab},
-	"vocab":    {"mine", vocabMine},
+// sub is one subcommand of a group.
+type sub struct {
+	name string
+	run  command
+}
+
+// group is a command that passes its arguments on to the subcommand
+// named first.
+func group(name string, subs ...sub) command {
+	names := make([]string, len(subs))
+	for i, s := range subs {
+		names[i] = s.name
+	}
+	missing := fmt.Sprintf("%s takes a subcommand: %s or %s", name, strings.Join(names[:len(names)-1], ", "), names[len(names)-1])
+	if len(subs) == 1 {
+		missing = fmt.Sprintf("%s takes the subcommand %s", name, subs[0].name)
+	}
+	return func(ctx context.Context, args []string, out io.Writer) error {
+		if len(args) == 0 {
+			return usageError(missing)
+		}
+		for _, s := range subs {
+			if s.name == args[0] {
+				return s.run(ctx, args[1:], out)
+			}
+		}
+		if len(subs) == 1 {
+			return usageError(missing)
+		}
+		return usageError(fmt.Sprintf("unknown %s subcommand %q", name, args[0]))
+	}
 }
 
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -113,28 +145,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if cmd, ok := commands[args[0]]; ok {
 		return cmd(ctx, args[1:], out)
 	}
-	if c, ok := singleSub[args[0]]; ok {
-		if len(args) < 2 || args[1] != c.sub {
-			return usageError(fmt.Sprintf("%s takes the subcommand %s", args[0], c.sub))
-		}
-		return c.run(ctx, args[2:], out)
-	}
 	switch args[0] {
-	case "bench":
-		if len(args) < 2 {
-			return usageError("bench takes a subcommand: similar, queries or search")
-		}
-		switch args[1] {
-		case "similar":
-			return benchSimilar(ctx, args[2:], out)
-		case "queries":
-			return benchQueries(ctx, args[2:], out)
-		case "search":
-			return benchSearch(ctx, args[2:], out)
-		}
-		return usageError(fmt.Sprintf("unknown bench subcommand %q", args[1]))
-	case "client":
-		return clientCommand(ctx, args[1:], out)
 	case "help", "-h", "--help":
 		fmt.Fprint(out, usage)
 		return nil
@@ -160,22 +171,30 @@ func envOr(key, fallback string) string {
 	return fallback
 }
 
-func newFlags(name string) (*flag.FlagSet, *string) {
+// cmdFlags is a command's flag set with the data folder and the --db and
+// --dsn flags every command shares.
+type cmdFlags struct {
+	*flag.FlagSet
+	data *string
+}
+
+func newFlags(name string) cmdFlags {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	data := fs.String("data", envOr("YIDI_DATA", "./data"), "data folder")
 	fs.String("db", envOr("YIDI_DB", cases.EngineSQLite), "database: sqlite (embedded, in the data folder) or postgres (needs --dsn)")
 	fs.String("dsn", envOr("YIDI_DSN", ""), "PostgreSQL connection string (postgres://user@host/db), with --db postgres")
-	return fs, data
+	return cmdFlags{fs, data}
 }
 
 // database is where the command's store lives: the data folder and the
-// --db and --dsn that newFlags registered on fs.
-func database(fs *flag.FlagSet, data string) cases.Database {
-	return cases.Database{Dir: data, Engine: fs.Lookup("db").Value.String(), DSN: fs.Lookup("dsn").Value.String()}
+// --db and --dsn that newFlags registered.
+func (fs cmdFlags) database() cases.Database {
+	return cases.Database{Dir: *fs.data, Engine: fs.Lookup("db").Value.String(), DSN: fs.Lookup("dsn").Value.String()}
 }
 
-func parse(fs *flag.FlagSet, args []string) error {
+// parse reads args as flags; an argument left over is a usage error.
+func (fs cmdFlags) parse(args []string) error {
 	if err := fs.Parse(args); err != nil {
 		return usageError(err.Error())
 	}
@@ -185,8 +204,44 @@ func parse(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-func serve(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("serve")
+// withStore opens the store the flags name for job and closes it after.
+func (fs cmdFlags) withStore(ctx context.Context, job func(store *cases.Store) error) error {
+	store, err := cases.OpenDatabase(ctx, fs.database())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	return job(store)
+}
+
+// scratch makes a fresh folder inside the data folder for a throw-away
+// store (the benchmarks'): --data must never name a real store to them.
+// The caller removes it.
+func (fs cmdFlags) scratch(prefix string) (string, error) {
+	if err := os.MkdirAll(*fs.data, 0o750); err != nil {
+		return "", err
+	}
+	return os.MkdirTemp(*fs.data, prefix)
+}
+
+// work is what a command does once its arguments are read.
+type work func(ctx context.Context, out io.Writer) error
+
+// flagCommand is a command that takes only flags: declare registers the
+// command's own on fs and returns its work, which runs once every
+// argument has been parsed (a stray one is refused, the same for all).
+func flagCommand(name string, declare func(fs cmdFlags) work) command {
+	return func(ctx context.Context, args []string, out io.Writer) error {
+		fs := newFlags(name)
+		w := declare(fs)
+		if err := fs.parse(args); err != nil {
+			return err
+		}
+		return w(ctx, out)
+	}
+}
+
+var serve = flagCommand("serve", func(fs cmdFlags) work {
 	addr := fs.String("addr", envOr("YIDI_ADDR", "127.0.0.1:8080"), "listen address")
 	publicURL := fs.String("public-url", envOr("YIDI_PUBLIC_URL", ""), "base URL citizens use (QR code on receipts); default: the request's host")
 	secure := fs.Bool("secure-cookies", false, "mark session cookies Secure (serving behind TLS)")
@@ -204,125 +259,124 @@ func serve(ctx context.Context, args []string, out io.Writer) error {
 	verifyEvery := fs.Duration("verify-every", 0, "walk the events' hash chains this often (0: never)")
 	trustedProxies := fs.String("trusted-proxies", envOr("YIDI_TRUSTED_PROXIES", ""), "comma-separated addresses/CIDRs of reverse proxies whose X-Forwarded-For names the client")
 	corsOrigins := fs.String("cors-origins", envOr("YIDI_CORS_ORIGINS", ""), "comma-separated origins (https://host[:port]) allowed to call /api from a browser")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	proxies, err := views.ParseCIDRs(*trustedProxies)
-	if err != nil {
-		return usageError("--trusted-proxies: " + err.Error())
-	}
-	origins, err := views.ParseOrigins(*corsOrigins)
-	if err != nil {
-		return usageError("--cors-origins: " + err.Error())
-	}
-	if *backupEvery < 0 || *verifyEvery < 0 || *keep < 1 {
-		return usageError("--backup-every and --verify-every may not be negative, --keep must be at least 1")
-	}
-	if *backupEvery > 0 && *backupDir == "" {
-		return usageError("--backup-every needs --backup-dir")
-	}
-	if *share <= 0 || *share >= 1 {
-		return usageError("--warn-share must be between 0 and 1")
-	}
-	if *minFree < 0 || *caseMessages <= 0 || *caseMB <= 0 || *caseTotalMB <= 0 || *addrMessages <= 0 || *addrMB <= 0 {
-		return usageError("the quota flags must be positive (--min-free-mb may be 0)")
-	}
-	where := database(fs, *data)
-	if where.Engine != cases.EngineSQLite && where.Engine != cases.EnginePostgres {
-		return usageError("--db must be sqlite or postgres")
-	}
-	if where.Engine == cases.EnginePostgres && where.DSN == "" {
-		return usageError("--db postgres needs --dsn (or YIDI_DSN)")
-	}
-	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
-	defer stop()
-
-	store, err := cases.OpenDatabase(ctx, where)
-	if err != nil {
-		return err
-	}
-	defer store.Close()
-	svc := cases.NewService(store)
-	// Before the demo data: its rules (closing as resolved needs an
-	// agreement) hold for every write.
-	med := mediation.New(svc)
-	svc.SetWarnShare(*share)
-	if *minFree == 0 {
-		svc.SetMinFreeBytes(-1)
-	} else {
-		svc.SetMinFreeBytes(*minFree << 20)
-	}
-	if *demo {
-		if err := seedDemo(ctx, svc, med, out); err != nil {
-			return fmt.Errorf("demo data: %w", err)
+	return func(ctx context.Context, out io.Writer) error {
+		proxies, err := views.ParseCIDRs(*trustedProxies)
+		if err != nil {
+			return usageError("--trusted-proxies: " + err.Error())
 		}
-	}
-	if n, err := svc.UserCount(ctx); err == nil && n == 0 {
-		fmt.Fprintf(out, "数据库中还没有用户。创建第一个管理员：\n  yidi user add --data %s --username admin --password '至少8位密码' --role admin --name 管理员\n", *data)
-	}
+		origins, err := views.ParseOrigins(*corsOrigins)
+		if err != nil {
+			return usageError("--cors-origins: " + err.Error())
+		}
+		if *backupEvery < 0 || *verifyEvery < 0 || *keep < 1 {
+			return usageError("--backup-every and --verify-every may not be negative, --keep must be at least 1")
+		}
+		if *backupEvery > 0 && *backupDir == "" {
+			return usageError("--backup-every needs --backup-dir")
+		}
+		if *share <= 0 || *share >= 1 {
+			return usageError("--warn-share must be between 0 and 1")
+		}
+		if *minFree < 0 || *caseMessages <= 0 || *caseMB <= 0 || *caseTotalMB <= 0 || *addrMessages <= 0 || *addrMB <= 0 {
+			return usageError("the quota flags must be positive (--min-free-mb may be 0)")
+		}
+		where := fs.database()
+		if where.Engine != cases.EngineSQLite && where.Engine != cases.EnginePostgres {
+			return usageError("--db must be sqlite or postgres")
+		}
+		if where.Engine == cases.EnginePostgres && where.DSN == "" {
+			return usageError("--db postgres needs --dsn (or YIDI_DSN)")
+		}
+		ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
+		defer stop()
 
-	index, err := openIndex(ctx, svc, *data)
-	if err != nil {
-		return err
-	}
-	defer index.Close()
-	// The follower indexes in the background; intakes only wake it.
-	followCtx, stopFollowing := context.WithCancel(context.Background())
-	follower := index.Follow(followCtx, svc)
-	svc.OnCommit(follower.Wake)
+		store, err := cases.OpenDatabase(ctx, where)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		svc := cases.NewService(store)
+		// Before the demo data: its rules (closing as resolved needs an
+		// agreement) hold for every write.
+		med := mediation.New(svc)
+		svc.SetWarnShare(*share)
+		if *minFree == 0 {
+			svc.SetMinFreeBytes(-1)
+		} else {
+			svc.SetMinFreeBytes(*minFree << 20)
+		}
+		if *demo {
+			if err := seedDemo(ctx, svc, med, out); err != nil {
+				return fmt.Errorf("demo data: %w", err)
+			}
+		}
+		if n, err := svc.UserCount(ctx); err == nil && n == 0 {
+			fmt.Fprintf(out, "数据库中还没有用户。创建第一个管理员：\n  yidi user add --data %s --username admin --password '至少8位密码' --role admin --name 管理员\n", *fs.data)
+		}
 
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		stopFollowing()
-		return fmt.Errorf("unable to listen on %s: %w", *addr, err)
-	}
-	app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure, Med: med,
-		AddressMessages: *addrMessages, AddressBytes: *addrMB << 20,
-		TrustedProxies: proxies, CORSOrigins: origins, AccessLog: os.Stdout,
-		CaseQuota: cases.Quota{MessagesPerHour: *caseMessages, BytesPerHour: *caseMB << 20, TotalBytes: *caseTotalMB << 20}})
-	// The background loops end with ctx; the database closes only after
-	// they have: a connection still held keeps SQLite from checkpointing.
-	var loops sync.WaitGroup
-	defer loops.Wait()
-	background := func(run func()) {
-		loops.Add(1)
-		go func() { defer loops.Done(); run() }()
-	}
-	background(func() { forgetSealedCodes(ctx, svc) })
-	background(func() { sweepEveryMinute(ctx, svc) })
-	if *backupEvery > 0 {
-		background(func() { backupEveryInterval(ctx, store, *backupDir, *keep, *backupEvery) })
-	}
-	if *verifyEvery > 0 {
-		background(func() { verifyEveryInterval(ctx, svc, *verifyEvery) })
-	}
-	// Text messages to citizens; LogSender until an SMS gateway is plugged in.
-	background(func() { svc.RunOutbox(ctx, cases.LogSender{}, 5*time.Second) })
-	// Webhook subscriptions (issue 17), from the same kind of outbox.
-	background(func() { svc.RunWebhooks(ctx, cases.WebhookClient(), 5*time.Second) })
-	served := make(chan error, 1)
-	go func() { served <- app.Listener(ln) }()
-	fmt.Fprintf(out, "yidi 已启动：http://%s/ （数据目录 %s）\n", ln.Addr(), *data)
+		index, err := openIndex(ctx, svc, *fs.data)
+		if err != nil {
+			return err
+		}
+		defer index.Close()
+		// The follower indexes in the background; intakes only wake it.
+		followCtx, stopFollowing := context.WithCancel(context.Background())
+		follower := index.Follow(followCtx, svc)
+		svc.OnCommit(follower.Wake)
 
-	select {
-	case err := <-served:
-		stop() // ends the background loops
+		ln, err := net.Listen("tcp", *addr)
+		if err != nil {
+			stopFollowing()
+			return fmt.Errorf("unable to listen on %s: %w", *addr, err)
+		}
+		app := views.New(svc, views.Options{Index: index, PublicURL: *publicURL, SecureCookies: *secure, Med: med,
+			AddressMessages: *addrMessages, AddressBytes: *addrMB << 20,
+			TrustedProxies: proxies, CORSOrigins: origins, AccessLog: os.Stdout,
+			CaseQuota: cases.Quota{MessagesPerHour: *caseMessages, BytesPerHour: *caseMB << 20, TotalBytes: *caseTotalMB << 20}})
+		// The background loops end with ctx; the database closes only after
+		// they have: a connection still held keeps SQLite from checkpointing.
+		var loops sync.WaitGroup
+		defer loops.Wait()
+		background := func(run func()) {
+			loops.Add(1)
+			go func() { defer loops.Done(); run() }()
+		}
+		background(func() { forgetSealedCodes(ctx, svc) })
+		background(func() { sweepEveryMinute(ctx, svc) })
+		if *backupEvery > 0 {
+			background(func() { backupEveryInterval(ctx, store, *backupDir, *keep, *backupEvery) })
+		}
+		if *verifyEvery > 0 {
+			background(func() { verifyEveryInterval(ctx, svc, *verifyEvery) })
+		}
+		// Text messages to citizens; LogSender until an SMS gateway is plugged in.
+		background(func() { svc.RunOutbox(ctx, cases.LogSender{}, 5*time.Second) })
+		// Webhook subscriptions (issue 17), from the same kind of outbox.
+		background(func() { svc.RunWebhooks(ctx, cases.WebhookClient(), 5*time.Second) })
+		served := make(chan error, 1)
+		go func() { served <- app.Listener(ln) }()
+		fmt.Fprintf(out, "yidi 已启动：http://%s/ （数据目录 %s）\n", ln.Addr(), *fs.data)
+
+		select {
+		case err := <-served:
+			stop() // ends the background loops
+			stopFollowing()
+			<-follower.Done()
+			return err
+		case <-ctx.Done():
+		}
+		// Order matters: in-flight requests finish, the indexer drains, then the
+		// deferred closes run: the index, and the database (checkpointing the WAL).
+		slog.Info("shutting down")
+		shutdownErr := app.ShutdownWithTimeout(15 * time.Second)
 		stopFollowing()
 		<-follower.Done()
-		return err
-	case <-ctx.Done():
+		if shutdownErr != nil {
+			return fmt.Errorf("shutdown: %w", shutdownErr)
+		}
+		return <-served
 	}
-	// Order matters: in-flight requests finish, the indexer drains, then the
-	// deferred closes run: the index, and the database (checkpointing the WAL).
-	slog.Info("shutting down")
-	shutdownErr := app.ShutdownWithTimeout(15 * time.Second)
-	stopFollowing()
-	<-follower.Done()
-	if shutdownErr != nil {
-		return fmt.Errorf("shutdown: %w", shutdownErr)
-	}
-	return <-served
-}
+})
 
 // openIndex opens (or rebuilds) the search index beside the database and
 // loads the synonym list; the follower then catches up in the background.
@@ -342,31 +396,29 @@ func openIndex(ctx context.Context, svc *cases.Service, data string) (*search.In
 	return index, nil
 }
 
-func reindex(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("reindex")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
-		svc := cases.NewService(store)
-		total, err := svc.CaseCount(ctx)
-		if err != nil {
-			return err
-		}
-		bar := newProgress(out, total, "重建索引")
-		last := 0
-		err = search.Rebuild(ctx, svc, filepath.Join(*data, "index"), func(done int) {
-			bar.Add(done - last)
-			last = done
+var reindex = flagCommand("reindex", func(fs cmdFlags) work {
+	return func(ctx context.Context, out io.Writer) error {
+		return fs.withStore(ctx, func(store *cases.Store) error {
+			svc := cases.NewService(store)
+			total, err := svc.CaseCount(ctx)
+			if err != nil {
+				return err
+			}
+			bar := newProgress(out, total, "重建索引")
+			last := 0
+			err = search.Rebuild(ctx, svc, filepath.Join(*fs.data, "index"), func(done int) {
+				bar.Add(done - last)
+				last = done
+			})
+			bar.Finish()
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "已重建索引：%d 件案件，用时 %.1f 秒（%.0f 件/秒）\n", total, bar.Elapsed().Seconds(), bar.Rate())
+			return nil
 		})
-		bar.Finish()
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(out, "已重建索引：%d 件案件，用时 %.1f 秒（%.0f 件/秒）\n", total, bar.Elapsed().Seconds(), bar.Rate())
-		return nil
-	})
-}
+	}
+})
 
 // forgetSealedCodes keeps idempotency replays from holding query codes past their window.
 func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
@@ -378,29 +430,18 @@ func forgetSealedCodes(ctx context.Context, svc *cases.Service) {
 }
 
 // withStore opens the store for the length of job.
-func withStore(ctx context.Context, db cases.Database, job func(store *cases.Store) error) error {
-	store, err := cases.OpenDatabase(ctx, db)
-	if err != nil {
-		return err
+var migrate = flagCommand("migrate", func(fs cmdFlags) work {
+	return func(ctx context.Context, out io.Writer) error {
+		// Open applies what is pending; a second run finds nothing to do.
+		return fs.withStore(ctx, func(store *cases.Store) error {
+			if applied := store.Applied(); len(applied) > 0 {
+				fmt.Fprintf(out, "已执行迁移：%s\n", strings.Join(applied, ", "))
+			}
+			fmt.Fprintf(out, "数据库已是最新结构（%s）\n", *fs.data)
+			return nil
+		})
 	}
-	defer store.Close()
-	return job(store)
-}
-
-func migrate(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("migrate")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	// Open applies what is pending; a second run finds nothing to do.
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
-		if applied := store.Applied(); len(applied) > 0 {
-			fmt.Fprintf(out, "已执行迁移：%s\n", strings.Join(applied, ", "))
-		}
-		fmt.Fprintf(out, "数据库已是最新结构（%s）\n", *data)
-		return nil
-	})
-}
+})
 
 // flagError words a rule's error about a field as one about its flag.
 func flagError(err error) error {
@@ -411,8 +452,7 @@ func flagError(err error) error {
 	return err
 }
 
-func userAdd(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("user add")
+var userAdd = flagCommand("user add", func(fs cmdFlags) work {
 	var in cases.UserInput
 	var role string
 	fs.StringVar(&in.Username, "username", "", "login name")
@@ -420,20 +460,19 @@ func userAdd(ctx context.Context, args []string, out io.Writer) error {
 	fs.StringVar(&role, "role", "", "admin, intake, handler or leader")
 	fs.StringVar(&in.Desk, "desk", "", "desk code (handlers only)")
 	fs.StringVar(&in.Name, "name", "", "display name")
-	if err := parse(fs, args); err != nil {
-		return err
+	return func(ctx context.Context, out io.Writer) error {
+		in.Role = cases.Role(role)
+		return fs.withStore(ctx, func(store *cases.Store) error {
+			u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
+			if err != nil {
+				return flagError(err)
+			}
+			desk := ""
+			if u.Desk != "" {
+				desk = "，窗口 " + u.Desk
+			}
+			fmt.Fprintf(out, "已创建用户 %s（%s，角色 %s%s）\n", u.Username, u.Name, u.Role, desk)
+			return nil
+		})
 	}
-	in.Role = cases.Role(role)
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
-		u, err := cases.NewService(store).CreateUser(ctx, cases.SystemActor, in)
-		if err != nil {
-			return flagError(err)
-		}
-		desk := ""
-		if u.Desk != "" {
-			desk = "，窗口 " + u.Desk
-		}
-		fmt.Fprintf(out, "已创建用户 %s（%s，角色 %s%s）\n", u.Username, u.Name, u.Role, desk)
-		return nil
-	})
-}
+})

@@ -23,35 +23,33 @@ func sweepEveryMinute(ctx context.Context, svc *cases.Service) {
 	})
 }
 
-func sweep(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("sweep")
+var sweep = flagCommand("sweep", func(fs cmdFlags) work {
 	share := fs.Float64("warn-share", cases.DefaultWarnShare, "share of a time limit used at which a case turns yellow")
-	if err := parse(fs, args); err != nil {
-		return err
-	}
-	if *share <= 0 || *share >= 1 {
-		return usageError("--warn-share must be between 0 and 1")
-	}
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
-		svc := cases.NewService(store)
-		svc.SetWarnShare(*share)
-		res, err := svc.SweepWarnings(ctx, time.Now())
-		if err != nil {
-			return err
+	return func(ctx context.Context, out io.Writer) error {
+		if *share <= 0 || *share >= 1 {
+			return usageError("--warn-share must be between 0 and 1")
 		}
-		fmt.Fprintf(out, "时限预警：新增黄色预警 %d 件，超期红色预警 %d 件\n", res.Yellow, res.Red)
-		return nil
-	})
-}
+		return fs.withStore(ctx, func(store *cases.Store) error {
+			svc := cases.NewService(store)
+			svc.SetWarnShare(*share)
+			res, err := svc.SweepWarnings(ctx, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(out, "时限预警：新增黄色预警 %d 件，超期红色预警 %d 件\n", res.Yellow, res.Red)
+			return nil
+		})
+	}
+})
 
 // calendarImport loads a year's holidays and make-up working days.
 func calendarImport(ctx context.Context, args []string, out io.Writer) error {
-	fs, data := newFlags("calendar import")
+	fs := newFlags("calendar import")
 	var file string
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		file, args = args[0], args[1:]
 	}
-	if err := parse(fs, args); err != nil {
+	if err := fs.parse(args); err != nil {
 		return err
 	}
 	if file == "" {
@@ -61,7 +59,7 @@ func calendarImport(ctx context.Context, args []string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	return withStore(ctx, database(fs, *data), func(store *cases.Store) error {
+	return fs.withStore(ctx, func(store *cases.Store) error {
 		if err := cases.NewService(store).SetCalendarDays(ctx, cases.SystemActor, days); err != nil {
 			return err
 		}

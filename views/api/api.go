@@ -43,7 +43,7 @@ func New(d web.Deps) *fiber.App {
 	v1.Put("/synonyms", auth, s.setSynonyms)
 	v1.Get("/admin/term-proposals", auth, s.termProposals)
 	v1.Put("/admin/term-proposals/:id", auth, s.decideTermProposal)
-	v1.Get("/cases/:number", auth, s.getCase)
+	v1.Get("/cases/:number", auth, read("number", s.Svc.Case))
 	v1.Get("/cases/:number/timeline", auth, s.timeline)
 	v1.Get("/cases/:number/attachments/:id", auth, s.attachment)
 	// Mediation (before the actions' catch-all /cases/:number/:action).
@@ -61,15 +61,15 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/admin/rooms", auth, s.addRoom)
 	v1.Get("/sessions", auth, s.weekSessions)
 	// The 卷宗.
-	v1.Get("/cases/:number/dossier", auth, s.dossier)
+	v1.Get("/cases/:number/dossier", auth, read("number", s.Med.Dossier))
 	v1.Get("/cases/:number/dossier.zip", auth, s.dossierZIP)
 	v1.Post("/cases/:number/archive", auth, s.archive)
 	v1.Post("/cases/:number/attachments", auth, s.fileAttachments)
-	v1.Post("/cases/:number/links", auth, caseChange(s.Svc.Link))
+	v1.Post("/cases/:number/links", auth, changed("number", s.Svc.Link))
 	v1.Delete("/cases/:number/links/:other", auth, s.unlinkCase)
-	v1.Post("/cases/:number/merge", auth, caseChange(s.Svc.Merge)) // answers the surviving case
-	v1.Post("/cases/:number/corrections", auth, s.correct)
-	v1.Post("/cases/:number/materials", auth, s.receiveMaterials)
+	v1.Post("/cases/:number/merge", auth, changed("number", s.Svc.Merge))                // answers the surviving case
+	v1.Post("/cases/:number/corrections", auth, changed("number", s.Svc.Correct))        // a 补正, answered with the corrected case
+	v1.Post("/cases/:number/materials", auth, changed("number", s.Svc.ReceiveMaterials)) // 一次性告知 materials received after intake
 	v1.Post("/cases/:number/:action", auth, s.caseAction)
 	v1.Post("/meetings", auth, s.conveneMeeting)
 	v1.Get("/meetings", auth, s.meetings)
@@ -82,7 +82,7 @@ func New(d web.Deps) *fiber.App {
 	v1.Post("/users", auth, s.addUser)
 	v1.Get("/notifications", auth, s.notifications)
 	v1.Get("/admin/deadline-rules", auth, s.deadlineRules)
-	v1.Put("/admin/deadline-rules/:code", auth, s.saveDeadlineRule)
+	v1.Put("/admin/deadline-rules/:code", auth, changed("code", s.Svc.SaveDeadlineRule))
 	v1.Get("/admin/calendar", auth, s.calendarDays)
 	v1.Post("/admin/calendar/import", auth, s.importCalendar)
 	v1.Put("/admin/calendar/:date", auth, s.setCalendarDay)
@@ -118,6 +118,41 @@ func added[In, Out any](c *fiber.Ctx, create func(context.Context, cases.Actor, 
 		return err
 	}
 	return c.Status(fiber.StatusCreated).JSON(out)
+}
+
+// read serves a GET of the one thing the path's param names (a case's
+// number), as the signed-in user may see it.
+func read[Out any](param string, get func(ctx context.Context, a cases.Actor, key string) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		out, err := get(c.UserContext(), web.ActorOf(c), c.Params(param))
+		if err != nil {
+			return err
+		}
+		return c.JSON(out)
+	}
+}
+
+// changed serves a write to the one thing the path's param names (a case's
+// number, a rule's code), answered with what do returns.
+func changed[In, Out any](param string, do func(ctx context.Context, a cases.Actor, key string, in In) (Out, error)) fiber.Handler {
+	return decoded(fiber.StatusOK, param, do)
+}
+
+// decoded decodes the JSON body strictly into In, calls do as the
+// signed-in user on what the path's param names, and answers status with
+// what it returns.
+func decoded[In, Out any](status int, param string, do func(ctx context.Context, a cases.Actor, key string, in In) (Out, error)) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		var in In
+		if err := web.DecodeJSON(c, &in); err != nil {
+			return err
+		}
+		out, err := do(c.UserContext(), web.ActorOf(c), c.Params(param), in)
+		if err != nil {
+			return err
+		}
+		return c.Status(status).JSON(out)
+	}
 }
 
 // listed serves a GET of one list the signed-in user may read, answered

@@ -40,14 +40,6 @@ type reissueAnswer struct {
 	QueryCode string `json:"query_code"`
 }
 
-func (s *server) getCase(c *fiber.Ctx) error {
-	kase, err := s.Svc.Case(c.UserContext(), web.ActorOf(c), c.Params("number"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(kase)
-}
-
 func (s *server) timeline(c *fiber.Ctx) error {
 	events, err := s.Svc.Timeline(c.UserContext(), web.ActorOf(c), c.Params("number"))
 	if err != nil {

@@ -15,14 +15,6 @@ import (
 // the whole file as a ZIP for the court, 归档, and files staff file with a
 // kind. The rules are in cases/mediation/dossier.go and cases/attachments.go.
 
-func (s *server) dossier(c *fiber.Ctx) error {
-	d, err := s.Med.Dossier(c.UserContext(), web.ActorOf(c), c.Params("number"))
-	if err != nil {
-		return err
-	}
-	return c.JSON(d)
-}
-
 func (s *server) dossierZIP(c *fiber.Ctx) error {
 	d, err := s.Med.Dossier(c.UserContext(), web.ActorOf(c), c.Params("number"))
 	if err != nil {
@@ -42,20 +34,24 @@ func (s *server) archive(c *fiber.Ctx) error {
 // created decodes the body into In, applies fn to the path's case and
 // answers 201 with its result.
 func created[In, Out any](c *fiber.Ctx, fn func(context.Context, cases.Actor, string, In) (Out, error)) error {
-	return added(c, func(ctx context.Context, a cases.Actor, in In) (Out, error) {
-		return fn(ctx, a, c.Params("number"), in)
-	})
+	return decoded(fiber.StatusCreated, "number", fn)(c)
 }
 
 // createdOn is created for an item of the case named by :id (an obligation).
 func createdOn[In, Out any](c *fiber.Ctx, fn func(context.Context, cases.Actor, string, int64, In) (Out, error)) error {
+	return onItem(c, fiber.StatusCreated, fn)
+}
+
+// onItem applies fn to the item of the path's case named by :id and
+// answers status with its result.
+func onItem[In, Out any](c *fiber.Ctx, status int, fn func(context.Context, cases.Actor, string, int64, In) (Out, error)) error {
 	id, err := web.IDParam(c, "id")
 	if err != nil {
 		return err
 	}
-	return created(c, func(ctx context.Context, a cases.Actor, number string, in In) (Out, error) {
+	return decoded(status, "number", func(ctx context.Context, a cases.Actor, number string, in In) (Out, error) {
 		return fn(ctx, a, number, id, in)
-	})
+	})(c)
 }
 
 // fileAttachments takes multipart: kind, note, version and up to three

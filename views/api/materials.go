@@ -4,22 +4,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yidi/cases"
-	"yidi/views/web"
 )
-
-// receiveMaterials serves POST /api/v1/cases/{number}/materials: ticks the
-// 一次性告知 materials a case received after intake, answering the case.
-func (s *server) receiveMaterials(c *fiber.Ctx) error {
-	var in cases.MaterialsInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	kase, err := s.Svc.ReceiveMaterials(c.UserContext(), web.ActorOf(c), c.Params("number"), in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(kase)
-}
 
 // metaCategory is a category as GET /api/v1/meta lists it: with its
 // materials, for a client's intake checklist.

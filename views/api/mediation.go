@@ -157,21 +157,7 @@ func isParty(k *cases.Case, name string) bool {
 	return false
 }
 
-func (s *server) cancelSession(c *fiber.Ctx) error {
-	var in mediation.CancelInput
-	if err := web.DecodeJSON(c, &in); err != nil {
-		return err
-	}
-	id, err := web.IDParam(c, "id")
-	if err != nil {
-		return err
-	}
-	ses, err := s.Med.Cancel(c.UserContext(), web.ActorOf(c), c.Params("number"), id, in)
-	if err != nil {
-		return err
-	}
-	return c.JSON(ses)
-}
+func (s *server) cancelSession(c *fiber.Ctx) error { return onItem(c, fiber.StatusOK, s.Med.Cancel) }
 
 type agreementAnswer struct {
 	*mediation.Agreement

@@ -122,6 +122,7 @@ func (s *server) publicRoutes(app *fiber.App) {
 		// /favicon.ico, the login page) passes the staff check, which would
 		// overwrite a shared cookie and fail the citizen's next form.
 		CookieName:     "yidi_public_csrf",
+		CookieSecure:   s.SecureCookies,
 		CookieSameSite: "Lax",
 		CookieHTTPOnly: true,
 		Expiration:     2 * time.Hour,

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/gofiber/fiber/v2"
@@ -22,12 +21,14 @@ func (d Deps) Similar(c *fiber.Ctx, text, exclude string, same []cases.RelatedCa
 	if d.Index == nil || strings.TrimSpace(text) == "" {
 		return []search.SimilarHit{}, nil
 	}
-	hits, err := d.Index.Similar(c.UserContext(), ActorOf(c), text, exclude, limit+len(same), d.Svc)
-	out := make([]search.SimilarHit, 0, len(hits))
-	for _, h := range hits {
-		if len(out) < limit && !slices.ContainsFunc(same, func(r cases.RelatedCase) bool { return r.Number == h.Number }) {
-			out = append(out, h)
-		}
+	// The index leaves them out before it ranks, so that the list still
+	// has limit cases when the same person has many.
+	skip := make([]string, 0, len(same)+1)
+	if exclude != "" {
+		skip = append(skip, exclude)
 	}
-	return out, err
+	for _, r := range same {
+		skip = append(skip, r.Number)
+	}
+	return d.Index.Similar(c.UserContext(), ActorOf(c), text, skip, limit, d.Svc)
 }

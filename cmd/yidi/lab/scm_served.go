@@ -88,7 +88,7 @@ func EvaluateSCMServed(ctx context.Context, dir, path string) (*SCMServedReport,
 		if i >= half {
 			p = parts[1]
 		}
-		hits, err := ix.Similar(ctx, leader, search.RelatedText(k[0]), k[0].Number, search.MaxSimilar, svc)
+		hits, err := ix.Similar(ctx, leader, search.RelatedText(k[0]), []string{k[0].Number}, search.MaxSimilar, svc)
 		if err != nil {
 			return nil, err
 		}
