@@ -98,7 +98,10 @@ type caseDeadline struct {
 	Level            string       `db:"level"`
 	NextWarnAt       sql.NullTime `db:"next_warn_at"`
 	EndedAt          sql.NullTime `db:"ended_at"`
-	dirty            bool
+	// NotifyDesk is the desk the sweep tells of a crossing when it is not
+	// the holding desk (a 交办 task's owner); "" is the holding desk.
+	NotifyDesk string `db:"notify_desk"`
+	dirty      bool
 }
 
 // deadlineEnv is what deadline arithmetic needs besides the record.
@@ -298,11 +301,11 @@ func saveDeadlines(ctx context.Context, tx *sqlx.Tx, c *Case) error {
 			err = tx.GetContext(ctx, &d.ID, tx.Rebind(`
 				INSERT INTO case_deadlines (case_id, kind, rule_code, label, basis, length, unit, days_kind,
 					max_extension_days, started_at, due_at, yellow_at, extended_days, paused_days, paused_since,
-					level, next_warn_at, ended_at)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
+					level, next_warn_at, ended_at, notify_desk)
+				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`),
 				c.ID, d.Kind, d.RuleCode, d.Label, d.Basis, d.Length, d.Unit, d.DaysKind,
 				d.MaxExtensionDays, d.StartedAt, d.DueAt, d.YellowAt, d.ExtendedDays, d.PausedDays, d.PausedSince,
-				d.Level, d.NextWarnAt, d.EndedAt)
+				d.Level, d.NextWarnAt, d.EndedAt, d.NotifyDesk)
 		} else {
 			_, err = tx.ExecContext(ctx, tx.Rebind(`
 				UPDATE case_deadlines SET due_at = ?, yellow_at = ?, extended_days = ?, paused_days = ?,

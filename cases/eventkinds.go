@@ -30,7 +30,7 @@ func said(text string) func(Event, map[string]string, func(string) string) (stri
 
 // EventKinds lists every kind of event (with those subpackages register).
 // Supervision (督办), its answer,
-// deadline warnings, reveals and reissued codes are internal.
+// deadline warnings, reveals, reissued codes and 会商 are internal.
 var EventKinds = []EventKind{
 	{EventIntake, "受理登记", "登", said("您反映的纠纷已登记受理")},
 	{EventRoute, "分流", "分", shown(func(_ Event, d map[string]string, desk func(string) string) string {
@@ -109,6 +109,13 @@ var EventKinds = []EventKind{
 	// Risk levels and 包案 (risk.go) are staff's judgement of the dispute.
 	{EventRiskAssessed, "风险等级评定", "险", nil},
 	{EventLeadAssigned, "指定包案领导", "包", nil},
+	// 会商 and its 交办 tasks (meetings.go) are the departments' internal
+	// work: who met, what each was told to do; the citizen hears of the
+	// outcome through the case's own steps.
+	{EventMeetingConvened, "召集会商", "商", nil},
+	{EventMeetingSignIn, "会商签到", "到", nil},
+	{EventMeetingMinutes, "会商纪要", "纪", nil},
+	{EventTaskDone, "交办事项办结", "交", nil},
 }
 
 var eventKindIndex = func() map[string]EventKind {

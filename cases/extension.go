@@ -150,15 +150,8 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 		if after.Materials, err = findCaseMaterials(ctx, tx, after.ID, after.Category); err != nil {
 			return err
 		}
-		for _, d := range ch.AddCoDesks {
-			if d == "" || d == after.Desk || slices.Contains(after.CoDesks, d) {
-				continue
-			}
-			if _, err := tx.ExecContext(ctx, tx.Rebind(
-				`INSERT INTO case_co_desks (case_id, desk, invited_at) VALUES (?, ?, ?)`), before.ID, d, now); err != nil {
-				return fmt.Errorf("store: unable to add co-desk: %w", err)
-			}
-			after.CoDesks = append(after.CoDesks, d)
+		if err := addCoDesks(ctx, tx, after, ch.AddCoDesks, now); err != nil {
+			return err
 		}
 		if ch.Deadline != nil {
 			env, err := s.deadlineEnv(ctx, tx, now)
@@ -168,12 +161,8 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 			if err := ch.Deadline.apply(after, env); err != nil {
 				return err
 			}
-			after.syncDeadlines()
-			if err := saveDeadlines(ctx, tx, after); err != nil {
+			if err := saveCaseDeadlines(ctx, tx, after); err != nil {
 				return err
-			}
-			if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET warning = ? WHERE id = ?`), after.Warning, after.ID); err != nil {
-				return fmt.Errorf("store: unable to update case: %w", err)
 			}
 		}
 		e := &Event{Kind: ch.Kind, Body: ch.Body, Visibility: ch.Visibility, Data: types.JSONText("{}")}
@@ -209,6 +198,35 @@ func (s *Service) ChangeCase(ctx context.Context, a Actor, number string, versio
 	s.committed()
 	after.Deadlines = after.deadlineViews(now)
 	return maskCase(after), nil
+}
+
+// addCoDesks makes c visible to desks (the holding desk and desks already
+// co-handling are skipped).
+func addCoDesks(ctx context.Context, tx *sqlx.Tx, c *Case, desks []string, now time.Time) error {
+	for _, d := range desks {
+		if d == "" || d == c.Desk || slices.Contains(c.CoDesks, d) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, tx.Rebind(
+			`INSERT INTO case_co_desks (case_id, desk, invited_at) VALUES (?, ?, ?)`), c.ID, d, now); err != nil {
+			return fmt.Errorf("store: unable to add co-desk: %w", err)
+		}
+		c.CoDesks = append(c.CoDesks, d)
+	}
+	return nil
+}
+
+// saveCaseDeadlines saves the limits an action started, moved or ended and
+// the case's warning summary that follows from them.
+func saveCaseDeadlines(ctx context.Context, tx *sqlx.Tx, c *Case) error {
+	c.syncDeadlines()
+	if err := saveDeadlines(ctx, tx, c); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, tx.Rebind(`UPDATE cases SET warning = ? WHERE id = ?`), c.Warning, c.ID); err != nil {
+		return fmt.Errorf("store: unable to update case: %w", err)
+	}
+	return nil
 }
 
 // GuardArgs is what a guard sees before a change of a case is checked.

@@ -27,6 +27,7 @@ type Service struct {
 
 	actionHooks guarded[[]func(ctx context.Context, h ActionHookArgs) error] // extension.go
 	guards      guarded[[]func(ctx context.Context, g GuardArgs) error]      // extension.go
+	rooms       guarded[RoomBooker]                                          // meetings.go
 }
 
 // NewService wraps an open store.

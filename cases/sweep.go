@@ -406,7 +406,7 @@ func recordCrossings(ctx context.Context, tx *sqlx.Tx, crossed []sweepCrossing, 
 		args := append([]any{now}, pairs...)
 		if _, err := tx.ExecContext(ctx, tx.Rebind(`
 			INSERT INTO desk_notifications (desk, case_id, kind, text, created_at)
-			SELECT COALESCE(c.desk, ''), d.case_id, 'warning_' || d.level, c.number || ' ' || `+d.warningText+`, `+d.timeParam+`
+			SELECT COALESCE(NULLIF(d.notify_desk, ''), c.desk, ''), d.case_id, 'warning_' || d.level, c.number || ' ' || `+d.warningText+`, `+d.timeParam+`
 			FROM `+values+` JOIN case_deadlines d ON d.id = v.column2 JOIN cases c ON c.id = d.case_id
 			ORDER BY v.column1`), args...); err != nil {
 			return fmt.Errorf("store: unable to notify the desk: %w", err)

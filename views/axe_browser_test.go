@@ -2,6 +2,7 @@ package views_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -38,8 +39,13 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// A 会商 on the open case, with its minutes form still to fill.
+	mt := ts.post("leader", "/api/v1/meetings", map[string]any{"cases": []string{n}, "place": "中心三楼会商室",
+		"starts_at":     time.Now().Add(48 * time.Hour).In(cases.ChinaZone).Format("2006-01-02T15:04"),
+		"invited_desks": []string{"mediation"}, "agenda": "研究垫付方案"}, 201)
+	meeting := fmt.Sprintf("/meetings/%v", mt["id"])
 	ts.catchUp()
-	cr := ts.chrome(240 * time.Second)
+	cr := ts.chrome(300 * time.Second) // the 会商 and 交办 pages added five
 	cr.withAxe()
 	check := func(path string) {
 		t.Helper()
@@ -77,7 +83,7 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 	}
 	cr.logout()
 	cr.login("mediation")
-	for _, p := range []string{"/desk", "/cases/" + n, "/cases/" + closed, "/cases/" + closed + "/dossier"} {
+	for _, p := range []string{"/desk", "/cases/" + n, "/cases/" + closed, "/cases/" + closed + "/dossier", "/tasks", meeting} {
 		check(p)
 	}
 	cr.logout()
@@ -87,7 +93,7 @@ func TestBrowserAxeEveryPage(t *testing.T) {
 		t.Fatalf("assess: %d %v", status, out)
 	}
 	cr.login("leader")
-	for _, p := range []string{"/leader", "/leader/stats", "/cases?warning=red", "/cases/" + n, "/cases?risk=red,orange"} {
+	for _, p := range []string{"/leader", "/leader/stats", "/cases?warning=red", "/cases/" + n, "/cases?risk=red,orange", "/meetings", meeting, "/tasks"} {
 		check(p)
 	}
 	cr.logout()

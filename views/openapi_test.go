@@ -319,6 +319,7 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"Material": cases.Material{}, "CaseMaterial": cases.CaseMaterial{}, "CentreSettings": cases.CentreSettings{},
 		"FeedEvent": cases.FeedEvent{}, "FeedPage": cases.FeedPage{}, "Webhook": cases.Webhook{},
 		"WebhookDelivery": cases.WebhookDelivery{}, "Client": cases.Client{},
+		"Meeting": cases.Meeting{}, "Attendee": cases.Attendee{}, "MeetingMinutes": cases.MeetingMinutes{}, "Task": cases.Task{},
 	}
 	expectSchemas(t, doc, answers, "sends", true)
 	// Request bodies are decoded strictly, so the properties must be exactly
@@ -333,6 +334,8 @@ func TestSchemasNameExactlyTheGoJSONFields(t *testing.T) {
 		"WebhookInput": cases.WebhookInput{}, "ClientInput": cases.ClientInput{},
 		"CorrectionRequest": cases.CorrectionInput{}, "CaseCorrection": cases.CaseCorrection{},
 		"PartyCorrection": cases.PartyCorrection{},
+		"MeetingInput":    cases.MeetingInput{}, "MinutesInput": cases.MinutesInput{}, "DecisionInput": cases.DecisionInput{},
+		"SignInInput": cases.SignInInput{}, "TaskDoneInput": cases.TaskDoneInput{},
 	}
 	expectSchemas(t, doc, bodies, "accepts", false)
 	// Length limits come from the consts of cases/lifecycle.go.

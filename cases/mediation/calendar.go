@@ -128,6 +128,12 @@ func (m *Service) Week(ctx context.Context, a cases.Actor, q WeekQuery) (*Week, 
 		}
 		w.Sessions = append(w.Sessions, s)
 	}
+	meetings, err := m.weekMeetings(ctx, a, q, monday)
+	if err != nil {
+		return nil, err
+	}
+	w.Sessions = append(w.Sessions, meetings...)
+	slices.SortStableFunc(w.Sessions, func(x, y WeekSession) int { return x.StartsAt.Compare(y.StartsAt) })
 	return w, nil
 }
 

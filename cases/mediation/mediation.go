@@ -41,6 +41,7 @@ func New(svc *cases.Service) *Service {
 	m := &Service{cases: svc, db: svc.Reader()}
 	svc.OnAction(m.onAction)
 	svc.OnGuard(m.guard)
+	svc.OnMeetingRoom(m.bookMeetingRoom)
 	return m
 }
 
@@ -481,17 +482,7 @@ func checkParties(c *cases.Case, field string, names []string) ([]string, error)
 
 // cleanList trims, drops empties and duplicates, and bounds the length.
 func cleanList(field string, in []string) ([]string, error) {
-	out := []string{}
-	for _, s := range in {
-		s = strings.TrimSpace(s)
-		if s != "" && !slices.Contains(out, s) {
-			out = append(out, s)
-		}
-	}
-	if len(out) > maxList {
-		return nil, invalid(field, "too_many", fmt.Sprintf("最多%d项", maxList))
-	}
-	return out, nil
+	return cases.CleanList(field, in, maxList)
 }
 
 // caseIDOf reads a case's id by number (inside a transaction the case row is at hand).

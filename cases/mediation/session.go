@@ -114,13 +114,8 @@ func parseStart(field, s string) (time.Time, error) {
 	if s == "" {
 		return time.Time{}, invalid(field, "required", "请填写开始时间")
 	}
-	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
-		if t, err := time.ParseInLocation(layout, s, cases.ChinaZone); err == nil {
-			return t.UTC().Truncate(time.Minute), nil
-		}
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t.UTC().Truncate(time.Minute), nil
+	if t, ok := cases.ParseChinaMinute(s); ok {
+		return t, nil
 	}
 	return time.Time{}, invalid(field, "invalid_time", "时间应为YYYY-MM-DD HH:MM格式")
 }
@@ -276,18 +271,13 @@ func checkFree(ctx context.Context, tx *sqlx.Tx, s *session, self int64) error {
 			b.StartsAt.In(cases.ChinaZone).Format("15:04"), b.EndsAt.In(cases.ChinaZone).Format("15:04"), b.Number, KindLabel(b.Kind))
 	}
 	if s.roomID != nil {
-		var b busy
-		err := tx.GetContext(ctx, &b, tx.Rebind(`
-			SELECT c.number, s.kind, s.starts_at, s.ends_at, '' AS username
-			FROM mediation_sessions s JOIN cases c ON c.id = s.case_id
-			WHERE s.room_id = ? AND s.status = 'scheduled' AND s.id <> ? AND s.starts_at < ? AND s.ends_at > ?
-			ORDER BY s.starts_at LIMIT 1`), *s.roomID, self, s.end, s.start)
-		if err == nil {
-			return &cases.Error{Kind: cases.KindConflict, Code: "room_busy", Field: "room_id",
-				Message: fmt.Sprintf("%s该时段已有安排（%s），请另选时间或调解室", s.room, when(b))}
+		what, err := roomTaken(ctx, tx, *s.roomID, s.start, s.end, self)
+		if err != nil {
+			return err
 		}
-		if err != sql.ErrNoRows {
-			return fmt.Errorf("mediation: unable to check the room: %w", err)
+		if what != "" {
+			return &cases.Error{Kind: cases.KindConflict, Code: "room_busy", Field: "room_id",
+				Message: fmt.Sprintf("%s该时段已有安排（%s），请另选时间或调解室", s.room, what)}
 		}
 	}
 	people := s.staff()

@@ -56,6 +56,16 @@ func (s *server) navFor(c *fiber.Ctx, a cases.Actor, active string) []navItem {
 			items = append(items, navItem{Key: "notifications", Label: "提醒", Href: "/notifications", Count: unread, HasCount: true})
 		}
 		items = append(items, navItem{Key: "cases", Label: "案件列表", Href: "/cases"})
+		// 会商 and 交办: leaders convene and supervise, desks attend and report.
+		if a.Role == cases.RoleLeader || a.Role == cases.RoleHandler {
+			items = append(items, navItem{Key: "meetings", Label: "会商", Href: "/meetings"})
+			over, _ := s.Svc.OverdueTasks(c.UserContext(), a)
+			item := navItem{Key: "tasks", Label: "交办", Href: "/tasks"}
+			if over != nil && over.Count > 0 {
+				item.Count, item.HasCount = over.Count, true
+			}
+			items = append(items, item)
+		}
 		items = append(items, navItem{Key: "search", Label: "搜索", Href: "/search"})
 	}
 	// 日程: every role has a calendar to read (rooms are shared).

@@ -7,6 +7,7 @@ import (
 	"embed"
 	"fmt"
 	"html/template"
+	"slices"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -132,6 +133,7 @@ func (r *renderer) funcs() template.FuncMap {
 			return code
 		},
 		"eq1":            func(a, b string) bool { return a == b },
+		"has":            slices.Contains[[]string],
 		"dueText":        dueText,
 		"daysKind":       daysKindLabel,
 		"stateTag":       stateTag,

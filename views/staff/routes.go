@@ -54,6 +54,17 @@ func (s *server) pageRoutes(app *fiber.App) {
 	// 日程: the week calendars of the desks and rooms.
 	app.Get("/calendar", in, s.weekPage)
 
+	// 会商 and 交办 (meetings_page.go, tasks_page.go).
+	app.Get("/meetings", in, s.meetingsPage)
+	app.Post("/meetings", in, s.meetingCreate)
+	app.Get("/meetings/:id", in, s.meetingPage)
+	app.Get("/meetings/:id/print", in, s.meetingPrint)
+	app.Post("/meetings/:id/attendance", in, s.meetingSignIn)
+	app.Post("/meetings/:id/minutes", in, s.meetingMinutes)
+	app.Get("/tasks", in, s.tasksPage)
+	app.Get("/tasks/:id/print", in, s.taskPrint)
+	app.Post("/tasks/:id/done", in, s.taskDone)
+
 	app.Get("/notifications", in, s.notificationsPage)
 	app.Post("/notifications/read", in, s.notificationsRead)
 

@@ -44,6 +44,8 @@ func printFuncs() template.FuncMap {
 		"fileType":  FileType,
 		"fileSize":  FileSize,
 		"add":       func(a, b int) int { return a + b },
+		"deref":     func(t *time.Time) time.Time { return *t },
+		"minutesOf": func(from, to time.Time) int { return int(to.Sub(from).Minutes()) },
 		// copies is how many copies an agreement is made in, in words: one
 		// per party and the committee's.
 		"copies": func(parties int) string {
