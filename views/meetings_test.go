@@ -185,6 +185,12 @@ func TestMeetingWithTwoTasksOneDoneOneOverdue(t *testing.T) {
 	if err != nil || list.Count != 1 || list.Tasks[0].ID != med || list.Tasks[0].SupervisedBy != "陈主任" {
 		t.Fatalf("leader hook %+v %v", list, err)
 	}
+	// The leader's view lists it, and only it, among the overdue 交办 items.
+	_, page, _ := ts.signedIn(t, "leader").do("GET", "/leader", nil)
+	if !strings.Contains(page, "超期未办结的交办事项（1 项）") || !strings.Contains(page, fmt.Sprintf(`id="overdue-task-%d"`, med)) ||
+		!strings.Contains(page, "组织劳资双方再次调解") {
+		t.Fatalf("leader view without the overdue task:\n%s", page)
+	}
 	// The case runs the task's limit among its own, red.
 	var taskLimit map[string]any
 	for _, d := range ts.deadlines(n) {

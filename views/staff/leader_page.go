@@ -25,9 +25,8 @@ type leaderData struct {
 	// Risk is the board of red and orange cases, cases without their 包案
 	// leader and overdue re-assessments (cases/reports/risk.go).
 	Risk *reports.RiskBoard
-	// Tasks is the hook for the overdue 交办 items of 会商 meetings: nil
-	// until that part fills it, and the page then shows its section.
-	Tasks any
+	// Tasks are the overdue 交办 items of 会商 meetings (cases/meeting_tasks.go).
+	Tasks *cases.OverdueTaskList
 }
 
 // leaderWarn is one desk's yellow and red open cases, each a link to the list.
@@ -113,6 +112,9 @@ func (s *server) leaderPage(c *fiber.Ctx) error {
 	now := s.Svc.Now().In(cases.ChinaZone)
 	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, cases.ChinaZone)
 	if d.Repeats, err = s.Rep.ListCases(ctx, a, reports.CaseFilter{Repeat: true, From: month, Sort: "new", PerPage: 20}); err != nil {
+		return err
+	}
+	if d.Tasks, err = s.Svc.OverdueTasks(ctx, a); err != nil {
 		return err
 	}
 	if d.Risk, err = s.Rep.RiskBoard(ctx, a); err != nil {
