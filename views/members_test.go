@@ -10,6 +10,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -461,5 +462,53 @@ func TestMemberTemplateDownloadsAndImports(t *testing.T) {
 	b.login("intake")
 	if status, body, hdr := b.do("GET", "/cases/members-template.csv", nil); status != 200 || !strings.HasPrefix(hdr.Get("Content-Type"), "text/csv") || !strings.Contains(body, "是否代表") {
 		t.Errorf("the page's CSV template: %d %s", status, hdr.Get("Content-Type"))
+	}
+}
+
+// On the page a group's agreement form comes with one row per member (the
+// claim as the amount, the one respondent as who pays); the schedule the
+// mediator completes pays each member, tracked member by member.
+func TestGroupAgreementFormListsEveryMember(t *testing.T) {
+	ts := newTestServer(t)
+	ts.at("2026-03-02", "10:00")
+	n, _ := ts.mediationCase()
+	if status, res := ts.importCSV("mediation", n, csvOf(wageSheet(nil)[:5])); status != 200 || res["imported"].(float64) != 4 {
+		t.Fatalf("import: %d %v", status, res)
+	}
+	members := map[string]any{}
+	for _, p := range partiesOf(t, ts.caseAsLeader(n)) {
+		if p["role"] == "applicant" {
+			members[p["name"].(string)] = p["party_id"]
+		}
+	}
+	b := ts.medBrowser("mediation", n)
+	_, page, _ := b.do("GET", "/cases/"+n, nil)
+	for i, name := range workerNames[:4] {
+		amount := fmt.Sprintf(`value="%d.50"`, 8000+100*i)
+		if !strings.Contains(page, amount) || !strings.Contains(page, name) {
+			t.Fatalf("the agreement form lacks %s's row (%s)", name, amount)
+		}
+	}
+	form := url.Values{"form": {"written"}, "signed_on": {"2026-03-02"},
+		"facts": {"某某建筑公司拖欠四名工人工资。"}, "terms": {"某某建筑公司按附表向每名工人支付工资。"}}
+	for i, name := range workerNames[:4] {
+		form["ob_obligor"] = append(form["ob_obligor"], "某某建筑公司")
+		form["ob_obligee"] = append(form["ob_obligee"], name)
+		form["ob_content"] = append(form["ob_content"], "支付拖欠工资")
+		form["ob_amount"] = append(form["ob_amount"], fmt.Sprintf("%d.50", 8000+100*i))
+		form["ob_due_on"] = append(form["ob_due_on"], "2026-03-31")
+		form["ob_manner"] = append(form["ob_manner"], "")
+	}
+	page = ts.medDone(b, n, "agree", form, "已登记调解协议")
+	ids := regexp.MustCompile(`/mediation/perform/(\d+)"`).FindAllStringSubmatch(page, -1)
+	if len(ids) != 4 {
+		t.Fatalf("perform forms: %v", ids)
+	}
+	for i, id := range ids {
+		p := ts.post("mediation", fmt.Sprintf("/api/v1/cases/%s/obligations/%s/performance", n, id[1]),
+			map[string]any{"status": "performed", "amount": 8000.5 + 100*float64(i), "on": "2026-03-02"}, 201)
+		if want := members[p["obligee"].(string)]; want == nil || p["obligee_party_id"] != want {
+			t.Errorf("obligation %s pays %v (party %v), want that member's party %v", id[1], p["obligee"], p["obligee_party_id"], want)
+		}
 	}
 }

@@ -146,6 +146,11 @@ func checkObligations(c *cases.Case, reachedOn string, in []ObligationInput) ([]
 		f := func(name string) string { return fmt.Sprintf("obligations[%d].%s", i, name) }
 		ob := obligation{obligor: strings.TrimSpace(o.Obligor), obligee: strings.TrimSpace(o.Obligee),
 			content: strings.TrimSpace(o.Content), manner: strings.TrimSpace(o.Manner)}
+		if o.ObligeePartyID == 0 {
+			// A schedule typed on the page names members by name: a
+			// name only one applicant of a group bears is that member.
+			o.ObligeePartyID = soleMember(c, ob.obligee)
+		}
 		if o.ObligeePartyID != 0 {
 			name, err := memberName(c, f("obligee_party_id"), o.ObligeePartyID, ob.obligee)
 			if err != nil {
@@ -208,6 +213,27 @@ func memberName(c *cases.Case, field string, partyID int64, given string) (strin
 		return p.Name, nil
 	}
 	return "", invalid(field, "unknown_party", fmt.Sprintf("本案没有编号为%d的当事人", partyID))
+}
+
+// soleMember is the party id of the one applicant called name when the
+// case has several applicants (a group), 0 otherwise.
+func soleMember(c *cases.Case, name string) int64 {
+	var id int64
+	applicants, named := 0, 0
+	for _, p := range c.Parties {
+		if p.Role != cases.PartyApplicant {
+			continue
+		}
+		applicants++
+		if p.Name == name {
+			named++
+			id = p.PartyID
+		}
+	}
+	if applicants < 2 || named != 1 {
+		return 0
+	}
+	return id
 }
 
 // nextFileNumber allocates the committee's next 卷号 of the year.

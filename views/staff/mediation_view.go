@@ -213,6 +213,36 @@ func (s *server) loadMediation(ctx context.Context, a cases.Actor, kase *cases.C
 			agree.Set("session_id", strconv.FormatInt(ses.ID, 10))
 		}
 	}
+	if kase.Group != nil {
+		// A group's schedule: one row per member, the claim as the amount
+		// and the one respondent (when there is one) as who pays; the
+		// mediator sets what and by when.
+		payer := ""
+		for _, p := range kase.Parties {
+			if p.Role == cases.PartyRespondent {
+				if payer != "" {
+					payer = ""
+					break
+				}
+				payer = p.Name
+			}
+		}
+		for _, p := range kase.Parties {
+			if p.Role != cases.PartyApplicant {
+				continue
+			}
+			amount := ""
+			if p.ClaimAmount != nil {
+				amount = strconv.FormatFloat(*p.ClaimAmount, 'f', 2, 64)
+			}
+			agree["ob_obligor"] = append(agree["ob_obligor"], payer)
+			agree["ob_obligee"] = append(agree["ob_obligee"], p.Name)
+			agree["ob_content"] = append(agree["ob_content"], "")
+			agree["ob_amount"] = append(agree["ob_amount"], amount)
+			agree["ob_due_on"] = append(agree["ob_due_on"], "")
+			agree["ob_manner"] = append(agree["ob_manner"], "")
+		}
+	}
 	v.Form("agree").Values = agree
 	v.Form("apply").Values = url.Values{"applicants": v.Parties, "applied_on": {v.Today}}
 	v.Form("accept").Values = url.Values{"accepted_on": {v.Today}}
